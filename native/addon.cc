@@ -1,0 +1,65 @@
+// Module entry: registers the generic classes and the library loader.
+#include <napi.h>
+
+#include "addon_data.h"
+#include "graph.h"
+#include "session.h"
+#include "status.h"
+#include "tensor.h"
+#include "tf_library.h"
+
+namespace tfdata {
+
+std::atomic<int64_t> live_handles{0};
+
+namespace {
+
+// loadLibrary(path) -> TF version string; throws Error naming the path and the reason.
+Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) throw Napi::TypeError::New(env, "path must be a string");
+  std::string error = LoadTensorFlow(info[0].As<Napi::String>().Utf8Value());
+  if (!error.empty()) throw Napi::Error::New(env, error);
+  return Napi::String::New(env, TensorFlowApi()->TF_Version());
+}
+
+Napi::Value Version(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), RequireApi(info.Env()).TF_Version());
+}
+
+Napi::Value LibraryPath(const Napi::CallbackInfo& info) {
+  if (TensorFlowApi() == nullptr) return info.Env().Null();
+  return Napi::String::New(info.Env(), LoadedTensorFlowPath());
+}
+
+Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
+  if (!info[0].IsFunction()) throw Napi::TypeError::New(info.Env(), "error class must be a constructor");
+  Data(info.Env()).tf_error_class = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+Napi::Value LiveHandles(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(live_handles.load()));
+}
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new AddonData());
+  exports.Set("loadLibrary", Napi::Function::New(env, LoadLibrary));
+  exports.Set("version", Napi::Function::New(env, Version));
+  exports.Set("libraryPath", Napi::Function::New(env, LibraryPath));
+  exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass));
+  exports.Set("liveHandles", Napi::Function::New(env, LiveHandles));
+  exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
+  TensorHandle::Init(env, exports);
+  Graph::Init(env, exports);
+  Function::Init(env, exports);
+  Session::Init(env, exports);
+  return exports;
+}
+
+}  // namespace tfdata
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return tfdata::Init(env, exports); }
+NODE_API_MODULE(tfdata_addon, InitAddon)

@@ -1,0 +1,22 @@
+// Per-environment state (one per main thread or worker_thread), kept as Node-API instance data.
+#pragma once
+#include <napi.h>
+
+#include <atomic>
+
+namespace tfdata {
+
+struct AddonData {
+  Napi::FunctionReference tf_error_class;  // lib/errors.ts TFError, set by the TS layer
+  Napi::FunctionReference graph_class;
+  Napi::FunctionReference function_class;
+  Napi::FunctionReference tensor_class;
+  Napi::FunctionReference session_class;
+};
+
+inline AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+
+// Live native handles across all environments, for leak checks.
+extern std::atomic<int64_t> live_handles;
+
+}  // namespace tfdata

@@ -1,0 +1,50 @@
+// Host data <-> TF_Tensor. Inputs are copied into TensorFlow-owned memory; outputs reach JS
+// without a copy, as external ArrayBuffers whose finalizer deletes the TF_Tensor.
+#pragma once
+#include <napi.h>
+
+#include <memory>
+#include <vector>
+
+#include "tf_library.h"
+
+namespace tfdata {
+
+enum DType : int {
+  kFloat = 1, kDouble = 2, kInt32 = 3, kUint8 = 4, kInt16 = 5, kInt8 = 6, kString = 7,
+  kInt64 = 9, kBool = 10, kBfloat16 = 14, kUint16 = 17, kHalf = 19, kUint32 = 22, kUint64 = 23,
+};
+
+// Bytes per element, 0 for strings, -1 for dtypes this addon cannot carry.
+int DTypeSize(int dtype);
+
+// A TF_Tensor shared by its JS handle and any session run that feeds it.
+using TensorPtr = std::shared_ptr<TF_Tensor>;
+TensorPtr AdoptTensor(TF_Tensor* tensor);
+
+// Reads shape (array of non-negative integers) with overflow checks; throws RangeError/TypeError.
+std::vector<int64_t> ShapeFromJS(Napi::Env env, Napi::Value shape, const char* what);
+
+// Copies `data` (an ArrayBufferView for numeric dtypes, an array of Uint8Array for strings).
+TensorPtr TensorFromJS(Napi::Env env, int dtype, const std::vector<int64_t>& dims, Napi::Value data);
+
+// { dtype, shape, buffer } or { dtype, shape, strings }. Takes ownership of `tensor`.
+Napi::Object TensorToJS(Napi::Env env, TF_Tensor* tensor);
+
+// JS handle of an input tensor: new TensorHandle(dtype, shape, data).
+class TensorHandle : public Napi::ObjectWrap<TensorHandle> {
+ public:
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit TensorHandle(const Napi::CallbackInfo& info);
+  ~TensorHandle() override;
+  const TensorPtr& tensor(Napi::Env env) const;
+  static TensorHandle* FromJS(Napi::Env env, Napi::Value value, const char* what);
+
+ private:
+  Napi::Value Read(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  Napi::Value IsDisposed(const Napi::CallbackInfo& info);
+  TensorPtr tensor_;
+};
+
+}  // namespace tfdata
