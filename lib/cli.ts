@@ -1,0 +1,115 @@
+// `npx tfdata-node fetch | doctor | version`
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { FetchSource, fetchLibrary } from './install/fetch';
+import { locateLibrary, notFoundMessage } from './install/locate';
+import { PINNED_TF_VERSION, cacheDir, cacheRoot } from './install/paths';
+import { addonCandidates, addonModule, init, loadedAddonFile } from './native';
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i >= 0) return args[i + 1];
+  const eq = args.find((a) => a.startsWith(`${name}=`));
+  return eq?.slice(name.length + 1);
+}
+
+const USAGE = `usage: tfdata-node <command>
+  fetch [--version V] [--from wheel|tarball|file] [--file PATH] [--sha256 HEX] [--force] [--if-missing]
+        fill the libtensorflow cache (${cacheRoot()})
+  doctor   show the addon, the libtensorflow found, the cache and what to fix
+  version  print the TensorFlow version that loads`;
+
+async function fetchCommand(args: string[]): Promise<number> {
+  if (args.includes('--if-missing')) {
+    const { found } = locateLibrary();
+    if (found) {
+      console.error(`tfdata-node: libtensorflow already available (${found.source}: ${found.path})`);
+      return 0;
+    }
+  }
+  const from = flag(args, '--from') as FetchSource | undefined;
+  if (from && !['wheel', 'tarball', 'file'].includes(from)) throw new TypeError(`--from must be wheel, tarball or file, not ${from}`);
+  const result = await fetchLibrary({
+    version: flag(args, '--version'),
+    from,
+    file: flag(args, '--file'),
+    sha256: flag(args, '--sha256'),
+    force: args.includes('--force'),
+  });
+  console.log(result.library);
+  return 0;
+}
+
+function doctor(): number {
+  const problems: string[] = [];
+  const line = (k: string, v: string) => console.log(`${k.padEnd(16)} ${v}`);
+  line('node', `${process.version} (Node-API ${process.versions.napi}) ${process.platform}-${process.arch}`);
+  const cpu = os.cpus()[0];
+  let flags = '';
+  try {
+    const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    const f = /^flags\s*:\s*(.*)$/m.exec(info)?.[1].split(' ') ?? [];
+    flags = ['avx', 'avx2', 'fma', 'avx512f'].filter((x) => f.includes(x)).join(' ');
+    if (!f.includes('avx')) problems.push('CPU lacks AVX: the TensorFlow wheels need it. Use a CPU with AVX or a TensorFlow built without it.');
+  } catch {
+    flags = 'unknown';
+  }
+  line('cpu', `${cpu?.model ?? 'unknown'} ×${os.cpus().length} [${flags}]`);
+  try {
+    addonModule();
+    line('addon', `${loadedAddonFile()}`);
+  } catch (e) {
+    line('addon', 'NOT FOUND');
+    line('  tried', addonCandidates().join(', '));
+    problems.push('The native addon is missing: reinstall the package, or build it with `npm run build:native`.');
+  }
+  const { found, attempts } = locateLibrary();
+  for (const a of attempts) line('  searched', `${a.source}: ${a.place} — ${a.result}`);
+  if (found) {
+    line('libtensorflow', `${found.path} (${found.source})`);
+    try {
+      const info = init();
+      line('tf version', info.version);
+      if (info.version !== PINNED_TF_VERSION) problems.push(`Loaded TensorFlow ${info.version}; this release is tested with ${PINNED_TF_VERSION}.`);
+    } catch (e) {
+      line('tf version', `FAILED: ${(e as Error).message}`);
+      problems.push(`libtensorflow at ${found.path} does not load: remove it or point TFDATA_LIBTENSORFLOW elsewhere.`);
+    }
+  } else {
+    line('libtensorflow', 'NOT FOUND');
+    problems.push(notFoundMessage(attempts));
+  }
+  const cached = cacheDir();
+  const source = path.join(cached, 'source.json');
+  line('cache', fs.existsSync(source) ? `${cached} ${fs.readFileSync(source, 'utf8').replace(/\s+/g, ' ')}` : `${cached} (empty)`);
+  if (problems.length === 0) {
+    console.log('\nall good');
+    return 0;
+  }
+  console.log('\nproblems and fixes:');
+  for (const p of problems) console.log(`  * ${p}`);
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    switch (command) {
+      case 'fetch':
+        return await fetchCommand(args);
+      case 'doctor':
+        return doctor();
+      case 'version':
+        console.log(init().version);
+        return 0;
+      default:
+        console.log(USAGE);
+        return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+    }
+  } catch (e) {
+    console.error(`tfdata-node ${command}: ${(e as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,168 @@
+/** The element types a host tensor can carry. */
+export type DType =
+  | 'float32'
+  | 'float64'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  | 'bool'
+  | 'string';
+
+/** Graph-only types that appear inside pipelines (datasets are variants). */
+export type GraphDType = DType | 'variant' | 'resource' | 'float16' | 'bfloat16';
+
+export type NumericDType = Exclude<DType, 'string' | 'bool'>;
+export type IntegerDType = Exclude<NumericDType, 'float32' | 'float64'>;
+export type FloatDType = 'float32' | 'float64';
+
+/** The TypedArray that holds each dtype's data. */
+export interface DataTypeMap {
+  float32: Float32Array;
+  float64: Float64Array;
+  int8: Int8Array;
+  int16: Int16Array;
+  int32: Int32Array;
+  int64: BigInt64Array;
+  uint8: Uint8Array;
+  uint16: Uint16Array;
+  uint32: Uint32Array;
+  uint64: BigUint64Array;
+  bool: Uint8Array;
+  string: Uint8Array[];
+}
+
+/** The JS value of one element of each dtype. */
+export interface ValueTypeMap {
+  float32: number;
+  float64: number;
+  int8: number;
+  int16: number;
+  int32: number;
+  int64: bigint;
+  uint8: number;
+  uint16: number;
+  uint32: number;
+  uint64: bigint;
+  bool: boolean;
+  string: string;
+}
+
+export type AnyTypedArray =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | BigInt64Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Uint16Array
+  | Uint32Array
+  | BigUint64Array;
+
+/** TF_DataType enum values (tensorflow/c/tf_datatype.h). */
+const TF_ENUM: Record<GraphDType, number> = {
+  float32: 1,
+  float64: 2,
+  int32: 3,
+  uint8: 4,
+  int16: 5,
+  int8: 6,
+  string: 7,
+  int64: 9,
+  bool: 10,
+  bfloat16: 14,
+  uint16: 17,
+  float16: 19,
+  resource: 20,
+  variant: 21,
+  uint32: 22,
+  uint64: 23,
+};
+const FROM_ENUM = new Map<number, GraphDType>(Object.entries(TF_ENUM).map(([k, v]) => [v, k as GraphDType]));
+
+export const DTYPES: readonly DType[] = [
+  'float32',
+  'float64',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'bool',
+  'string',
+];
+
+export function isDType(value: unknown): value is DType {
+  return typeof value === 'string' && (DTYPES as readonly string[]).includes(value);
+}
+
+export function toTFEnum(dtype: GraphDType): number {
+  const v = TF_ENUM[dtype];
+  if (v === undefined) throw new TypeError(`unknown dtype '${String(dtype)}'`);
+  return v;
+}
+
+export function fromTFEnum(value: number): GraphDType {
+  // TF reports reference types as value + 100.
+  const dtype = FROM_ENUM.get(value > 100 ? value - 100 : value);
+  if (dtype === undefined) throw new TypeError(`TensorFlow dtype ${value} is not supported by tfdata-node`);
+  return dtype;
+}
+
+type TypedArrayCtor = { new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): AnyTypedArray; new (length: number): AnyTypedArray; BYTES_PER_ELEMENT: number };
+
+const ARRAY_CTORS: Record<Exclude<DType, 'string'>, TypedArrayCtor> = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  uint64: BigUint64Array,
+  bool: Uint8Array,
+};
+
+export function arrayCtor(dtype: Exclude<DType, 'string'>): TypedArrayCtor {
+  return ARRAY_CTORS[dtype];
+}
+
+/** The dtype a TypedArray carries on its own (Uint8ClampedArray counts as uint8). */
+export function dtypeOfArray(array: AnyTypedArray): Exclude<DType, 'string' | 'bool'> {
+  if (array instanceof Float32Array) return 'float32';
+  if (array instanceof Float64Array) return 'float64';
+  if (array instanceof Int8Array) return 'int8';
+  if (array instanceof Int16Array) return 'int16';
+  if (array instanceof Int32Array) return 'int32';
+  if (array instanceof BigInt64Array) return 'int64';
+  if (array instanceof Uint8Array || array instanceof Uint8ClampedArray) return 'uint8';
+  if (array instanceof Uint16Array) return 'uint16';
+  if (array instanceof Uint32Array) return 'uint32';
+  if (array instanceof BigUint64Array) return 'uint64';
+  throw new TypeError('unsupported TypedArray');
+}
+
+export function isTypedArray(value: unknown): value is AnyTypedArray {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView);
+}
+
+/** Inclusive ranges of the integer dtypes that JS numbers can hold. */
+export const INT_RANGE: Record<Exclude<IntegerDType, 'int64' | 'uint64'>, [number, number]> = {
+  int8: [-128, 127],
+  int16: [-32768, 32767],
+  int32: [-2147483648, 2147483647],
+  uint8: [0, 255],
+  uint16: [0, 65535],
+  uint32: [0, 4294967295],
+};

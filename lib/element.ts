@@ -1,0 +1,79 @@
+// Type-level view of element structures: Syms inside callbacks, Tensors when iterating.
+import type { AnyTypedArray, DType, GraphDType } from './dtypes';
+import type { StaticShape, Sym } from './sym';
+import type { NestedArray, Tensor } from './tensor';
+
+/** An element: a Sym, a tuple or a record of elements, nested. */
+export type Element = Sym<any> | readonly Element[] | { readonly [key: string]: Element };
+
+/** What iteration yields for an element type: the same structure with host tensors. */
+export type HostElement<T> = T extends Sym<infer D>
+  ? Tensor<D & DType>
+  : T extends readonly unknown[]
+    ? { -readonly [K in keyof T]: HostElement<T[K]> }
+    : { -readonly [K in keyof T]: HostElement<T[K]> };
+
+/** dtype and static shape of one component. */
+export interface ComponentSpec<D extends GraphDType = GraphDType> {
+  dtype: D;
+  shape: StaticShape;
+}
+
+/** `elementSpec`: the same structure with a ComponentSpec per component. */
+export type SpecOf<T> = T extends Sym<infer D>
+  ? ComponentSpec<D>
+  : T extends readonly unknown[]
+    ? { -readonly [K in keyof T]: SpecOf<T[K]> }
+    : { -readonly [K in keyof T]: SpecOf<T[K]> };
+
+/** A value a source accepts as one component. */
+export type SourceLeaf =
+  | Tensor
+  | Sym
+  | AnyTypedArray
+  | NestedArray<number>
+  | NestedArray<bigint>
+  | NestedArray<boolean>
+  | NestedArray<string>;
+
+/** Structures of source components. */
+export type SourceStructure = SourceLeaf | readonly SourceStructure[] | { readonly [key: string]: SourceStructure };
+
+type TypedArrayDType<A> = A extends Float32Array
+  ? 'float32'
+  : A extends Float64Array
+    ? 'float64'
+    : A extends Int32Array
+      ? 'int32'
+      : A extends BigInt64Array
+        ? 'int64'
+        : A extends BigUint64Array
+          ? 'uint64'
+          : A extends Int16Array
+            ? 'int16'
+            : A extends Int8Array
+              ? 'int8'
+              : A extends Uint16Array
+                ? 'uint16'
+                : A extends Uint32Array
+                  ? 'uint32'
+                  : 'uint8';
+
+/** The element type a source structure gives. */
+export type SymOfSource<S> = S extends Tensor<infer D>
+  ? Sym<D>
+  : S extends Sym<any>
+    ? S
+    : S extends AnyTypedArray
+      ? Sym<TypedArrayDType<S>>
+      : S extends NestedArray<number>
+        ? Sym<'int32' | 'float32'>
+        : S extends NestedArray<bigint>
+          ? Sym<'int64'>
+          : S extends NestedArray<boolean>
+            ? Sym<'bool'>
+            : S extends NestedArray<string>
+              ? Sym<'string'>
+              : S extends readonly unknown[]
+                ? { -readonly [K in keyof S]: SymOfSource<S[K]> }
+                : { -readonly [K in keyof S]: SymOfSource<S[K]> };

@@ -1,0 +1,87 @@
+// Tracing: a JS callback runs once on symbolic inputs in a fresh graph, which becomes a
+// TF_Function. Host values and outer Syms it touches become extra inputs (captures) that the
+// caller passes in (as other_arguments for dataset ops, as inputs for If).
+import { GraphDType } from './dtypes';
+import { CaptureSource, GraphContext } from './graph';
+import { NativeFunction } from './native';
+import { Skeleton, flattenStructure } from './structure';
+import { StaticShape, Sym } from './sym';
+import { Tensor } from './tensor';
+import { toSym } from './ops/convert';
+
+/** dtype + static shape of one component. */
+export interface TensorSpec {
+  dtype: GraphDType;
+  shape: StaticShape;
+}
+
+export interface TracedFunction {
+  readonly name: string;
+  readonly native: NativeFunction;
+  /** Specs of the declared inputs (captures come after them). */
+  readonly inputSpecs: TensorSpec[];
+  readonly outputSpecs: TensorSpec[];
+  readonly outputSkeleton: Skeleton;
+  readonly captures: CaptureSource[];
+  readonly dependencies: TracedFunction[];
+  /** The raw value the callback returned, for callers that need more than tensors (flatMap). */
+  readonly returned: unknown;
+}
+
+let counter = 0;
+
+/** A leaf the callback may return: a Sym, or a host value that becomes a captured input. */
+function isReturnLeaf(v: unknown): v is Sym | Tensor | number | bigint | boolean | string {
+  return v instanceof Sym || v instanceof Tensor || ['number', 'bigint', 'boolean', 'string'].includes(typeof v) || ArrayBuffer.isView(v);
+}
+
+/**
+ * Traces `body` into a function named after `label`. `body` gets one Sym per input spec and returns
+ * a structure of Syms (or, with `outputs`, the flat outputs are extracted from what it returned).
+ */
+export function traceFunction(
+  label: string,
+  inputSpecs: readonly TensorSpec[],
+  body: (inputs: Sym[]) => unknown,
+  outputs?: (returned: unknown, ctx: GraphContext) => { leaves: Sym[]; skeleton: Skeleton },
+): TracedFunction {
+  const ctx = new GraphContext('function', GraphContext.current());
+  try {
+    return ctx.within(() => {
+      const inputs = inputSpecs.map((s, i) => ctx.placeholder(s.dtype, s.shape, `arg${i}`));
+      const returned = body(inputs);
+      if (returned === undefined) {
+        throw new TypeError(`${label} callback returned undefined; it must return a Sym, an array or a record of them`);
+      }
+      if (returned instanceof Promise) throw new TypeError(`${label} callback returned a Promise; callbacks are traced synchronously`);
+      let leaves: Sym[];
+      let skeleton: Skeleton;
+      if (outputs) {
+        ({ leaves, skeleton } = outputs(returned, ctx));
+      } else {
+        const flat = flattenStructure(returned, isReturnLeaf, `${label} result`);
+        skeleton = flat.skeleton;
+        leaves = flat.leaves.map((v) => (v instanceof Sym ? ctx.own(v) : toSym(v, undefined, label)));
+      }
+      // An input returned as is must pass through a node: a function output cannot be its own input.
+      const placeholders = new Set([...inputs, ...ctx.captures.map((c) => c.inner)].map((s) => s.op));
+      leaves = leaves.map((s) => (placeholders.has(s.op) ? ctx.addOp('Identity', [s])[0] : s));
+      const fnInputs = [...inputs, ...ctx.captures.map((c) => c.inner)];
+      const name = `${label.replace(/[^A-Za-z0-9_]/g, '_')}_fn_${counter++}`;
+      const native = ctx.native.toFunction(name, fnInputs.map((s) => s.ref), leaves.map((s) => s.ref), true);
+      return {
+        name: native.name,
+        native,
+        inputSpecs: [...inputSpecs],
+        outputSpecs: leaves.map((s) => ({ dtype: s.dtype, shape: s.shape })),
+        outputSkeleton: skeleton,
+        captures: ctx.captures.map((c) => c.source),
+        dependencies: [...ctx.functions.values()],
+        returned,
+      };
+    });
+  } finally {
+    // The FunctionDef is copied out; the body graph is no longer needed.
+    ctx.dispose();
+  }
+}

@@ -1,0 +1,263 @@
+// A graph being built: the pipeline graph, or the body of a function being traced. Knows how
+// host values enter it (pipeline: Placeholder fed at iterator start; function: an extra input
+// that the caller passes as other_arguments) and how outer symbolic tensors are captured.
+import { DType, GraphDType, fromTFEnum, isDType, toTFEnum } from './dtypes';
+import type { TracedFunction } from './function';
+import { NativeAttr, NativeGraph, NativeOperation, OutputRef, addon } from './native';
+import { OpDef, parseOpDef } from './opdef';
+import { Sym, StaticShape } from './sym';
+import { Tensor } from './tensor';
+
+/** A value an attr can take (the kind comes from the op's registered OpDef). */
+export type AttrValue =
+  | number
+  | bigint
+  | boolean
+  | string
+  | Uint8Array
+  | StaticShape
+  | Tensor
+  | TracedFunction
+  | readonly (number | bigint | boolean | string | StaticShape | Tensor)[];
+
+export type OpInput = Sym | readonly Sym[];
+
+/** Where a captured input of a function comes from in the caller's graph. */
+export type CaptureSource = { host: Tensor } | { outer: Sym };
+
+export interface AddOpOptions {
+  /** Node name prefix (default: the op type). */
+  name?: string;
+  /** Skip attrs the loaded TensorFlow does not define (ops whose attrs vary across versions). */
+  lenient?: boolean;
+  controlInputs?: readonly Sym[];
+}
+
+const opDefCache = new Map<string, OpDef>();
+const stack: GraphContext[] = [];
+
+export class GraphContext {
+  readonly native: NativeGraph;
+  readonly kind: 'pipeline' | 'function';
+  readonly parent: GraphContext | undefined;
+  /** Host tensors fed into pipeline placeholders when an iterator starts. */
+  readonly feeds: [OutputRef, Tensor][] = [];
+  /** Function contexts: the captured inputs, in order, and what each stands for outside. */
+  readonly captures: { inner: Sym; source: CaptureSource }[] = [];
+  /** Functions copied into this graph (by name). */
+  readonly functions = new Map<string, TracedFunction>();
+  /** Datasets already emitted here (so a dataset used twice is built once). */
+  readonly emitted = new Map<object, Sym>();
+  private readonly hostCaptures = new Map<unknown, Sym>();
+  private readonly outerCaptures = new Map<Sym, Sym>();
+  private readonly names = new Map<string, number>();
+  private disposed = false;
+
+  constructor(kind: 'pipeline' | 'function', parent?: GraphContext) {
+    this.kind = kind;
+    this.parent = parent;
+    this.native = new (addon().Graph)();
+  }
+
+  /** The graph ops are being added to, or undefined outside any callback. */
+  static current(): GraphContext | undefined {
+    return stack[stack.length - 1];
+  }
+
+  /** The current graph; ops outside a callback are an error. */
+  static require(what: string): GraphContext {
+    const ctx = GraphContext.current();
+    if (!ctx) {
+      throw new Error(
+        `${what}: tf ops build graph nodes, so they can only be called inside a Dataset callback (map, filter, flatMap, …)`,
+      );
+    }
+    return ctx;
+  }
+
+  /** Runs `fn` with this graph as the current one. */
+  within<R>(fn: () => R): R {
+    stack.push(this);
+    try {
+      return fn();
+    } finally {
+      stack.pop();
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.native.dispose();
+  }
+
+  opDef(type: string): OpDef {
+    let def = opDefCache.get(type);
+    if (!def) {
+      def = parseOpDef(this.native.opDef(type));
+      opDefCache.set(type, def);
+    }
+    return def;
+  }
+
+  private uniqueName(prefix: string): string {
+    const clean = prefix.replace(/[^A-Za-z0-9_.\-/]/g, '_').replace(/^[^A-Za-z0-9.]/, 'op');
+    const n = this.names.get(clean) ?? 0;
+    this.names.set(clean, n + 1);
+    return n === 0 ? clean : `${clean}_${n}`;
+  }
+
+  /** A Placeholder of the given spec. */
+  placeholder(dtype: GraphDType, shape: StaticShape, name = 'input'): Sym {
+    return this.addOp('Placeholder', [], { dtype, shape }, { name })[0];
+  }
+
+  /** A host tensor as a symbolic tensor of this graph (fed once, never serialised into it). */
+  captureHost(value: Tensor, key: unknown = value): Sym {
+    const known = this.hostCaptures.get(key);
+    if (known) return known;
+    const ph = this.placeholder(value.dtype, [...value.shape], 'captured');
+    if (this.kind === 'pipeline') this.feeds.push([ph.ref, value]);
+    else this.captures.push({ inner: ph, source: { host: value } });
+    this.hostCaptures.set(key, ph);
+    return ph;
+  }
+
+  /** A small constant baked into the graph (axes, shapes, sizes: values shape inference needs). */
+  constant(value: Tensor): Sym {
+    return this.addOp('Const', [], { dtype: value.dtype, value }, { name: 'Const' })[0];
+  }
+
+  /** `sym` as a tensor of this graph: itself, or a captured input when it lives in an enclosing function. */
+  own(sym: Sym): Sym {
+    if (sym.ctx === this) return sym;
+    const known = this.outerCaptures.get(sym);
+    if (known) return known;
+    let ancestor = this.parent;
+    while (ancestor && ancestor !== sym.ctx) ancestor = ancestor.parent;
+    if (!ancestor) {
+      throw new Error(
+        `a symbolic tensor (${sym.opName}) from another callback was used here; Syms exist only inside the callback that made them`,
+      );
+    }
+    const ph = this.placeholder(sym.dtype, sym.shape, 'captured');
+    this.captures.push({ inner: ph, source: { outer: sym } });
+    this.outerCaptures.set(sym, ph);
+    return ph;
+  }
+
+  /** What a function's captures stand for in this graph (its other_arguments here). */
+  resolveCaptures(fn: TracedFunction): Sym[] {
+    return fn.captures.map((c) => ('host' in c ? this.captureHost(c.host) : this.own(c.outer)));
+  }
+
+  /** Copies a function (and what it calls) into this graph once; returns its name. */
+  useFunction(fn: TracedFunction): string {
+    if (this.functions.has(fn.name)) return fn.name;
+    for (const dep of fn.dependencies) this.useFunction(dep);
+    this.native.copyFunction(fn.native);
+    this.functions.set(fn.name, fn);
+    return fn.name;
+  }
+
+  /**
+   * Adds an operation. Type attrs (T, N, Tin…) are inferred from the inputs through the op's
+   * registered OpDef; inputs that disagree on a shared type attr are a TypeError that names the
+   * op and both dtypes.
+   */
+  addOp(type: string, inputs: readonly OpInput[], attrs: Record<string, AttrValue | undefined> = {}, options: AddOpOptions = {}): Sym[] {
+    return this.addNode(type, inputs, attrs, options).outputs;
+  }
+
+  /** As addOp, also giving the operation id (for ops without outputs, run as session targets). */
+  addNode(type: string, inputs: readonly OpInput[], attrs: Record<string, AttrValue | undefined> = {}, options: AddOpOptions = {}): { id: number; outputs: Sym[] } {
+    if (this.disposed) throw new Error('this graph was already closed');
+    const def = this.opDef(type);
+    const owned = inputs.map((x) => (Array.isArray(x) ? (x as readonly Sym[]).map((s) => this.own(s)) : this.own(x as Sym)));
+    const inferred: Record<string, AttrValue> = {};
+    const setType = (attr: string, dtype: GraphDType, arg: string) => {
+      const given = (attrs[attr] ?? inferred[attr]) as GraphDType | undefined;
+      if (given !== undefined && given !== dtype) {
+        const first = def.inputs.find((a) => a.typeAttr === attr)?.name ?? attr;
+        throw new TypeError(
+          `${type}: '${first}' is ${given} but '${arg}' is ${dtype}. TensorFlow does not convert dtypes implicitly: ` +
+            `cast one operand so both match, e.g. tf.cast(${first}, '${dtype}') or tf.cast(${arg}, '${given}')`,
+        );
+      }
+      inferred[attr] = dtype;
+    };
+    def.inputs.forEach((arg, i) => {
+      const value = owned[i];
+      if (value === undefined) return;
+      if (Array.isArray(value)) {
+        if (arg.numberAttr && attrs[arg.numberAttr] === undefined) inferred[arg.numberAttr] = value.length;
+        if (arg.typeAttr) for (const s of value) setType(arg.typeAttr, s.dtype, arg.name);
+        if (arg.typeListAttr && attrs[arg.typeListAttr] === undefined) inferred[arg.typeListAttr] = value.map((s) => s.dtype);
+      } else if (arg.typeAttr) {
+        setType(arg.typeAttr, (value as Sym).dtype, arg.name);
+      } else if (arg.type !== 0 && fromTFEnum(arg.type) !== (value as Sym).dtype) {
+        throw new TypeError(`${type}: input '${arg.name}' must be ${fromTFEnum(arg.type)}, got ${(value as Sym).dtype}`);
+      }
+    });
+    if (owned.length !== def.inputs.length) {
+      throw new TypeError(`${type} takes ${def.inputs.length} inputs (${def.inputs.map((a) => a.name).join(', ')}), got ${owned.length}`);
+    }
+    const all = { ...inferred, ...attrs };
+    const nativeAttrs: NativeAttr[] = [];
+    for (const [name, value] of Object.entries(all)) {
+      if (value === undefined) continue;
+      const attrDef = def.attrs.get(name);
+      if (!attrDef) {
+        if (options.lenient) continue;
+        throw new TypeError(`${type} has no attr '${name}' (it has: ${[...def.attrs.keys()].join(', ') || 'none'})`);
+      }
+      nativeAttrs.push([name, attrDef.type, this.attrToNative(type, name, attrDef.type, value)]);
+    }
+    const refs = owned.map((x) => (Array.isArray(x) ? (x as Sym[]).map((s) => s.ref) : (x as Sym).ref));
+    const controls = options.controlInputs?.map((s) => this.own(s).ref.op);
+    const op: NativeOperation = this.native.addOperation(type, this.uniqueName(options.name ?? type), refs, nativeAttrs, controls);
+    const outputs = op.outputs.map((o, i) => new Sym(this, op.id, i, fromTFEnum(o.dtype), o.shape ? o.shape.map((d) => (d < 0 ? null : d)) : null, op.name));
+    return { id: op.id, outputs };
+  }
+
+  private attrToNative(op: string, name: string, kind: string, value: AttrValue): unknown {
+    const where = `${op} attr '${name}'`;
+    const dtype = (v: unknown) => {
+      if (typeof v !== 'string' || (!isDType(v) && !['variant', 'resource', 'float16', 'bfloat16'].includes(v))) {
+        throw new TypeError(`${where} must be a dtype name, got ${String(v)}`);
+      }
+      return toTFEnum(v as GraphDType);
+    };
+    const shape = (v: unknown) => {
+      if (v === null) return null;
+      if (!Array.isArray(v)) throw new TypeError(`${where} must be a shape (array of dims, null for unknown)`);
+      return v.map((d) => (d === null ? -1 : d));
+    };
+    const tensorHandle = (v: unknown) => {
+      if (!(v instanceof Tensor)) throw new TypeError(`${where} must be a Tensor`);
+      return v.handle();
+    };
+    switch (kind) {
+      case 'type':
+        return dtype(value);
+      case 'list(type)':
+        return (value as unknown[]).map(dtype);
+      case 'shape':
+        return shape(value);
+      case 'list(shape)':
+        return (value as unknown[]).map(shape);
+      case 'tensor':
+        return tensorHandle(value);
+      case 'list(tensor)':
+        return (value as unknown[]).map(tensorHandle);
+      case 'func': {
+        if (typeof value === 'string') return value;
+        return this.useFunction(value as TracedFunction);
+      }
+      default:
+        return value;
+    }
+  }
+}
+
+export type { DType };

@@ -1,0 +1,23 @@
+// tfdata-node: tf.data pipelines from TypeScript, run inside TensorFlow's C++ runtime.
+export { Dataset } from './dataset';
+export type { MapOptions, BatchOptions, PaddedBatchOptions, ShuffleOptions, InterleaveOptions, Parallelism } from './dataset';
+export type { DatasetOptions } from './options';
+export { DatasetIterator } from './iterator';
+export type { IteratorOptions } from './iterator';
+export { Tensor, tensor } from './tensor';
+export type { TensorLike, NestedArray, Nested } from './tensor';
+export { Sym } from './sym';
+export type { StaticShape } from './sym';
+export type { Element, HostElement, SpecOf, ComponentSpec, SourceStructure } from './element';
+export type { DType, NumericDType, IntegerDType, FloatDType, DataTypeMap, ValueTypeMap } from './dtypes';
+export { DTYPES } from './dtypes';
+export { TFError, TF_CODES } from './errors';
+export type { TFCode } from './errors';
+export { init, version, liveHandles } from './native';
+export type { InitOptions, LibraryInfo } from './native';
+export { PINNED_TF_VERSION } from './install/paths';
+export { fetchLibrary } from './install/fetch';
+export type { FetchOptions, FetchResult } from './install/fetch';
+export { locateLibrary } from './install/locate';
+import * as ops from './ops/index';
+export { ops };

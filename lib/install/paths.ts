@@ -1,0 +1,53 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+
+/** The TensorFlow release this package is built and tested against. */
+export const PINNED_TF_VERSION = '2.21.0';
+
+/** Oldest and newest TF_Version() accepted at load (the C API we call is stable across 2.x). */
+export const SUPPORTED_TF_RANGE = { min: '2.13.0', maxMajor: 2 } as const;
+
+/** The exact wheel that `fetch --from wheel` takes, and its SHA-256 (checked after download). */
+export const PINNED_WHEEL = {
+  version: PINNED_TF_VERSION,
+  file: 'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl',
+  pythonVersion: '3.11',
+  platform: 'manylinux_2_27_x86_64',
+  sha256: '2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c',
+} as const;
+
+/** Google's C library tarballs (published up to 2.15); TFDATA_MIRROR replaces the host part. */
+export function tarballUrl(version: string): string {
+  const base = process.env.TFDATA_MIRROR ?? 'https://storage.googleapis.com/tensorflow/versions';
+  return `${base.replace(/\/$/, '')}/${version}/libtensorflow-cpu-linux-x86_64.tar.gz`;
+}
+
+/** `~/.cache/tfdata-node` (or TFDATA_CACHE_DIR, or $XDG_CACHE_HOME/tfdata-node). */
+export function cacheRoot(): string {
+  if (process.env.TFDATA_CACHE_DIR) return path.resolve(process.env.TFDATA_CACHE_DIR);
+  const xdg = process.env.XDG_CACHE_HOME;
+  return path.join(xdg && xdg.length > 0 ? xdg : path.join(os.homedir(), '.cache'), 'tfdata-node');
+}
+
+/** Where one TF version lives once fetched: `<cache>/<version>/{lib,include}`. */
+export function cacheDir(version: string = PINNED_TF_VERSION): string {
+  return path.join(cacheRoot(), version);
+}
+
+/** The package root (holds package.json), from either lib/ or dist/cjs/. */
+export function packageRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest)) {
+      try {
+        if (JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'tfdata-node') return dir;
+      } catch {
+        /* keep looking */
+      }
+    }
+    dir = path.dirname(dir);
+  }
+  return path.resolve(__dirname, '..', '..');
+}

@@ -1,0 +1,174 @@
+// The only module that touches the addon: loads the .node file, then libtensorflow.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { TFError } from './errors';
+import { LibraryLocation, locateLibrary, notFoundMessage } from './install/locate';
+import { SUPPORTED_TF_RANGE, packageRoot } from './install/paths';
+
+export interface OutputRef {
+  op: number;
+  index: number;
+}
+export interface RawTensor {
+  dtype: number;
+  shape: number[];
+  buffer?: ArrayBuffer;
+  strings?: Uint8Array[];
+}
+export interface NativeOutputInfo {
+  dtype: number;
+  shape: number[] | null;
+}
+export type NativeAttr = [name: string, kind: string, value: unknown];
+export interface NativeOperation {
+  id: number;
+  name: string;
+  outputs: NativeOutputInfo[];
+}
+export interface NativeTensorHandle {
+  read(): RawTensor;
+  dispose(): void;
+  readonly disposed: boolean;
+}
+export interface NativeFunction {
+  readonly name: string;
+  toFunctionDef(): Buffer;
+  dispose(): void;
+}
+export interface NativeGraph {
+  addOperation(type: string, name: string, inputs: (OutputRef | OutputRef[])[], attrs: NativeAttr[], controlInputs?: number[]): NativeOperation;
+  opDef(type: string): Buffer;
+  toGraphDef(): Buffer;
+  toFunction(name: string, inputs: OutputRef[], outputs: OutputRef[], appendHash: boolean): NativeFunction;
+  copyFunction(fn: NativeFunction): void;
+  outputInfo(output: OutputRef): NativeOutputInfo;
+  dispose(): void;
+}
+export interface RepeatedRun {
+  elements: RawTensor[][];
+  end: boolean;
+  error: Error | null;
+}
+export interface NativeSession {
+  run(feeds: [OutputRef, NativeTensorHandle][], fetches: OutputRef[], targets: number[]): Promise<RawTensor[]>;
+  runRepeated(fetches: OutputRef[], maxRuns: number, maxMicros: number): Promise<RepeatedRun>;
+  close(): void;
+  readonly closed: boolean;
+}
+export interface Addon {
+  loadLibrary(path: string): string;
+  version(): string;
+  libraryPath(): string | null;
+  setErrorClass(ctor: typeof TFError): void;
+  liveHandles(): number;
+  napiVersion: number;
+  TensorHandle: new (dtype: number, shape: number[], data: unknown) => NativeTensorHandle;
+  Graph: new () => NativeGraph;
+  Session: new (graph: NativeGraph, config?: Uint8Array) => NativeSession;
+}
+
+let module_: Addon | undefined;
+let addonFile: string | undefined;
+let library: (LibraryLocation & { version: string }) | undefined;
+
+/** Candidate addon files in loading order: prebuilt, then the local build. */
+export function addonCandidates(): string[] {
+  const root = packageRoot();
+  const list = [
+    process.env.TFDATA_ADDON,
+    path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'tfdata.node'),
+    path.join(root, 'build', 'Release', 'tfdata.node'),
+    path.join(root, 'build', 'Debug', 'tfdata.node'),
+  ];
+  return list.filter((p): p is string => typeof p === 'string' && p.length > 0);
+}
+
+/** The addon module alone (no TensorFlow needed yet). */
+export function addonModule(): Addon {
+  if (module_) return module_;
+  const tried: string[] = [];
+  for (const file of addonCandidates()) {
+    if (!fs.existsSync(file)) {
+      tried.push(`${file} (missing)`);
+      continue;
+    }
+    try {
+      module_ = require(file) as Addon;
+      addonFile = file;
+      module_.setErrorClass(TFError);
+      return module_;
+    } catch (e) {
+      tried.push(`${file} (${(e as Error).message})`);
+    }
+  }
+  throw new Error(
+    `tfdata-node: the native addon could not be loaded.\nTried:\n  ${tried.join('\n  ')}\n` +
+      'Build it with `npm run build:native` (needs cmake and a C++17 compiler), or reinstall the package for its prebuilt binary.',
+  );
+}
+
+export function loadedAddonFile(): string | undefined {
+  return addonFile;
+}
+
+function versionTuple(v: string): number[] {
+  return v.split(/[.-]/).slice(0, 3).map((x) => parseInt(x, 10) || 0);
+}
+
+function checkVersion(version: string): void {
+  const [maj, min] = versionTuple(version);
+  const [lmaj, lmin] = versionTuple(SUPPORTED_TF_RANGE.min);
+  if (maj > SUPPORTED_TF_RANGE.maxMajor || maj < lmaj || (maj === lmaj && min < lmin)) {
+    throw new Error(`libtensorflow ${version} is outside the supported range (>= ${SUPPORTED_TF_RANGE.min}, major ${SUPPORTED_TF_RANGE.maxMajor})`);
+  }
+}
+
+/** Options of {@link init}. */
+export interface InitOptions {
+  /** A directory holding libtensorflow (with libtensorflow in it or in its lib/), or the library file itself. */
+  libraryDir?: string;
+}
+
+/** What {@link init} loaded. */
+export interface LibraryInfo {
+  version: string;
+  path: string;
+  source: LibraryLocation['source'];
+}
+
+/**
+ * Loads libtensorflow, following the search order (see README). Called implicitly by the
+ * first use; call it yourself to choose the library. A second call with another library throws.
+ */
+export function init(options: InitOptions = {}): LibraryInfo {
+  const mod = addonModule();
+  if (library && !options.libraryDir) return { ...library };
+  const { found, attempts } = locateLibrary(options);
+  if (!found) throw new Error(notFoundMessage(attempts));
+  if (library && library.path !== found.path) {
+    throw new Error(`libtensorflow is already loaded from ${library.path}; a process can load only one (asked for ${found.path})`);
+  }
+  // TensorFlow's C++ logging is loud by default; keep warnings and errors only unless asked.
+  if (process.env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = '2';
+  const version = mod.loadLibrary(found.path);
+  checkVersion(version);
+  library = { ...found, version };
+  return { ...library };
+}
+
+/** The addon with libtensorflow loaded. */
+export function addon(): Addon {
+  if (!library) init();
+  return module_ as Addon;
+}
+
+/** TensorFlow's version string (TF_Version()), loading the library if needed. */
+export function version(): string {
+  return addon().version();
+}
+
+/** Native handles alive right now (tensors, graphs, functions, sessions): a debugging aid for leaks. */
+export function liveHandles(): number {
+  return addonModule().liveHandles();
+}

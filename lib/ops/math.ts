@@ -1,0 +1,68 @@
+// Arithmetic and elementwise math.
+import { DType, NumericDType } from '../dtypes';
+import { Sym } from '../sym';
+import { DivResult, Operand, addOp, toSym, toSymPair } from './convert';
+
+function binary(type: string, a: unknown, b: unknown): Sym {
+  const [x, y] = toSymPair(a, b, type);
+  return addOp(type, [x, y])[0];
+}
+function unary(type: string, a: unknown): Sym {
+  return addOp(type, [toSym(a, undefined, type)])[0];
+}
+
+type Num<D> = Sym<D & NumericDType>;
+
+export function add<D extends NumericDType | 'string'>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('AddV2', a, b) as Sym<D>; }
+export function sub<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('Sub', a, b) as Sym<D>; }
+export function mul<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('Mul', a, b) as Sym<D>; }
+export function floorDiv<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('FloorDiv', a, b) as Sym<D>; }
+export function mod<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('FloorMod', a, b) as Sym<D>; }
+export function pow<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('Pow', a, b) as Sym<D>; }
+export function minimum<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('Minimum', a, b) as Sym<D>; }
+export function maximum<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('Maximum', a, b) as Sym<D>; }
+
+/** True division (`x / y`): integer operands are cast to float64 (int8/16, uint8/16: float32) first. */
+export function div<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<DivResult<D>> {
+  const [x, y] = toSymPair(a, b, 'div');
+  if (x.dtype !== y.dtype) return binary('RealDiv', x, y) as never; // reports the mismatch
+  const target: Record<string, DType> = { int8: 'float32', int16: 'float32', uint8: 'float32', uint16: 'float32', int32: 'float64', int64: 'float64', uint32: 'float64', uint64: 'float64' };
+  const to = target[x.dtype];
+  if (to) return addOp('RealDiv', [cast(x, to), cast(y, to)])[0] as never;
+  return addOp('RealDiv', [x, y])[0] as never;
+}
+
+export function neg<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Neg', a) as Sym<D>; }
+export function abs<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Abs', a) as Sym<D>; }
+export function sign<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Sign', a) as Sym<D>; }
+export function sqrt<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Sqrt', a) as Sym<D>; }
+export function rsqrt<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Rsqrt', a) as Sym<D>; }
+export function exp<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Exp', a) as Sym<D>; }
+export function log<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Log', a) as Sym<D>; }
+export function square<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Square', a) as Sym<D>; }
+
+/** Converts to another dtype (floats to ints truncate toward zero, as tf.cast). */
+export function cast<T extends DType>(x: Operand, dtype: T): Sym<T> {
+  const s = toSym(x, undefined, 'cast');
+  if (s.dtype === dtype) return s as unknown as Sym<T>;
+  return addOp('Cast', [s], { DstT: dtype, Truncate: false })[0] as Sym<T>;
+}
+
+/** Clips values into [min, max]. */
+export function clipByValue<D extends NumericDType>(x: Operand<D>, min: Operand<D>, max: Operand<D>): Sym<D> {
+  const s = toSym(x, undefined, 'clipByValue');
+  return addOp('ClipByValue', [s, toSym(min, s.dtype, 'clipByValue'), toSym(max, s.dtype, 'clipByValue')])[0] as Sym<D>;
+}
+
+export interface MatMulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+}
+
+/** Matrix product; rank > 2 operands use batched matmul with broadcasting. */
+export function matMul<D extends NumericDType>(a: Operand<D>, b: Operand<D>, options: MatMulOptions = {}): Sym<D> {
+  const [x, y] = toSymPair(a, b, 'matMul');
+  const batched = (x.rank ?? 3) > 2 || (y.rank ?? 3) > 2;
+  if (batched) return addOp('BatchMatMulV2', [x, y], { adj_x: !!options.transposeA, adj_y: !!options.transposeB })[0] as Sym<D>;
+  return addOp('MatMul', [x, y], { transpose_a: !!options.transposeA, transpose_b: !!options.transposeB })[0] as Sym<D>;
+}

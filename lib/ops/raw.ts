@@ -1,0 +1,15 @@
+// The escape hatch: any op registered in the loaded TensorFlow, attrs typed from its OpDef.
+import { AttrValue, GraphContext } from '../graph';
+import { Sym } from '../sym';
+import { Operand, toSym } from './convert';
+
+/**
+ * Adds any registered op: `rawOp('Cumsum', [x, 0], { exclusive: true })`. Type attrs are inferred
+ * from the inputs; returns every output.
+ */
+export function rawOp(type: string, inputs: readonly (Operand | readonly Operand[])[], attrs: Record<string, AttrValue> = {}): Sym[] {
+  if (typeof type !== 'string' || type.length === 0) throw new TypeError('rawOp: type must be an op name');
+  const ctx = GraphContext.require(type);
+  const syms = inputs.map((x) => (Array.isArray(x) ? (x as Operand[]).map((v) => toSym(v, undefined, type)) : toSym(x, undefined, type)));
+  return ctx.addOp(type, syms, attrs);
+}

@@ -1,0 +1,187 @@
+// Shapes, layout, indexing and gathering.
+import { DType, GraphDType } from '../dtypes';
+import { Sym } from '../sym';
+import { Operand, addOp, constOf, intConst, normalizeAxis, toSym } from './convert';
+
+export function reshape<D extends GraphDType>(x: Operand<D>, shape: readonly number[] | Sym<'int32'> | Sym<'int64'>): Sym<D> {
+  const s = toSym(x, undefined, 'reshape');
+  if (!(shape instanceof Sym)) {
+    if (shape.filter((d) => d === -1).length > 1) throw new RangeError('reshape: shape can have at most one -1');
+    shape.forEach((d, i) => {
+      if (!Number.isInteger(d) || d < -1) throw new RangeError(`reshape: shape[${i}] must be an integer >= -1, got ${d}`);
+    });
+  }
+  const target = shape instanceof Sym ? toSym(shape, undefined, 'reshape') : intConst(shape, 'reshape');
+  return addOp('Reshape', [s, target])[0] as Sym<D>;
+}
+
+export function transpose<D extends GraphDType>(x: Operand<D>, perm?: readonly number[]): Sym<D> {
+  const s = toSym(x, undefined, 'transpose');
+  let p = perm;
+  if (!p) {
+    if (s.rank === null) throw new TypeError('transpose: give perm when the rank is unknown');
+    p = Array.from({ length: s.rank }, (_, i) => s.rank! - 1 - i);
+  }
+  return addOp('Transpose', [s, intConst(p, 'transpose')])[0] as Sym<D>;
+}
+
+export function expandDims<D extends GraphDType>(x: Operand<D>, axis: number): Sym<D> {
+  const s = toSym(x, undefined, 'expandDims');
+  normalizeAxis(axis, s.rank === null ? null : s.rank + 1, 'expandDims');
+  return addOp('ExpandDims', [s, intConst(axis, 'expandDims')])[0] as Sym<D>;
+}
+
+export function squeeze<D extends GraphDType>(x: Operand<D>, axis?: number | readonly number[]): Sym<D> {
+  const s = toSym(x, undefined, 'squeeze');
+  const dims = axis === undefined ? [] : typeof axis === 'number' ? [axis] : [...axis];
+  return addOp('Squeeze', [s], { squeeze_dims: dims })[0] as Sym<D>;
+}
+
+export function concat<D extends GraphDType>(values: readonly Operand<D>[], axis = 0): Sym<D> {
+  if (values.length === 0) throw new RangeError('concat: values is empty');
+  const first = toSym(values[0], undefined, 'concat');
+  const syms = [first, ...values.slice(1).map((v) => toSym(v, first.dtype, 'concat'))];
+  return addOp('ConcatV2', [syms, intConst(axis, 'concat')])[0] as Sym<D>;
+}
+
+export function stack<D extends GraphDType>(values: readonly Operand<D>[], axis = 0): Sym<D> {
+  if (values.length === 0) throw new RangeError('stack: values is empty');
+  const first = toSym(values[0], undefined, 'stack');
+  const syms = [first, ...values.slice(1).map((v) => toSym(v, first.dtype, 'stack'))];
+  return addOp('Pack', [syms], { axis })[0] as Sym<D>;
+}
+
+export function unstack<D extends GraphDType>(x: Operand<D>, axis = 0): Sym<D>[] {
+  const s = toSym(x, undefined, 'unstack');
+  if (s.shape === null) throw new TypeError('unstack: the rank must be known');
+  const a = normalizeAxis(axis, s.rank, 'unstack');
+  const n = s.shape[a < 0 ? a + s.shape.length : a];
+  if (n === null) throw new TypeError(`unstack: dimension ${axis} must be known statically`);
+  return addOp('Unpack', [s], { num: n, axis: a }) as Sym<D>[];
+}
+
+export function slice<D extends GraphDType>(x: Operand<D>, begin: readonly number[], size: readonly number[]): Sym<D> {
+  const s = toSym(x, undefined, 'slice');
+  return addOp('Slice', [s, intConst(begin, 'slice'), intConst(size, 'slice')])[0] as Sym<D>;
+}
+
+export interface StridedSliceMasks {
+  beginMask?: number;
+  endMask?: number;
+  ellipsisMask?: number;
+  newAxisMask?: number;
+  shrinkAxisMask?: number;
+}
+
+export function stridedSlice<D extends GraphDType>(
+  x: Operand<D>,
+  begin: readonly number[],
+  end: readonly number[],
+  strides?: readonly number[],
+  masks: StridedSliceMasks = {},
+): Sym<D> {
+  const s = toSym(x, undefined, 'stridedSlice');
+  const st = strides ?? begin.map(() => 1);
+  if (begin.length !== end.length || begin.length !== st.length) throw new RangeError('stridedSlice: begin, end and strides need equal lengths');
+  if (st.some((v) => v === 0)) throw new RangeError('stridedSlice: strides must be non-zero');
+  return addOp('StridedSlice', [s, intConst(begin, 'stridedSlice'), intConst(end, 'stridedSlice'), intConst(st, 'stridedSlice')], {
+    begin_mask: masks.beginMask ?? 0,
+    end_mask: masks.endMask ?? 0,
+    ellipsis_mask: masks.ellipsisMask ?? 0,
+    new_axis_mask: masks.newAxisMask ?? 0,
+    shrink_axis_mask: masks.shrinkAxisMask ?? 0,
+  })[0] as Sym<D>;
+}
+
+/**
+ * Python-style indexing, parsed into one StridedSlice: integers pick (and drop) an axis,
+ * `a:b:c` slices, `...` is an ellipsis, `newaxis` adds an axis.
+ * `index(x, '1:3, ..., newaxis, -1')`, `index(x, 0, '::2')`.
+ */
+export function index<D extends GraphDType>(x: Operand<D>, ...spec: (number | string)[]): Sym<D> {
+  const parts: string[] = [];
+  for (const p of spec) {
+    if (typeof p === 'number') parts.push(String(p));
+    else parts.push(...p.split(',').map((q) => q.trim()).filter((q) => q.length > 0));
+  }
+  const begin: number[] = [], end: number[] = [], strides: number[] = [];
+  const masks = { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 };
+  const int = (text: string, part: string) => {
+    if (!/^-?\d+$/.test(text)) throw new SyntaxError(`index: '${part}' is not an integer, a slice, '...' or 'newaxis'`);
+    return parseInt(text, 10);
+  };
+  parts.forEach((part, i) => {
+    const bit = 1 << i;
+    if (part === '...') {
+      if (masks.ellipsisMask) throw new SyntaxError('index: only one ellipsis is allowed');
+      masks.ellipsisMask |= bit;
+      begin.push(0); end.push(0); strides.push(1);
+    } else if (part === 'newaxis' || part === 'None') {
+      masks.newAxisMask |= bit;
+      begin.push(0); end.push(0); strides.push(1);
+    } else if (part.includes(':')) {
+      const [b, e, s] = part.split(':').map((t) => t.trim());
+      if (part.split(':').length > 3) throw new SyntaxError(`index: '${part}' has too many ':'`);
+      const step = s ? int(s, part) : 1;
+      if (step === 0) throw new RangeError(`index: '${part}' has a zero step`);
+      if (b) begin.push(int(b, part)); else { begin.push(0); masks.beginMask |= bit; }
+      if (e) end.push(int(e, part)); else { end.push(0); masks.endMask |= bit; }
+      strides.push(step);
+    } else {
+      const k = int(part, part);
+      masks.shrinkAxisMask |= bit;
+      begin.push(k); end.push(k + 1); strides.push(1);
+    }
+  });
+  if (parts.length === 0) throw new SyntaxError('index: give at least one index');
+  return stridedSlice(x, begin, end, strides, masks);
+}
+
+export function gather<D extends GraphDType>(params: Operand<D>, indices: Operand<'int32'> | Operand<'int64'>, axis = 0): Sym<D> {
+  const p = toSym(params, undefined, 'gather');
+  const idx = toSym(indices, 'int32', 'gather');
+  if (idx.dtype !== 'int32' && idx.dtype !== 'int64') throw new TypeError(`gather: indices must be int32 or int64, got ${idx.dtype}`);
+  return addOp('GatherV2', [p, idx, intConst(axis, 'gather')], { batch_dims: 0 })[0] as Sym<D>;
+}
+
+export function tile<D extends GraphDType>(x: Operand<D>, multiples: readonly number[]): Sym<D> {
+  const s = toSym(x, undefined, 'tile');
+  multiples.forEach((m, i) => {
+    if (!Number.isInteger(m) || m < 0) throw new RangeError(`tile: multiples[${i}] must be a non-negative integer`);
+  });
+  return addOp('Tile', [s, intConst(multiples, 'tile')])[0] as Sym<D>;
+}
+
+/** A tensor of `shape` filled with `value` (number → float32 unless dtype is given). */
+export function fill<D extends DType = 'float32'>(shape: readonly number[], value: number | bigint | boolean | string, dtype?: D): Sym<D> {
+  const t = (dtype ?? (typeof value === 'bigint' ? 'int64' : typeof value === 'boolean' ? 'bool' : typeof value === 'string' ? 'string' : Number.isInteger(value) ? 'int32' : 'float32')) as DType;
+  return addOp('Fill', [intConst(shape, 'fill'), constOf(value, t, 'fill')])[0] as Sym<D>;
+}
+
+export function zerosLike<D extends GraphDType>(x: Operand<D>): Sym<D> {
+  return addOp('ZerosLike', [toSym(x, undefined, 'zerosLike')])[0] as Sym<D>;
+}
+
+export function onesLike<D extends GraphDType>(x: Operand<D>): Sym<D> {
+  return addOp('OnesLike', [toSym(x, undefined, 'onesLike')])[0] as Sym<D>;
+}
+
+export function shape(x: Operand): Sym<'int32'> {
+  return addOp('Shape', [toSym(x, undefined, 'shape')], { out_type: 'int32' })[0] as Sym<'int32'>;
+}
+
+export function size(x: Operand): Sym<'int32'> {
+  return addOp('Size', [toSym(x, undefined, 'size')], { out_type: 'int32' })[0] as Sym<'int32'>;
+}
+
+export function rank(x: Operand): Sym<'int32'> {
+  return addOp('Rank', [toSym(x, undefined, 'rank')])[0] as Sym<'int32'>;
+}
+
+/** One-hot vectors of `depth` along a new last axis (float32 unless dtype is given). */
+export function oneHot<D extends DType = 'float32'>(indices: Operand<'int32'> | Operand<'int64'> | Operand<'uint8'>, depth: number, options: { onValue?: number; offValue?: number; dtype?: D } = {}): Sym<D> {
+  const idx = toSym(indices, 'int32', 'oneHot');
+  if (!Number.isInteger(depth) || depth < 0) throw new RangeError(`oneHot: depth must be a non-negative integer, got ${depth}`);
+  const dtype = (options.dtype ?? 'float32') as DType;
+  return addOp('OneHot', [idx, intConst(depth, 'oneHot'), constOf(options.onValue ?? 1, dtype, 'oneHot'), constOf(options.offValue ?? 0, dtype, 'oneHot')], { axis: -1 })[0] as Sym<D>;
+}

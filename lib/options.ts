@@ -1,0 +1,52 @@
+// tf.data Options, serialized by hand as tensorflow.data.Options
+// (tensorflow/core/framework/dataset_options.proto; field numbers checked against TF 2.21).
+import { ProtoField, encodeProto } from './opdef';
+
+/** Pipeline-wide options, as `tf.data.Options`. */
+export interface DatasetOptions {
+  /** false lets parallel transformations yield out of order for speed. */
+  deterministic?: boolean;
+  /** Autotuning of 'auto' parallelism and prefetch: on by default in TensorFlow. */
+  autotune?: boolean | { enabled?: boolean; cpuBudget?: number; ramBudget?: number };
+  /** Threads for this pipeline: a private pool and a cap on intra-op parallelism per op. */
+  parallelism?: { privateThreadpoolSize?: number; maxIntraOpParallelism?: number };
+}
+
+function checkCount(value: number | undefined, name: string): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+    throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+  }
+}
+
+export function serializeOptions(options: DatasetOptions): Uint8Array {
+  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+  const known = new Set(['deterministic', 'autotune', 'parallelism']);
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) throw new TypeError(`unknown option '${key}' (known: ${[...known].join(', ')})`);
+  }
+  const fields: ProtoField[] = [];
+  if (options.deterministic !== undefined) {
+    if (typeof options.deterministic !== 'boolean') throw new TypeError('options.deterministic must be a boolean');
+    fields.push([1, options.deterministic]);
+  }
+  if (options.autotune !== undefined) {
+    const a = typeof options.autotune === 'boolean' ? { enabled: options.autotune } : options.autotune;
+    checkCount(a.cpuBudget, 'options.autotune.cpuBudget');
+    checkCount(a.ramBudget, 'options.autotune.ramBudget');
+    const sub: ProtoField[] = [];
+    if (a.enabled !== undefined) sub.push([1, a.enabled]);
+    if (a.cpuBudget !== undefined) sub.push([2, a.cpuBudget]);
+    if (a.ramBudget !== undefined) sub.push([3, a.ramBudget]);
+    fields.push([7, sub]);
+  }
+  if (options.parallelism !== undefined) {
+    const p = options.parallelism;
+    checkCount(p.maxIntraOpParallelism, 'options.parallelism.maxIntraOpParallelism');
+    checkCount(p.privateThreadpoolSize, 'options.parallelism.privateThreadpoolSize');
+    const sub: ProtoField[] = [];
+    if (p.maxIntraOpParallelism !== undefined) sub.push([1, p.maxIntraOpParallelism]);
+    if (p.privateThreadpoolSize !== undefined) sub.push([2, p.privateThreadpoolSize]);
+    fields.push([5, sub]);
+  }
+  return encodeProto(fields);
+}

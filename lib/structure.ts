@@ -1,0 +1,84 @@
+// Element structures: a leaf, a tuple (array) or a record (plain object), nested. Records are
+// flattened in sorted key order, as tf.nest does, so components line up with Python's.
+
+export type Skeleton =
+  | { kind: 'leaf' }
+  | { kind: 'tuple'; items: Skeleton[] }
+  | { kind: 'record'; keys: string[]; items: Skeleton[] };
+
+export function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Leaves in order and the skeleton to rebuild the same structure. */
+export function flattenStructure<L>(
+  value: unknown,
+  isLeaf: (v: unknown) => v is L,
+  what: string,
+): { leaves: L[]; skeleton: Skeleton } {
+  const leaves: L[] = [];
+  const seen = new Set<unknown>();
+  const walk = (v: unknown, path: string): Skeleton => {
+    if (isLeaf(v)) {
+      leaves.push(v);
+      return { kind: 'leaf' };
+    }
+    if (Array.isArray(v) || isPlainRecord(v)) {
+      if (seen.has(v)) throw new TypeError(`${what} contains a cycle at ${path}`);
+      seen.add(v);
+      let result: Skeleton;
+      if (Array.isArray(v)) {
+        result = { kind: 'tuple', items: v.map((x, i) => walk(x, `${path}[${i}]`)) };
+      } else {
+        const keys = Object.keys(v).sort();
+        result = { kind: 'record', keys, items: keys.map((k) => walk(v[k], `${path}.${k}`)) };
+      }
+      seen.delete(v);
+      return result;
+    }
+    const shown = v === undefined ? 'undefined' : v === null ? 'null' : typeof v === 'object' ? (v as object).constructor?.name ?? 'object' : typeof v;
+    throw new TypeError(`${what} has a ${shown} at ${path}; expected a tensor, an array or a plain object of them`);
+  };
+  const skeleton = walk(value, what);
+  return { leaves, skeleton };
+}
+
+export function unflatten<R>(skeleton: Skeleton, leaves: readonly R[]): unknown {
+  let i = 0;
+  const build = (s: Skeleton): unknown => {
+    if (s.kind === 'leaf') return leaves[i++];
+    if (s.kind === 'tuple') return s.items.map(build);
+    const out: Record<string, unknown> = {};
+    s.keys.forEach((k, j) => {
+      out[k] = build(s.items[j]);
+    });
+    return out;
+  };
+  const result = build(skeleton);
+  if (i !== leaves.length) throw new Error(`structure expects ${i} components, got ${leaves.length}`);
+  return result;
+}
+
+export function sameSkeleton(a: Skeleton, b: Skeleton): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'leaf') return true;
+  if (a.kind === 'tuple') return b.kind === 'tuple' && a.items.length === b.items.length && a.items.every((x, i) => sameSkeleton(x, b.items[i]));
+  return (
+    b.kind === 'record' &&
+    a.keys.length === b.keys.length &&
+    a.keys.every((k, i) => k === b.keys[i]) &&
+    a.items.every((x, i) => sameSkeleton(x, b.items[i]))
+  );
+}
+
+export function describeSkeleton(s: Skeleton, leaf: (i: number) => string): string {
+  let i = 0;
+  const show = (x: Skeleton): string => {
+    if (x.kind === 'leaf') return leaf(i++);
+    if (x.kind === 'tuple') return `[${x.items.map(show).join(', ')}]`;
+    return `{ ${x.keys.map((k, j) => `${k}: ${show(x.items[j])}`).join(', ')} }`;
+  };
+  return show(s);
+}
