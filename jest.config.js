@@ -7,4 +7,5 @@ module.exports = {
   // The addon can be loaded only once per process: one worker runs everything.
   maxWorkers: 1,
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/global-setup.js',
 };

@@ -127,7 +127,7 @@ function extractWheel(wheel: string, into: string): void {
     'if missing: sys.exit("wheel lacks " + ", ".join(missing))',
     'for n in names:',
     '    dest = want.get(n) or (n[len("tensorflow/"):] if n.startswith("tensorflow/include/tensorflow/c/") else None)',
-    '    if dest is None: continue',
+    '    if dest is None or n.endswith("/"): continue',
     '    p = os.path.join(out, dest); os.makedirs(os.path.dirname(p), exist_ok=True)',
     '    with z.open(n) as src, open(p, "wb") as dst:',
     '        while True:',
@@ -135,7 +135,11 @@ function extractWheel(wheel: string, into: string): void {
     '            if not b: break',
     '            dst.write(b)',
   ].join('\n');
-  execFileSync(python(), ['-c', script, wheel, into], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync(python(), ['-c', script, wheel, into], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    const why = r.error?.message ?? (r.stderr || '').trim().split('\n').pop();
+    throw new Error(`cannot unpack ${path.basename(wheel)} with ${python()}: ${why}`);
+  }
 }
 
 /**
@@ -180,16 +184,20 @@ export async function fetchLibrary(options: FetchOptions = {}): Promise<FetchRes
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
   log(`unpacking ${path.basename(archive)} into ${dir}`);
-  if (archive.endsWith('.whl')) {
-    extractWheel(archive, staging);
-  } else {
-    execFileSync('tar', ['-xzf', archive, '-C', staging], { stdio: 'inherit' });
+  try {
+    if (archive.endsWith('.whl')) {
+      extractWheel(archive, staging);
+    } else {
+      execFileSync('tar', ['-xzf', archive, '-C', staging], { stdio: 'inherit' });
+    }
+    const lib = libraryIn(staging);
+    if (!lib.path) throw new Error(`${archive} holds no libtensorflow (${lib.why})`);
+    fs.writeFileSync(path.join(staging, 'source.json'), JSON.stringify({ version, from, archive: path.basename(archive), sha256: actual }, null, 2));
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(staging, dir);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
   }
-  const lib = libraryIn(staging);
-  if (!lib.path) throw new Error(`${archive} holds no libtensorflow (${lib.why})`);
-  fs.writeFileSync(path.join(staging, 'source.json'), JSON.stringify({ version, from, archive: path.basename(archive), sha256: actual }, null, 2));
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.renameSync(staging, dir);
   const final = libraryIn(dir).path as string;
   log(`libtensorflow ${version} is ready: ${final}`);
   return { dir, library: final, source: from, reused: false };

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// npm's install hook. In order: the native addon (prebuilt, else compiled with cmake-js), the
+// TypeScript build (only in a git checkout, where dist/ is absent), then libtensorflow via
+// `tfdata-node fetch --if-missing` (skipped with TFDATA_SKIP_FETCH=1).
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const root = path.resolve(__dirname, '..');
+const log = (msg) => console.error(`tfdata-node: ${msg}`);
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${r.status}`);
+}
+
+function loads(file) {
+  try {
+    require(file);
+    return true;
+  } catch (e) {
+    log(`${file} does not load here (${e.message.split('\n')[0]})`);
+    return false;
+  }
+}
+
+function ensureAddon() {
+  const prebuilt = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'tfdata.node');
+  if (fs.existsSync(prebuilt) && loads(prebuilt)) return log(`using the prebuilt addon ${path.relative(root, prebuilt)}`);
+  const local = path.join(root, 'build', 'Release', 'tfdata.node');
+  if (fs.existsSync(local) && loads(local)) return log('using the local build of the addon');
+  log('no prebuilt addon for this platform: compiling with cmake-js (needs cmake and a C++17 compiler)');
+  run(process.execPath, [require.resolve('cmake-js/bin/cmake-js', { paths: [root] }), 'compile']);
+}
+
+function ensureTypeScriptBuild() {
+  if (fs.existsSync(path.join(root, 'dist', 'cjs', 'index.js'))) return;
+  let tsc;
+  try {
+    tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
+  } catch {
+    throw new Error('dist/ is missing and TypeScript is not installed: run `npm install` in the repository');
+  }
+  log('building the TypeScript sources');
+  run(process.execPath, [tsc, '-p', 'tsconfig.build.json']);
+  run(process.execPath, [path.join(__dirname, 'make-esm.js')]);
+}
+
+function fetchLibrary() {
+  if (process.env.TFDATA_SKIP_FETCH === '1') return log('TFDATA_SKIP_FETCH=1: not fetching libtensorflow (run `npx tfdata-node fetch` later)');
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'cli.js'), 'fetch', '--if-missing'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) log('libtensorflow could not be fetched now; run `npx tfdata-node fetch` or `npx tfdata-node doctor`');
+}
+
+try {
+  ensureAddon();
+  ensureTypeScriptBuild();
+  fetchLibrary();
+} catch (e) {
+  log(`install failed: ${e.message}`);
+  process.exit(1);
+}
