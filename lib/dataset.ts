@@ -9,6 +9,9 @@ import { Skeleton, describeSkeleton, flattenStructure, sameSkeleton, unflatten }
 import { StaticShape, Sym } from './sym';
 import { Tensor, tensor } from './tensor';
 
+/** A bound of `Dataset.range`: an integer, or an integer Sym inside a callback. */
+export type RangeBound = number | bigint | Sym<'int64'> | Sym<'int32'>;
+
 /** `numParallelCalls: 'auto'` (tf.data.AUTOTUNE). */
 export type Parallelism = number | 'auto';
 const AUTOTUNE = -1;
@@ -197,22 +200,35 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     );
   }
 
-  /** int64 scalars like Python's range: `range(stop)`, `range(start, stop, step?)`. */
-  static range(startOrStop: number | bigint, stop?: number | bigint, step: number | bigint = 1): Dataset<Sym<'int64'>> {
-    const toBig = (v: number | bigint, name: string): bigint => {
+  /**
+   * int64 scalars like Python's range: `range(stop)`, `range(start, stop, step?)`. Inside a
+   * callback (flatMap, interleave) the bounds may be Syms.
+   */
+  static range(startOrStop: RangeBound, stop?: RangeBound, step: RangeBound = 1): Dataset<Sym<'int64'>> {
+    const check = (v: RangeBound, name: string): bigint | Sym => {
+      if (v instanceof Sym) {
+        if (!['int32', 'int64'].includes(v.dtype)) throw new TypeError(`range: ${name} must be an integer Sym, got ${v.dtype}`);
+        return v;
+      }
       if (typeof v === 'bigint') return v;
       if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`range: ${name} must be an integer, got ${String(v)}`);
       return BigInt(v);
     };
-    const [a, b] = stop === undefined ? [0n, toBig(startOrStop, 'stop')] : [toBig(startOrStop, 'start'), toBig(stop, 'stop')];
-    const c = toBig(step, 'step');
+    const [a, b] = stop === undefined ? [0n, check(startOrStop, 'stop')] : [check(startOrStop, 'start'), check(stop, 'stop')];
+    const c = check(step, 'step');
     if (c === 0n) throw new RangeError('range: step must not be zero');
+    const bound = (ctx: GraphContext, v: bigint | Sym): Sym => {
+      if (typeof v === 'bigint') return int64(ctx, v);
+      const own = ctx.own(v);
+      return own.dtype === 'int64' ? own : ctx.addOp('Cast', [own], { DstT: 'int64', Truncate: false })[0];
+    };
+    const show = (v: bigint | Sym) => (typeof v === 'bigint' ? String(v) : v.opName);
     return new Dataset(
       {
         op: 'RangeDataset',
-        detail: `${a}, ${b}, ${c}`,
+        detail: `${show(a)}, ${show(b)}, ${show(c)}`,
         inputs: [],
-        emit: (ctx) => ctx.addOp('RangeDataset', [int64(ctx, a), int64(ctx, b), int64(ctx, c)], { output_types: ['int64'], output_shapes: [[]] }, { lenient: true })[0],
+        emit: (ctx) => ctx.addOp('RangeDataset', [bound(ctx, a), bound(ctx, b), bound(ctx, c)], { output_types: ['int64'], output_shapes: [[]] }, { lenient: true })[0],
       },
       [{ dtype: 'int64', shape: [] }],
       { kind: 'leaf' },

@@ -122,7 +122,7 @@ describe('tensors', () => {
     const back = roundTrip(t);
     // The input handle and the external output buffer are both live native handles.
     expect(liveHandles()).toBeGreaterThanOrEqual(before + 2);
-    expect(back.data.byteLength).toBe(8192);
+    expect((back.data as Float64Array).byteLength).toBe(8192);
   });
 });
 
