@@ -1,0 +1,47 @@
+// Compile-time checks of the typed API (checked by test/types.test.ts with tsc).
+// Each @ts-expect-error line must fail to compile; every other line must compile.
+import { Dataset, Sym, Tensor, tensor, ops as tf } from '../../lib';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const assert = <T extends true>(): T => true as T;
+
+const images = Dataset.fromTensorSlices({ image: tensor(new Uint8Array(12), 'uint8', [3, 2, 2]), label: new Int32Array(3) });
+
+// The map callback's parameter is typed from the element structure.
+images.map(({ image, label }) => {
+  assert<Equal<typeof image, Sym<'uint8'>>>();
+  assert<Equal<typeof label, Sym<'int32'>>>();
+  return { x: tf.cast(image, 'float32').div(255), y: label };
+});
+
+// Iteration yields host tensors of the right dtypes, in the same structure.
+async function iterate(): Promise<void> {
+  const mapped = images.map(({ image, label }) => [tf.cast(image, 'float32'), label.add(1)] as const);
+  for await (const [x, y] of mapped) {
+    assert<Equal<typeof x, Tensor<'float32'>>>();
+    assert<Equal<typeof y, Tensor<'int32'>>>();
+    const data: Float32Array = x.data;
+    void data;
+  }
+  const r = await Dataset.range(3).toArray();
+  assert<Equal<typeof r, Tensor<'int64'>[]>>();
+  const v: bigint = r[0].get();
+  void v;
+}
+void iterate;
+
+// Wrong uses fail to compile.
+// @ts-expect-error int32 plus float32 Sym: no silent promotion
+images.map(({ image, label }) => label.add(tf.cast(image, 'float32')));
+// @ts-expect-error the record has no 'pixels'
+images.map(({ pixels }) => pixels);
+// @ts-expect-error logicalAnd needs bool
+images.map(({ label }) => label.logicalAnd(label));
+// @ts-expect-error batch size must be a number
+images.batch('8');
+// @ts-expect-error cast takes a dtype name
+images.map(({ label }) => tf.cast(label, 'float128'));
+// @ts-expect-error a Tensor<'int64'> element has no Float32Array data
+Dataset.range(2).toArray().then((t) => { const f: Float32Array = t[0].data; void f; });
+// @ts-expect-error sum of a bool Sym
+Dataset.range(2).map((x) => x.greater(1n).sum());
