@@ -38,7 +38,7 @@ describe('literal rules', () => {
 describe('captures', () => {
   test('a captured array is one function input, fed once per iterator', () => {
     const big = new Float32Array(1000).fill(1);
-    const ds = Dataset.range(3).map((i) => tf.sum(big).add(tf.cast(i, 'float32')).add(tf.sum(big)));
+    const ds = Dataset.range(3).map((i) => tf.sum<'float32'>(big).add(tf.cast(i, 'float32')).add(tf.sum<'float32'>(big)));
     const def = Buffer.from(ds.toGraphDef());
     // The data is fed through a Placeholder, never serialised: 4 kB of ones is absent.
     expect(def.length).toBeLessThan(4000);
@@ -102,7 +102,7 @@ describe('op families', () => {
     const bonus = tensor(100, 'int32');
     const ds = Dataset.fromTensorSlices(tensor([1, -1, 2], 'int32')).map((x) => tf.cond(x.greater(0), () => x.add(bonus), () => x.neg()));
     expect(await values(ds)).toEqual([101, 1, 102]);
-    expect(() => Dataset.range(1).map((x) => tf.cond(x.greater(0n), () => x, () => tf.cast(x, 'float32')))).toThrow(/int64 in the then branch but float32/);
+    expect(() => Dataset.range(1).map((x) => tf.cond(x.greater(0n), () => x as Sym, () => tf.cast(x, 'float32') as Sym))).toThrow(/int64 in the then branch but float32/);
   });
 
   test('rawOp reaches any registered op with inferred type attrs', async () => {
