@@ -270,9 +270,21 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     return pipeline.cardinality(variant);
   }
 
-  /** The serialized GraphDef of the compiled pipeline (with its function library). */
-  toGraphDef(): Uint8Array {
-    return new Uint8Array(this.compile().pipeline.ctx.native.toGraphDef());
+  /**
+   * The serialized GraphDef of the compiled pipeline, with its function library and the ops
+   * `make_iterator` (run once) and `next` (fetch its outputs until OUT_OF_RANGE). Host data is fed
+   * through Placeholders named `captured*`; with `inlineData` it is baked in as Const instead,
+   * giving a standalone graph (protobuf limits it to 2 GB).
+   */
+  toGraphDef(options: { inlineData?: boolean } = {}): Uint8Array {
+    if (!options.inlineData) return new Uint8Array(this.compile().pipeline.ctx.native.toGraphDef());
+    const ctx = new GraphContext('pipeline', undefined, { inlineHostData: true });
+    try {
+      this.addIteratorOps(ctx, this.emit(ctx));
+      return new Uint8Array(ctx.native.toGraphDef());
+    } finally {
+      ctx.dispose();
+    }
   }
 
   /** A readable outline of the pipeline, one transformation per line, outermost first. */
@@ -531,16 +543,21 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     const ctx = new GraphContext('pipeline');
     try {
       const variant = this.emit(ctx);
-      const types = Dataset.typeAttrs(this.specs);
-      const [iterator] = ctx.addOp('IteratorV2', [], { shared_name: '', container: '', ...types }, { name: 'iterator' });
-      const make = ctx.addNode('MakeIterator', [variant, iterator], {}, { name: 'make_iterator' });
-      const next = ctx.addOp('IteratorGetNext', [iterator], types, { name: 'next' });
-      this.compiled = { pipeline: new CompiledPipeline(ctx, make.id, next.map((s) => s.ref), this.skeleton), variant };
+      const { make, next } = this.addIteratorOps(ctx, variant);
+      this.compiled = { pipeline: new CompiledPipeline(ctx, make, next.map((s) => s.ref), this.skeleton), variant };
       return this.compiled;
     } catch (e) {
       ctx.dispose();
       throw e;
     }
+  }
+
+  private addIteratorOps(ctx: GraphContext, variant: Sym): { make: number; next: Sym[] } {
+    const types = Dataset.typeAttrs(this.specs);
+    const [iterator] = ctx.addOp('IteratorV2', [], { shared_name: '', container: '', ...types }, { name: 'iterator' });
+    const make = ctx.addNode('MakeIterator', [variant, iterator], {}, { name: 'make_iterator' });
+    const next = ctx.addOp('IteratorGetNext', [iterator], types, { name: 'next' });
+    return { make: make.id, next };
   }
 
   private static typeAttrs(specs: readonly TensorSpec[]): { output_types: string[]; output_shapes: StaticShape[] } {

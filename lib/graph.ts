@@ -53,9 +53,13 @@ export class GraphContext {
   private readonly names = new Map<string, number>();
   private disposed = false;
 
-  constructor(kind: 'pipeline' | 'function', parent?: GraphContext) {
+  /** Pipelines only: bake host tensors into the graph as Const (a standalone GraphDef, < 2 GB). */
+  readonly inlineHostData: boolean;
+
+  constructor(kind: 'pipeline' | 'function', parent?: GraphContext, options: { inlineHostData?: boolean } = {}) {
     this.kind = kind;
     this.parent = parent;
+    this.inlineHostData = !!options.inlineHostData;
     this.native = new (addon().Graph)();
   }
 
@@ -116,6 +120,11 @@ export class GraphContext {
   captureHost(value: Tensor, key: unknown = value): Sym {
     const known = this.hostCaptures.get(key);
     if (known) return known;
+    if (this.kind === 'pipeline' && this.inlineHostData) {
+      const c = this.constant(value);
+      this.hostCaptures.set(key, c);
+      return c;
+    }
     const ph = this.placeholder(value.dtype, [...value.shape], 'captured');
     if (this.kind === 'pipeline') this.feeds.push([ph.ref, value]);
     else this.captures.push({ inner: ph, source: { host: value } });

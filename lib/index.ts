@@ -13,8 +13,8 @@ export type { DType, NumericDType, IntegerDType, FloatDType, DataTypeMap, ValueT
 export { DTYPES } from './dtypes';
 export { TFError, TF_CODES } from './errors';
 export type { TFCode } from './errors';
-export { init, version, liveHandles } from './native';
-export type { InitOptions, LibraryInfo } from './native';
+export { init, version, liveHandles, nativeStats } from './native';
+export type { InitOptions, LibraryInfo, NativeStats } from './native';
 export { PINNED_TF_VERSION } from './install/paths';
 export { fetchLibrary } from './install/fetch';
 export type { FetchOptions, FetchResult } from './install/fetch';

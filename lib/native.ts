@@ -56,12 +56,23 @@ export interface NativeSession {
   close(): void;
   readonly closed: boolean;
 }
+/** Counters kept by the addon. */
+export interface NativeStats {
+  /** Native objects alive (tensors, graphs, functions, sessions, output buffers). */
+  liveHandles: number;
+  /** Bytes copied from JS into TensorFlow memory (host tensors, once each). */
+  bytesCopiedIn: number;
+  /** Bytes copied from TensorFlow memory to JS (string outputs only: numeric outputs are not copied). */
+  bytesCopiedOut: number;
+}
+
 export interface Addon {
   loadLibrary(path: string): string;
   version(): string;
   libraryPath(): string | null;
   setErrorClass(ctor: typeof TFError): void;
   liveHandles(): number;
+  stats(): NativeStats;
   napiVersion: number;
   TensorHandle: new (dtype: number, shape: number[], data: unknown) => NativeTensorHandle;
   Graph: new () => NativeGraph;
@@ -166,6 +177,11 @@ export function addon(): Addon {
 /** TensorFlow's version string (TF_Version()), loading the library if needed. */
 export function version(): string {
   return addon().version();
+}
+
+/** The addon's counters: live handles and bytes copied across the bridge. */
+export function nativeStats(): NativeStats {
+  return addonModule().stats();
 }
 
 /** Native handles alive right now (tensors, graphs, functions, sessions): a debugging aid for leaks. */

@@ -11,6 +11,8 @@
 namespace tfdata {
 
 std::atomic<int64_t> live_handles{0};
+std::atomic<int64_t> bytes_copied_in{0};
+std::atomic<int64_t> bytes_copied_out{0};
 
 namespace {
 
@@ -44,6 +46,16 @@ Napi::Value LiveHandles(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+// { liveHandles, bytesCopiedIn, bytesCopiedOut }: counters for leak checks and benchmarks.
+Napi::Value Stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("liveHandles", Napi::Number::New(env, static_cast<double>(live_handles.load())));
+  o.Set("bytesCopiedIn", Napi::Number::New(env, static_cast<double>(bytes_copied_in.load())));
+  o.Set("bytesCopiedOut", Napi::Number::New(env, static_cast<double>(bytes_copied_out.load())));
+  return o;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new AddonData());
   exports.Set("loadLibrary", Napi::Function::New(env, LoadLibrary));
@@ -51,6 +63,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("libraryPath", Napi::Function::New(env, LibraryPath));
   exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass));
   exports.Set("liveHandles", Napi::Function::New(env, LiveHandles));
+  exports.Set("stats", Napi::Function::New(env, Stats));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   TensorHandle::Init(env, exports);
   Graph::Init(env, exports);

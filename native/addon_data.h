@@ -18,5 +18,8 @@ inline AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>()
 
 // Live native handles across all environments, for leak checks.
 extern std::atomic<int64_t> live_handles;
+// Bytes copied between JS and TensorFlow memory (inputs in; string outputs out).
+extern std::atomic<int64_t> bytes_copied_in;
+extern std::atomic<int64_t> bytes_copied_out;
 
 }  // namespace tfdata

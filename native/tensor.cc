@@ -104,6 +104,7 @@ TensorPtr TensorFromJS(Napi::Env env, int dtype, const std::vector<int64_t>& dim
       Napi::Uint8Array item = items.Get(i).As<Napi::Uint8Array>();
       tf.TF_StringInit(&cells[i]);
       tf.TF_StringCopy(&cells[i], reinterpret_cast<const char*>(item.Data()), item.ByteLength());
+      bytes_copied_in += static_cast<int64_t>(item.ByteLength());
     }
     tensor = tf.TF_NewTensor(dtype, dims.data(), static_cast<int>(dims.size()), cells, bytes,
                              FreeStrings, reinterpret_cast<void*>(static_cast<uintptr_t>(count)));
@@ -127,6 +128,7 @@ TensorPtr TensorFromJS(Napi::Env env, int dtype, const std::vector<int64_t>& dim
     }
     void* copy = AlignedAlloc(bytes);
     if (bytes > 0) std::memcpy(copy, static_cast<uint8_t*>(buffer.Data()) + offset, bytes);
+    bytes_copied_in += static_cast<int64_t>(bytes);
     tensor = tf.TF_NewTensor(dtype, dims.data(), static_cast<int>(dims.size()), copy, bytes, FreeNumeric, nullptr);
   }
   if (tensor == nullptr) throw Napi::Error::New(env, "TF_NewTensor failed");
@@ -148,6 +150,7 @@ Napi::Object TensorToJS(Napi::Env env, TF_Tensor* tensor) {
     auto* cells = static_cast<const TF_TString*>(tf.TF_TensorData(tensor));
     Napi::Array strings = Napi::Array::New(env, count);
     for (int64_t i = 0; i < count; i++) {
+      bytes_copied_out += static_cast<int64_t>(tf.TF_StringGetSize(&cells[i]));
       strings.Set(static_cast<uint32_t>(i),
                   Napi::Buffer<char>::Copy(env, tf.TF_StringGetDataPointer(&cells[i]), tf.TF_StringGetSize(&cells[i])));
     }

@@ -15,6 +15,7 @@ typedef struct TF_Function TF_Function;
 typedef struct TF_FunctionOptions TF_FunctionOptions;
 typedef struct TF_SessionOptions TF_SessionOptions;
 typedef struct TF_Session TF_Session;
+typedef struct TF_ImportGraphDefOptions TF_ImportGraphDefOptions;
 
 typedef struct TF_Buffer {
   const void* data;
@@ -93,6 +94,10 @@ typedef int TF_Code;      // enum TF_Code
   X(const char*, TF_OperationName, (TF_Operation*))                                               \
   X(int, TF_OperationNumOutputs, (TF_Operation*))                                                 \
   X(TF_DataType, TF_OperationOutputType, (TF_Output))                                             \
+  X(TF_ImportGraphDefOptions*, TF_NewImportGraphDefOptions, (void))                              \
+  X(void, TF_DeleteImportGraphDefOptions, (TF_ImportGraphDefOptions*))                            \
+  X(void, TF_GraphImportGraphDef, (TF_Graph*, const TF_Buffer*, const TF_ImportGraphDefOptions*, TF_Status*)) \
+  X(TF_Operation*, TF_GraphOperationByName, (TF_Graph*, const char*))                             \
   X(TF_Function*, TF_GraphToFunction,                                                             \
     (const TF_Graph*, const char*, unsigned char, int, const TF_Operation* const*, int,           \
      const TF_Output*, int, const TF_Output*, const char* const*, const TF_FunctionOptions*,      \

@@ -1,0 +1,49 @@
+// One contender × workload in its own process (clean peak RSS): prints one JSON line.
+// usage: node bench/child.mjs <tfdata|plain|tfjs> <workload> <n> [flips file] | graphdef <workload> <n> <out.pb>
+import { readFileSync, writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { nativeStats } from 'tfdata-node';
+import { checksum } from './data.mjs';
+import { plainRun, tfdataDataset, tfdataRun, tfjsRun, w3Flips } from './contenders.mjs';
+
+const [contender, workload, nText, extra] = process.argv.slice(2);
+const n = Number(nText);
+
+if (contender === 'graphdef') {
+  const ds = tfdataDataset(workload, n);
+  writeFileSync(extra, ds.toGraphDef({ inlineData: true }));
+  console.log(JSON.stringify({ outputs: 1 }));
+  process.exit(0);
+}
+if (contender === 'flips') {
+  writeFileSync(extra, await w3Flips(n));
+  console.log(JSON.stringify({ flips: n }));
+  process.exit(0);
+}
+
+const flips = extra ? readFileSync(extra) : undefined;
+const run = { tfdata: tfdataRun, plain: plainRun, tfjs: tfjsRun }[contender];
+const loop = monitorEventLoopDelay({ resolution: 1 });
+let ticks = 0;
+const timer = setInterval(() => ticks++, 1); // a timer ticking alongside the pipeline
+const statsBefore = contender === 'tfdata' ? nativeStats() : undefined;
+loop.enable();
+const start = process.hrtime.bigint();
+let elements = 0;
+let first = 0;
+let last = 0;
+for await (const data of run(workload, n, flips)) {
+  last = checksum(data);
+  if (elements === 0) first = last;
+  elements++;
+}
+const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+loop.disable();
+clearInterval(timer);
+const result = { seconds, elements, first, last, peakRssMB: process.resourceUsage().maxRSS / 1024, eventLoopP50ms: loop.percentile(50) / 1e6, eventLoopP99ms: loop.percentile(99) / 1e6, timerTicks: ticks };
+if (statsBefore) {
+  const after = nativeStats();
+  result.bytesCopiedIn = after.bytesCopiedIn - statsBefore.bytesCopiedIn;
+  result.bytesCopiedOut = after.bytesCopiedOut - statsBefore.bytesCopiedOut;
+}
+console.log(JSON.stringify(result));

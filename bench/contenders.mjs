@@ -1,0 +1,126 @@
+// The Node contenders of each workload: tfdata-node, plain JS and tfjs-data. Each returns an
+// async iterable of batches/elements (TypedArrays or tensors) and a way to read them.
+import { Dataset, tensor, ops as tf } from 'tfdata-node';
+import { w1Data, w3Images } from './data.mjs';
+
+// ---- tfdata-node ----
+
+export function tfdataDataset(workload, n) {
+  if (workload === 'w1' || workload === 'w2') {
+    const { x, w, b } = w1Data(n);
+    const ds = Dataset.fromTensorSlices(tensor(x, 'float32', [n, 32])).map((r) => r.mul(w).add(b));
+    return workload === 'w1' ? ds.batch(1024).prefetch('auto') : ds;
+  }
+  if (workload === 'w3') {
+    return Dataset.fromTensorSlices(tensor(w3Images(n), 'uint8', [n, 64, 64, 3]))
+      .enumerate()
+      .map(([i, im]) => tf.resizeBilinear(tf.statelessRandomFlipLeftRight(tf.cast(im, 'float32').div(255), tf.stack([i, 7n])), [32, 32]), { numParallelCalls: 'auto' })
+      .batch(128)
+      .prefetch('auto');
+  }
+  if (workload === 'w4_scalar') return Dataset.range(n).map((v) => v.add(1)).batch(256);
+  if (workload === 'w4_vector') return Dataset.range(n).batch(256).map((v) => v.add(1));
+  throw new Error(`unknown workload ${workload}`);
+}
+
+export async function* tfdataRun(workload, n) {
+  for await (const t of tfdataDataset(workload, n)) yield t.data;
+}
+
+/** The flip decisions of W3 (stateless uniform < 0.5 per index), for the JS contenders. */
+export async function w3Flips(n) {
+  const ds = Dataset.range(n).map((i) => tf.cast(tf.statelessRandomUniform([], tf.stack([i, 7n])).less(0.5), 'uint8')).batch(n);
+  const [t] = await ds.toArray();
+  return t.data;
+}
+
+// ---- plain JS ----
+
+export async function* plainRun(workload, n, flips) {
+  if (workload === 'w1' || workload === 'w2') {
+    const { x, w, b } = w1Data(n);
+    const batch = workload === 'w1' ? 1024 : 1;
+    for (let start = 0; start < n; start += batch) {
+      const rows = Math.min(batch, n - start);
+      const out = new Float32Array(rows * 32);
+      for (let r = 0; r < rows; r++) {
+        const base = (start + r) * 32;
+        for (let j = 0; j < 32; j++) out[r * 32 + j] = Math.fround(Math.fround(x[base + j] * w[j]) + b[j]);
+      }
+      yield out;
+    }
+    return;
+  }
+  if (workload === 'w3') {
+    const px = w3Images(n);
+    for (let start = 0; start < n; start += 128) {
+      const count = Math.min(128, n - start);
+      const out = new Float32Array(count * 32 * 32 * 3);
+      for (let k = 0; k < count; k++) resizeImage(px, start + k, flips[start + k] === 1, out, k * 32 * 32 * 3);
+      yield out;
+    }
+    return;
+  }
+  throw new Error(`plain JS has no ${workload}`);
+}
+
+/** cast → /255 → optional left-right flip → bilinear 64×64 → 32×32 with half-pixel centres. */
+function resizeImage(px, index, flip, out, offset) {
+  const src = index * 64 * 64 * 3;
+  const at = (y, x, c) => Math.fround(px[src + (y * 64 + (flip ? 63 - x : x)) * 3 + c] / 255);
+  for (let oy = 0; oy < 32; oy++) {
+    const sy = Math.max(0, (oy + 0.5) * 2 - 0.5);
+    const y0 = Math.floor(sy), y1 = Math.min(y0 + 1, 63), dy = sy - y0;
+    for (let ox = 0; ox < 32; ox++) {
+      const sx = Math.max(0, (ox + 0.5) * 2 - 0.5);
+      const x0 = Math.floor(sx), x1 = Math.min(x0 + 1, 63), dx = sx - x0;
+      for (let c = 0; c < 3; c++) {
+        const top = at(y0, x0, c) + (at(y0, x1, c) - at(y0, x0, c)) * dx;
+        const bottom = at(y1, x0, c) + (at(y1, x1, c) - at(y1, x0, c)) * dx;
+        out[offset + (oy * 32 + ox) * 3 + c] = top + (bottom - top) * dy;
+      }
+    }
+  }
+}
+
+// ---- tfjs-data (a JS function per element: the py_function analog) ----
+
+export async function* tfjsRun(workload, n, flips) {
+  const tfc = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  const tfd = await import('@tensorflow/tfjs-data');
+  await tfc.setBackend('cpu');
+  let ds;
+  if (workload === 'w1' || workload === 'w2') {
+    const { x, w, b } = w1Data(n);
+    const wT = tfc.tensor1d(w);
+    const bT = tfc.tensor1d(b);
+    const rows = Array.from({ length: n }, (_, i) => x.subarray(i * 32, i * 32 + 32));
+    ds = tfd.array(rows).map((r) => tfc.tidy(() => tfc.add(tfc.mul(tfc.tensor1d(r), wT), bT)));
+    if (workload === 'w1') ds = ds.batch(1024).prefetch(4);
+  } else if (workload === 'w3') {
+    const px = w3Images(n);
+    const items = Array.from({ length: n }, (_, i) => i);
+    ds = tfd
+      .array(items)
+      .map((i) =>
+        tfc.tidy(() => {
+          const im = tfc.div(tfc.cast(tfc.tensor3d(px.subarray(i * 12288, (i + 1) * 12288), [64, 64, 3], 'int32'), 'float32'), 255);
+          const flipped = flips[i] === 1 ? tfc.reverse(im, 1) : im;
+          return tfc.image.resizeBilinear(flipped, [32, 32], false, true);
+        }),
+      )
+      .batch(128)
+      .prefetch(4);
+  } else {
+    throw new Error(`tfjs-data has no ${workload}`);
+  }
+  const it = await ds.iterator();
+  for (;;) {
+    const r = await it.next();
+    if (r.done) break;
+    const data = r.value.dataSync();
+    r.value.dispose();
+    yield data;
+  }
+}

@@ -1,0 +1,27 @@
+// The benchmark inputs, defined by formulas that bench/python_bench.py repeats exactly.
+export const SIZES = {
+  full: { w1: 1_000_000, w2: 200_000, w3: 20_000, w4: 1_000_000 },
+  quick: { w1: 100_000, w2: 20_000, w3: 2_000, w4: 100_000 },
+};
+
+export function w1Data(rows) {
+  const x = new Float32Array(rows * 32);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < 32; j++) x[i * 32 + j] = ((i * 31 + j * 17) % 1000) / 1000 - 0.5;
+  const w = Float32Array.from({ length: 32 }, (_, j) => (j + 1) / 32);
+  const b = Float32Array.from({ length: 32 }, (_, j) => j * 0.01 - 0.1);
+  return { x, w, b };
+}
+
+export function w3Images(count) {
+  const px = new Uint8Array(count * 64 * 64 * 3);
+  let k = 0;
+  for (let i = 0; i < count; i++) for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) for (let c = 0; c < 3; c++) px[k++] = (i * 7 + y * 13 + x * 3 + c * 29) % 256;
+  return px;
+}
+
+/** Sum of every value of a typed array (as double), for the first/last batch agreement check. */
+export function checksum(a) {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Number(a[i]);
+  return s;
+}

@@ -1,0 +1,73 @@
+"""Python tf.data contender: the same workloads as bench/contenders.mjs, iterated as a Python
+user would (`for b in ds: b.numpy()`). usage: python_bench.py <workload> <full|quick>"""
+import json
+import os
+import resource
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+SIZES = {"full": {"w1": 1_000_000, "w2": 200_000, "w3": 20_000, "w4": 1_000_000},
+         "quick": {"w1": 100_000, "w2": 20_000, "w3": 2_000, "w4": 100_000}}
+
+
+def w1_data(rows):
+    i = np.arange(rows, dtype=np.int64)[:, None]
+    j = np.arange(32, dtype=np.int64)[None, :]
+    x = (((i * 31 + j * 17) % 1000) / 1000 - 0.5).astype(np.float32)
+    w = ((np.arange(32) + 1) / 32).astype(np.float32)
+    b = (np.arange(32) * 0.01 - 0.1).astype(np.float32)
+    return x, w, b
+
+
+def w3_images(count):
+    i = np.arange(count)[:, None, None, None]
+    y = np.arange(64)[None, :, None, None]
+    x = np.arange(64)[None, None, :, None]
+    c = np.arange(3)[None, None, None, :]
+    return ((i * 7 + y * 13 + x * 3 + c * 29) % 256).astype(np.uint8)
+
+
+def build(workload, n):
+    nc = tf.autograph.experimental.do_not_convert
+    if workload in ("w1", "w2"):
+        x, w, b = w1_data(n)
+        ds = tf.data.Dataset.from_tensor_slices(x).map(nc(lambda r: r * w + b))
+        return ds.batch(1024).prefetch(tf.data.AUTOTUNE) if workload == "w1" else ds
+    if workload == "w3":
+        def prep(i, im):
+            f = tf.cast(im, tf.float32) / 255.0
+            f = tf.image.stateless_random_flip_left_right(f, seed=tf.stack([i, tf.constant(7, tf.int64)]))
+            return tf.image.resize(f, [32, 32])
+        return (tf.data.Dataset.from_tensor_slices(w3_images(n)).enumerate()
+                .map(nc(prep), num_parallel_calls=tf.data.AUTOTUNE).batch(128).prefetch(tf.data.AUTOTUNE))
+    if workload == "w4_scalar":
+        return tf.data.Dataset.range(n).map(nc(lambda v: v + 1)).batch(256)
+    if workload == "w4_vector":
+        return tf.data.Dataset.range(n).batch(256).map(nc(lambda v: v + 1))
+    raise SystemExit(f"unknown workload {workload}")
+
+
+def main():
+    workload, scale = sys.argv[1], sys.argv[2]
+    n = SIZES[scale]["w4" if workload.startswith("w4") else workload]
+    ds = build(workload, n)
+    start = time.perf_counter()
+    elements = 0
+    first = last = 0.0
+    for e in ds:
+        a = e.numpy()
+        last = float(a.sum(dtype=np.float64))
+        if elements == 0:
+            first = last
+        elements += 1
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "elements": elements, "first": first, "last": last,
+                      "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+if __name__ == "__main__":
+    main()
