@@ -73,11 +73,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "make_iterator: %s\n", tf.TF_Message(status));
     return 1;
   }
+  // The same RunOptions as the addon's iterator: inter_op_thread_pool = -1 (the calling thread).
+  static const unsigned char kCallerThread[] = {0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
+  TF_Buffer caller_thread{kCallerThread, sizeof(kCallerThread), nullptr};
+  const TF_Buffer* run_options = &caller_thread;
   long elements = 0;
   double first = 0, last = 0;
   std::vector<TF_Tensor*> values(outputs);
   for (;;) {
-    tf.TF_SessionRun(session, nullptr, nullptr, nullptr, 0, fetches.data(), values.data(), outputs, nullptr, 0, nullptr, status);
+    tf.TF_SessionRun(session, run_options, nullptr, nullptr, 0, fetches.data(), values.data(), outputs, nullptr, 0, nullptr, status);
     if (tf.TF_GetCode(status) == 11) break;  // OUT_OF_RANGE: the end
     if (tf.TF_GetCode(status) != 0) {
       std::fprintf(stderr, "next: %s\n", tf.TF_Message(status));

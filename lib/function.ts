@@ -35,16 +35,28 @@ function isReturnLeaf(v: unknown): v is Sym | Tensor | number | bigint | boolean
   return v instanceof Sym || v instanceof Tensor || ['number', 'bigint', 'boolean', 'string'].includes(typeof v) || ArrayBuffer.isView(v);
 }
 
+/** A traced body whose graph is still open (see finishTrace). */
+export interface TracedGraph {
+  readonly label: string;
+  readonly ctx: GraphContext;
+  readonly inputs: Sym[];
+  readonly inputSpecs: TensorSpec[];
+  readonly leaves: Sym[];
+  readonly skeleton: Skeleton;
+  readonly returned: unknown;
+}
+
 /**
- * Traces `body` into a function named after `label`. `body` gets one Sym per input spec and returns
- * a structure of Syms (or, with `outputs`, the flat outputs are extracted from what it returned).
+ * Runs `body` once on one Sym per input spec, in a fresh graph whose parent is the current one.
+ * `outputs` extracts the flat outputs from what it returned (default: a structure of Syms or host
+ * values). The graph stays open until finishTrace.
  */
-export function traceFunction(
+export function traceGraph(
   label: string,
   inputSpecs: readonly TensorSpec[],
   body: (inputs: Sym[]) => unknown,
   outputs?: (returned: unknown, ctx: GraphContext) => { leaves: Sym[]; skeleton: Skeleton },
-): TracedFunction {
+): TracedGraph {
   const ctx = new GraphContext('function', GraphContext.current());
   try {
     return ctx.within(() => {
@@ -66,22 +78,50 @@ export function traceFunction(
       // An input returned as is must pass through a node: a function output cannot be its own input.
       const placeholders = new Set([...inputs, ...ctx.captures.map((c) => c.inner)].map((s) => s.op));
       leaves = leaves.map((s) => (placeholders.has(s.op) ? ctx.addOp('Identity', [s])[0] : s));
-      const fnInputs = [...inputs, ...ctx.captures.map((c) => c.inner)];
-      const name = `${label.replace(/[^A-Za-z0-9_]/g, '_')}_fn_${counter++}`;
-      const native = ctx.native.toFunction(name, fnInputs.map((s) => s.ref), leaves.map((s) => s.ref), true);
-      return {
-        name: native.name,
-        native,
-        inputSpecs: [...inputSpecs],
-        outputSpecs: leaves.map((s) => ({ dtype: s.dtype, shape: s.shape })),
-        outputSkeleton: skeleton,
-        captures: ctx.captures.map((c) => c.source),
-        dependencies: [...ctx.functions.values()],
-        returned,
-      };
+      return { label, ctx, inputs, inputSpecs: [...inputSpecs], leaves, skeleton, returned };
     });
+  } catch (e) {
+    ctx.dispose();
+    throw e;
+  }
+}
+
+/**
+ * Turns a traced graph into a TF_Function and closes the graph. Its inputs are the declared ones,
+ * then `pad.before` unused inputs, the captures, then `pad.after` unused inputs (If branches
+ * must share one signature).
+ */
+export function finishTrace(t: TracedGraph, pad: { before?: TensorSpec[]; after?: TensorSpec[] } = {}): TracedFunction {
+  const { ctx } = t;
+  try {
+    const unused = (specs: TensorSpec[] | undefined) => (specs ?? []).map((s) => ctx.placeholder(s.dtype, s.shape, 'unused'));
+    const before = unused(pad.before);
+    const after = unused(pad.after);
+    const fnInputs = [...t.inputs, ...before, ...ctx.captures.map((c) => c.inner), ...after];
+    const name = `${t.label.replace(/[^A-Za-z0-9_]/g, '_')}_fn_${counter++}`;
+    const native = ctx.native.toFunction(name, fnInputs.map((s) => s.ref), t.leaves.map((s) => s.ref), true);
+    return {
+      name: native.name,
+      native,
+      inputSpecs: t.inputSpecs,
+      outputSpecs: t.leaves.map((s) => ({ dtype: s.dtype, shape: s.shape })),
+      outputSkeleton: t.skeleton,
+      captures: ctx.captures.map((c) => c.source),
+      dependencies: [...ctx.functions.values()],
+      returned: t.returned,
+    };
   } finally {
     // The FunctionDef is copied out; the body graph is no longer needed.
     ctx.dispose();
   }
+}
+
+/** traceGraph then finishTrace. */
+export function traceFunction(
+  label: string,
+  inputSpecs: readonly TensorSpec[],
+  body: (inputs: Sym[]) => unknown,
+  outputs?: (returned: unknown, ctx: GraphContext) => { leaves: Sym[]; skeleton: Skeleton },
+): TracedFunction {
+  return finishTrace(traceGraph(label, inputSpecs, body, outputs));
 }

@@ -52,7 +52,7 @@ export interface RepeatedRun {
 }
 export interface NativeSession {
   run(feeds: [OutputRef, NativeTensorHandle][], fetches: OutputRef[], targets: number[]): Promise<RawTensor[]>;
-  runRepeated(fetches: OutputRef[], maxRuns: number, maxMicros: number): Promise<RepeatedRun>;
+  runRepeated(fetches: OutputRef[], maxRuns: number, maxMicros: number, runOptions?: Uint8Array): Promise<RepeatedRun>;
   close(): void;
   readonly closed: boolean;
 }

@@ -42,6 +42,7 @@ class RunWorker : public Napi::AsyncWorker {
   std::vector<TF_Operation*> targets;
   int max_runs = 1;
   double max_micros = 0;  // 0 = no time budget
+  std::string run_options;  // serialized RunOptions, empty = none
 
   Napi::Promise Promise() { return deferred_.Promise(); }
 
@@ -50,10 +51,12 @@ class RunWorker : public Napi::AsyncWorker {
     TF_Status* status = tf.TF_NewStatus();
     std::vector<TF_Tensor*> inputs;
     for (auto& v : feed_values) inputs.push_back(v.get());
+    TF_Buffer options{run_options.data(), run_options.size(), nullptr};
+    const TF_Buffer* options_ptr = run_options.empty() ? nullptr : &options;
     auto start = std::chrono::steady_clock::now();
     for (int n = 0; n < max_runs; n++) {
       std::vector<TF_Tensor*> outputs(fetches.size(), nullptr);
-      tf.TF_SessionRun(state_->session, nullptr, feeds.data(), inputs.data(), static_cast<int>(feeds.size()),
+      tf.TF_SessionRun(state_->session, options_ptr, feeds.data(), inputs.data(), static_cast<int>(feeds.size()),
                        fetches.data(), outputs.data(), static_cast<int>(fetches.size()), targets.data(),
                        static_cast<int>(targets.size()), nullptr, status);
       int code = tf.TF_GetCode(status);
@@ -169,7 +172,7 @@ Session::~Session() {
 // run(feeds: [output, TensorHandle][], fetches: output[], targets: opId[]) -> Promise<tensor[]>
 Napi::Value Session::Run(const Napi::CallbackInfo& info) { return Start(info, false); }
 
-// runRepeated(fetches, maxRuns, maxMicros) -> Promise<{ elements, end, error }>
+// runRepeated(fetches, maxRuns, maxMicros, runOptions?: Uint8Array) -> Promise<{ elements, end, error }>
 Napi::Value Session::RunRepeated(const Napi::CallbackInfo& info) { return Start(info, true); }
 
 Napi::Value Session::Start(const Napi::CallbackInfo& info, bool repeated) {
@@ -188,6 +191,10 @@ Napi::Value Session::Start(const Napi::CallbackInfo& info, bool repeated) {
         if (!(max_runs >= 1 && max_runs <= 1e6)) throw Napi::RangeError::New(env, "maxRuns must be between 1 and 1e6");
         worker->max_runs = static_cast<int>(max_runs);
         worker->max_micros = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 0;
+        if (info[3].IsTypedArray()) {
+          Napi::Uint8Array o = info[3].As<Napi::Uint8Array>();
+          worker->run_options.assign(reinterpret_cast<const char*>(o.Data()), o.ByteLength());
+        }
       } else {
         if (!info[0].IsArray() || !info[1].IsArray()) throw Napi::TypeError::New(env, "feeds and fetches must be arrays");
         Napi::Array feeds = info[0].As<Napi::Array>();

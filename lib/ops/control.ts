@@ -1,7 +1,7 @@
-// Control flow inside a traced function: both branches are traced into functions and run by If.
+// Control flow inside a traced function: both branches are traced into functions run by If.
 import { GraphContext } from '../graph';
-import { TensorSpec, TracedFunction, traceFunction } from '../function';
 import type { CaptureSource } from '../graph';
+import { TensorSpec, TracedGraph, finishTrace, traceGraph } from '../function';
 import { unflatten, sameSkeleton } from '../structure';
 import { Sym } from '../sym';
 import { Operand, toSym } from './convert';
@@ -14,45 +14,41 @@ export function cond<R>(pred: Operand<'bool'>, thenFn: () => R, elseFn: () => R)
   const ctx = GraphContext.require('cond');
   const p = toSym(pred, 'bool', 'cond');
   if (p.dtype !== 'bool') throw new TypeError(`cond: pred must be bool, got ${p.dtype}`);
-  const thenBranch = traceFunction('cond_then', [], () => thenFn());
-  const elseBranch = traceFunction('cond_else', [], () => elseFn());
-  if (!sameSkeleton(thenBranch.outputSkeleton, elseBranch.outputSkeleton)) {
-    throw new TypeError('cond: the branches return different structures');
+  const thenGraph = traceGraph('cond_then', [], () => thenFn());
+  let elseGraph: TracedGraph;
+  try {
+    elseGraph = traceGraph('cond_else', [], () => elseFn());
+  } catch (e) {
+    thenGraph.ctx.dispose();
+    throw e;
   }
-  thenBranch.outputSpecs.forEach((s, i) => {
-    const e = elseBranch.outputSpecs[i];
-    if (s.dtype !== e.dtype) throw new TypeError(`cond: output ${i} is ${s.dtype} in the then branch but ${e.dtype} in the else branch`);
-  });
-  // If passes one input list to whichever branch runs: both take all captures, each uses its own.
-  const thenArgs = ctx.resolveCaptures(thenBranch);
-  const elseArgs = ctx.resolveCaptures(elseBranch);
-  const specs = [...thenBranch.captures, ...elseBranch.captures].map(specOfCapture);
-  const thenAll = acceptAll(thenBranch, specs, 0);
-  const elseAll = acceptAll(elseBranch, specs, thenArgs.length);
-  const inputs = [...thenArgs, ...elseArgs];
+  try {
+    if (!sameSkeleton(thenGraph.skeleton, elseGraph.skeleton) || thenGraph.leaves.length !== elseGraph.leaves.length) {
+      throw new TypeError('cond: the branches return different structures');
+    }
+    thenGraph.leaves.forEach((s, i) => {
+      const e = elseGraph.leaves[i];
+      if (s.dtype !== e.dtype) throw new TypeError(`cond: output ${i} is ${s.dtype} in the then branch but ${e.dtype} in the else branch`);
+    });
+  } catch (e) {
+    thenGraph.ctx.dispose();
+    elseGraph.ctx.dispose();
+    throw e;
+  }
+  // If passes one input list to whichever branch runs: [then's captures, else's captures].
+  const thenSpecs = thenGraph.ctx.captures.map((c) => specOfCapture(c.source));
+  const elseSpecs = elseGraph.ctx.captures.map((c) => specOfCapture(c.source));
+  const thenBranch = finishTrace(thenGraph, { after: elseSpecs });
+  const elseBranch = finishTrace(elseGraph, { before: thenSpecs });
+  const inputs = [...ctx.resolveCaptures(thenBranch), ...ctx.resolveCaptures(elseBranch)];
   const outputShapes = thenBranch.outputSpecs.map((s, i) => mergeShape(s.shape, elseBranch.outputSpecs[i].shape));
   const outs = ctx.addOp(
     'If',
     [p, inputs],
-    {
-      Tout: thenBranch.outputSpecs.map((s) => s.dtype),
-      then_branch: thenAll,
-      else_branch: elseAll,
-      output_shapes: outputShapes,
-    },
+    { Tout: thenBranch.outputSpecs.map((s) => s.dtype), then_branch: thenBranch, else_branch: elseBranch, output_shapes: outputShapes },
     { name: 'cond' },
   );
   return unflatten(thenBranch.outputSkeleton, outs) as R;
-}
-
-/** Wraps a branch so it accepts the whole input list and passes on its own slice of it. */
-function acceptAll(branch: TracedFunction, specs: TensorSpec[], offset: number): TracedFunction {
-  return traceFunction(`${branch.name}_all`, specs, (args) => {
-    const ctx = GraphContext.require('cond');
-    const own = args.slice(offset, offset + branch.captures.length);
-    const outs = ctx.addOp('PartitionedCall', [own], { Tout: branch.outputSpecs.map((s) => s.dtype), f: branch }, { name: 'branch' });
-    return outs;
-  });
 }
 
 function specOfCapture(c: CaptureSource): TensorSpec {

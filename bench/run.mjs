@@ -1,0 +1,127 @@
+// `npm run bench [-- --quick]`: every contender on every workload, each in its own process,
+// side by side in one run; prints one table of ratios and writes bench/results/*.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { init } from 'tfdata-node';
+import { SIZES } from './data.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const quick = process.argv.includes('--quick');
+const scale = quick ? 'quick' : 'full';
+const sizes = SIZES[scale];
+const build = path.join(here, 'build');
+mkdirSync(build, { recursive: true });
+mkdirSync(path.join(here, 'results'), { recursive: true });
+
+const library = init();
+const python = path.join(process.env.TFDATA_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'tfdata-node'), `py-${library.version}`, 'bin', 'python');
+
+function setup() {
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'setup-python.js')], { stdio: 'inherit' });
+  const floor = path.join(build, 'floor');
+  execFileSync('g++', ['-O2', '-std=c++17', `-I${path.join(root, 'native')}`, path.join(here, 'floor.cc'), path.join(root, 'native', 'tf_library.cc'), '-ldl', '-o', floor], { stdio: 'inherit' });
+  return floor;
+}
+
+function runJson(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+  const line = (r.stdout || '').trim().split('\n').pop();
+  if (r.status !== 0 || !line?.startsWith('{')) throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed:\n${r.stderr}`);
+  return JSON.parse(line);
+}
+
+const floor = setup();
+const child = path.join(here, 'child.mjs');
+const workloads = [
+  { name: 'w1', label: 'W1 seed at scale: slices → map(x*w+b) → batch(1024) → prefetch', n: sizes.w1, contenders: ['tfdata', 'python', 'floor', 'plain', 'tfjs'] },
+  { name: 'w2', label: 'W2 per element: slices → map(x*w+b), element by element', n: sizes.w2, contenders: ['tfdata', 'python', 'floor', 'plain', 'tfjs'] },
+  { name: 'w3', label: 'W3 images: cast, /255, stateless flip, resize 32×32 (parallel) → batch(128)', n: sizes.w3, contenders: ['tfdata', 'python', 'floor', 'plain', 'tfjs'] },
+  { name: 'w4_scalar', label: 'W4a range → map(x+1) → batch(256) (scalar map)', n: sizes.w4, contenders: ['tfdata', 'python', 'floor'] },
+  { name: 'w4_vector', label: 'W4b range → batch(256) → map(x+1) (vectorised map)', n: sizes.w4, contenders: ['tfdata', 'python', 'floor'] },
+];
+// tfjs-data runs a JS function per element: it gets a tenth of the rows (throughput is per element).
+const tfjsShare = 10;
+
+const results = {};
+for (const w of workloads) {
+  results[w.name] = {};
+  const flipsFile = path.join(build, `flips-${w.n}.bin`);
+  if (w.name === 'w3' && !existsSync(flipsFile)) runJson(process.execPath, [child, 'flips', 'w3', String(w.n), flipsFile]);
+  for (const c of w.contenders) {
+    process.stderr.write(`bench: ${w.name} ${c}…\n`);
+    let r;
+    if (c === 'python') r = runJson(python, [path.join(here, 'python_bench.py'), w.name, scale]);
+    else if (c === 'floor') {
+      const pb = path.join(build, `${w.name}-${w.n}.pb`);
+      runJson(process.execPath, [child, 'graphdef', w.name, String(w.n), pb]);
+      r = runJson(floor, [library.path, pb, '1']);
+    } else {
+      const n = c === 'tfjs' ? Math.floor(w.n / tfjsShare) : w.n;
+      r = runJson(process.execPath, ['--max-old-space-size=8192', child, c, w.name, String(n), ...(w.name === 'w3' ? [flipsFile] : [])]);
+      r.rows = n;
+    }
+    r.rows ??= w.n;
+    r.rowsPerSecond = r.rows / r.seconds;
+    results[w.name][c] = r;
+  }
+}
+
+// Identical work: first and last batch agree (tfjs-data, on fewer rows, is checked on its first batch).
+const close = (a, b) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a), Math.abs(b));
+const agreement = {};
+for (const w of workloads) {
+  const ref = results[w.name].tfdata;
+  agreement[w.name] = Object.fromEntries(
+    Object.entries(results[w.name]).map(([c, r]) => [c, close(r.first, ref.first) && (c === 'tfjs' || close(r.last, ref.last))]),
+  );
+}
+
+const t = (w, c) => results[w]?.[c];
+const speedup = (w, a, b) => t(w, a).rowsPerSecond / t(w, b).rowsPerSecond;
+const ratios = {
+  'W1 throughput vs Python (target ≥ 1.2×)': speedup('w1', 'tfdata', 'python'),
+  'W1 time vs C++ floor (target ≤ 1.10×)': t('w1', 'tfdata').seconds / t('w1', 'floor').seconds,
+  'W1 throughput vs tfjs-data (target ≥ 20×)': speedup('w1', 'tfdata', 'tfjs'),
+  'W1 throughput vs plain JS': speedup('w1', 'tfdata', 'plain'),
+  'W2 throughput vs Python (target ≥ 2×)': speedup('w2', 'tfdata', 'python'),
+  'W2 time vs C++ floor': t('w2', 'tfdata').seconds / t('w2', 'floor').seconds,
+  'W2 throughput vs tfjs-data': speedup('w2', 'tfdata', 'tfjs'),
+  'W3 throughput vs Python': speedup('w3', 'tfdata', 'python'),
+  'W3 throughput vs tfjs-data (target ≥ 20×)': speedup('w3', 'tfdata', 'tfjs'),
+  'W3 throughput vs plain JS': speedup('w3', 'tfdata', 'plain'),
+  'W4 vectorised vs scalar map (tfdata-node)': t('w4_scalar', 'tfdata').seconds / t('w4_vector', 'tfdata').seconds,
+  'W4 scalar map vs Python': speedup('w4_scalar', 'tfdata', 'python'),
+  'W4 vectorised map vs Python': speedup('w4_vector', 'tfdata', 'python'),
+  'W1 event-loop delay p99 ms (target ≤ 5)': t('w1', 'tfdata').eventLoopP99ms,
+};
+
+const pythonVersion = spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim();
+const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, python: pythonVersion, tensorflow: library.version, scale };
+
+const pad = (s, n) => String(s).padEnd(n);
+const lines = [`tfdata-node benchmarks (${scale}) — ${machine.cpu} ×${machine.cores}, TF ${machine.tensorflow}, Node ${machine.node}, ${pythonVersion}`, ''];
+lines.push(`${pad('workload / contender', 34)}${pad('rows', 10)}${pad('seconds', 10)}${pad('rows/s', 12)}${pad('peak RSS MB', 13)}${pad('loop p99 ms', 13)}agrees`);
+for (const w of workloads) {
+  lines.push(w.label);
+  for (const [c, r] of Object.entries(results[w.name])) {
+    lines.push(`  ${pad(c, 32)}${pad(r.rows, 10)}${pad(r.seconds.toFixed(3), 10)}${pad(Math.round(r.rowsPerSecond), 12)}${pad(r.peakRssMB ? r.peakRssMB.toFixed(0) : '-', 13)}${pad(r.eventLoopP99ms !== undefined ? r.eventLoopP99ms.toFixed(2) : '-', 13)}${agreement[w.name][c] ? 'yes' : 'NO'}`);
+  }
+}
+lines.push('', 'ratios (tfdata-node vs …):');
+for (const [k, v] of Object.entries(ratios)) lines.push(`  ${pad(k, 48)}${v.toFixed(2)}`);
+const w1 = t('w1', 'tfdata');
+lines.push('', `bridge copies during W1: ${(w1.bytesCopiedIn / w1.rows).toFixed(1)} bytes in per row (the source, once), ${w1.bytesCopiedOut} bytes out (outputs are not copied)`);
+console.log(lines.join('\n'));
+
+const record = { date: new Date().toISOString(), machine, results, agreement, ratios };
+const stamp = record.date.replace(/[:.]/g, '-');
+writeFileSync(path.join(here, 'results', `${scale}-${stamp}.json`), JSON.stringify(record, null, 2));
+writeFileSync(path.join(here, 'results', `latest-${scale}.json`), JSON.stringify(record, null, 2));
+if (Object.values(agreement).some((a) => Object.values(a).some((ok) => !ok))) {
+  console.error('bench: some contenders disagree on the first/last batch: see the table');
+  process.exitCode = 1;
+}
