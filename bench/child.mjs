@@ -10,9 +10,18 @@ const [contender, workload, nText, extra] = process.argv.slice(2);
 const n = Number(nText);
 
 if (contender === 'graphdef') {
+  // The same graph as the iterator runs, and its feeds as raw files listed in <out>.feeds:
+  // one line per Placeholder: name, TF dtype number, rank, dims…, data file.
   const ds = tfdataDataset(workload, n);
-  writeFileSync(extra, ds.toGraphDef({ inlineData: true }));
-  console.log(JSON.stringify({ outputs: 1 }));
+  writeFileSync(extra, ds.toGraphDef());
+  const enums = { float32: 1, float64: 2, int32: 3, uint8: 4, int64: 9, bool: 10 };
+  const lines = ds.graphFeeds().map(({ name, tensor }, i) => {
+    const file = `${extra}.feed${i}`;
+    writeFileSync(file, tensor.data);
+    return [name, enums[tensor.dtype], tensor.shape.length, ...tensor.shape, file].join(' ');
+  });
+  writeFileSync(`${extra}.feeds`, lines.join('\n') + '\n');
+  console.log(JSON.stringify({ outputs: 1, feeds: lines.length }));
   process.exit(0);
 }
 if (contender === 'flips') {

@@ -1,8 +1,12 @@
-// The C++ floor: iterates a pipeline GraphDef (from Dataset.toGraphDef({ inlineData: true }))
-// through the TensorFlow C API with no JavaScript at all, to bound the bridge's overhead.
-// usage: floor <libtensorflow.so> <graph.pb> <number of outputs>
+// The C++ floor: iterates a pipeline GraphDef (Dataset.toGraphDef()) through the TensorFlow C API
+// with no JavaScript at all, with the same feeds, session and run options as the addon, to bound
+// the bridge's overhead.
+// usage: floor <libtensorflow.so> <graph.pb> <number of outputs>   (feeds read from <graph.pb>.feeds)
 // prints {"seconds", "elements", "first", "last"}: first/last are sums of the first output.
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <iterator>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -67,8 +71,29 @@ int main(int argc, char** argv) {
   std::vector<TF_Output> fetches;
   for (int i = 0; i < outputs; i++) fetches.push_back(TF_Output{next, i});
 
+  // Feeds: "name dtype rank dims... file" per line; the data is read before timing starts.
+  std::vector<TF_Output> feed_ports;
+  std::vector<TF_Tensor*> feed_values;
+  std::ifstream feeds(std::string(argv[2]) + ".feeds");
+  std::string line;
+  while (std::getline(feeds, line)) {
+    std::istringstream words(line);
+    std::string name, file;
+    int dtype, rank;
+    words >> name >> dtype >> rank;
+    std::vector<int64_t> dims(rank);
+    for (auto& d : dims) words >> d;
+    words >> file;
+    std::ifstream data(file, std::ios::binary);
+    std::string raw((std::istreambuf_iterator<char>(data)), std::istreambuf_iterator<char>());
+    void* copy = std::aligned_alloc(64, ((raw.size() + 63) / 64) * 64 + 64);
+    std::memcpy(copy, raw.data(), raw.size());
+    feed_values.push_back(tf.TF_NewTensor(dtype, dims.data(), rank, copy, raw.size(), [](void* p, size_t, void*) { std::free(p); }, nullptr));
+    feed_ports.push_back(TF_Output{tf.TF_GraphOperationByName(graph, name.c_str()), 0});
+  }
+
   auto start = std::chrono::steady_clock::now();
-  tf.TF_SessionRun(session, nullptr, nullptr, nullptr, 0, nullptr, nullptr, 0, &make, 1, nullptr, status);
+  tf.TF_SessionRun(session, nullptr, feed_ports.data(), feed_values.data(), static_cast<int>(feed_ports.size()), nullptr, nullptr, 0, &make, 1, nullptr, status);
   if (tf.TF_GetCode(status) != 0) {
     std::fprintf(stderr, "make_iterator: %s\n", tf.TF_Message(status));
     return 1;
@@ -96,6 +121,7 @@ int main(int argc, char** argv) {
   std::printf("{\"seconds\": %.6f, \"elements\": %ld, \"first\": %.17g, \"last\": %.17g}\n", seconds, elements, first, last);
   tf.TF_CloseSession(session, status);
   tf.TF_DeleteSession(session, status);
+  for (TF_Tensor* t : feed_values) tf.TF_DeleteTensor(t);
   tf.TF_DeleteGraph(graph);
   tf.TF_DeleteStatus(status);
   return 0;

@@ -287,6 +287,15 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     }
   }
 
+  /**
+   * The host tensors the pipeline graph feeds when an iterator starts, with their Placeholder
+   * names (for running `toGraphDef()` elsewhere, as bench/floor.cc does).
+   */
+  graphFeeds(): { name: string; tensor: Tensor }[] {
+    const { ctx } = this.compile().pipeline;
+    return ctx.feeds.map(([, t], i) => ({ name: ctx.feedNames[i], tensor: t }));
+  }
+
   /** A readable outline of the pipeline, one transformation per line, outermost first. */
   explain(): string {
     const lines: string[] = [];

@@ -40,8 +40,9 @@ export class GraphContext {
   readonly native: NativeGraph;
   readonly kind: 'pipeline' | 'function';
   readonly parent: GraphContext | undefined;
-  /** Host tensors fed into pipeline placeholders when an iterator starts. */
+  /** Host tensors fed into pipeline placeholders when an iterator starts (and the placeholders' names). */
   readonly feeds: [OutputRef, Tensor][] = [];
+  readonly feedNames: string[] = [];
   /** Function contexts: the captured inputs, in order, and what each stands for outside. */
   readonly captures: { inner: Sym; source: CaptureSource }[] = [];
   /** Functions copied into this graph (by name). */
@@ -126,7 +127,10 @@ export class GraphContext {
       return c;
     }
     const ph = this.placeholder(value.dtype, [...value.shape], 'captured');
-    if (this.kind === 'pipeline') this.feeds.push([ph.ref, value]);
+    if (this.kind === 'pipeline') {
+      this.feeds.push([ph.ref, value]);
+      this.feedNames.push(ph.opName);
+    }
     else this.captures.push({ inner: ph, source: { host: value } });
     this.hostCaptures.set(key, ph);
     return ph;
