@@ -62,7 +62,7 @@ function doctor(): number {
     line('addon', `${loadedAddonFile()}`);
   } catch (e) {
     line('addon', 'NOT FOUND');
-    line('  tried', addonCandidates().join(', '));
+    line('  tried', addonCandidates().filter(Boolean).join(', '));
     problems.push('The native addon is missing: reinstall the package, or build it with `npm run build:native`.');
   }
   const { found, attempts } = locateLibrary();

@@ -51,7 +51,7 @@ export interface RepeatedRun {
   error: Error | null;
 }
 export interface NativeSession {
-  run(feeds: [OutputRef, NativeTensorHandle][], fetches: OutputRef[], targets: number[]): Promise<RawTensor[]>;
+  run(feeds: [OutputRef, NativeTensorHandle][], fetches: OutputRef[], targets: number[], runOptions?: Uint8Array): Promise<RawTensor[]>;
   runRepeated(fetches: OutputRef[], maxRuns: number, maxMicros: number, runOptions?: Uint8Array): Promise<RepeatedRun>;
   close(): void;
   readonly closed: boolean;
@@ -83,40 +83,51 @@ let module_: Addon | undefined;
 let addonFile: string | undefined;
 let library: (LibraryLocation & { version: string }) | undefined;
 
-/** Candidate addon files in loading order: prebuilt, then the local build. */
+/** Addon files in loading order: TFDATA_ADDON ('' when unset), prebuilt, the local build (through `bindings`). */
 export function addonCandidates(): string[] {
   const root = packageRoot();
-  const list = [
-    process.env.TFDATA_ADDON,
+  return [
+    process.env.TFDATA_ADDON ?? '',
     path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'tfdata.node'),
     path.join(root, 'build', 'Release', 'tfdata.node'),
-    path.join(root, 'build', 'Debug', 'tfdata.node'),
   ];
-  return list.filter((p): p is string => typeof p === 'string' && p.length > 0);
 }
 
-/** The addon module alone (no TensorFlow needed yet). */
+/** The addon module alone (no TensorFlow needed yet): prebuilt first, then the local build via `bindings`. */
 export function addonModule(): Addon {
   if (module_) return module_;
   const tried: string[] = [];
-  for (const file of addonCandidates()) {
-    if (!fs.existsSync(file)) {
-      tried.push(`${file} (missing)`);
+  const [explicit, prebuilt] = addonCandidates();
+  for (const file of [explicit, prebuilt]) {
+    if (!file || !fs.existsSync(file)) {
+      if (file) tried.push(`${file} (missing)`);
       continue;
     }
     try {
-      module_ = require(file) as Addon;
-      addonFile = file;
-      module_.setErrorClass(TFError);
-      return module_;
+      return adopt(require(file) as Addon, file);
     } catch (e) {
       tried.push(`${file} (${(e as Error).message})`);
     }
+  }
+  try {
+    // bindings looks in build/Release, build/Debug and the other places node-gyp/cmake-js use.
+    const bindings = require('bindings') as (opts: { bindings: string; module_root: string }) => Addon & { path?: string };
+    const mod = bindings({ bindings: 'tfdata.node', module_root: packageRoot() });
+    return adopt(mod, path.join(packageRoot(), 'build', 'Release', 'tfdata.node'));
+  } catch (e) {
+    tried.push(`bindings: ${(e as Error).message.split('\n')[0]}`);
   }
   throw new Error(
     `tfdata-node: the native addon could not be loaded.\nTried:\n  ${tried.join('\n  ')}\n` +
       'Build it with `npm run build:native` (needs cmake and a C++17 compiler), or reinstall the package for its prebuilt binary.',
   );
+}
+
+function adopt(mod: Addon, file: string): Addon {
+  module_ = mod;
+  addonFile = file;
+  mod.setErrorClass(TFError);
+  return mod;
 }
 
 export function loadedAddonFile(): string | undefined {

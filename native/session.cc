@@ -9,15 +9,43 @@ namespace tfdata {
 
 constexpr int kOutOfRange = 11;
 
-void SessionState::CloseNow() {
-  if (session == nullptr) return;
+namespace {
+
+void CloseAndDelete(TF_Session* session) {
   const TfApi& tf = *TensorFlowApi();
   TF_Status* status = tf.TF_NewStatus();
   tf.TF_CloseSession(session, status);
   tf.TF_DeleteSession(session, status);
   tf.TF_DeleteStatus(status);
-  session = nullptr;
   live_handles--;
+}
+
+class CloseWorker : public Napi::AsyncWorker {
+ public:
+  CloseWorker(Napi::Env env, TF_Session* session) : Napi::AsyncWorker(env, "tfdata:SessionClose"), session_(session) {}
+  void Execute() override { CloseAndDelete(session_); }
+
+ private:
+  TF_Session* session_;
+};
+
+}  // namespace
+
+void SessionState::CloseHere() {
+  if (session == nullptr) return;
+  CloseAndDelete(session);
+  session = nullptr;
+}
+
+void SessionState::CloseNow(Napi::Env env) {
+  if (session == nullptr) return;
+  TF_Session* s = session;
+  session = nullptr;
+  try {
+    (new CloseWorker(env, s))->Queue();
+  } catch (...) {
+    CloseAndDelete(s);
+  }
 }
 
 namespace {
@@ -117,7 +145,7 @@ class RunWorker : public Napi::AsyncWorker {
 
   void Finish() {
     state_->runs_in_flight--;
-    if (state_->close_requested && state_->runs_in_flight == 0) state_->CloseNow();
+    if (state_->close_requested && state_->runs_in_flight == 0) state_->CloseNow(Env());
   }
 
   Napi::Promise::Deferred deferred_;
@@ -165,11 +193,12 @@ Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(inf
 }
 
 Session::~Session() {
-  // Runs hold a reference to this object, so none is in flight when it is collected.
-  if (state_) state_->CloseNow();
+  // Runs hold a reference to this object, so none is in flight when it is collected. A
+  // finalizer must not start new work: close here.
+  if (state_) state_->CloseHere();
 }
 
-// run(feeds: [output, TensorHandle][], fetches: output[], targets: opId[]) -> Promise<tensor[]>
+// run(feeds: [output, TensorHandle][], fetches: output[], targets: opId[], runOptions?: Uint8Array) -> Promise<tensor[]>
 Napi::Value Session::Run(const Napi::CallbackInfo& info) { return Start(info, false); }
 
 // runRepeated(fetches, maxRuns, maxMicros, runOptions?: Uint8Array) -> Promise<{ elements, end, error }>
@@ -211,6 +240,10 @@ Napi::Value Session::Start(const Napi::CallbackInfo& info, bool repeated) {
           Napi::Array targets = info[2].As<Napi::Array>();
           for (uint32_t i = 0; i < targets.Length(); i++) worker->targets.push_back(graph_->OperationFromJS(env, targets.Get(i), "target"));
         }
+        if (info[3].IsTypedArray()) {
+          Napi::Uint8Array o = info[3].As<Napi::Uint8Array>();
+          worker->run_options.assign(reinterpret_cast<const char*>(o.Data()), o.ByteLength());
+        }
       }
     } catch (...) {
       state_->runs_in_flight--;
@@ -227,7 +260,7 @@ Napi::Value Session::Start(const Napi::CallbackInfo& info, bool repeated) {
 Napi::Value Session::Close(const Napi::CallbackInfo& info) {
   if (state_ && !state_->close_requested) {
     state_->close_requested = true;
-    if (state_->runs_in_flight == 0) state_->CloseNow();
+    if (state_->runs_in_flight == 0) state_->CloseNow(info.Env());
   }
   return info.Env().Undefined();
 }

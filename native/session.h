@@ -14,7 +14,10 @@ struct SessionState {
   TF_Session* session = nullptr;
   int runs_in_flight = 0;   // main thread only
   bool close_requested = false;
-  void CloseNow();
+  // Closes on a worker thread: TensorFlow's iterator teardown waits for its autotune and
+  // prefetch threads, which must not block the event loop. Synchronous when no env can queue it.
+  void CloseNow(Napi::Env env);
+  void CloseHere();
 };
 
 class Session : public Napi::ObjectWrap<Session> {

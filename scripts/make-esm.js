@@ -16,4 +16,4 @@ const body = [
 ].join('\n');
 fs.mkdirSync(path.join(dist, 'esm'), { recursive: true });
 fs.writeFileSync(path.join(dist, 'esm', 'index.mjs'), body);
-fs.writeFileSync(path.join(dist, 'esm', 'index.d.mts'), "export * from '../cjs/index.js';\nexport { default } from '../cjs/index.js';\n");
+fs.writeFileSync(path.join(dist, 'esm', 'index.d.mts'), "export * from '../cjs/index.js';\n");
