@@ -398,7 +398,18 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
       if (s.shape !== null && s.shape.length === 0) throw new TypeError(`unbatch: component ${i} is a scalar`);
       return { dtype: s.dtype, shape: s.shape === null ? null : s.shape.slice(1) };
     });
-    return this.derive('UnbatchDataset', '', specs, this.skeleton, (ctx, input) => ctx.addOp('UnbatchDataset', [input], Dataset.typeAttrs(specs), { lenient: true })[0]);
+    // TensorFlow 2.21's UnbatchDataset crashes the process on zero-size rows (Python too:
+    // from_tensors(np.zeros([0])).batch(1).unbatch() segfaults). It is used only when every row
+    // is statically non-empty; otherwise the same semantics come from slicing each batch.
+    const safe = specs.every((s) => s.shape !== null && s.shape.every((d) => d !== null && d > 0));
+    return this.derive('UnbatchDataset', safe ? '' : 'as flatMap(fromTensorSlices)', specs, this.skeleton, (ctx, input) => {
+      if (safe) return ctx.addOp('UnbatchDataset', [input], Dataset.typeAttrs(specs), { lenient: true })[0];
+      const f = traceFunction('unbatch', this.specs, (inputs) => Dataset.fromTensorSlices(inputs as never), (returned, fctx) => ({
+        leaves: [(returned as Dataset<any>).emit(fctx)],
+        skeleton: { kind: 'leaf' },
+      }));
+      return ctx.addOp('FlatMapDataset', [input, ctx.resolveCaptures(f)], { f, ...Dataset.typeAttrs(specs) }, { lenient: true })[0];
+    });
   }
 
   /** Randomly shuffles with a buffer of `bufferSize` elements. */

@@ -148,6 +148,14 @@ describe('bad arguments (named)', () => {
   });
 });
 
+test('unbatch of zero-size rows works (TensorFlow 2.21 UnbatchDataset would segfault here)', async () => {
+  const rows = await Dataset.fromTensors(tensor(new Float32Array(0), 'float32', [2, 0])).batch(1).unbatch().toArray();
+  expect(rows.map((t) => (t as Tensor).shape)).toEqual([[2, 0]]);
+  const strings = await Dataset.fromTensors(tensor([[], []] as string[][], 'string')).unbatch().toArray();
+  expect(strings.map((t) => (t as Tensor).shape)).toEqual([[0], [0]]);
+  expect(Dataset.range(4).batch(2).unbatch().explain()).toMatch(/^UnbatchDataset\(\)/);
+});
+
 describe('concurrency and cancellation', () => {
   test('64 concurrent iterators over shared and separate datasets', async () => {
     const shared = Dataset.range(200).map((x) => x.mul(2n as never));
