@@ -9,6 +9,14 @@ import { Skeleton, describeSkeleton, flattenStructure, sameSkeleton, unflatten }
 import { StaticShape, Sym } from './sym';
 import { Tensor, tensor } from './tensor';
 
+/** One host tensor a pipeline graph feeds (see `Dataset.graphFeeds`). */
+export interface GraphFeed {
+  /** The Placeholder's name. */
+  name: string;
+  /** The value fed to it. */
+  tensor: Tensor;
+}
+
 /** A bound of `Dataset.range`: an integer, or an integer Sym inside a callback. */
 export type RangeBound = number | bigint | Sym<'int64'> | Sym<'int32'>;
 
@@ -27,6 +35,7 @@ interface Node {
   emit: (ctx: GraphContext) => Sym;
 }
 
+/** Options of `map`. */
 export interface MapOptions {
   /** Elements processed in parallel (ParallelMapDatasetV2); 'auto' lets tf.data tune it. */
   numParallelCalls?: Parallelism;
@@ -34,21 +43,27 @@ export interface MapOptions {
   deterministic?: boolean;
 }
 
+/** Options of `batch`. */
 export interface BatchOptions {
+  /** Drops the last batch when it is smaller than `batchSize` (then the batch dimension is static). */
   dropRemainder?: boolean;
   /** Builds batches in parallel (ParallelBatchDataset). */
   numParallelCalls?: Parallelism;
+  /** With parallelism: false allows out-of-order results for speed. */
   deterministic?: boolean;
 }
 
+/** Options of `paddedBatch`. */
 export interface PaddedBatchOptions {
   /** Per component: the padded shape (null or -1 dims pad to the longest in the batch). */
   paddedShapes?: unknown;
   /** Per component: the scalar to pad with (default 0, false or ''). */
   paddingValues?: unknown;
+  /** Drops the last batch when it is smaller than `batchSize` (then the batch dimension is static). */
   dropRemainder?: boolean;
 }
 
+/** Options of `shuffle`. */
 export interface ShuffleOptions {
   /** Fixes the order (as `seed=` in Python with no global seed). */
   seed?: number;
@@ -56,10 +71,15 @@ export interface ShuffleOptions {
   reshuffleEachIteration?: boolean;
 }
 
+/** Options of `interleave`. */
 export interface InterleaveOptions {
+  /** Input elements processed at once ('auto' lets tf.data choose). */
   cycleLength?: Parallelism;
+  /** Consecutive elements taken from each input before moving to the next (default 1). */
   blockLength?: number;
+  /** Parallelism of the transformation; 'auto' lets tf.data tune it. */
   numParallelCalls?: Parallelism;
+  /** With parallelism: false allows out-of-order results for speed. */
   deterministic?: boolean;
 }
 
@@ -291,7 +311,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
    * The host tensors the pipeline graph feeds when an iterator starts, with their Placeholder
    * names (for running `toGraphDef()` elsewhere, as bench/floor.cc does).
    */
-  graphFeeds(): { name: string; tensor: Tensor }[] {
+  graphFeeds(): GraphFeed[] {
     const { ctx } = this.compile().pipeline;
     return ctx.feeds.map(([, t], i) => ({ name: ctx.feedNames[i], tensor: t }));
   }
@@ -528,6 +548,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     return new DatasetIterator(this.compile().pipeline, options);
   }
 
+  /** `for await (const element of ds)`: a new iterator each time. */
   [Symbol.asyncIterator](): DatasetIterator<HostElement<T>> {
     return this.iterator();
   }

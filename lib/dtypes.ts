@@ -13,45 +13,73 @@ export type DType =
   | 'bool'
   | 'string';
 
-/** Graph-only types that appear inside pipelines (datasets are variants). */
+/** Graph-only types that appear inside pipelines (datasets are variants) besides the host dtypes. */
 export type GraphDType = DType | 'variant' | 'resource' | 'float16' | 'bfloat16';
 
+/** Dtypes arithmetic accepts. */
 export type NumericDType = Exclude<DType, 'string' | 'bool'>;
+/** Integer dtypes. */
 export type IntegerDType = Exclude<NumericDType, 'float32' | 'float64'>;
+/** Floating-point dtypes. */
 export type FloatDType = 'float32' | 'float64';
 
 /** The TypedArray that holds each dtype's data. */
 export interface DataTypeMap {
+  /** float32 data. */
   float32: Float32Array;
+  /** float64 data. */
   float64: Float64Array;
+  /** int8 data. */
   int8: Int8Array;
+  /** int16 data. */
   int16: Int16Array;
+  /** int32 data. */
   int32: Int32Array;
+  /** int64 data. */
   int64: BigInt64Array;
+  /** uint8 data. */
   uint8: Uint8Array;
+  /** uint16 data. */
   uint16: Uint16Array;
+  /** uint32 data. */
   uint32: Uint32Array;
+  /** uint64 data. */
   uint64: BigUint64Array;
+  /** bool data. */
   bool: Uint8Array;
+  /** string data. */
   string: Uint8Array[];
 }
 
 /** The JS value of one element of each dtype. */
 export interface ValueTypeMap {
+  /** One float32 element. */
   float32: number;
+  /** One float64 element. */
   float64: number;
+  /** One int8 element. */
   int8: number;
+  /** One int16 element. */
   int16: number;
+  /** One int32 element. */
   int32: number;
+  /** One int64 element. */
   int64: bigint;
+  /** One uint8 element. */
   uint8: number;
+  /** One uint16 element. */
   uint16: number;
+  /** One uint32 element. */
   uint32: number;
+  /** One uint64 element. */
   uint64: bigint;
+  /** One bool element. */
   bool: boolean;
+  /** One string element. */
   string: string;
 }
 
+/** Any TypedArray a tensor can be made from. */
 export type AnyTypedArray =
   | Float32Array
   | Float64Array
@@ -86,6 +114,7 @@ const TF_ENUM: Record<GraphDType, number> = {
 };
 const FROM_ENUM = new Map<number, GraphDType>(Object.entries(TF_ENUM).map(([k, v]) => [v, k as GraphDType]));
 
+/** Every dtype a host tensor can carry. */
 export const DTYPES: readonly DType[] = [
   'float32',
   'float64',

@@ -15,7 +15,9 @@ export type HostElement<T> = T extends Sym<infer D>
 
 /** dtype and static shape of one component. */
 export interface ComponentSpec<D extends GraphDType = GraphDType> {
+  /** The element type. */
   dtype: D;
+  /** Static shape (null dims unknown; null when the rank is unknown). */
   shape: StaticShape;
 }
 
@@ -39,7 +41,8 @@ export type SourceLeaf =
 /** Structures of source components. */
 export type SourceStructure = SourceLeaf | readonly SourceStructure[] | { readonly [key: string]: SourceStructure };
 
-type TypedArrayDType<A> = A extends Float32Array
+/** The dtype a TypedArray type carries. */
+export type TypedArrayDType<A> = A extends Float32Array
   ? 'float32'
   : A extends Float64Array
     ? 'float64'

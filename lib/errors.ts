@@ -27,8 +27,11 @@ export type TFCode = (typeof TF_CODES)[number];
  * `code` is TensorFlow's status code name, `tfCode` its number, `op` the graph node TF named.
  */
 export class TFError extends Error {
+  /** TensorFlow's status code name, e.g. 'INVALID_ARGUMENT'. */
   readonly code: TFCode;
+  /** The status code's number (3 for INVALID_ARGUMENT). */
   readonly tfCode: number;
+  /** The graph node TensorFlow named in the message, when it named one. */
   readonly op: string | undefined;
 
   constructor(message: string, tfCode: number, op?: string) {

@@ -11,18 +11,27 @@ import { toSym } from './ops/convert';
 
 /** dtype + static shape of one component. */
 export interface TensorSpec {
+  /** The element type. */
   dtype: GraphDType;
+  /** Static shape (null dims unknown; null when the rank is unknown). */
   shape: StaticShape;
 }
 
+/** A callback traced into a TensorFlow function (what `f` attrs of dataset ops name). */
 export interface TracedFunction {
+  /** The function's name in the graph's library. */
   readonly name: string;
+  /** @internal */
   readonly native: NativeFunction;
   /** Specs of the declared inputs (captures come after them). */
   readonly inputSpecs: TensorSpec[];
+  /** Specs of the outputs, flattened. */
   readonly outputSpecs: TensorSpec[];
+  /** @internal */
   readonly outputSkeleton: Skeleton;
+  /** @internal */
   readonly captures: CaptureSource[];
+  /** @internal */
   readonly dependencies: TracedFunction[];
   /** The raw value the callback returned, for callers that need more than tensors (flatMap). */
   readonly returned: unknown;

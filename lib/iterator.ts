@@ -48,6 +48,7 @@ export class CompiledPipeline {
   }
 }
 
+/** Options of `iterator()`, `toArray()` and `forEach()`. */
 export interface IteratorOptions {
   /** Aborting closes the iterator; a pending `next()` rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -76,10 +77,12 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
     this.signal?.addEventListener('abort', () => this.close(), { once: true });
   }
 
+  /** Iterators are iterable (`for await (const e of ds.iterator())`). */
   [Symbol.asyncIterator](): this {
     return this;
   }
 
+  /** `await using it = ds.iterator()` closes it at the end of the scope. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
   }
@@ -91,6 +94,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
     return result;
   }
 
+  /** Closes the iterator (what `break` in `for await` calls). */
   async return(): Promise<IteratorResult<E>> {
     this.close();
     return { done: true, value: undefined };
@@ -104,6 +108,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
     this.session?.close(); // deferred natively until a chunk in flight has finished
   }
 
+  /** True once closed, ended, failed or aborted. */
   get isClosed(): boolean {
     return this.closed;
   }

@@ -154,8 +154,11 @@ export interface InitOptions {
 
 /** What {@link init} loaded. */
 export interface LibraryInfo {
+  /** TF_Version(), e.g. '2.21.0'. */
   version: string;
+  /** The shared library file loaded. */
   path: string;
+  /** The rule of the search order that found it. */
   source: LibraryLocation['source'];
 }
 

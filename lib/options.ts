@@ -7,9 +7,21 @@ export interface DatasetOptions {
   /** false lets parallel transformations yield out of order for speed. */
   deterministic?: boolean;
   /** Autotuning of 'auto' parallelism and prefetch: on by default in TensorFlow. */
-  autotune?: boolean | { enabled?: boolean; cpuBudget?: number; ramBudget?: number };
+  autotune?: boolean | {
+    /** Tune 'auto' parallelism and buffers (default true). */
+    enabled?: boolean;
+    /** CPU cores autotuning may use (default: all). */
+    cpuBudget?: number;
+    /** Bytes of RAM autotuned buffers may use (default: half the RAM). */
+    ramBudget?: number;
+  };
   /** Threads for this pipeline: a private pool and a cap on intra-op parallelism per op. */
-  parallelism?: { privateThreadpoolSize?: number; maxIntraOpParallelism?: number };
+  parallelism?: {
+    /** Threads of a pool private to this pipeline (0 = TensorFlow's shared pool). */
+    privateThreadpoolSize?: number;
+    /** Most threads one op may use (0 = no limit). */
+    maxIntraOpParallelism?: number;
+  };
 }
 
 function checkCount(value: number | undefined, name: string): void {

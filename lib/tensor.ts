@@ -37,8 +37,11 @@ const MAX_RANK = 32;
  * `data` is the TypedArray of the dtype (`Uint8Array` per element for strings, 0/1 bytes for bool).
  */
 export class Tensor<D extends DType = DType> {
+  /** The element type. */
   readonly dtype: D;
+  /** Dimensions (empty for a scalar). */
   readonly shape: readonly number[];
+  /** The values, row-major, as the dtype's TypedArray (a view of TensorFlow's memory for pipeline outputs). */
   readonly data: DataTypeMap[D];
   private native: NativeTensorHandle | undefined;
 
@@ -54,6 +57,7 @@ export class Tensor<D extends DType = DType> {
     return sizeOf(this.shape);
   }
 
+  /** Number of dimensions. */
   get rank(): number {
     return this.shape.length;
   }
@@ -88,6 +92,7 @@ export class Tensor<D extends DType = DType> {
     return build(0, 0);
   }
 
+  /** dtype, shape and values, for logs. */
   toString(): string {
     return `Tensor<${this.dtype}>[${this.shape.join(',')}] ${JSON.stringify(this.toArray(), (_k, v) =>
       typeof v === 'bigint' ? `${v}n` : v,

@@ -8,10 +8,14 @@ import * as path from 'node:path';
 import { PINNED_TF_VERSION, PINNED_WHEEL, cacheDir, cacheRoot, tarballUrl } from './paths';
 import { libraryIn } from './locate';
 
+/** Where `fetch` takes libtensorflow from. */
 export type FetchSource = 'wheel' | 'tarball' | 'file';
 
+/** Options of `fetchLibrary` (and `npx tfdata-node fetch`). */
 export interface FetchOptions {
+  /** TensorFlow version (default: the pinned one). */
   version?: string;
+  /** wheel (default), tarball or file. */
   from?: FetchSource;
   /** With `from: 'file'`: a local `.whl` or `.tar.gz`. */
   file?: string;
@@ -19,13 +23,19 @@ export interface FetchOptions {
   sha256?: string;
   /** Re-download even when the cache already holds the version. */
   force?: boolean;
+  /** Progress lines (default: stderr). */
   log?: (line: string) => void;
 }
 
+/** What `fetchLibrary` left in the cache. */
 export interface FetchResult {
+  /** The version's cache directory. */
   dir: string;
+  /** The library file in it. */
   library: string;
+  /** Where it came from. */
   source: FetchSource;
+  /** True when the cache already held it. */
   reused: boolean;
 }
 

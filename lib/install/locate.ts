@@ -14,8 +14,11 @@ export interface LibraryLocation {
 
 /** One place the search looked, for the error that lists them all. */
 export interface SearchAttempt {
+  /** The rule (option, env var, python, cache). */
   source: string;
+  /** The directory or command tried. */
   place: string;
+  /** Why it did not give a library. */
   result: string;
 }
 
@@ -60,7 +63,15 @@ function pythonTensorFlowDir(attempts: SearchAttempt[]): string | undefined {
  * The search order: explicit directory (option, then TFDATA_LIBTENSORFLOW, then
  * LIBTENSORFLOW_ROOT), an installed Python TensorFlow, then the cache filled by `fetch`.
  */
-export function locateLibrary(options: { libraryDir?: string } = {}): { found?: LibraryLocation; attempts: SearchAttempt[] } {
+export function locateLibrary(options: {
+  /** As `init({ libraryDir })`. */
+  libraryDir?: string;
+} = {}): {
+  /** The library found, if any. */
+  found?: LibraryLocation;
+  /** Every place looked at without success. */
+  attempts: SearchAttempt[];
+} {
   const attempts: SearchAttempt[] = [];
   const explicit: [LibraryLocation['source'], string | undefined][] = [
     ['option', options.libraryDir],

@@ -8,4 +8,4 @@ export * from './random';
 export * from './image';
 export * from './string';
 export { rawOp } from './raw';
-export type { Operand, HostValue, Axis } from './convert';
+export type { Operand, HostValue, Axis, DivResult } from './convert';

@@ -11,15 +11,24 @@ function unary(type: string, a: unknown): Sym {
   return addOp(type, [toSym(a, undefined, type)])[0];
 }
 
-type Num<D> = Sym<D & NumericDType>;
+/** A numeric Sym. */
+export type Num<D> = Sym<D & NumericDType>;
 
+/** Elementwise sum (`a + b`, with broadcasting); strings concatenate. */
 export function add<D extends NumericDType | 'string'>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('AddV2', a, b) as Sym<D>; }
+/** Elementwise difference (`a - b`). */
 export function sub<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('Sub', a, b) as Sym<D>; }
+/** Elementwise product (`a * b`). */
 export function mul<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('Mul', a, b) as Sym<D>; }
+/** Division rounded toward negative infinity (`a // b` in Python). */
 export function floorDiv<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('FloorDiv', a, b) as Sym<D>; }
+/** Remainder with the sign of the divisor (`a % b` in Python, FloorMod). */
 export function mod<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('FloorMod', a, b) as Sym<D>; }
+/** Elementwise power (`a ** b`). */
 export function pow<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('Pow', a, b) as Sym<D>; }
+/** Elementwise minimum. */
 export function minimum<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('Minimum', a, b) as Sym<D>; }
+/** Elementwise maximum. */
 export function maximum<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary('Maximum', a, b) as Sym<D>; }
 
 /** True division (`x / y`): integer operands are cast to float64 (int8/16, uint8/16: float32) first. */
@@ -32,13 +41,21 @@ export function div<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D
   return addOp('RealDiv', [x, y])[0] as never;
 }
 
+/** Negation (`-a`). */
 export function neg<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Neg', a) as Sym<D>; }
+/** Absolute value. */
 export function abs<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Abs', a) as Sym<D>; }
+/** -1, 0 or 1 per element. */
 export function sign<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Sign', a) as Sym<D>; }
+/** Square root. */
 export function sqrt<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Sqrt', a) as Sym<D>; }
+/** Reciprocal square root (`1 / sqrt(a)`). */
 export function rsqrt<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Rsqrt', a) as Sym<D>; }
+/** Exponential. */
 export function exp<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Exp', a) as Sym<D>; }
+/** Natural logarithm. */
 export function log<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Log', a) as Sym<D>; }
+/** Square (`a * a`). */
 export function square<D extends NumericDType>(a: Num<D>): Sym<D> { return unary('Square', a) as Sym<D>; }
 
 /** Converts to another dtype (floats to ints truncate toward zero, as tf.cast). */
@@ -54,8 +71,11 @@ export function clipByValue<D extends NumericDType>(x: Operand<D>, min: Operand<
   return addOp('ClipByValue', [s, toSym(min, s.dtype, 'clipByValue'), toSym(max, s.dtype, 'clipByValue')])[0] as Sym<D>;
 }
 
+/** Options of `matMul`. */
 export interface MatMulOptions {
+  /** Transpose (the last two dimensions of) the first operand. */
   transposeA?: boolean;
+  /** Transpose (the last two dimensions of) the second operand. */
   transposeB?: boolean;
 }
 

@@ -17,9 +17,13 @@ function keyCounterAlg(seed: Seed, what: string): Sym[] {
   return addOp('StatelessRandomGetKeyCounterAlg', [s]);
 }
 
+/** Options of `statelessRandomUniform`. */
 export interface UniformOptions<D extends FloatDType> {
+  /** Lower bound (inclusive, default 0). */
   minval?: number;
+  /** Upper bound (exclusive, default 1). */
   maxval?: number;
+  /** float32 (default) or float64. */
   dtype?: D;
 }
 
@@ -34,9 +38,13 @@ export function statelessRandomUniform<D extends FloatDType = 'float32'>(shape: 
   return addOp('AddV2', [scaled, constOf(min, dtype, 'statelessRandomUniform')])[0] as Sym<D>;
 }
 
+/** Options of `statelessRandomNormal`. */
 export interface NormalOptions<D extends FloatDType> {
+  /** Mean (default 0). */
   mean?: number;
+  /** Standard deviation (default 1). */
   stddev?: number;
+  /** float32 (default) or float64. */
   dtype?: D;
 }
 

@@ -3,6 +3,7 @@ import { DType, GraphDType } from '../dtypes';
 import { Sym } from '../sym';
 import { Operand, addOp, constOf, intConst, normalizeAxis, toSym } from './convert';
 
+/** The same values in a new shape (one dimension may be -1). */
 export function reshape<D extends GraphDType>(x: Operand<D>, shape: readonly number[] | Sym<'int32'> | Sym<'int64'>): Sym<D> {
   const s = toSym(x, undefined, 'reshape');
   if (!(shape instanceof Sym)) {
@@ -15,6 +16,7 @@ export function reshape<D extends GraphDType>(x: Operand<D>, shape: readonly num
   return addOp('Reshape', [s, target])[0] as Sym<D>;
 }
 
+/** Permutes dimensions (reverses them when `perm` is omitted). */
 export function transpose<D extends GraphDType>(x: Operand<D>, perm?: readonly number[]): Sym<D> {
   const s = toSym(x, undefined, 'transpose');
   let p = perm;
@@ -25,18 +27,21 @@ export function transpose<D extends GraphDType>(x: Operand<D>, perm?: readonly n
   return addOp('Transpose', [s, intConst(p, 'transpose')])[0] as Sym<D>;
 }
 
+/** Inserts a dimension of size 1 at `axis`. */
 export function expandDims<D extends GraphDType>(x: Operand<D>, axis: number): Sym<D> {
   const s = toSym(x, undefined, 'expandDims');
   normalizeAxis(axis, s.rank === null ? null : s.rank + 1, 'expandDims');
   return addOp('ExpandDims', [s, intConst(axis, 'expandDims')])[0] as Sym<D>;
 }
 
+/** Removes dimensions of size 1 (all, or those in `axis`). */
 export function squeeze<D extends GraphDType>(x: Operand<D>, axis?: number | readonly number[]): Sym<D> {
   const s = toSym(x, undefined, 'squeeze');
   const dims = axis === undefined ? [] : typeof axis === 'number' ? [axis] : [...axis];
   return addOp('Squeeze', [s], { squeeze_dims: dims })[0] as Sym<D>;
 }
 
+/** Joins tensors along an existing `axis`. */
 export function concat<D extends GraphDType>(values: readonly Operand<D>[], axis = 0): Sym<D> {
   if (values.length === 0) throw new RangeError('concat: values is empty');
   const first = toSym(values[0], undefined, 'concat');
@@ -44,6 +49,7 @@ export function concat<D extends GraphDType>(values: readonly Operand<D>[], axis
   return addOp('ConcatV2', [syms, intConst(axis, 'concat')])[0] as Sym<D>;
 }
 
+/** Joins tensors along a new `axis` (Pack). */
 export function stack<D extends GraphDType>(values: readonly Operand<D>[], axis = 0): Sym<D> {
   if (values.length === 0) throw new RangeError('stack: values is empty');
   const first = toSym(values[0], undefined, 'stack');
@@ -51,6 +57,7 @@ export function stack<D extends GraphDType>(values: readonly Operand<D>[], axis 
   return addOp('Pack', [syms], { axis })[0] as Sym<D>;
 }
 
+/** Splits along `axis` into a list of tensors (the dimension must be static). */
 export function unstack<D extends GraphDType>(x: Operand<D>, axis = 0): Sym<D>[] {
   const s = toSym(x, undefined, 'unstack');
   if (s.shape === null) throw new TypeError('unstack: the rank must be known');
@@ -60,19 +67,27 @@ export function unstack<D extends GraphDType>(x: Operand<D>, axis = 0): Sym<D>[]
   return addOp('Unpack', [s], { num: n, axis: a }) as Sym<D>[];
 }
 
+/** The block starting at `begin` of extent `size` (-1 = to the end). */
 export function slice<D extends GraphDType>(x: Operand<D>, begin: readonly number[], size: readonly number[]): Sym<D> {
   const s = toSym(x, undefined, 'slice');
   return addOp('Slice', [s, intConst(begin, 'slice'), intConst(size, 'slice')])[0] as Sym<D>;
 }
 
+/** Bit masks of StridedSlice: bit i refers to the i-th entry of begin/end/strides. */
 export interface StridedSliceMasks {
+  /** Ignore begin[i]: start at the beginning. */
   beginMask?: number;
+  /** Ignore end[i]: run to the end. */
   endMask?: number;
+  /** Entry i is an ellipsis. */
   ellipsisMask?: number;
+  /** Entry i inserts a new axis. */
   newAxisMask?: number;
+  /** Entry i picks one index and drops the axis. */
   shrinkAxisMask?: number;
 }
 
+/** Python-style slicing with explicit begin/end/strides and masks; see `index` for the friendly syntax. */
 export function stridedSlice<D extends GraphDType>(
   x: Operand<D>,
   begin: readonly number[],
@@ -137,6 +152,7 @@ export function index<D extends GraphDType>(x: Operand<D>, ...spec: (number | st
   return stridedSlice(x, begin, end, strides, masks);
 }
 
+/** Picks slices along `axis` at `indices`. */
 export function gather<D extends GraphDType>(params: Operand<D>, indices: Operand<'int32'> | Operand<'int64'>, axis = 0): Sym<D> {
   const p = toSym(params, undefined, 'gather');
   const idx = toSym(indices, 'int32', 'gather');
@@ -144,6 +160,7 @@ export function gather<D extends GraphDType>(params: Operand<D>, indices: Operan
   return addOp('GatherV2', [p, idx, intConst(axis, 'gather')], { batch_dims: 0 })[0] as Sym<D>;
 }
 
+/** Repeats the tensor `multiples[i]` times along each dimension. */
 export function tile<D extends GraphDType>(x: Operand<D>, multiples: readonly number[]): Sym<D> {
   const s = toSym(x, undefined, 'tile');
   multiples.forEach((m, i) => {
@@ -158,22 +175,27 @@ export function fill<D extends DType = 'float32'>(shape: readonly number[], valu
   return addOp('Fill', [intConst(shape, 'fill'), constOf(value, t, 'fill')])[0] as Sym<D>;
 }
 
+/** Zeros of the same shape and dtype. */
 export function zerosLike<D extends GraphDType>(x: Operand<D>): Sym<D> {
   return addOp('ZerosLike', [toSym(x, undefined, 'zerosLike')])[0] as Sym<D>;
 }
 
+/** Ones of the same shape and dtype. */
 export function onesLike<D extends GraphDType>(x: Operand<D>): Sym<D> {
   return addOp('OnesLike', [toSym(x, undefined, 'onesLike')])[0] as Sym<D>;
 }
 
+/** The dynamic shape as an int32 vector. */
 export function shape(x: Operand): Sym<'int32'> {
   return addOp('Shape', [toSym(x, undefined, 'shape')], { out_type: 'int32' })[0] as Sym<'int32'>;
 }
 
+/** The number of elements as an int32 scalar. */
 export function size(x: Operand): Sym<'int32'> {
   return addOp('Size', [toSym(x, undefined, 'size')], { out_type: 'int32' })[0] as Sym<'int32'>;
 }
 
+/** The number of dimensions as an int32 scalar. */
 export function rank(x: Operand): Sym<'int32'> {
   return addOp('Rank', [toSym(x, undefined, 'rank')])[0] as Sym<'int32'>;
 }
