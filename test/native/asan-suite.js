@@ -1,0 +1,53 @@
+// A small suite exercising every native entry point, run under AddressSanitizer/LeakSanitizer
+// by test/native/asan.sh (the addon built with -fsanitize=address). Exits non-zero on failure.
+'use strict';
+const assert = require('node:assert');
+const { Dataset, tensor, ops: tf, TFError, nativeStats } = require('../../dist/cjs');
+
+async function main() {
+  // tensors of every dtype, both ways
+  for (const [dtype, values] of [
+    ['float32', [1.5, -2]], ['float64', [Math.PI, -0]], ['int8', [-128, 127]], ['int16', [1, -1]], ['int32', [7, -7]],
+    ['int64', [1n, -1n]], ['uint8', [0, 255]], ['uint16', [1, 2]], ['uint32', [3, 4]], ['uint64', [5n, 6n]], ['bool', [true, false]],
+    ['string', ['short', 'a string long enough to live on the heap, not inline']],
+  ]) {
+    const [out] = await Dataset.fromTensors(tensor(values, dtype)).toArray();
+    assert.deepStrictEqual(out.toArray(), tensor(values, dtype).toArray());
+  }
+  // graph building errors and runtime errors
+  assert.throws(() => Dataset.range(3).map((x) => tf.rawOp('NoSuchOp', [x])[0]), TFError);
+  assert.throws(() => Dataset.range(3).map((x) => x.add(tensor([1.5]))), TypeError);
+  await assert.rejects(Dataset.fromTensorSlices(tensor(['1', 'x'])).map((s) => tf.stringToNumber(s)).toArray(), TFError);
+  // a real pipeline with captures, cond, batching, strings, shuffle, interleave
+  const words = tensor(['alpha beta', 'gamma', 'delta epsilon zeta']);
+  const ds = Dataset.fromTensorSlices(words)
+    .map((s) => tf.cond(tf.size(tf.stringSplit(s)).greater(1), () => tf.regexReplace(s, ' ', '_'), () => s))
+    .repeat(50)
+    .shuffle(20, { seed: 3 })
+    .batch(7);
+  assert.strictEqual((await ds.toArray()).length, Math.ceil(150 / 7));
+  const inter = Dataset.range(4).interleave((x) => Dataset.range(x), { cycleLength: 2, numParallelCalls: 2 });
+  assert.strictEqual((await inter.toArray()).length, 6);
+  // early break, concurrent iterators, abort
+  for (let i = 0; i < 20; i++) {
+    for await (const _ of Dataset.range(1e6).map((x) => x.mul(2n))) break;
+  }
+  await Promise.all(Array.from({ length: 16 }, () => Dataset.range(100).toArray()));
+  const controller = new AbortController();
+  const it = Dataset.range(10).repeat().iterator({ signal: controller.signal });
+  await it.next();
+  controller.abort();
+  await assert.rejects(it.next());
+  console.log('asan suite ok', JSON.stringify(nativeStats()));
+}
+
+main().then(
+  () => {
+    global.gc?.();
+    setTimeout(() => process.exit(0), 200);
+  },
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
