@@ -183,20 +183,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
       }
       if (first !== null) rows = first;
     });
-    const specs = components.map((c) => specOf(c, true));
-    return new Dataset(
-      {
-        op: 'TensorSliceDataset',
-        detail: `${rows ?? '?'} rows`,
-        inputs: [],
-        emit: (ctx) => {
-          const syms = components.map((c) => (c instanceof Sym ? ctx.own(c) : ctx.captureHost(c)));
-          return ctx.addOp('TensorSliceDataset', [syms], { output_shapes: specs.map((s) => s.shape) }, { lenient: true })[0];
-        },
-      },
-      specs,
-      skeleton,
-    );
+    return Dataset.fromComponents('TensorSliceDataset', `${rows ?? '?'} rows`, components, components.map((c) => specOf(c, true)), skeleton);
   }
 
   /** A single element made of the given components (TensorDataset). */
@@ -204,15 +191,19 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     const { leaves, skeleton } = flattenStructure(values, isSourceLeaf, 'values');
     const components = leaves.map(toComponent);
     if (components.length === 0) throw new TypeError('fromTensors: values has no components');
-    const specs = components.map((c) => specOf(c, false));
-    return new Dataset(
+    return Dataset.fromComponents('TensorDataset', '1 element', components, components.map((c) => specOf(c, false)), skeleton);
+  }
+
+  /** A source op over components that are host tensors (fed or captured) or Syms of a callback. */
+  private static fromComponents<T>(op: string, detail: string, components: (Tensor | Sym)[], specs: TensorSpec[], skeleton: Skeleton): Dataset<T> {
+    return new Dataset<T>(
       {
-        op: 'TensorDataset',
-        detail: '1 element',
+        op,
+        detail,
         inputs: [],
         emit: (ctx) => {
           const syms = components.map((c) => (c instanceof Sym ? ctx.own(c) : ctx.captureHost(c)));
-          return ctx.addOp('TensorDataset', [syms], { output_shapes: specs.map((s) => s.shape) }, { lenient: true })[0];
+          return ctx.addOp(op, [syms], { output_shapes: specs.map((s) => s.shape) }, { lenient: true })[0];
         },
       },
       specs,
