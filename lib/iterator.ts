@@ -69,12 +69,13 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
   private chunk = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly signal: AbortSignal | undefined;
+  private readonly onAbort = () => this.close();
 
   /** @internal */
   constructor(private readonly pipeline: CompiledPipeline, options: IteratorOptions = {}) {
     this.signal = options.signal;
     if (this.signal?.aborted) this.close();
-    this.signal?.addEventListener('abort', () => this.close(), { once: true });
+    else this.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   /** Iterators are iterable (`for await (const e of ds.iterator())`). */
@@ -105,6 +106,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
     if (this.closed) return;
     this.closed = true;
     this.buffer = [];
+    this.signal?.removeEventListener('abort', this.onAbort);
     this.session?.close(); // deferred natively until a chunk in flight has finished
   }
 
