@@ -23,8 +23,12 @@ export function tfdataDataset(workload, n) {
   throw new Error(`unknown workload ${workload}`);
 }
 
-export async function* tfdataRun(workload, n) {
-  for await (const t of tfdataDataset(workload, n)) yield t.data;
+/** Builds the pipeline (host data copied into TensorFlow), then returns the timed iteration. */
+export function tfdataPrepare(workload, n) {
+  const ds = tfdataDataset(workload, n);
+  return async function* () {
+    for await (const t of ds) yield t.data;
+  };
 }
 
 /** The flip decisions of W3 (stateless uniform < 0.5 per index), for the JS contenders. */
@@ -36,9 +40,20 @@ export async function w3Flips(n) {
 
 // ---- plain JS ----
 
-export async function* plainRun(workload, n, flips) {
+export function plainPrepare(workload, n, flips) {
   if (workload === 'w1' || workload === 'w2') {
     const { x, w, b } = w1Data(n);
+    return () => plainRows(workload, n, x, w, b);
+  }
+  if (workload === 'w3') {
+    const px = w3Images(n);
+    return () => plainImages(n, px, flips);
+  }
+  throw new Error(`plain JS has no ${workload}`);
+}
+
+async function* plainRows(workload, n, x, w, b) {
+  {
     const batch = workload === 'w1' ? 1024 : 1;
     for (let start = 0; start < n; start += batch) {
       const rows = Math.min(batch, n - start);
@@ -49,19 +64,18 @@ export async function* plainRun(workload, n, flips) {
       }
       yield out;
     }
-    return;
   }
-  if (workload === 'w3') {
-    const px = w3Images(n);
+}
+
+async function* plainImages(n, px, flips) {
+  {
     for (let start = 0; start < n; start += 128) {
       const count = Math.min(128, n - start);
       const out = new Float32Array(count * 32 * 32 * 3);
       for (let k = 0; k < count; k++) resizeImage(px, start + k, flips[start + k] === 1, out, k * 32 * 32 * 3);
       yield out;
     }
-    return;
   }
-  throw new Error(`plain JS has no ${workload}`);
 }
 
 /** cast → /255 → optional left-right flip → bilinear 64×64 → 32×32 with half-pixel centres. */
@@ -85,7 +99,7 @@ function resizeImage(px, index, flip, out, offset) {
 
 // ---- tfjs-data (a JS function per element: the py_function analog) ----
 
-export async function* tfjsRun(workload, n, flips) {
+export async function tfjsPrepare(workload, n, flips) {
   const tfc = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-cpu');
   const tfd = await import('@tensorflow/tfjs-data');
@@ -115,12 +129,14 @@ export async function* tfjsRun(workload, n, flips) {
   } else {
     throw new Error(`tfjs-data has no ${workload}`);
   }
-  const it = await ds.iterator();
-  for (;;) {
-    const r = await it.next();
-    if (r.done) break;
-    const data = r.value.dataSync();
-    r.value.dispose();
-    yield data;
-  }
+  return async function* () {
+    const it = await ds.iterator();
+    for (;;) {
+      const r = await it.next();
+      if (r.done) break;
+      const data = r.value.dataSync();
+      r.value.dispose();
+      yield data;
+    }
+  };
 }

@@ -196,6 +196,8 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
 
   /** A source op over components that are host tensors (fed or captured) or Syms of a callback. */
   private static fromComponents<T>(op: string, detail: string, components: (Tensor | Sym)[], specs: TensorSpec[], skeleton: Skeleton): Dataset<T> {
+    // Host data is copied into TensorFlow now: later changes to the arrays do not reach the pipeline.
+    for (const c of components) if (c instanceof Tensor) c.handle();
     return new Dataset<T>(
       {
         op,

@@ -127,6 +127,7 @@ export class GraphContext {
       return c;
     }
     const ph = this.placeholder(value.dtype, [...value.shape], 'captured');
+    value.handle(); // the snapshot: host data is copied into TensorFlow when it is captured
     if (this.kind === 'pipeline') {
       this.feeds.push([ph.ref, value]);
       this.feedNames.push(ph.opName);

@@ -50,6 +50,15 @@ describe('captures', () => {
     expect(await values(ints().map((x) => tf.add(x, offsets)))).toEqual([[[6, 8], [8, 10]], [[8, 10], [10, 12]]]);
   });
 
+  test('host data is snapshotted when the dataset or map is created', async () => {
+    const w = new Int32Array([1, 2]);
+    const rows = new Int32Array([10, 20]);
+    const ds = Dataset.fromTensorSlices(tensor(rows, 'int32')).map((x) => x.mul(w));
+    w[0] = 100;
+    rows[0] = 99;
+    expect(await values(ds)).toEqual([[10, 20], [20, 40]]);
+  });
+
   test('ops outside a callback explain where they belong', () => {
     expect(() => tf.add(tensor([1]), tensor([2]))).toThrow(/can only be called inside a Dataset callback/);
   });
