@@ -108,7 +108,7 @@ lines.push(`${pad('workload / contender', 34)}${pad('rows', 10)}${pad('seconds',
 for (const w of workloads) {
   lines.push(w.label);
   for (const [c, r] of Object.entries(results[w.name])) {
-    lines.push(`  ${pad(c, 32)}${pad(r.rows, 10)}${pad(r.seconds.toFixed(3), 10)}${pad(Math.round(r.rowsPerSecond), 12)}${pad(r.peakRssMB ? r.peakRssMB.toFixed(0) : '-', 13)}${pad(r.eventLoopP99ms !== undefined ? r.eventLoopP99ms.toFixed(2) : '-', 13)}${agreement[w.name][c] ? 'yes' : 'NO'}`);
+    lines.push(`  ${pad(c, 32)}${pad(r.rows, 10)}${pad(r.seconds.toFixed(3), 10)}${pad(Math.round(r.rowsPerSecond), 12)}${pad(r.peakRssMB ? r.peakRssMB.toFixed(0) : '-', 13)}${pad(r.eventLoopP99ms === undefined ? '-' : r.timerTicks === 0 ? 'blocked' : r.eventLoopP99ms.toFixed(2), 13)}${agreement[w.name][c] ? 'yes' : 'NO'}`);
   }
 }
 lines.push('', 'ratios (tfdata-node vs …):');
