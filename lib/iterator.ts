@@ -124,6 +124,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
     if (this.closed) return { done: true, value: undefined };
     if (!this.started) this.started = this.start();
     await this.started;
+    if (this.closed) return { done: true, value: undefined }; // closed while starting
     while (this.buffer.length === 0) {
       if (this.failure) {
         const error = this.failure;

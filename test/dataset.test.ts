@@ -201,6 +201,14 @@ describe('iteration', () => {
     expect(it2.isClosed).toBe(true);
   });
 
+  test('closing while the iterator is still starting ends it cleanly', async () => {
+    const it = Dataset.range(5).iterator();
+    const first = it.next();
+    it.close();
+    expect(await first).toEqual({ done: true, value: undefined });
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+  });
+
   test('concurrent next() calls are served in order', async () => {
     const it = Dataset.range(5).iterator();
     const results = await Promise.all([it.next(), it.next(), it.next(), it.next(), it.next(), it.next()]);
