@@ -131,8 +131,9 @@ export class GraphContext {
     if (this.kind === 'pipeline') {
       this.feeds.push([ph.ref, value]);
       this.feedNames.push(ph.opName);
+    } else {
+      this.captures.push({ inner: ph, source: { host: value } });
     }
-    else this.captures.push({ inner: ph, source: { host: value } });
     this.hostCaptures.set(key, ph);
     return ph;
   }
