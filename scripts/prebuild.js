@@ -7,14 +7,16 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
-execFileSync(process.execPath, [require.resolve('cmake-js/bin/cmake-js', { paths: [root] }), 'rebuild', '--config', 'Release'], { cwd: root, stdio: 'inherit' });
+// Output goes to stderr: `npm pack --json` runs this as prepack and its stdout must stay JSON.
+const toStderr = { cwd: root, stdio: ['ignore', 2, 2] };
+execFileSync(process.execPath, [require.resolve('cmake-js/bin/cmake-js', { paths: [root] }), 'rebuild', '--config', 'Release'], toStderr);
 const target = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
 fs.mkdirSync(target, { recursive: true });
 const out = path.join(target, 'tfdata.node');
 fs.copyFileSync(path.join(root, 'build', 'Release', 'tfdata.node'), out);
 try {
-  execFileSync('strip', ['--strip-unneeded', out], { stdio: 'inherit' });
+  execFileSync('strip', ['--strip-unneeded', out], toStderr);
 } catch {
   console.error('prebuild: strip not available; the binary keeps its symbols');
 }
-console.log(`prebuild: ${path.relative(root, out)} (${fs.statSync(out).size} bytes)`);
+console.error(`prebuild: ${path.relative(root, out)} (${fs.statSync(out).size} bytes)`);
