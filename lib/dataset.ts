@@ -17,6 +17,14 @@ export interface GraphFeed {
   tensor: Tensor;
 }
 
+/** Options of `Dataset.textLines` and `Dataset.tfRecords`. */
+export interface FileOptions {
+  /** '' (none, the default), 'GZIP' or 'ZLIB'. */
+  compression?: '' | 'GZIP' | 'ZLIB';
+  /** Read buffer in bytes (default 256 KiB). */
+  bufferSize?: number;
+}
+
 /** A bound of `Dataset.range`: an integer, or an integer Sym inside a callback. */
 export type RangeBound = number | bigint | Sym<'int64'> | Sym<'int32'>;
 
@@ -244,6 +252,44 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
         emit: (ctx) => ctx.addOp('RangeDataset', [bound(ctx, a), bound(ctx, b), bound(ctx, c)], { output_types: ['int64'], output_shapes: [[]] }, { lenient: true })[0],
       },
       [{ dtype: 'int64', shape: [] }],
+      { kind: 'leaf' },
+    );
+  }
+
+  /** One string element per line of the text files, in order (TextLineDataset). */
+  static textLines(filenames: string | readonly string[] | Sym<'string'>, options: FileOptions = {}): Dataset<Sym<'string'>> {
+    return Dataset.fileSource('TextLineDataset', filenames, options);
+  }
+
+  /** One string element per record of the TFRecord files, in order (TFRecordDataset). */
+  static tfRecords(filenames: string | readonly string[] | Sym<'string'>, options: FileOptions = {}): Dataset<Sym<'string'>> {
+    return Dataset.fileSource('TFRecordDataset', filenames, options);
+  }
+
+  private static fileSource(op: string, filenames: string | readonly string[] | Sym<'string'>, options: FileOptions): Dataset<Sym<'string'>> {
+    const compression = options.compression ?? '';
+    if (!['', 'GZIP', 'ZLIB'].includes(compression)) throw new TypeError(`${op}: compression must be '', 'GZIP' or 'ZLIB', got ${String(compression)}`);
+    const bufferSize = options.bufferSize ?? 256 * 1024;
+    checkCount(bufferSize, `${op}: bufferSize`, 0);
+    let names: Tensor | Sym;
+    if (filenames instanceof Sym) names = filenames;
+    else {
+      const list = typeof filenames === 'string' ? [filenames] : [...filenames];
+      if (list.length === 0 || list.some((f) => typeof f !== 'string' || f.length === 0)) throw new TypeError(`${op}: filenames must be non-empty strings`);
+      names = tensor(list, 'string');
+    }
+    return new Dataset(
+      {
+        op,
+        detail: filenames instanceof Sym ? filenames.opName : (names as Tensor).toArray().toString(),
+        inputs: [],
+        emit: (ctx) => {
+          const f = names instanceof Sym ? ctx.own(names) : ctx.captureHost(names);
+          const inputs = [f, ctx.constant(tensor(compression, 'string')), int64(ctx, bufferSize)];
+          return ctx.addOp(op, inputs, {}, { lenient: true })[0];
+        },
+      },
+      [{ dtype: 'string', shape: [] }],
       { kind: 'leaf' },
     );
   }

@@ -21,3 +21,8 @@ export function stringToNumber<D extends 'float32' | 'float64' | 'int32' | 'int6
 export function regexReplace(input: Operand<'string'>, pattern: string, rewrite: string, options: { replaceGlobal?: boolean } = {}): Sym<'string'> {
   return addOp('StaticRegexReplace', [toSym(input, 'string', 'regexReplace')], { pattern, rewrite, replace_global: options.replaceGlobal ?? true })[0] as Sym<'string'>;
 }
+
+/** The whole contents of the file at `path` (ReadFile); a missing file fails the element with NOT_FOUND. */
+export function readFile(path: Operand<'string'>): Sym<'string'> {
+  return addOp('ReadFile', [toSym(path, 'string', 'readFile')])[0] as Sym<'string'>;
+}
