@@ -1,5 +1,9 @@
 // Differential tests: the same pipelines in Python tf.data (reference.py, tensorflow-cpu of the
 // pinned version) and here, compared element by element: dtypes, shapes, values and order.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { Dataset, Sym, Tensor, tensor, ops as tf } from '../../lib';
 import { flattenStructure } from '../../lib/structure';
 import { EncodedTensor, Reference, runReference, venvPython } from './python';
@@ -10,6 +14,13 @@ const W = new Float32Array([0.5, -1.0, 2.0, 0.25]);
 const IMG = tensor(Uint8Array.from({ length: 4 * 6 * 5 * 3 }, (_, i) => (i * 37) % 256), 'uint8', [4, 6, 5, 3]);
 const WORDS = tensor(['alpha beta', '  gamma  delta epsilon', 'zeta', 'eta theta']);
 const NUMS = tensor(['1.5', '-2', '3e2', '0.125']);
+
+// Files both sides read: two text files and a gzipped one.
+const FILES = fs.mkdtempSync(path.join(os.tmpdir(), 'tfdata-diff-'));
+fs.writeFileSync(path.join(FILES, 'a.txt'), 'alpha beta\ngamma\n');
+fs.writeFileSync(path.join(FILES, 'b.txt'), 'one\ntwo three\nfour');
+fs.writeFileSync(path.join(FILES, 'lines.txt.gz'), zlib.gzipSync('1.5\n-2\n1e3\n'));
+afterAll(() => fs.rmSync(FILES, { recursive: true, force: true }));
 
 const dsM = () => Dataset.fromTensorSlices(M);
 const dsI = () => Dataset.fromTensorSlices(I);
@@ -107,6 +118,9 @@ const CASES: Record<string, () => Dataset<any>> = {
     Dataset.fromTensorSlices(IMG).map((im) => [tf.decodePng(tf.encodePng(im)), tf.shape(tf.decodeJpeg(tf.rawOp('EncodeJpeg', [im])[0] as Sym<'string'>, { channels: 3 }))]),
   ops_strings: () => Dataset.fromTensorSlices(WORDS).map((s) => [tf.stringSplit(s), tf.regexReplace(s, 'a+', '<\\0>'), tf.regexReplace(s, 'e', 'E', { replaceGlobal: false })]),
   ops_string_to_number: () => Dataset.fromTensorSlices(NUMS).map((s) => [tf.stringToNumber(s), tf.stringToNumber(s, 'float64')]),
+  text_lines: () => Dataset.fromTensorSlices([path.join(FILES, 'a.txt'), path.join(FILES, 'b.txt')]).interleave((f) => Dataset.textLines(f), { cycleLength: 2 }),
+  text_lines_gzip: () => Dataset.textLines(path.join(FILES, 'lines.txt.gz'), { compression: 'GZIP' }).map((s) => tf.stringToNumber(s)),
+  read_file: () => Dataset.fromTensorSlices([path.join(FILES, 'a.txt'), path.join(FILES, 'b.txt')]).map((p) => tf.stringSplit(tf.readFile(p))),
   seed_example_1: () => Dataset.fromTensorSlices(tensor([[1, 2], [3, 4]], 'int32')).map((x) => x.add([[5, 6], [7, 8]])),
   seed_example_2_cast: () =>
     Dataset.fromTensorSlices(tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], 'int32')).map((x) => tf.cast(x, 'float64').mul(tensor(0.5, 'float64'))).batch(1),
@@ -155,7 +169,7 @@ const skip = process.env.TFDATA_SKIP_PYTHON === '1' && !venvPython();
 (skip ? describe.skip : describe)('differential: tfdata-node vs Python tf.data', () => {
   let reference: Reference;
   beforeAll(() => {
-    reference = runReference(Object.keys(CASES));
+    reference = runReference(Object.keys(CASES), { TFDATA_DIFF_FILES: FILES });
   }, 180_000);
 
   test('covers at least 40 pipelines', () => {

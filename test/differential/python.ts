@@ -17,14 +17,14 @@ export function venvPython(): string | undefined {
   return fs.existsSync(python) ? python : undefined;
 }
 
-export function runReference(names: string[]): Reference {
+export function runReference(names: string[], env: Record<string, string> = {}): Reference {
   const python = venvPython();
   if (!python) throw new Error('the Python venv is missing: run `node scripts/setup-python.js` (npm test does it)');
   const r = spawnSync(python, [path.join(__dirname, 'reference.py')], {
     input: JSON.stringify(names),
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+    env: { ...process.env, ...env, TF_CPP_MIN_LOG_LEVEL: '3' },
   });
   if (r.status !== 0) throw new Error(`reference.py failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Reference;

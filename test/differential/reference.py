@@ -28,6 +28,9 @@ def nf(fn):
     return tf.autograph.experimental.do_not_convert(fn)
 
 
+FILES = os.environ.get("TFDATA_DIFF_FILES", "/nonexistent")
+
+
 def ds_m():
     return tf.data.Dataset.from_tensor_slices(M)
 
@@ -88,6 +91,9 @@ CASES = {
     "ops_png_jpeg": lambda: tf.data.Dataset.from_tensor_slices(IMG).map(nf(lambda im: (tf.io.decode_png(tf.io.encode_png(im)), tf.shape(tf.io.decode_jpeg(tf.io.encode_jpeg(im), channels=3))))),
     "ops_strings": lambda: tf.data.Dataset.from_tensor_slices(WORDS).map(nf(lambda s: (tf.strings.split(s), tf.strings.regex_replace(s, "a+", "<\\0>"), tf.strings.regex_replace(s, "e", "E", replace_global=False)))),
     "ops_string_to_number": lambda: tf.data.Dataset.from_tensor_slices(NUMS).map(nf(lambda s: (tf.strings.to_number(s), tf.strings.to_number(s, tf.float64)))),
+    "text_lines": lambda: tf.data.Dataset.list_files(os.path.join(FILES, "*.txt"), shuffle=False).interleave(tf.data.TextLineDataset, cycle_length=2),
+    "text_lines_gzip": lambda: tf.data.TextLineDataset(os.path.join(FILES, "lines.txt.gz"), compression_type="GZIP").map(nf(lambda s: tf.strings.to_number(s))),
+    "read_file": lambda: tf.data.Dataset.from_tensor_slices([os.path.join(FILES, "a.txt"), os.path.join(FILES, "b.txt")]).map(nf(lambda p: tf.strings.split(tf.io.read_file(p)))),
     "seed_example_1": lambda: tf.data.Dataset.from_tensor_slices(np.array([[1, 2], [3, 4]], dtype=np.int32)).map(nf(lambda x: x + tf.constant([[5, 6], [7, 8]]))),
     "seed_example_2_cast": lambda: tf.data.Dataset.from_tensor_slices(np.array([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], dtype=np.int32)).map(nf(lambda x: tf.cast(x, tf.float64) * tf.constant(0.5, tf.float64))).batch(1),
     "seed_example_3_cast": lambda: tf.data.Dataset.from_tensor_slices(np.array([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], dtype=np.int32)).map(nf(lambda x: tf.cast(x, tf.float64) * tf.constant([0.5, 1.0], tf.float64))).batch(1),
