@@ -17,6 +17,14 @@ function keyCounterAlg(seed: Seed, what: string): Sym[] {
   return addOp('StatelessRandomGetKeyCounterAlg', [s]);
 }
 
+/** `op(shape, key, counter, alg) * scale + shift`, the arithmetic tf.random.stateless_* applies. */
+function sample(op: string, what: string, shape: readonly number[], seed: Seed, dtype: FloatDType, scale: number, shift: number): Sym {
+  const [key, counter, alg] = keyCounterAlg(seed, what);
+  const rnd = addOp(op, [intConst(shape, what), key, counter, alg], { dtype })[0];
+  const scaled = addOp('Mul', [rnd, constOf(scale, dtype, what)])[0];
+  return addOp('AddV2', [scaled, constOf(shift, dtype, what)])[0];
+}
+
 /** Options of `statelessRandomUniform`. */
 export interface UniformOptions<D extends FloatDType> {
   /** Lower bound (inclusive, default 0). */
@@ -29,13 +37,9 @@ export interface UniformOptions<D extends FloatDType> {
 
 /** Uniform floats in [minval, maxval) (default [0, 1), float32). */
 export function statelessRandomUniform<D extends FloatDType = 'float32'>(shape: readonly number[], seed: Seed, options: UniformOptions<D> = {}): Sym<D> {
-  const dtype = options.dtype ?? 'float32';
-  const [key, counter, alg] = keyCounterAlg(seed, 'statelessRandomUniform');
-  const rnd = addOp('StatelessRandomUniformV2', [intConst(shape, 'statelessRandomUniform'), key, counter, alg], { dtype })[0];
   const min = options.minval ?? 0;
   const max = options.maxval ?? 1;
-  const scaled = addOp('Mul', [rnd, constOf(max - min, dtype, 'statelessRandomUniform')])[0];
-  return addOp('AddV2', [scaled, constOf(min, dtype, 'statelessRandomUniform')])[0] as Sym<D>;
+  return sample('StatelessRandomUniformV2', 'statelessRandomUniform', shape, seed, options.dtype ?? 'float32', max - min, min) as Sym<D>;
 }
 
 /** Options of `statelessRandomNormal`. */
@@ -50,11 +54,7 @@ export interface NormalOptions<D extends FloatDType> {
 
 /** Normally distributed floats (default mean 0, stddev 1, float32). */
 export function statelessRandomNormal<D extends FloatDType = 'float32'>(shape: readonly number[], seed: Seed, options: NormalOptions<D> = {}): Sym<D> {
-  const dtype = options.dtype ?? 'float32';
-  const [key, counter, alg] = keyCounterAlg(seed, 'statelessRandomNormal');
-  const rnd = addOp('StatelessRandomNormalV2', [intConst(shape, 'statelessRandomNormal'), key, counter, alg], { dtype })[0];
-  const scaled = addOp('Mul', [rnd, constOf(options.stddev ?? 1, dtype, 'statelessRandomNormal')])[0];
-  return addOp('AddV2', [scaled, constOf(options.mean ?? 0, dtype, 'statelessRandomNormal')])[0] as Sym<D>;
+  return sample('StatelessRandomNormalV2', 'statelessRandomNormal', shape, seed, options.dtype ?? 'float32', options.stddev ?? 1, options.mean ?? 0) as Sym<D>;
 }
 
 export type { Operand };
