@@ -6,7 +6,7 @@ import { AttrValue, GraphContext } from './graph';
 import { CompiledPipeline, DatasetIterator, IteratorOptions } from './iterator';
 import { DatasetOptions, serializeOptions } from './options';
 import { Skeleton, describeSkeleton, flattenStructure, sameSkeleton, unflatten } from './structure';
-import { StaticShape, Sym } from './sym';
+import { StaticShape, Sym, mergeStaticShapes } from './sym';
 import { Tensor, tensor } from './tensor';
 
 /** One host tensor a pipeline graph feeds (see `Dataset.graphFeeds`). */
@@ -135,11 +135,6 @@ function specOf(c: Tensor | Sym, dropFirst: boolean): TensorSpec {
 
 function shapeText(s: StaticShape): string {
   return s === null ? '<unknown>' : `[${s.map((d) => (d === null ? '?' : d)).join(',')}]`;
-}
-
-function mergeShapes(a: StaticShape, b: StaticShape): StaticShape {
-  if (a === null || b === null || a.length !== b.length) return null;
-  return a.map((d, i) => (d === b[i] ? d : null));
 }
 
 /** Replaces each leaf of `outer` (a structure of datasets) by that dataset's own skeleton. */
@@ -536,7 +531,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     this.specs.forEach((s, i) => {
       if (s.dtype !== other.specs[i].dtype) throw new TypeError(`concatenate: component ${i} is ${s.dtype} here but ${other.specs[i].dtype} in other`);
     });
-    const specs = this.specs.map((s, i) => ({ dtype: s.dtype, shape: mergeShapes(s.shape, other.specs[i].shape) }));
+    const specs = this.specs.map((s, i) => ({ dtype: s.dtype, shape: mergeStaticShapes(s.shape, other.specs[i].shape) }));
     return this.derive('ConcatenateDataset', '', specs, this.skeleton, (ctx, input) =>
       ctx.addOp('ConcatenateDataset', [input, other.emit(ctx)], Dataset.typeAttrs(specs), { lenient: true })[0], [other]);
   }

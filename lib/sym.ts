@@ -12,6 +12,12 @@ import type { Operand, Axis, DivResult } from './ops/convert';
 /** Static shape: dims (null = unknown) or null for unknown rank. */
 export type StaticShape = (number | null)[] | null;
 
+/** The most specific shape both may have (dims that differ become unknown). */
+export function mergeStaticShapes(a: StaticShape, b: StaticShape): StaticShape {
+  if (a === null || b === null || a.length !== b.length) return null;
+  return a.map((d, i) => (d === b[i] ? d : null));
+}
+
 /**
  * A symbolic tensor: what a Dataset callback receives and returns. It names an output of the
  * graph being traced; its methods add ops to that graph. It has a dtype and a static shape.

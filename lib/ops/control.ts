@@ -3,7 +3,7 @@ import { GraphContext } from '../graph';
 import type { CaptureSource } from '../graph';
 import { TensorSpec, TracedGraph, finishTrace, traceGraph } from '../function';
 import { unflatten, sameSkeleton } from '../structure';
-import { Sym } from '../sym';
+import { mergeStaticShapes } from '../sym';
 import { Operand, toSym } from './convert';
 
 /**
@@ -41,7 +41,7 @@ export function cond<R>(pred: Operand<'bool'>, thenFn: () => R, elseFn: () => R)
   const thenBranch = finishTrace(thenGraph, { after: elseSpecs });
   const elseBranch = finishTrace(elseGraph, { before: thenSpecs });
   const inputs = [...ctx.resolveCaptures(thenBranch), ...ctx.resolveCaptures(elseBranch)];
-  const outputShapes = thenBranch.outputSpecs.map((s, i) => mergeShape(s.shape, elseBranch.outputSpecs[i].shape));
+  const outputShapes = thenBranch.outputSpecs.map((s, i) => mergeStaticShapes(s.shape, elseBranch.outputSpecs[i].shape));
   const outs = ctx.addOp(
     'If',
     [p, inputs],
@@ -54,9 +54,4 @@ export function cond<R>(pred: Operand<'bool'>, thenFn: () => R, elseFn: () => R)
 function specOfCapture(c: CaptureSource): TensorSpec {
   if ('host' in c) return { dtype: c.host.dtype, shape: [...c.host.shape] };
   return { dtype: c.outer.dtype, shape: c.outer.shape };
-}
-
-function mergeShape(a: Sym['shape'], b: Sym['shape']): Sym['shape'] {
-  if (a === null || b === null || a.length !== b.length) return null;
-  return a.map((d, i) => (d === b[i] ? d : null));
 }

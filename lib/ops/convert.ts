@@ -24,10 +24,6 @@ export type Axis = number | readonly number[];
 /** True division: integers become floating point, as in TensorFlow's `x / y`. */
 export type DivResult<D> = D extends 'int8' | 'int16' | 'uint8' | 'uint16' ? 'float32' : D extends 'int32' | 'int64' | 'uint32' | 'uint64' ? 'float64' : D;
 
-export function isSym(value: unknown): value is Sym {
-  return value instanceof Sym;
-}
-
 function isHostArray(value: unknown): boolean {
   return Array.isArray(value) || isTypedArray(value) || value instanceof Tensor;
 }
