@@ -160,6 +160,19 @@ void ApplyAttr(const TfApi& tf, TF_OperationDescription* d, const Attr& a, TF_St
   }
 }
 
+// Runs `fill` on a fresh TF_Buffer and returns a copy of its bytes as a Buffer (or throws TFError).
+template <typename Fill>
+Napi::Value BufferToJS(Napi::Env env, const TfApi& tf, Fill fill) {
+  Status status;
+  TF_Buffer* buffer = tf.TF_NewBuffer();
+  fill(buffer, status.get());
+  Napi::Value out = env.Undefined();
+  if (status.ok()) out = Napi::Buffer<char>::Copy(env, static_cast<const char*>(buffer->data), buffer->length);
+  tf.TF_DeleteBuffer(buffer);
+  ThrowIfError(env, status);
+  return out;
+}
+
 }  // namespace
 
 void Graph::Init(Napi::Env env, Napi::Object exports) {
@@ -322,27 +335,15 @@ Napi::Value Graph::OpDef(const Napi::CallbackInfo& info) {
   const TfApi& tf = RequireApi(env);
   if (!info[0].IsString()) throw Napi::TypeError::New(env, "op type must be a string");
   std::string type = info[0].As<Napi::String>().Utf8Value();
-  Status status;
-  TF_Buffer* buffer = tf.TF_NewBuffer();
-  tf.TF_GraphGetOpDef(graph(env), type.c_str(), buffer, status.get());
-  Napi::Value out = env.Undefined();
-  if (status.ok()) out = Napi::Buffer<char>::Copy(env, static_cast<const char*>(buffer->data), buffer->length);
-  tf.TF_DeleteBuffer(buffer);
-  ThrowIfError(env, status);
-  return out;
+  TF_Graph* g = graph(env);
+  return BufferToJS(env, tf, [&](TF_Buffer* b, TF_Status* s) { tf.TF_GraphGetOpDef(g, type.c_str(), b, s); });
 }
 
 Napi::Value Graph::ToGraphDef(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const TfApi& tf = RequireApi(env);
-  Status status;
-  TF_Buffer* buffer = tf.TF_NewBuffer();
-  tf.TF_GraphToGraphDef(graph(env), buffer, status.get());
-  Napi::Value out = env.Undefined();
-  if (status.ok()) out = Napi::Buffer<char>::Copy(env, static_cast<const char*>(buffer->data), buffer->length);
-  tf.TF_DeleteBuffer(buffer);
-  ThrowIfError(env, status);
-  return out;
+  TF_Graph* g = graph(env);
+  return BufferToJS(env, tf, [&](TF_Buffer* b, TF_Status* s) { tf.TF_GraphToGraphDef(g, b, s); });
 }
 
 // toFunction(name, inputs: Output[], outputs: Output[], appendHash) -> Function
@@ -436,14 +437,8 @@ Napi::Value Function::Name(const Napi::CallbackInfo& info) {
 Napi::Value Function::ToFunctionDef(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const TfApi& tf = RequireApi(env);
-  Status status;
-  TF_Buffer* buffer = tf.TF_NewBuffer();
-  tf.TF_FunctionToFunctionDef(function(env), buffer, status.get());
-  Napi::Value out = env.Undefined();
-  if (status.ok()) out = Napi::Buffer<char>::Copy(env, static_cast<const char*>(buffer->data), buffer->length);
-  tf.TF_DeleteBuffer(buffer);
-  ThrowIfError(env, status);
-  return out;
+  TF_Function* fn = function(env);
+  return BufferToJS(env, tf, [&](TF_Buffer* b, TF_Status* s) { tf.TF_FunctionToFunctionDef(fn, b, s); });
 }
 
 Napi::Value Function::Dispose(const Napi::CallbackInfo& info) {

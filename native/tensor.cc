@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 #include "addon_data.h"
 #include "status.h"
@@ -47,6 +48,26 @@ void* AlignedAlloc(size_t bytes) {
   void* p = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
   if (p == nullptr) throw std::bad_alloc();
   return p;
+}
+
+// A TensorFlow-owned copy of `count` strings; `at(i)` gives the bytes of string i.
+template <typename At>
+TF_Tensor* NewStringTensor(const TfApi& tf, const std::vector<int64_t>& dims, size_t count, At at) {
+  auto* cells = static_cast<TF_TString*>(AlignedAlloc(count * sizeof(TF_TString)));
+  for (size_t i = 0; i < count; i++) {
+    std::pair<const char*, size_t> bytes = at(i);
+    tf.TF_StringInit(&cells[i]);
+    tf.TF_StringCopy(&cells[i], bytes.first, bytes.second);
+  }
+  return tf.TF_NewTensor(kString, dims.data(), static_cast<int>(dims.size()), cells, count * sizeof(TF_TString),
+                         FreeStrings, reinterpret_cast<void*>(static_cast<uintptr_t>(count)));
+}
+
+// A TensorFlow-owned, aligned copy of `bytes` bytes of numeric data.
+TF_Tensor* NewNumericTensor(const TfApi& tf, int dtype, const std::vector<int64_t>& dims, const void* src, size_t bytes) {
+  void* copy = AlignedAlloc(bytes);
+  if (bytes > 0) std::memcpy(copy, src, bytes);
+  return tf.TF_NewTensor(dtype, dims.data(), static_cast<int>(dims.size()), copy, bytes, FreeNumeric, nullptr);
 }
 
 }  // namespace
@@ -98,16 +119,11 @@ TensorPtr TensorFromJS(Napi::Env env, int dtype, const std::vector<int64_t>& dim
         throw Napi::TypeError::New(env, "string tensor item " + std::to_string(i) + " must be a Uint8Array");
       }
     }
-    size_t bytes = count * sizeof(TF_TString);
-    auto* cells = static_cast<TF_TString*>(AlignedAlloc(bytes));
-    for (uint32_t i = 0; i < count; i++) {
-      Napi::Uint8Array item = items.Get(i).As<Napi::Uint8Array>();
-      tf.TF_StringInit(&cells[i]);
-      tf.TF_StringCopy(&cells[i], reinterpret_cast<const char*>(item.Data()), item.ByteLength());
+    tensor = NewStringTensor(tf, dims, count, [&](size_t i) {
+      Napi::Uint8Array item = items.Get(static_cast<uint32_t>(i)).As<Napi::Uint8Array>();
       bytes_copied_in += static_cast<int64_t>(item.ByteLength());
-    }
-    tensor = tf.TF_NewTensor(dtype, dims.data(), static_cast<int>(dims.size()), cells, bytes,
-                             FreeStrings, reinterpret_cast<void*>(static_cast<uintptr_t>(count)));
+      return std::make_pair(reinterpret_cast<const char*>(item.Data()), item.ByteLength());
+    });
   } else {
     if (!data.IsTypedArray() && !data.IsDataView()) {
       throw Napi::TypeError::New(env, "tensor data must be a TypedArray");
@@ -126,10 +142,8 @@ TensorPtr TensorFromJS(Napi::Env env, int dtype, const std::vector<int64_t>& dim
       throw Napi::RangeError::New(env, "tensor data has " + std::to_string(length) + " bytes, shape and dtype need " +
                                            std::to_string(bytes));
     }
-    void* copy = AlignedAlloc(bytes);
-    if (bytes > 0) std::memcpy(copy, static_cast<uint8_t*>(buffer.Data()) + offset, bytes);
+    tensor = NewNumericTensor(tf, dtype, dims, static_cast<uint8_t*>(buffer.Data()) + offset, bytes);
     bytes_copied_in += static_cast<int64_t>(bytes);
-    tensor = tf.TF_NewTensor(dtype, dims.data(), static_cast<int>(dims.size()), copy, bytes, FreeNumeric, nullptr);
   }
   if (tensor == nullptr) throw Napi::Error::New(env, "TF_NewTensor failed");
   live_handles++;
@@ -220,23 +234,16 @@ Napi::Value TensorHandle::Read(const Napi::CallbackInfo& info) {
   int dtype = tf.TF_TensorType(t);
   std::vector<int64_t> dims(tf.TF_NumDims(t));
   for (size_t i = 0; i < dims.size(); i++) dims[i] = tf.TF_Dim(t, static_cast<int>(i));
-  size_t bytes = tf.TF_TensorByteSize(t);
   TF_Tensor* copy;
   if (dtype == kString) {
-    size_t count = static_cast<size_t>(tf.TF_TensorElementCount(t));
     auto* src = static_cast<const TF_TString*>(tf.TF_TensorData(t));
-    auto* cells = static_cast<TF_TString*>(AlignedAlloc(count * sizeof(TF_TString)));
-    for (size_t i = 0; i < count; i++) {
-      tf.TF_StringInit(&cells[i]);
-      tf.TF_StringCopy(&cells[i], tf.TF_StringGetDataPointer(&src[i]), tf.TF_StringGetSize(&src[i]));
-    }
-    copy = tf.TF_NewTensor(dtype, dims.data(), static_cast<int>(dims.size()), cells, count * sizeof(TF_TString),
-                           FreeStrings, reinterpret_cast<void*>(static_cast<uintptr_t>(count)));
+    copy = NewStringTensor(tf, dims, static_cast<size_t>(tf.TF_TensorElementCount(t)), [&](size_t i) {
+      return std::make_pair(tf.TF_StringGetDataPointer(&src[i]), tf.TF_StringGetSize(&src[i]));
+    });
   } else {
-    void* data = AlignedAlloc(bytes);
-    if (bytes > 0) std::memcpy(data, tf.TF_TensorData(t), bytes);
-    copy = tf.TF_NewTensor(dtype, dims.data(), static_cast<int>(dims.size()), data, bytes, FreeNumeric, nullptr);
+    copy = NewNumericTensor(tf, dtype, dims, tf.TF_TensorData(t), tf.TF_TensorByteSize(t));
   }
+  if (copy == nullptr) throw Napi::Error::New(env, "TF_NewTensor failed");
   return TensorToJS(env, copy);
 }
 
