@@ -1,4 +1,5 @@
 // Module entry: registers the generic classes and the library loader.
+#include <dlfcn.h>
 #include <napi.h>
 
 #include "addon_data.h"
@@ -44,6 +45,16 @@ Napi::Value LiveHandles(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(live_handles.load()));
 }
 
+// Keeps this addon mapped for the life of the process. Session threads can outlive the
+// environment that loaded it (a terminated worker), and Node unloads an addon with the last
+// environment that required it: their code would vanish under them.
+void PinAddon() {
+  Dl_info info;
+  if (dladdr(reinterpret_cast<void*>(&PinAddon), &info) != 0 && info.dli_fname != nullptr) {
+    dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);  // a no-op once pinned
+  }
+}
+
 }  // namespace
 
 // { liveHandles, bytesCopiedIn, bytesCopiedOut }: counters for leak checks and benchmarks.
@@ -57,7 +68,12 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  env.SetInstanceData(new AddonData());
+  PinAddon();
+  auto* data = new AddonData();
+  env.SetInstanceData(data);
+  // Runs when this environment ends (worker terminated, process exiting), before the instance
+  // data is freed: open sessions are cancelled there, never waited for.
+  napi_add_env_cleanup_hook(env, AddonData::CloseAllSessions, data);
   exports.Set("loadLibrary", Napi::Function::New(env, LoadLibrary));
   exports.Set("version", Napi::Function::New(env, Version));
   exports.Set("libraryPath", Napi::Function::New(env, LibraryPath));

@@ -1,67 +1,32 @@
 #include "session.h"
 
 #include <chrono>
+#include <thread>
 
 #include "addon_data.h"
 #include "status.h"
 
 namespace tfdata {
 
+constexpr int kCancelled = 1;
 constexpr int kOutOfRange = 11;
 
-namespace {
-
-void CloseAndDelete(TF_Session* session) {
-  const TfApi& tf = *TensorFlowApi();
-  TF_Status* status = tf.TF_NewStatus();
-  tf.TF_CloseSession(session, status);
-  tf.TF_DeleteSession(session, status);
-  tf.TF_DeleteStatus(status);
-  live_handles--;
-}
-
-class CloseWorker : public Napi::AsyncWorker {
+// Runs fetches (with feeds and targets) once, or up to max_runs times until OUT_OF_RANGE, an
+// error, or the time budget is spent. Execute runs on the session's thread; Settle on the JS
+// thread. Holds only raw Node-API handles, released in Settle: a request dropped with its
+// environment must not touch it.
+class RunRequest : public Completion {
  public:
-  CloseWorker(Napi::Env env, TF_Session* session) : Napi::AsyncWorker(env, "tfdata:SessionClose"), session_(session) {}
-  void Execute() override { CloseAndDelete(session_); }
-
- private:
-  TF_Session* session_;
-};
-
-}  // namespace
-
-void SessionState::CloseHere() {
-  if (session == nullptr) return;
-  CloseAndDelete(session);
-  session = nullptr;
-}
-
-void SessionState::CloseNow(Napi::Env env) {
-  if (session == nullptr) return;
-  TF_Session* s = session;
-  session = nullptr;
-  try {
-    (new CloseWorker(env, s))->Queue();
-  } catch (...) {
-    CloseAndDelete(s);
+  explicit RunRequest(bool repeated) : repeated_(repeated) {}
+  // Last step before submitting (nothing can throw after it): the Promise, and a reference that
+  // keeps the Session (and its Graph) alive until the request settles.
+  napi_value Bind(Napi::Env env, Napi::Object owner) {
+    napi_value promise = nullptr;
+    napi_create_promise(env, &deferred_, &promise);
+    napi_create_reference(env, owner, 1, &owner_);
+    return promise;
   }
-}
-
-namespace {
-
-// Runs fetches (with feeds and targets) once, or up to max_runs times until OUT_OF_RANGE,
-// an error, or the time budget is spent. Never touches JS outside OnOK/OnError.
-class RunWorker : public Napi::AsyncWorker {
- public:
-  RunWorker(Napi::Env env, Napi::Object owner, std::shared_ptr<SessionState> state, bool repeated)
-      : Napi::AsyncWorker(env, "tfdata:SessionRun"), deferred_(Napi::Promise::Deferred::New(env)),
-        state_(std::move(state)), repeated_(repeated) {
-    owner_ = Napi::Persistent(owner);  // keeps the Session (and so its Graph) alive meanwhile
-    state_->runs_in_flight++;
-  }
-
-  ~RunWorker() override {
+  ~RunRequest() override {
     for (auto& row : results_) for (TF_Tensor* t : row) if (t) TensorFlowApi()->TF_DeleteTensor(t);
   }
 
@@ -69,12 +34,10 @@ class RunWorker : public Napi::AsyncWorker {
   std::vector<TensorPtr> feed_values;
   std::vector<TF_Operation*> targets;
   int max_runs = 1;
-  double max_micros = 0;  // 0 = no time budget
+  double max_micros = 0;    // 0 = no time budget
   std::string run_options;  // serialized RunOptions, empty = none
 
-  Napi::Promise Promise() { return deferred_.Promise(); }
-
-  void Execute() override {
+  void Execute(TF_Session* session) {
     const TfApi& tf = *TensorFlowApi();
     TF_Status* status = tf.TF_NewStatus();
     std::vector<TF_Tensor*> inputs;
@@ -84,7 +47,7 @@ class RunWorker : public Napi::AsyncWorker {
     auto start = std::chrono::steady_clock::now();
     for (int n = 0; n < max_runs; n++) {
       std::vector<TF_Tensor*> outputs(fetches.size(), nullptr);
-      tf.TF_SessionRun(state_->session, options_ptr, feeds.data(), inputs.data(), static_cast<int>(feeds.size()),
+      tf.TF_SessionRun(session, options_ptr, feeds.data(), inputs.data(), static_cast<int>(feeds.size()),
                        fetches.data(), outputs.data(), static_cast<int>(fetches.size()), targets.data(),
                        static_cast<int>(targets.size()), nullptr, status);
       int code = tf.TF_GetCode(status);
@@ -105,17 +68,22 @@ class RunWorker : public Napi::AsyncWorker {
       }
     }
     tf.TF_DeleteStatus(status);
+    feed_values.clear();  // the feeds' last owner may be this thread: release them here, not in JS
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    Finish();
+  void Cancel() {
+    error_code_ = kCancelled;
+    error_message_ = "the session was closed before this step ran";
+  }
+
+  void Settle(Napi::Env env) override {
+    napi_delete_reference(env, owner_);
     if (!repeated_) {
       if (error_code_ != 0) {
-        deferred_.Reject(MakeTFError(env, error_code_, error_message_).Value());
-        return;
+        napi_reject_deferred(env, deferred_, MakeTFError(env, error_code_, error_message_).Value());
+      } else {
+        napi_resolve_deferred(env, deferred_, Row(env, 0));
       }
-      deferred_.Resolve(Row(env, 0));
       return;
     }
     Napi::Object out = Napi::Object::New(env);
@@ -124,12 +92,7 @@ class RunWorker : public Napi::AsyncWorker {
     out.Set("elements", rows);
     out.Set("end", Napi::Boolean::New(env, end_));
     out.Set("error", error_code_ != 0 ? MakeTFError(env, error_code_, error_message_).Value() : env.Null());
-    deferred_.Resolve(out);
-  }
-
-  void OnError(const Napi::Error& e) override {
-    Finish();
-    deferred_.Reject(e.Value());
+    napi_resolve_deferred(env, deferred_, out);
   }
 
  private:
@@ -143,22 +106,73 @@ class RunWorker : public Napi::AsyncWorker {
     return row;
   }
 
-  void Finish() {
-    state_->runs_in_flight--;
-    if (state_->close_requested && state_->runs_in_flight == 0) state_->CloseNow(Env());
-  }
-
-  Napi::Promise::Deferred deferred_;
-  Napi::ObjectReference owner_;
-  std::shared_ptr<SessionState> state_;
   bool repeated_;
+  napi_deferred deferred_ = nullptr;
+  napi_ref owner_ = nullptr;
   std::vector<std::vector<TF_Tensor*>> results_;
   bool end_ = false;
   int error_code_ = 0;
   std::string error_message_;
 };
 
-}  // namespace
+// ---- SessionCore ----
+
+SessionCore::SessionCore(TF_Session* session, std::shared_ptr<Mailbox> mailbox)
+    : session_(session), mailbox_(std::move(mailbox)) {}
+
+std::shared_ptr<SessionCore> SessionCore::Start(TF_Session* session, std::shared_ptr<Mailbox> mailbox) {
+  std::shared_ptr<SessionCore> core(new SessionCore(session, std::move(mailbox)));
+  // Detached: nothing ever waits for it (not a worker being terminated, not process exit). It
+  // holds the core until it has deleted the session.
+  std::thread([core] { core->Loop(); }).detach();
+  return core;
+}
+
+bool SessionCore::Submit(std::unique_ptr<RunRequest>& request) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closing_) return false;
+  queue_.push_back(std::move(request));
+  wake_.notify_one();
+  return true;
+}
+
+void SessionCore::Close() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closing_.exchange(true)) return;
+  // Cancels the step in flight without waiting for it; the thread deletes the session after.
+  const TfApi& tf = *TensorFlowApi();
+  TF_Status* status = tf.TF_NewStatus();
+  tf.TF_CloseSession(session_, status);
+  tf.TF_DeleteStatus(status);
+  wake_.notify_one();
+}
+
+void SessionCore::Loop() {
+  for (;;) {
+    std::unique_ptr<RunRequest> request;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // closing, nothing left
+      request = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    if (closing_) {
+      request->Cancel();
+    } else {
+      request->Execute(session_);
+    }
+    mailbox_->Post(request.release());
+  }
+  // Deleting waits for the iterator's own threads (prefetch, autotune): this is why it is here.
+  const TfApi& tf = *TensorFlowApi();
+  TF_Status* status = tf.TF_NewStatus();
+  tf.TF_DeleteSession(session_, status);
+  tf.TF_DeleteStatus(status);
+  live_handles--;
+}
+
+// ---- Session (the JS class) ----
 
 void Session::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function cls = DefineClass(env, "Session",
@@ -186,16 +200,23 @@ Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(inf
   if (status.ok()) session = tf.TF_NewSession(g, options, status.get());
   tf.TF_DeleteSessionOptions(options);
   ThrowIfError(env, status, "creating a session");
-  state_ = std::make_shared<SessionState>();
-  state_->session = session;
   live_handles++;
+  AddonData& data = Data(env);
+  try {
+    core_ = SessionCore::Start(session, data.Deliveries(env));
+  } catch (...) {
+    tf.TF_DeleteSession(session, status.get());
+    live_handles--;
+    throw Napi::Error::New(env, "could not start the session's thread");
+  }
+  data.TrackSession(core_);
   graph_ref_ = Napi::Persistent(info[0].As<Napi::Object>());
 }
 
 Session::~Session() {
-  // Runs hold a reference to this object, so none is in flight when it is collected. A
-  // finalizer must not start new work: close here.
-  if (state_) state_->CloseHere();
+  // Runs hold a reference to this object, so none is in flight when it is collected. Closing
+  // only cancels and wakes the session's thread: a finalizer never blocks the event loop.
+  if (core_) core_->Close();
 }
 
 // run(feeds: [output, TensorHandle][], fetches: output[], targets: opId[], runOptions?: Uint8Array) -> Promise<tensor[]>
@@ -204,69 +225,67 @@ Napi::Value Session::Run(const Napi::CallbackInfo& info) { return Start(info, fa
 // runRepeated(fetches, maxRuns, maxMicros, runOptions?: Uint8Array) -> Promise<{ elements, end, error }>
 Napi::Value Session::RunRepeated(const Napi::CallbackInfo& info) { return Start(info, true); }
 
+namespace {
+
+std::string RunOptionsFromJS(const Napi::Value& value) {
+  if (!value.IsTypedArray()) return {};
+  Napi::Uint8Array o = value.As<Napi::Uint8Array>();
+  return std::string(reinterpret_cast<const char*>(o.Data()), o.ByteLength());
+}
+
+}  // namespace
+
 Napi::Value Session::Start(const Napi::CallbackInfo& info, bool repeated) {
   Napi::Env env = info.Env();
   try {
-    if (!state_ || state_->session == nullptr || state_->close_requested) {
-      throw Napi::Error::New(env, "session used after close()");
-    }
-    auto* worker = new RunWorker(env, info.This().As<Napi::Object>(), state_, repeated);
-    try {
-      if (repeated) {
-        if (!info[0].IsArray()) throw Napi::TypeError::New(env, "fetches must be an array");
-        Napi::Array fetches = info[0].As<Napi::Array>();
-        for (uint32_t i = 0; i < fetches.Length(); i++) worker->fetches.push_back(graph_->OutputFromJS(env, fetches.Get(i), "fetch"));
-        double max_runs = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 1;
-        if (!(max_runs >= 1 && max_runs <= 1e6)) throw Napi::RangeError::New(env, "maxRuns must be between 1 and 1e6");
-        worker->max_runs = static_cast<int>(max_runs);
-        worker->max_micros = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 0;
-        if (info[3].IsTypedArray()) {
-          Napi::Uint8Array o = info[3].As<Napi::Uint8Array>();
-          worker->run_options.assign(reinterpret_cast<const char*>(o.Data()), o.ByteLength());
-        }
-      } else {
-        if (!info[0].IsArray() || !info[1].IsArray()) throw Napi::TypeError::New(env, "feeds and fetches must be arrays");
-        Napi::Array feeds = info[0].As<Napi::Array>();
-        for (uint32_t i = 0; i < feeds.Length(); i++) {
-          Napi::Value pair = feeds.Get(i);
-          if (!pair.IsArray() || pair.As<Napi::Array>().Length() != 2) throw Napi::TypeError::New(env, "each feed must be [output, TensorHandle]");
-          Napi::Array p = pair.As<Napi::Array>();
-          worker->feeds.push_back(graph_->OutputFromJS(env, p.Get(0u), "feed"));
-          worker->feed_values.push_back(TensorHandle::FromJS(env, p.Get(1u), "feed value")->tensor(env));
-        }
-        Napi::Array fetches = info[1].As<Napi::Array>();
-        for (uint32_t i = 0; i < fetches.Length(); i++) worker->fetches.push_back(graph_->OutputFromJS(env, fetches.Get(i), "fetch"));
-        if (info.Length() > 2 && info[2].IsArray()) {
-          Napi::Array targets = info[2].As<Napi::Array>();
-          for (uint32_t i = 0; i < targets.Length(); i++) worker->targets.push_back(graph_->OperationFromJS(env, targets.Get(i), "target"));
-        }
-        if (info[3].IsTypedArray()) {
-          Napi::Uint8Array o = info[3].As<Napi::Uint8Array>();
-          worker->run_options.assign(reinterpret_cast<const char*>(o.Data()), o.ByteLength());
-        }
+    if (!core_ || core_->closing()) throw Napi::Error::New(env, "session used after close()");
+    auto request = std::make_unique<RunRequest>(repeated);
+    if (repeated) {
+      if (!info[0].IsArray()) throw Napi::TypeError::New(env, "fetches must be an array");
+      Napi::Array fetches = info[0].As<Napi::Array>();
+      for (uint32_t i = 0; i < fetches.Length(); i++) request->fetches.push_back(graph_->OutputFromJS(env, fetches.Get(i), "fetch"));
+      double max_runs = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 1;
+      if (!(max_runs >= 1 && max_runs <= 1e6)) throw Napi::RangeError::New(env, "maxRuns must be between 1 and 1e6");
+      request->max_runs = static_cast<int>(max_runs);
+      request->max_micros = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 0;
+      request->run_options = RunOptionsFromJS(info[3]);
+    } else {
+      if (!info[0].IsArray() || !info[1].IsArray()) throw Napi::TypeError::New(env, "feeds and fetches must be arrays");
+      Napi::Array feeds = info[0].As<Napi::Array>();
+      for (uint32_t i = 0; i < feeds.Length(); i++) {
+        Napi::Value pair = feeds.Get(i);
+        if (!pair.IsArray() || pair.As<Napi::Array>().Length() != 2) throw Napi::TypeError::New(env, "each feed must be [output, TensorHandle]");
+        Napi::Array p = pair.As<Napi::Array>();
+        request->feeds.push_back(graph_->OutputFromJS(env, p.Get(0u), "feed"));
+        request->feed_values.push_back(TensorHandle::FromJS(env, p.Get(1u), "feed value")->tensor(env));
       }
-    } catch (...) {
-      state_->runs_in_flight--;
-      delete worker;
-      throw;
+      Napi::Array fetches = info[1].As<Napi::Array>();
+      for (uint32_t i = 0; i < fetches.Length(); i++) request->fetches.push_back(graph_->OutputFromJS(env, fetches.Get(i), "fetch"));
+      if (info.Length() > 2 && info[2].IsArray()) {
+        Napi::Array targets = info[2].As<Napi::Array>();
+        for (uint32_t i = 0; i < targets.Length(); i++) request->targets.push_back(graph_->OperationFromJS(env, targets.Get(i), "target"));
+      }
+      request->run_options = RunOptionsFromJS(info[3]);
     }
-    Napi::Promise promise = worker->Promise();
-    worker->Queue();
+    Napi::Value promise(env, request->Bind(env, info.This().As<Napi::Object>()));
+    Data(env).Deliveries(env)->Expect(env);
+    if (!core_->Submit(request)) {
+      // Closed between the check and now (cannot happen on one thread; kept for safety).
+      request->Cancel();
+      Data(env).Deliveries(env)->Post(request.release());
+    }
     return promise;
   }
   TFDATA_CATCH_STD(env)
 }
 
 Napi::Value Session::Close(const Napi::CallbackInfo& info) {
-  if (state_ && !state_->close_requested) {
-    state_->close_requested = true;
-    if (state_->runs_in_flight == 0) state_->CloseNow(info.Env());
-  }
+  if (core_) core_->Close();
   return info.Env().Undefined();
 }
 
 Napi::Value Session::IsClosed(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), !state_ || state_->close_requested);
+  return Napi::Boolean::New(info.Env(), !core_ || core_->closing());
 }
 
 }  // namespace tfdata

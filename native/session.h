@@ -1,23 +1,45 @@
-// A TF_Session over a Graph. Runs happen on libuv worker threads and settle Promises; a run
-// can repeat its fetches up to N times (how dataset elements are pulled in chunks).
+// A TF_Session over a Graph. Each session owns one native thread that runs its steps in order
+// (TF_SessionRun blocks, so it never runs on the event loop or on libuv's small pool) and hands
+// results back through the environment's Mailbox. Closing cancels the step in flight
+// (TF_CloseSession) at once; the thread then deletes the session, so closing never blocks JS.
 #pragma once
 #include <napi.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <memory>
+#include <mutex>
 
+#include "delivery.h"
 #include "graph.h"
 
 namespace tfdata {
 
-// Shared by the JS Session and every run in flight, so close() can wait for the last run.
-struct SessionState {
-  TF_Session* session = nullptr;
-  int runs_in_flight = 0;   // main thread only
-  bool close_requested = false;
-  // Closes on a worker thread: TensorFlow's iterator teardown waits for its autotune and
-  // prefetch threads, which must not block the event loop. Synchronous when no env can queue it.
-  void CloseNow(Napi::Env env);
-  void CloseHere();
+// One queued TF_SessionRun (or a chunk of them), settled on the JS thread.
+class RunRequest;
+
+// The TF_Session and its thread; shared by the JS Session, the thread and the environment's
+// list of open sessions (closed at teardown).
+class SessionCore {
+ public:
+  static std::shared_ptr<SessionCore> Start(TF_Session* session, std::shared_ptr<Mailbox> mailbox);
+  // JS thread. False when the session is closing (the request is then not taken).
+  bool Submit(std::unique_ptr<RunRequest>& request);
+  // Any thread, idempotent: cancels the running step; queued requests settle as CANCELLED.
+  void Close();
+  bool closing() const { return closing_.load(); }
+
+ private:
+  SessionCore(TF_Session* session, std::shared_ptr<Mailbox> mailbox);
+  void Loop();
+
+  TF_Session* const session_;  // deleted by the thread after Close()
+  const std::shared_ptr<Mailbox> mailbox_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<std::unique_ptr<RunRequest>> queue_;
+  std::atomic<bool> closing_{false};
 };
 
 class Session : public Napi::ObjectWrap<Session> {
@@ -33,7 +55,7 @@ class Session : public Napi::ObjectWrap<Session> {
   Napi::Value IsClosed(const Napi::CallbackInfo& info);
   Napi::Value Start(const Napi::CallbackInfo& info, bool repeated);
 
-  std::shared_ptr<SessionState> state_;
+  std::shared_ptr<SessionCore> core_;
   Napi::ObjectReference graph_ref_;
   Graph* graph_;
 };
