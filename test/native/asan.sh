@@ -16,3 +16,5 @@ export TF_CPP_MIN_LOG_LEVEL=3
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_odr_violation=0:allocator_may_return_null=1
 export LSAN_OPTIONS=suppressions=$supp:print_suppressions=0
 LD_PRELOAD=$(gcc -print-file-name=libasan.so) node --expose-gc test/native/asan-suite.js
+# The teardown matrix (every way an environment ends × every moment) under the same build.
+LD_PRELOAD=$(gcc -print-file-name=libasan.so) node test/teardown/matrix.js 1
