@@ -33,11 +33,33 @@ function checkTimeout(timeoutMs: unknown): number | undefined {
   return timeoutMs;
 }
 
-// An iterator's abort listener holds it only weakly, and is removed when the iterator is
-// collected: a long-lived, app-wide signal must not keep dropped iterators (and their sessions) alive.
-const abortListeners = new FinalizationRegistry<{ signal: AbortSignal; listener: () => void }>(({ signal, listener }) =>
-  signal.removeEventListener('abort', listener),
-);
+// One abort listener per signal, holding its iterators only weakly; an iterator leaves the set
+// when it closes or is collected. A long-lived, app-wide signal must neither keep dropped
+// iterators (and their sessions) alive nor pile up listeners.
+type Watchers = Set<WeakRef<{ close(): void }>>;
+const watchersOf = new WeakMap<AbortSignal, Watchers>();
+const collected = new FinalizationRegistry<{ watchers: Watchers; ref: WeakRef<{ close(): void }> }>(({ watchers, ref }) => watchers.delete(ref));
+
+function watch(signal: AbortSignal, iterator: { close(): void }): () => void {
+  let watchers = watchersOf.get(signal);
+  if (!watchers) {
+    const set: Watchers = new Set();
+    watchers = set;
+    watchersOf.set(signal, set);
+    signal.addEventListener('abort', () => {
+      for (const ref of [...set]) ref.deref()?.close();
+      set.clear();
+    }, { once: true });
+  }
+  const ref = new WeakRef(iterator);
+  const set = watchers;
+  set.add(ref);
+  collected.register(iterator, { watchers: set, ref }, ref);
+  return () => {
+    set.delete(ref);
+    collected.unregister(ref);
+  };
+}
 
 /** The pipeline graph of one dataset, with its iterator ops, built once and shared by iterators. */
 export class CompiledPipeline {
@@ -101,7 +123,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
   private chunk = 1;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly signal: AbortSignal | undefined;
-  private readonly onAbort: (() => void) | undefined;
+  private readonly unwatch: (() => void) | undefined;
   private readonly timeoutMs: number | undefined;
   private readonly runOptions: Uint8Array;
 
@@ -116,10 +138,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
     if (this.signal?.aborted) {
       this.close();
     } else if (this.signal) {
-      const self = new WeakRef(this);
-      this.onAbort = () => self.deref()?.close();
-      this.signal.addEventListener('abort', this.onAbort, { once: true });
-      abortListeners.register(this, { signal: this.signal, listener: this.onAbort }, this);
+      this.unwatch = watch(this.signal, this);
     }
   }
 
@@ -151,10 +170,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
     if (this.closed) return;
     this.closed = true;
     this.buffer = [];
-    if (this.onAbort) {
-      this.signal?.removeEventListener('abort', this.onAbort);
-      abortListeners.unregister(this);
-    }
+    this.unwatch?.();
     this.session?.close(); // cancels a step in flight; the session is deleted off the event loop
   }
 
