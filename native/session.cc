@@ -9,6 +9,7 @@
 namespace tfdata {
 
 constexpr int kCancelled = 1;
+constexpr int kResourceExhausted = 8;
 constexpr int kOutOfRange = 11;
 
 // Runs fetches (with feeds and targets) once, or up to max_runs times until OUT_OF_RANGE, an
@@ -59,6 +60,14 @@ class RunRequest : public Completion {
           error_code_ = code;
           error_message_ = tf.TF_Message(status);
         }
+        break;
+      }
+      try {
+        for (TF_Tensor*& t : outputs) t = Unshared(t);
+      } catch (const std::bad_alloc&) {
+        for (TF_Tensor* t : outputs) if (t) tf.TF_DeleteTensor(t);
+        error_code_ = kResourceExhausted;
+        error_message_ = "out of memory copying a shared output tensor";
         break;
       }
       results_.push_back(std::move(outputs));

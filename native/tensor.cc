@@ -43,7 +43,12 @@ void FreeStrings(void* data, size_t, void* count) {
   std::free(data);
 }
 
+// Node keeps an external ArrayBuffer in a Buffer, which cannot exceed this (node::Buffer::kMaxLength
+// on 64-bit Node 20); larger outputs are copied into an ArrayBuffer V8 allocates.
+constexpr size_t kMaxExternalBytes = size_t{1} << 32;
+
 void* AlignedAlloc(size_t bytes) {
+  if (bytes > std::numeric_limits<size_t>::max() - kAlignment) throw std::bad_alloc();
   size_t rounded = ((bytes + kAlignment - 1) / kAlignment) * kAlignment;
   void* p = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
   if (p == nullptr) throw std::bad_alloc();
@@ -53,6 +58,7 @@ void* AlignedAlloc(size_t bytes) {
 // A TensorFlow-owned copy of `count` strings; `at(i)` gives the bytes of string i.
 template <typename At>
 TF_Tensor* NewStringTensor(const TfApi& tf, const std::vector<int64_t>& dims, size_t count, At at) {
+  if (count > std::numeric_limits<size_t>::max() / sizeof(TF_TString)) throw std::bad_alloc();
   auto* cells = static_cast<TF_TString*>(AlignedAlloc(count * sizeof(TF_TString)));
   for (size_t i = 0; i < count; i++) {
     std::pair<const char*, size_t> bytes = at(i);
@@ -89,6 +95,8 @@ std::vector<int64_t> ShapeFromJS(Napi::Env env, Napi::Value shape, const char* w
   return dims;
 }
 
+// Element count of `dims`, checked against int64 (TensorFlow's limit); every byte size below is
+// checked again against size_t before it is computed.
 static size_t ElementCount(Napi::Env env, const std::vector<int64_t>& dims) {
   size_t count = 1;
   for (int64_t d : dims) {
@@ -137,6 +145,9 @@ TensorPtr TensorFromJS(Napi::Env env, int dtype, const std::vector<int64_t>& dim
       Napi::DataView view = data.As<Napi::DataView>();
       buffer = view.ArrayBuffer(); offset = view.ByteOffset(); length = view.ByteLength();
     }
+    if (count > std::numeric_limits<size_t>::max() / static_cast<size_t>(size)) {
+      throw Napi::RangeError::New(env, "shape and dtype need more bytes than memory can address");
+    }
     size_t bytes = count * static_cast<size_t>(size);
     if (length != bytes) {
       throw Napi::RangeError::New(env, "tensor data has " + std::to_string(length) + " bytes, shape and dtype need " +
@@ -148,6 +159,22 @@ TensorPtr TensorFromJS(Napi::Env env, int dtype, const std::vector<int64_t>& dim
   if (tensor == nullptr) throw Napi::Error::New(env, "TF_NewTensor failed");
   live_handles++;
   return AdoptTensor(tensor);
+}
+
+TF_Tensor* Unshared(TF_Tensor* tensor) {
+  const TfApi& tf = *TensorFlowApi();
+  int dtype = tf.TF_TensorType(tensor);
+  // Strings are copied into JS Buffers anyway; empty tensors have nothing to share.
+  if (dtype == kString || DTypeSize(dtype) < 0 || tf.TF_TensorByteSize(tensor) == 0) return tensor;
+  if (tf.TF_TensorMaybeMove(tensor) != nullptr) return tensor;  // sole owner: hand it out as is
+  std::vector<int64_t> dims(tf.TF_NumDims(tensor));
+  for (size_t i = 0; i < dims.size(); i++) dims[i] = tf.TF_Dim(tensor, static_cast<int>(i));
+  size_t bytes = tf.TF_TensorByteSize(tensor);
+  TF_Tensor* copy = NewNumericTensor(tf, dtype, dims, tf.TF_TensorData(tensor), bytes);
+  if (copy == nullptr) throw std::bad_alloc();  // `tensor` is still the caller's to delete
+  tf.TF_DeleteTensor(tensor);
+  bytes_copied_out += static_cast<int64_t>(bytes);
+  return copy;
 }
 
 Napi::Object TensorToJS(Napi::Env env, TF_Tensor* tensor) {
@@ -177,6 +204,20 @@ Napi::Object TensorToJS(Napi::Env env, TF_Tensor* tensor) {
   if (bytes == 0 || data == nullptr || DTypeSize(dtype) < 0) {
     tf.TF_DeleteTensor(tensor);
     out.Set("buffer", Napi::ArrayBuffer::New(env, 0));
+    return out;
+  }
+  if (bytes > kMaxExternalBytes) {
+    Napi::ArrayBuffer copy;
+    try {
+      copy = Napi::ArrayBuffer::New(env, bytes);
+    } catch (...) {
+      tf.TF_DeleteTensor(tensor);
+      throw;
+    }
+    std::memcpy(copy.Data(), data, bytes);
+    bytes_copied_out += static_cast<int64_t>(bytes);
+    tf.TF_DeleteTensor(tensor);
+    out.Set("buffer", copy);
     return out;
   }
   live_handles++;

@@ -28,6 +28,12 @@ std::vector<int64_t> ShapeFromJS(Napi::Env env, Napi::Value shape, const char* w
 // Copies `data` (an ArrayBufferView for numeric dtypes, an array of Uint8Array for strings).
 TensorPtr TensorFromJS(Napi::Env env, int dtype, const std::vector<int64_t>& dims, Napi::Value data);
 
+// A tensor whose buffer nothing else in TensorFlow holds: `tensor` itself when it is the sole
+// owner, else a private copy (and `tensor` is deleted). What a pipeline yields goes through this
+// (off the event loop) so JS can hand out its memory without a copy and edits reach nothing
+// else: not a feed, a constant, a cache, nor another element. Takes ownership.
+TF_Tensor* Unshared(TF_Tensor* tensor);
+
 // { dtype, shape, buffer } or { dtype, shape, strings }. Takes ownership of `tensor`.
 Napi::Object TensorToJS(Napi::Env env, TF_Tensor* tensor);
 

@@ -54,6 +54,7 @@ typedef int TF_Code;      // enum TF_Code
   X(int64_t, TF_Dim, (const TF_Tensor*, int))                                                     \
   X(size_t, TF_TensorByteSize, (const TF_Tensor*))                                                \
   X(void*, TF_TensorData, (const TF_Tensor*))                                                     \
+  X(TF_Tensor*, TF_TensorMaybeMove, (TF_Tensor*))                                                 \
   X(int64_t, TF_TensorElementCount, (const TF_Tensor*))                                           \
   X(void, TF_StringInit, (TF_TString*))                                                           \
   X(void, TF_StringCopy, (TF_TString*, const char*, size_t))                                      \
