@@ -1,9 +1,10 @@
 // Dataset<T>: sources and transformations, each emitted as the real tf.data op into one graph.
-import { DType, isTypedArray } from './dtypes';
+import { DType, arrayCtor, isDType, isTypedArray } from './dtypes';
 import { ComponentSpec, Element, HostElement, SourceStructure, SpecOf, SymOfSource } from './element';
 import { TensorSpec, TracedFunction, traceFunction } from './function';
 import { AttrValue, GraphContext } from './graph';
 import { CompiledPipeline, DatasetIterator, IteratorOptions } from './iterator';
+import { MAX_PARALLELISM, SLOT_BYTES, checkAllocation, checkAtMost } from './limits';
 import { DatasetOptions, serializeOptions } from './options';
 import { Skeleton, describeSkeleton, flattenStructure, sameSkeleton, unflatten } from './structure';
 import { StaticShape, Sym, mergeStaticShapes } from './sym';
@@ -117,7 +118,9 @@ function checkCount(value: unknown, name: string, min: number): number {
 function parallelism(value: Parallelism | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (value === 'auto') return AUTOTUNE;
-  return checkCount(value, name, 1);
+  const n = checkCount(value, name, 1);
+  checkAtMost(name, n, MAX_PARALLELISM, 'calls TensorFlow keeps in flight at once');
+  return n;
 }
 
 function deterministicAttr(value: boolean | undefined): string {
@@ -266,6 +269,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     if (!['', 'GZIP', 'ZLIB'].includes(compression)) throw new TypeError(`${op}: compression must be '', 'GZIP' or 'ZLIB', got ${String(compression)}`);
     const bufferSize = options.bufferSize ?? 256 * 1024;
     checkCount(bufferSize, `${op}: bufferSize`, 0);
+    checkAllocation(`${op}: bufferSize`, bufferSize, 1);
     let names: Tensor | Sym;
     if (filenames instanceof Sym) names = filenames;
     else {
@@ -402,6 +406,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   batch(batchSize: number, options: BatchOptions = {}): Dataset<T> {
     const n = checkCount(batchSize, 'batch: batchSize', 1);
     const drop = !!options.dropRemainder;
+    if (drop) checkAllocation('batch: batchSize', n, SLOT_BYTES); // reserved in full when remainders drop
     const calls = parallelism(options.numParallelCalls, 'batch: numParallelCalls');
     const specs = this.specs.map((s) => ({ dtype: s.dtype, shape: s.shape === null ? null : [drop ? n : null, ...s.shape] }));
     return this.derive(calls === undefined ? 'BatchDatasetV2' : 'ParallelBatchDataset', `${n}${drop ? ', drop remainder' : ''}`, specs, this.skeleton, (ctx, input) => {
@@ -434,6 +439,17 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
       const dtype = s.dtype as DType;
       const def = dtype === 'string' ? '' : dtype === 'bool' ? false : dtype === 'int64' || dtype === 'uint64' ? 0n : 0;
       return tensor((v ?? def) as never, dtype);
+    });
+    padded.forEach((p, i) => {
+      p.forEach((d, j) => {
+        if (d !== null && (!Number.isSafeInteger(d) || d < -1)) throw new RangeError(`paddedBatch: paddedShapes[${i}][${j}] must be an integer >= -1 or null, got ${d}`);
+      });
+      // A fully known padded shape is allocated for the whole batch, whatever the elements hold.
+      const dtype = this.specs[i].dtype;
+      if (isDType(dtype) && p.every((d) => d !== null && d >= 0)) {
+        const bytes = dtype === 'string' ? 32 : arrayCtor(dtype).BYTES_PER_ELEMENT; // a TF string cell is 32 bytes
+        checkAllocation(`paddedBatch: paddedShapes[${i}] [${p.join(', ')}] × batchSize`, n * p.reduce<number>((a, d) => a * (d as number), 1), bytes);
+      }
     });
     const specs = this.specs.map((s, i) => ({ dtype: s.dtype, shape: [drop ? n : null, ...padded[i].map((d) => (d === null || d < 0 ? null : d))] }));
     return this.derive('PaddedBatchDatasetV2', `${n}${drop ? ', drop remainder' : ''}`, specs, this.skeleton, (ctx, input) => {
@@ -469,6 +485,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   /** Randomly shuffles with a buffer of `bufferSize` elements. */
   shuffle(bufferSize: number, options: ShuffleOptions = {}): Dataset<T> {
     const n = checkCount(bufferSize, 'shuffle: bufferSize', 1);
+    checkAllocation('shuffle: bufferSize', n, SLOT_BYTES);
     if (options.seed !== undefined) checkCount(options.seed, 'shuffle: seed', 0);
     // Python with no global seed and op seed s uses (DEFAULT_GRAPH_SEED, s); none = (0, 0) = random.
     const [seed, seed2] = options.seed === undefined ? [0, 0] : [87654321, options.seed];
@@ -555,6 +572,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   interleave<R>(fn: (element: T) => Dataset<R>, options: InterleaveOptions = {}): Dataset<R> {
     if (typeof fn !== 'function') throw new TypeError('interleave: fn must be a function');
     const cycle = options.cycleLength === undefined || options.cycleLength === 'auto' ? AUTOTUNE : checkCount(options.cycleLength, 'interleave: cycleLength', 1);
+    checkAtMost('interleave: cycleLength', cycle, MAX_PARALLELISM, 'input elements TensorFlow keeps open at once');
     const block = checkCount(options.blockLength ?? 1, 'interleave: blockLength', 1);
     const calls = parallelism(options.numParallelCalls, 'interleave: numParallelCalls');
     const { f, inner } = this.traceDatasetFn('interleave', fn);
@@ -614,7 +632,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   private compile(): { pipeline: CompiledPipeline; variant: Sym } {
     if (this.compiled) return this.compiled;
     if (this.specs.length === 0) throw new TypeError('a dataset without components cannot be iterated');
-    if (GraphContext.current()) throw new Error('datasets cannot be iterated inside a callback; return them from flatMap/interleave instead');
+    if (GraphContext.current()) throw new TypeError('datasets cannot be iterated inside a callback; return them from flatMap/interleave instead');
     const ctx = new GraphContext('pipeline');
     try {
       const variant = this.emit(ctx);

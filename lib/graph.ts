@@ -34,6 +34,15 @@ export interface AddOpOptions {
 }
 
 const opDefCache = new Map<string, OpDef>();
+// A protobuf message cannot exceed 2^31 - 1 bytes (TensorFlow crashes serializing a larger
+// GraphDef); 16 MiB of it is left for the graph's nodes and function library.
+const MAX_PROTO_BYTES = 2 ** 31 - 1 - 2 ** 24;
+
+/** Bytes a host tensor takes once serialized (string cells count their bytes). */
+function hostBytes(t: Tensor): number {
+  if (t.dtype === 'string') return (t.data as Uint8Array[]).reduce((n, b) => n + b.length, 0);
+  return (t.data as ArrayBufferView).byteLength;
+}
 const stack: GraphContext[] = [];
 
 export class GraphContext {
@@ -56,6 +65,7 @@ export class GraphContext {
 
   /** Pipelines only: bake host tensors into the graph as Const (a standalone GraphDef, < 2 GB). */
   readonly inlineHostData: boolean;
+  private inlinedBytes = 0;
 
   constructor(kind: 'pipeline' | 'function', parent?: GraphContext, options: { inlineHostData?: boolean } = {}) {
     this.kind = kind;
@@ -73,7 +83,7 @@ export class GraphContext {
   static require(what: string): GraphContext {
     const ctx = GraphContext.current();
     if (!ctx) {
-      throw new Error(
+      throw new TypeError(
         `${what}: tf ops build graph nodes, so they can only be called inside a Dataset callback (map, filter, flatMap, …)`,
       );
     }
@@ -122,6 +132,13 @@ export class GraphContext {
     const known = this.hostCaptures.get(key);
     if (known) return known;
     if (this.kind === 'pipeline' && this.inlineHostData) {
+      this.inlinedBytes += hostBytes(value);
+      if (this.inlinedBytes > MAX_PROTO_BYTES) {
+        throw new RangeError(
+          `toGraphDef({ inlineData: true }): the host data to inline is ${this.inlinedBytes} bytes, over the 2 GB a GraphDef (a protobuf) can hold; ` +
+            'use toGraphDef() and feed graphFeeds() instead',
+        );
+      }
       const c = this.constant(value);
       this.hostCaptures.set(key, c);
       return c;
@@ -151,7 +168,7 @@ export class GraphContext {
     let ancestor = this.parent;
     while (ancestor && ancestor !== sym.ctx) ancestor = ancestor.parent;
     if (!ancestor) {
-      throw new Error(
+      throw new TypeError(
         `a symbolic tensor (${sym.opName}) from another callback was used here; Syms exist only inside the callback that made them`,
       );
     }

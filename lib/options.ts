@@ -1,5 +1,6 @@
 // tf.data Options, serialized by hand as tensorflow.data.Options
 // (tensorflow/core/framework/dataset_options.proto; field numbers checked against TF 2.21).
+import { MAX_PRIVATE_THREADS, checkAtMost } from './limits';
 import { ProtoField, encodeProto } from './opdef';
 
 /** Pipeline-wide options, as `tf.data.Options`. */
@@ -55,6 +56,9 @@ export function serializeOptions(options: DatasetOptions): Uint8Array {
     const p = options.parallelism;
     checkCount(p.maxIntraOpParallelism, 'options.parallelism.maxIntraOpParallelism');
     checkCount(p.privateThreadpoolSize, 'options.parallelism.privateThreadpoolSize');
+    if (p.privateThreadpoolSize !== undefined) {
+      checkAtMost('options.parallelism.privateThreadpoolSize', p.privateThreadpoolSize, MAX_PRIVATE_THREADS, 'threads TensorFlow starts at once');
+    }
     const sub: ProtoField[] = [];
     if (p.maxIntraOpParallelism !== undefined) sub.push([1, p.maxIntraOpParallelism]);
     if (p.privateThreadpoolSize !== undefined) sub.push([2, p.privateThreadpoolSize]);

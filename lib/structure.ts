@@ -52,7 +52,8 @@ export function unflatten<R>(skeleton: Skeleton, leaves: readonly R[]): unknown 
     if (s.kind === 'tuple') return s.items.map(build);
     const out: Record<string, unknown> = {};
     s.keys.forEach((k, j) => {
-      out[k] = build(s.items[j]);
+      // Keys are data: defineProperty, so a key named __proto__ is a key, not a prototype.
+      Object.defineProperty(out, k, { value: build(s.items[j]), enumerable: true, writable: true, configurable: true });
     });
     return out;
   };

@@ -35,21 +35,57 @@ const MAX_RANK = 32;
 /**
  * A tensor in host memory: what a pipeline yields, and what you hand to sources and captures.
  * `data` is the TypedArray of the dtype (`Uint8Array` per element for strings, 0/1 bytes for bool).
+ *
+ * A Tensor is a value: `dtype` and `shape` cannot change, `tensor()` copies what it is given, a
+ * pipeline copies a Tensor into TensorFlow when a dataset or map first takes it (checking it again
+ * then), and every tensor a pipeline yields owns its memory. Treat `data` as read-only: a write
+ * is seen by `toArray()` but not by pipelines that already took the tensor.
  */
 export class Tensor<D extends DType = DType> {
-  /** The element type. */
-  readonly dtype: D;
-  /** Dimensions (empty for a scalar). */
-  readonly shape: readonly number[];
-  /** The values, row-major, as the dtype's TypedArray (a view of TensorFlow's memory for pipeline outputs). */
-  readonly data: DataTypeMap[D];
+  readonly #dtype: D;
+  readonly #shape: readonly number[];
+  readonly #data: DataTypeMap[D];
   private native: NativeTensorHandle | undefined;
 
-  /** @internal Use {@link tensor} to make tensors. */
+  /**
+   * @internal Use {@link tensor} to make tensors. Checks everything here, the one place every
+   * Tensor is made: dtype, shape (rank, sizes, element count) and that `data` fits both.
+   */
   constructor(dtype: D, shape: readonly number[], data: DataTypeMap[D]) {
-    this.dtype = dtype;
-    this.shape = Object.freeze([...shape]);
-    this.data = data;
+    if (!isDType(dtype)) throw new TypeError(`dtype must be one of ${DTYPES.join(', ')}; got ${String(dtype)}`);
+    checkShape(shape);
+    const size = sizeOf(shape);
+    if (dtype === 'string') {
+      if (!Array.isArray(data) || data.length !== size || !(data as unknown[]).every((b) => b instanceof Uint8Array)) {
+        throw new TypeError(`data of a string tensor of shape [${shape.join(', ')}] must be an array of ${size} Uint8Array`);
+      }
+    } else {
+      const Ctor = arrayCtor(dtype);
+      if (!(data instanceof Ctor)) throw new TypeError(`data of a ${dtype} tensor must be a ${Ctor.name}`);
+      if ((data as AnyTypedArray).length !== size) {
+        throw new RangeError(`data has ${(data as AnyTypedArray).length} elements; shape [${shape.join(', ')}] needs ${size}`);
+      }
+      // Shared memory can change under TensorFlow's feet (and cannot be wrapped natively): copy it.
+      if ((data as AnyTypedArray).buffer instanceof SharedArrayBuffer) data = (data as AnyTypedArray).slice() as DataTypeMap[D];
+    }
+    this.#dtype = dtype;
+    this.#shape = Object.freeze([...shape]);
+    this.#data = data;
+  }
+
+  /** The element type. */
+  get dtype(): D {
+    return this.#dtype;
+  }
+
+  /** Dimensions (empty for a scalar); frozen. */
+  get shape(): readonly number[] {
+    return this.#shape;
+  }
+
+  /** The values, row-major, as the dtype's TypedArray (for pipeline outputs, memory TensorFlow filled and this tensor alone owns). */
+  get data(): DataTypeMap[D] {
+    return this.#data;
   }
 
   /** Number of elements. */
@@ -109,6 +145,8 @@ export class Tensor<D extends DType = DType> {
   /** @internal The TensorFlow copy of this tensor, made once and then shared by every feed. */
   handle(): NativeTensorHandle {
     if (!this.native) {
+      // Checked again at the snapshot: bool bytes written after tensor() must still be 0 or 1.
+      if (this.dtype === 'bool' && (this.data as Uint8Array).some((b) => b > 1)) throw new RangeError('bool tensor data must be 0 or 1');
       const data = this.dtype === 'string' ? this.data : (this.data as AnyTypedArray);
       this.native = new (addon().TensorHandle)(toTFEnum(this.dtype), [...this.shape], data);
     }
@@ -276,7 +314,7 @@ export function tensor(values: TensorLike, dtype?: DType, shape?: readonly numbe
     let data: DataTypeMap[DType];
     if (target === own || (target === 'bool' && own === 'uint8')) {
       if (target === 'bool' && (values as Uint8Array).some((b) => b > 1)) throw new RangeError('bool data must be 0 or 1');
-      data = values as DataTypeMap[DType];
+      data = values.slice() as DataTypeMap[DType]; // a copy: the caller's array stays theirs to change
     } else {
       data = convertLeaves(Array.from(values as ArrayLike<number | bigint>), target);
     }

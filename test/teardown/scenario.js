@@ -95,6 +95,8 @@ async function survive() {
 
 if (!isMainThread) {
   const { way, moment } = workerData;
+  // Only terminate() may end this worker: without work left, its loop would drain first.
+  if (way === 'terminate') setInterval(() => undefined, 1000);
   reach(moment, () => (way === 'worker-exit' ? process.exit(WORKER_EXIT_CODE) : parentPort.postMessage('moment')), false)
     .catch((e) => parentPort.postMessage(`error ${e.message}`));
 } else if (require.main === module) {
