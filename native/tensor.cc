@@ -166,6 +166,8 @@ TF_Tensor* Unshared(TF_Tensor* tensor) {
   int dtype = tf.TF_TensorType(tensor);
   // Strings are copied into JS Buffers anyway; empty tensors have nothing to share.
   if (dtype == kString || DTypeSize(dtype) < 0 || tf.TF_TensorByteSize(tensor) == 0) return tensor;
+  // Over the external-buffer limit TensorToJS copies into JS memory anyway: one copy, not two.
+  if (tf.TF_TensorByteSize(tensor) > kMaxExternalBytes) return tensor;
   if (tf.TF_TensorMaybeMove(tensor) != nullptr) return tensor;  // sole owner: hand it out as is
   std::vector<int64_t> dims(tf.TF_NumDims(tensor));
   for (size_t i = 0; i < dims.size(); i++) dims[i] = tf.TF_Dim(tensor, static_cast<int>(i));
