@@ -38,6 +38,23 @@ async function main() {
   await it.next();
   controller.abort();
   await assert.rejects(it.next());
+  // outputs never alias TensorFlow's buffers (copied on the session thread when shared)
+  const L = tensor([1, 2, 3]);
+  for await (const e of Dataset.fromTensorSlices(L)) e.data[0] = 0;
+  assert.deepStrictEqual((await Dataset.fromTensorSlices(L).toArray()).map((t) => t.get()), [1, 2, 3]);
+  const cached = Dataset.range(4).batch(4).cache();
+  for await (const e of cached) e.data.fill(9n);
+  assert.deepStrictEqual((await cached.toArray())[0].toArray(), [0n, 1n, 2n, 3n]);
+  // a step cancelled by a timeout, by return() mid-pull, and sizes refused before TF sees them
+  const endless = Dataset.range(2 ** 53).filter((x) => x.less(0n));
+  await assert.rejects(endless.iterator({ timeoutMs: 100 }).next(), (e) => e.code === 'DEADLINE_EXCEEDED');
+  const pulling = endless.iterator();
+  const pending = pulling.next();
+  await new Promise((r) => setTimeout(r, 50));
+  await pulling.return();
+  assert.deepStrictEqual(await pending, { done: true, value: undefined });
+  assert.throws(() => Dataset.range(3).shuffle(2 ** 50), RangeError);
+  assert.throws(() => new (require('../../dist/cjs').Tensor)('float64', [2 ** 31, 2 ** 30], new Float64Array(0)), RangeError);
   console.log('asan suite ok', JSON.stringify(nativeStats()));
 }
 
