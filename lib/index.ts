@@ -1,6 +1,6 @@
 // tfdata-node: tf.data pipelines from TypeScript, run inside TensorFlow's C++ runtime.
-export { Dataset } from './dataset';
-export type { MapOptions, BatchOptions, PaddedBatchOptions, ShuffleOptions, InterleaveOptions, Parallelism, RangeBound, ZipElement, GraphFeed, FileOptions } from './dataset';
+export { Dataset } from './dataset/dataset';
+export type { MapOptions, BatchOptions, PaddedBatchOptions, ShuffleOptions, InterleaveOptions, Parallelism, RangeBound, ZipElement, GraphFeed, FileOptions } from './dataset/dataset';
 export type { DatasetOptions } from './options';
 export { DatasetIterator } from './iterator';
 export type { IteratorOptions } from './iterator';

@@ -1,0 +1,265 @@
+// Dataset<T>: the façade. Each method checks its `this`-side arguments, asks one definition file
+// for the op (sources.ts, transform/*.ts) and wraps the result; compile.ts builds the pipeline.
+import { ComponentSpec, Element, HostElement, SourceStructure, SpecOf, SymOfSource } from '../element';
+import { TensorSpec } from '../function';
+import { GraphContext } from '../graph';
+import { CompiledPipeline, DatasetIterator, IteratorOptions } from '../iterator';
+import { DatasetOptions } from '../options';
+import { Skeleton, describeSkeleton, unflatten } from '../structure';
+import { Sym } from '../sym';
+import { Tensor } from '../tensor';
+import { compile, inlinedGraphDef } from './compile';
+import { DATASET, DatasetDefinition, DatasetInput, DatasetNode, Parallelism, checkCount, shapeText } from './definition';
+import { FileOptions, RangeBound, fileSource, fromTensorSlices, fromTensors, range, zip } from './sources';
+import { BatchOptions, PaddedBatchOptions, batch, paddedBatch, unbatch } from './transform/batch';
+import { InterleaveOptions, MapOptions, filter, flatMap, interleave, map } from './transform/functional';
+import { ShuffleOptions, cache, concatenate, counted, prefetch, shard, shuffle, withOptions } from './transform/sequence';
+
+/** One host tensor a pipeline graph feeds (see `Dataset.graphFeeds`). */
+export interface GraphFeed {
+  /** The Placeholder's name. */
+  name: string;
+  /** The value fed to it. */
+  tensor: Tensor;
+}
+
+/** The element of `Dataset.zip(datasets)`: the same tuple/record of the datasets' elements. */
+export type ZipElement<S> = { -readonly [K in keyof S]: S[K] extends Dataset<infer E> ? E : never };
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A tf.data pipeline whose elements have the structure `T` (Syms inside callbacks, host Tensors
+ * when iterated). Every method returns a new Dataset; nothing runs until iteration.
+ */
+export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
+  /** tf.data's cardinality for infinite datasets. */
+  static readonly INFINITE = -1;
+  /** tf.data's cardinality when it cannot be known without iterating. */
+  static readonly UNKNOWN = -2;
+
+  /** @internal */ readonly [DATASET] = true as const;
+  /** @internal */ readonly specs: readonly TensorSpec[];
+  /** @internal */ readonly skeleton: Skeleton;
+  /** @internal */ readonly node: DatasetNode;
+  private compiled: { pipeline: CompiledPipeline; variant: Sym } | undefined;
+
+  private constructor(definition: DatasetDefinition) {
+    this.node = definition.node;
+    this.specs = definition.specs;
+    this.skeleton = definition.skeleton;
+  }
+
+  // ---- sources ----
+
+  /** One element per slice along the first dimension of each component (TensorSliceDataset). */
+  static fromTensorSlices<S extends SourceStructure>(values: S): Dataset<SymOfSource<S>> {
+    return new Dataset(fromTensorSlices(values));
+  }
+
+  /** A single element made of the given components (TensorDataset). */
+  static fromTensors<S extends SourceStructure>(values: S): Dataset<SymOfSource<S>> {
+    return new Dataset(fromTensors(values));
+  }
+
+  /**
+   * int64 scalars like Python's range: `range(stop)`, `range(start, stop, step?)`. Inside a
+   * callback (flatMap, interleave) the bounds may be Syms.
+   */
+  static range(startOrStop: RangeBound, stop?: RangeBound, step: RangeBound = 1): Dataset<Sym<'int64'>> {
+    return new Dataset(range(startOrStop, stop, step));
+  }
+
+  /** One string element per line of the text files, in order (TextLineDataset). */
+  static textLines(filenames: string | readonly string[] | Sym<'string'>, options: FileOptions = {}): Dataset<Sym<'string'>> {
+    return new Dataset(fileSource('TextLineDataset', filenames, options));
+  }
+
+  /** One string element per record of the TFRecord files, in order (TFRecordDataset). */
+  static tfRecords(filenames: string | readonly string[] | Sym<'string'>, options: FileOptions = {}): Dataset<Sym<'string'>> {
+    return new Dataset(fileSource('TFRecordDataset', filenames, options));
+  }
+
+  /** Elements of several datasets side by side, as a tuple or record (ZipDataset); stops at the shortest. */
+  static zip<S extends readonly Dataset<any>[] | { readonly [key: string]: Dataset<any> }>(datasets: S): Dataset<ZipElement<S>> {
+    return new Dataset(zip(datasets));
+  }
+
+  // ---- introspection ----
+
+  /** dtype and static shape of each component, in the element's structure. */
+  get elementSpec(): SpecOf<T> {
+    return unflatten(this.skeleton, this.specs.map((s) => ({ dtype: s.dtype, shape: s.shape === null ? null : [...s.shape] }) as ComponentSpec)) as SpecOf<T>;
+  }
+
+  /** Number of elements; `Dataset.INFINITE` (-1) or `Dataset.UNKNOWN` (-2) as tf.data reports. */
+  async cardinality(): Promise<number> {
+    const { pipeline, variant } = this.compile();
+    return pipeline.cardinality(variant);
+  }
+
+  /**
+   * The serialized GraphDef of the compiled pipeline, with its function library and the ops
+   * `make_iterator` (run once) and `next` (fetch its outputs until OUT_OF_RANGE). Host data is fed
+   * through Placeholders named `captured*`; with `inlineData` it is baked in as Const instead,
+   * giving a standalone graph (protobuf limits it to 2 GB: more is a RangeError).
+   */
+  toGraphDef(options: { inlineData?: boolean } = {}): Uint8Array {
+    if (!options.inlineData) return new Uint8Array(this.compile().pipeline.ctx.native.toGraphDef());
+    return inlinedGraphDef(this);
+  }
+
+  /**
+   * The host tensors the pipeline graph feeds when an iterator starts, with their Placeholder
+   * names (for running `toGraphDef()` elsewhere, as bench/floor.cc does).
+   */
+  graphFeeds(): GraphFeed[] {
+    const { ctx } = this.compile().pipeline;
+    return ctx.feeds.map(([, t], i) => ({ name: ctx.feedNames[i], tensor: t }));
+  }
+
+  /** A readable outline of the pipeline, one transformation per line, outermost first. */
+  explain(): string {
+    const lines: string[] = [];
+    const walk = (d: DatasetInput, depth: number) => {
+      const spec = describeSkeleton(d.skeleton, (i) => `${d.specs[i].dtype}${shapeText(d.specs[i].shape)}`);
+      lines.push(`${'  '.repeat(depth)}${d.node.op}(${d.node.detail}) -> ${spec}`);
+      for (const input of d.node.inputs) walk(input, depth + 1);
+    };
+    walk(this, 0);
+    return lines.join('\n');
+  }
+
+  // ---- transformations ----
+
+  /** Applies `fn` to each element. `fn` is traced once into a TensorFlow function. */
+  map<R>(fn: (element: T) => R, options: MapOptions = {}): Dataset<R> {
+    return new Dataset(map(this, fn, options));
+  }
+
+  /** Keeps the elements for which `predicate` returns a true bool scalar. */
+  filter(predicate: (element: T) => Sym<'bool'>): Dataset<T> {
+    return new Dataset(filter(this, predicate));
+  }
+
+  /** Stacks consecutive elements into batches of `batchSize` (the last may be smaller). */
+  batch(batchSize: number, options: BatchOptions = {}): Dataset<T> {
+    return new Dataset(batch(this, batchSize, options));
+  }
+
+  /** Batches elements of varying shape, padding each component to a common shape. */
+  paddedBatch(batchSize: number, options: PaddedBatchOptions = {}): Dataset<T> {
+    return new Dataset(paddedBatch(this, batchSize, options));
+  }
+
+  /** Splits each element along its first dimension into separate elements. */
+  unbatch(): Dataset<T> {
+    return new Dataset(unbatch(this));
+  }
+
+  /** Randomly shuffles with a buffer of `bufferSize` elements. */
+  shuffle(bufferSize: number, options: ShuffleOptions = {}): Dataset<T> {
+    return new Dataset(shuffle(this, bufferSize, options));
+  }
+
+  /** Repeats the dataset `count` times (forever when omitted or negative). */
+  repeat(count = -1): Dataset<T> {
+    return new Dataset(counted(this, 'RepeatDataset', count, 'repeat: count'));
+  }
+
+  /** The first `count` elements (all of them when negative). */
+  take(count: number): Dataset<T> {
+    return new Dataset(counted(this, 'TakeDataset', count, 'take: count'));
+  }
+
+  /** All but the first `count` elements (none when negative). */
+  skip(count: number): Dataset<T> {
+    return new Dataset(counted(this, 'SkipDataset', count, 'skip: count'));
+  }
+
+  /** Every `numShards`-th element starting at `index`. */
+  shard(numShards: number, index: number): Dataset<T> {
+    return new Dataset(shard(this, numShards, index));
+  }
+
+  /** Prepares up to `bufferSize` elements ahead on TensorFlow's threads ('auto' tunes it). */
+  prefetch(bufferSize: Parallelism = 'auto'): Dataset<T> {
+    return new Dataset(prefetch(this, bufferSize));
+  }
+
+  /** Caches elements in memory (no filename) or in files at `filename` after the first pass. */
+  cache(filename = ''): Dataset<T> {
+    return new Dataset(cache(this, filename));
+  }
+
+  /** This dataset's elements followed by `other`'s (same structure and dtypes). */
+  concatenate(other: Dataset<T>): Dataset<T> {
+    if (!(other instanceof Dataset)) throw new TypeError('concatenate: other must be a Dataset');
+    return new Dataset(concatenate(this, other));
+  }
+
+  /** Pairs each element with its int64 index: `[index, element]`. */
+  enumerate(start = 0): Dataset<[Sym<'int64'>, T]> {
+    checkCount(start, 'enumerate: start', Number.MIN_SAFE_INTEGER);
+    return Dataset.zip([Dataset.range(BigInt(start), INT64_MAX), this] as const) as unknown as Dataset<[Sym<'int64'>, T]>;
+  }
+
+  /** Maps each element to a dataset and flattens them in order. */
+  flatMap<R>(fn: (element: T) => Dataset<R>): Dataset<R> {
+    return new Dataset(flatMap(this, fn));
+  }
+
+  /** Maps each element to a dataset and interleaves `cycleLength` of them, `blockLength` at a time. */
+  interleave<R>(fn: (element: T) => Dataset<R>, options: InterleaveOptions = {}): Dataset<R> {
+    return new Dataset(interleave(this, fn, options));
+  }
+
+  /** Sets pipeline-wide options (tf.data.Options): autotune, determinism, threads. */
+  withOptions(options: DatasetOptions): Dataset<T> {
+    return new Dataset(withOptions(this, options));
+  }
+
+  // ---- iteration ----
+
+  /** A new iterator; each starts from the beginning with its own state. */
+  iterator(options: IteratorOptions = {}): DatasetIterator<HostElement<T>> {
+    return new DatasetIterator(this.compile().pipeline, options);
+  }
+
+  /** `for await (const element of ds)`: a new iterator each time. */
+  [Symbol.asyncIterator](): DatasetIterator<HostElement<T>> {
+    return this.iterator();
+  }
+
+  /** Every element, in order (don't call on an infinite dataset). */
+  async toArray(options: IteratorOptions = {}): Promise<HostElement<T>[]> {
+    const out: HostElement<T>[] = [];
+    for await (const e of this.iterator(options)) out.push(e);
+    return out;
+  }
+
+  /** Calls `fn` for each element; an async `fn` is awaited before the next. */
+  async forEach(fn: (element: HostElement<T>, index: number) => void | Promise<void>, options: IteratorOptions = {}): Promise<void> {
+    let i = 0;
+    for await (const e of this.iterator(options)) await fn(e, i++);
+  }
+
+  // ---- internals ----
+
+  /** @internal Adds this dataset's op (and its inputs') to `ctx`, once per graph. */
+  emit(ctx: GraphContext): Sym {
+    const known = ctx.emitted.get(this);
+    if (known) return known;
+    const inputs = this.node.inputs.map((d) => d.emit(ctx));
+    const variant = this.node.emit(ctx, inputs);
+    ctx.emitted.set(this, variant);
+    return variant;
+  }
+
+  private compile(): { pipeline: CompiledPipeline; variant: Sym } {
+    if (!this.compiled) this.compiled = compile(this);
+    return this.compiled;
+  }
+}
+
+export type { BatchOptions, FileOptions, InterleaveOptions, MapOptions, PaddedBatchOptions, Parallelism, RangeBound, ShuffleOptions };

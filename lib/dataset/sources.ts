@@ -1,0 +1,164 @@
+// Sources: datasets made from host tensors, ranges, files, or other datasets side by side.
+import { isTypedArray } from '../dtypes';
+import { TensorSpec } from '../function';
+import { GraphContext } from '../graph';
+import { checkAllocation } from '../limits';
+import { Skeleton, flattenStructure } from '../structure';
+import { Sym } from '../sym';
+import { Tensor, tensor } from '../tensor';
+import { DatasetDefinition, DatasetInput, checkCount, emitDatasetOp, int64, isDataset, typeAttrs } from './definition';
+
+/** Options of `Dataset.textLines` and `Dataset.tfRecords`. */
+export interface FileOptions {
+  /** '' (none, the default), 'GZIP' or 'ZLIB'. */
+  compression?: '' | 'GZIP' | 'ZLIB';
+  /** Read buffer in bytes (default 256 KiB). */
+  bufferSize?: number;
+}
+
+/** A bound of `Dataset.range`: an integer, or an integer Sym inside a callback. */
+export type RangeBound = number | bigint | Sym<'int64'> | Sym<'int32'>;
+
+function isSourceLeaf(v: unknown): v is Tensor | Sym | number | bigint | boolean | string | unknown[] {
+  if (v instanceof Tensor || v instanceof Sym || isTypedArray(v)) return true;
+  if (['number', 'bigint', 'boolean', 'string'].includes(typeof v)) return true;
+  // A JS array counts as one tensor when its leaves are scalars (a tuple holds tensors or records).
+  if (Array.isArray(v)) {
+    let probe: unknown = v;
+    while (Array.isArray(probe) && probe.length > 0) probe = probe[0];
+    return Array.isArray(probe) || ['number', 'bigint', 'boolean', 'string'].includes(typeof probe);
+  }
+  return false;
+}
+
+function toComponent(v: unknown): Tensor | Sym {
+  if (v instanceof Sym || v instanceof Tensor) return v;
+  return tensor(v as never);
+}
+
+function specOf(c: Tensor | Sym, dropFirst: boolean): TensorSpec {
+  if (c instanceof Tensor) return { dtype: c.dtype, shape: [...c.shape].slice(dropFirst ? 1 : 0) };
+  return { dtype: c.dtype, shape: c.shape === null ? null : c.shape.slice(dropFirst ? 1 : 0) };
+}
+
+/** Replaces each leaf of `outer` (a structure of datasets) by that dataset's own skeleton. */
+function composeSkeleton(outer: Skeleton, inner: Skeleton[]): Skeleton {
+  let i = 0;
+  const walk = (s: Skeleton): Skeleton => {
+    if (s.kind === 'leaf') return inner[i++];
+    if (s.kind === 'tuple') return { kind: 'tuple', items: s.items.map(walk) };
+    return { kind: 'record', keys: s.keys, items: s.items.map(walk) };
+  };
+  return walk(outer);
+}
+
+/** TensorSliceDataset: one element per slice along the first dimension of each component. */
+export function fromTensorSlices(values: unknown): DatasetDefinition {
+  const { leaves, skeleton } = flattenStructure(values, isSourceLeaf, 'values');
+  const components = leaves.map(toComponent);
+  if (components.length === 0) throw new TypeError('fromTensorSlices: values has no components');
+  let rows: number | null | undefined;
+  components.forEach((c, i) => {
+    const shape = c.shape;
+    if (shape !== null && shape.length === 0) throw new RangeError(`fromTensorSlices: component ${i} is a scalar; slicing needs rank >= 1`);
+    const first = shape === null ? null : shape[0];
+    if (rows !== undefined && first !== null && rows !== null && first !== rows) {
+      throw new RangeError(`fromTensorSlices: components have different first dimensions (${rows} and ${first})`);
+    }
+    if (first !== null) rows = first;
+  });
+  return fromComponents('TensorSliceDataset', `${rows ?? '?'} rows`, components, components.map((c) => specOf(c, true)), skeleton);
+}
+
+/** TensorDataset: a single element made of the given components. */
+export function fromTensors(values: unknown): DatasetDefinition {
+  const { leaves, skeleton } = flattenStructure(values, isSourceLeaf, 'values');
+  const components = leaves.map(toComponent);
+  if (components.length === 0) throw new TypeError('fromTensors: values has no components');
+  return fromComponents('TensorDataset', '1 element', components, components.map((c) => specOf(c, false)), skeleton);
+}
+
+/** A source op over components that are host tensors (fed or captured) or Syms of a callback. */
+function fromComponents(op: string, detail: string, components: (Tensor | Sym)[], specs: TensorSpec[], skeleton: Skeleton): DatasetDefinition {
+  // Host data is copied into TensorFlow now: later changes to the arrays do not reach the pipeline.
+  for (const c of components) if (c instanceof Tensor) c.handle();
+  const emit = (ctx: GraphContext) => {
+    const syms = components.map((c) => (c instanceof Sym ? ctx.own(c) : ctx.captureHost(c)));
+    return emitDatasetOp(ctx, op, [syms], null, { output_shapes: specs.map((s) => s.shape) });
+  };
+  return { node: { op, detail, inputs: [], emit }, specs, skeleton };
+}
+
+/** TensorSliceDataset over Syms inside a function being traced (unbatch's zero-size-safe form). */
+export function emitSlices(ctx: GraphContext, components: Sym[]): Sym {
+  return emitDatasetOp(ctx, 'TensorSliceDataset', [components.map((c) => ctx.own(c))], null, {
+    output_shapes: components.map((c) => (c.shape === null ? null : c.shape.slice(1))),
+  });
+}
+
+/** RangeDataset: int64 scalars like Python's range. */
+export function range(startOrStop: RangeBound, stop: RangeBound | undefined, step: RangeBound): DatasetDefinition {
+  const check = (v: RangeBound, name: string): bigint | Sym => {
+    if (v instanceof Sym) {
+      if (!['int32', 'int64'].includes(v.dtype)) throw new TypeError(`range: ${name} must be an integer Sym, got ${v.dtype}`);
+      return v;
+    }
+    if (typeof v === 'bigint') return v;
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`range: ${name} must be an integer, got ${String(v)}`);
+    return BigInt(v);
+  };
+  const [a, b] = stop === undefined ? [0n, check(startOrStop, 'stop')] : [check(startOrStop, 'start'), check(stop, 'stop')];
+  const c = check(step, 'step');
+  if (c === 0n) throw new RangeError('range: step must not be zero');
+  const bound = (ctx: GraphContext, v: bigint | Sym): Sym => {
+    if (typeof v === 'bigint') return int64(ctx, v);
+    const own = ctx.own(v);
+    return own.dtype === 'int64' ? own : ctx.addOp('Cast', [own], { DstT: 'int64', Truncate: false })[0];
+  };
+  const show = (v: bigint | Sym) => (typeof v === 'bigint' ? String(v) : v.opName);
+  const specs: TensorSpec[] = [{ dtype: 'int64', shape: [] }];
+  return {
+    node: {
+      op: 'RangeDataset',
+      detail: `${show(a)}, ${show(b)}, ${show(c)}`,
+      inputs: [],
+      emit: (ctx) => emitDatasetOp(ctx, 'RangeDataset', [bound(ctx, a), bound(ctx, b), bound(ctx, c)], specs),
+    },
+    specs,
+    skeleton: { kind: 'leaf' },
+  };
+}
+
+/** TextLineDataset / TFRecordDataset: one string element per line or record of the files. */
+export function fileSource(op: 'TextLineDataset' | 'TFRecordDataset', filenames: string | readonly string[] | Sym<'string'>, options: FileOptions): DatasetDefinition {
+  const compression = options.compression ?? '';
+  if (!['', 'GZIP', 'ZLIB'].includes(compression)) throw new TypeError(`${op}: compression must be '', 'GZIP' or 'ZLIB', got ${String(compression)}`);
+  const bufferSize = options.bufferSize ?? 256 * 1024;
+  checkCount(bufferSize, `${op}: bufferSize`, 0);
+  checkAllocation(`${op}: bufferSize`, bufferSize, 1);
+  let names: Tensor | Sym;
+  if (filenames instanceof Sym) names = filenames;
+  else {
+    const list = typeof filenames === 'string' ? [filenames] : [...filenames];
+    if (list.length === 0 || list.some((f) => typeof f !== 'string' || f.length === 0)) throw new TypeError(`${op}: filenames must be non-empty strings`);
+    names = tensor(list, 'string');
+  }
+  const emit = (ctx: GraphContext) => {
+    const f = names instanceof Sym ? ctx.own(names) : ctx.captureHost(names);
+    return emitDatasetOp(ctx, op, [f, ctx.constant(tensor(compression, 'string')), int64(ctx, bufferSize)], null);
+  };
+  const detail = filenames instanceof Sym ? filenames.opName : (names as Tensor).toArray().toString();
+  return { node: { op, detail, inputs: [], emit }, specs: [{ dtype: 'string', shape: [] }], skeleton: { kind: 'leaf' } };
+}
+
+/** ZipDataset: elements of several datasets side by side, as a tuple or record. */
+export function zip(datasets: unknown): DatasetDefinition {
+  const { leaves, skeleton } = flattenStructure(datasets, (v): v is DatasetInput => isDataset(v), 'datasets');
+  if (leaves.length === 0) throw new TypeError('zip: give at least one dataset');
+  const specs = leaves.flatMap((d) => d.specs);
+  return {
+    node: { op: 'ZipDataset', detail: `${leaves.length} inputs`, inputs: leaves, emit: (ctx, inputs) => emitDatasetOp(ctx, 'ZipDataset', [inputs], specs) },
+    specs,
+    skeleton: composeSkeleton(skeleton, leaves.map((d) => d.skeleton)),
+  };
+}

@@ -1,0 +1,90 @@
+// Transformations of the sequence of elements, not of the elements: shuffle, repeat, take, skip,
+// shard, prefetch, cache, concatenate, and the pipeline-wide options.
+import { DatasetOptions, serializeOptions } from '../../options';
+import { SLOT_BYTES, checkAllocation } from '../../limits';
+import { sameSkeleton } from '../../structure';
+import { mergeStaticShapes } from '../../sym';
+import { tensor } from '../../tensor';
+import { AUTOTUNE, DatasetDefinition, DatasetInput, Parallelism, checkCount, derived, emitDatasetOp, int64 } from '../definition';
+
+/** Options of `shuffle`. */
+export interface ShuffleOptions {
+  /** Fixes the order (as `seed=` in Python with no global seed). */
+  seed?: number;
+  /** A new order on each pass of `repeat()` (default true). */
+  reshuffleEachIteration?: boolean;
+}
+
+// Python's seed pair for op seed s with no global seed: (DEFAULT_GRAPH_SEED, s).
+const DEFAULT_GRAPH_SEED = 87654321;
+
+/** ShuffleDataset with Python's seeds. */
+export function shuffle(input: DatasetInput, bufferSize: number, options: ShuffleOptions): DatasetDefinition {
+  const n = checkCount(bufferSize, 'shuffle: bufferSize', 1);
+  checkAllocation('shuffle: bufferSize', n, SLOT_BYTES);
+  if (options.seed !== undefined) checkCount(options.seed, 'shuffle: seed', 0);
+  // No seed = (0, 0) = random.
+  const [seed, seed2] = options.seed === undefined ? [0, 0] : [DEFAULT_GRAPH_SEED, options.seed];
+  const reshuffle = options.reshuffleEachIteration ?? true;
+  const detail = `buffer ${n}${options.seed !== undefined ? `, seed ${options.seed}` : ''}`;
+  return derived(input, 'ShuffleDataset', detail, input.specs, input.skeleton, (ctx, variant) =>
+    emitDatasetOp(ctx, 'ShuffleDataset', [variant, int64(ctx, n), int64(ctx, seed), int64(ctx, seed2)], input.specs, {
+      reshuffle_each_iteration: reshuffle,
+    }),
+  );
+}
+
+/** RepeatDataset, TakeDataset or SkipDataset: one int64 count (negative counts as in TF). */
+export function counted(input: DatasetInput, op: 'RepeatDataset' | 'TakeDataset' | 'SkipDataset', count: number, name: string): DatasetDefinition {
+  checkCount(count, name, Number.MIN_SAFE_INTEGER);
+  return derived(input, op, String(count), input.specs, input.skeleton, (ctx, variant) =>
+    emitDatasetOp(ctx, op, [variant, int64(ctx, count)], input.specs),
+  );
+}
+
+/** ShardDataset: every `numShards`-th element starting at `index`. */
+export function shard(input: DatasetInput, numShards: number, index: number): DatasetDefinition {
+  const n = checkCount(numShards, 'shard: numShards', 1);
+  const i = checkCount(index, 'shard: index', 0);
+  if (i >= n) throw new RangeError(`shard: index must be < numShards (${n}), got ${i}`);
+  return derived(input, 'ShardDataset', `${n}, ${i}`, input.specs, input.skeleton, (ctx, variant) =>
+    emitDatasetOp(ctx, 'ShardDataset', [variant, int64(ctx, n), int64(ctx, i)], input.specs, { require_non_empty: false }),
+  );
+}
+
+/** PrefetchDataset. */
+export function prefetch(input: DatasetInput, bufferSize: Parallelism): DatasetDefinition {
+  const n = bufferSize === 'auto' ? AUTOTUNE : checkCount(bufferSize, 'prefetch: bufferSize', 0);
+  return derived(input, 'PrefetchDataset', bufferSize === 'auto' ? 'auto' : String(n), input.specs, input.skeleton, (ctx, variant) =>
+    emitDatasetOp(ctx, 'PrefetchDataset', [variant, int64(ctx, n)], input.specs),
+  );
+}
+
+/** CacheDataset: in memory (no filename) or in files. */
+export function cache(input: DatasetInput, filename: string): DatasetDefinition {
+  if (typeof filename !== 'string') throw new TypeError('cache: filename must be a string');
+  return derived(input, 'CacheDataset', filename ? `file ${filename}` : 'memory', input.specs, input.skeleton, (ctx, variant) =>
+    emitDatasetOp(ctx, 'CacheDataset', [variant, ctx.constant(tensor(filename, 'string'))], input.specs),
+  );
+}
+
+/** ConcatenateDataset: `input`'s elements, then `other`'s (same structure and dtypes). */
+export function concatenate(input: DatasetInput, other: DatasetInput): DatasetDefinition {
+  if (!sameSkeleton(input.skeleton, other.skeleton) || input.specs.length !== other.specs.length) {
+    throw new TypeError('concatenate: the datasets have different element structures');
+  }
+  input.specs.forEach((s, i) => {
+    if (s.dtype !== other.specs[i].dtype) throw new TypeError(`concatenate: component ${i} is ${s.dtype} here but ${other.specs[i].dtype} in other`);
+  });
+  const specs = input.specs.map((s, i) => ({ dtype: s.dtype, shape: mergeStaticShapes(s.shape, other.specs[i].shape) }));
+  return derived(input, 'ConcatenateDataset', '', specs, input.skeleton, (ctx, variant, [second]) =>
+    emitDatasetOp(ctx, 'ConcatenateDataset', [variant, second], specs), [other]);
+}
+
+/** OptionsDataset: pipeline-wide options (tf.data.Options). */
+export function withOptions(input: DatasetInput, options: DatasetOptions): DatasetDefinition {
+  const serialized = serializeOptions(options);
+  return derived(input, 'OptionsDataset', JSON.stringify(options), input.specs, input.skeleton, (ctx, variant) =>
+    emitDatasetOp(ctx, 'OptionsDataset', [variant], input.specs, { serialized_options: serialized }),
+  );
+}
