@@ -23,8 +23,11 @@ class RunRequest : public Completion {
   // keeps the Session (and its Graph) alive until the request settles.
   napi_value Bind(Napi::Env env, Napi::Object owner) {
     napi_value promise = nullptr;
-    napi_create_promise(env, &deferred_, &promise);
-    napi_create_reference(env, owner, 1, &owner_);
+    if (napi_create_promise(env, &deferred_, &promise) != napi_ok) throw Napi::Error::New(env);
+    if (napi_create_reference(env, owner, 1, &owner_) != napi_ok) {
+      napi_resolve_deferred(env, deferred_, env.Undefined());  // never returned: settle it away
+      throw Napi::Error::New(env);
+    }
     return promise;
   }
   ~RunRequest() override {
@@ -80,13 +83,29 @@ class RunRequest : public Completion {
     feed_values.clear();  // the feeds' last owner may be this thread: release them here, not in JS
   }
 
-  void Cancel() {
-    error_code_ = kCancelled;
-    error_message_ = "the session was closed before this step ran";
+  void Cancel() { Fail(kCancelled, "the session was closed before this step ran"); }
+
+  // Replaces whatever was produced with an error (nothing may escape the session's thread).
+  void Fail(int code, const char* message) noexcept {
+    error_code_ = code;
+    try {
+      error_message_ = message;
+    } catch (...) {
+    }
   }
 
   void Settle(Napi::Env env) override {
     napi_delete_reference(env, owner_);
+    try {
+      Resolve(env);
+    } catch (const Napi::Error& e) {
+      // A conversion failed (out of memory, a stopping environment): the Promise must not hang.
+      napi_reject_deferred(env, deferred_, e.Value());
+    }
+  }
+
+ private:
+  void Resolve(Napi::Env env) {
     if (!repeated_) {
       if (error_code_ != 0) {
         napi_reject_deferred(env, deferred_, MakeTFError(env, error_code_, error_message_).Value());
@@ -104,7 +123,6 @@ class RunRequest : public Completion {
     napi_resolve_deferred(env, deferred_, out);
   }
 
- private:
   Napi::Array Row(Napi::Env env, size_t i) {
     Napi::Array row = Napi::Array::New(env, results_[i].size());
     for (size_t j = 0; j < results_[i].size(); j++) {
@@ -140,7 +158,11 @@ std::shared_ptr<SessionCore> SessionCore::Start(TF_Session* session, std::shared
 bool SessionCore::Submit(std::unique_ptr<RunRequest>& request) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closing_) return false;
-  queue_.push_back(std::move(request));
+  try {
+    queue_.push_back(std::move(request));
+  } catch (...) {
+    return false;  // the caller settles it as cancelled
+  }
   wake_.notify_one();
   return true;
 }
@@ -169,7 +191,11 @@ void SessionCore::Loop() {
     if (closing_) {
       request->Cancel();
     } else {
-      request->Execute(session_);
+      try {
+        request->Execute(session_);
+      } catch (...) {
+        request->Fail(kResourceExhausted, "out of memory running a step");
+      }
     }
     mailbox_->Post(request.release());
   }
@@ -211,15 +237,22 @@ Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(inf
   ThrowIfError(env, status, "creating a session");
   live_handles++;
   AddonData& data = Data(env);
+  std::shared_ptr<Mailbox> mailbox;
   try {
-    core_ = SessionCore::Start(session, data.Deliveries(env));
+    mailbox = data.Deliveries(env);
+    core_ = SessionCore::Start(session, mailbox);
   } catch (...) {
     tf.TF_DeleteSession(session, status.get());
     live_handles--;
-    throw Napi::Error::New(env, "could not start the session's thread");
+    throw Napi::Error::New(env, "could not start the session's thread or its result channel");
   }
-  data.TrackSession(core_);
-  graph_ref_ = Napi::Persistent(info[0].As<Napi::Object>());
+  try {
+    graph_ref_ = Napi::Persistent(info[0].As<Napi::Object>());
+    data.TrackSession(core_);
+  } catch (...) {
+    core_->Close();  // its thread deletes the session
+    throw Napi::Error::New(env, "out of memory opening a session");
+  }
 }
 
 Session::~Session() {

@@ -222,14 +222,20 @@ Napi::Object TensorToJS(Napi::Env env, TF_Tensor* tensor) {
     out.Set("buffer", copy);
     return out;
   }
+  Napi::ArrayBuffer buffer;
+  try {
+    buffer = Napi::ArrayBuffer::New(
+        env, data, bytes,
+        [](Napi::Env, void*, TF_Tensor* t) {
+          TensorFlowApi()->TF_DeleteTensor(t);
+          live_handles--;
+        },
+        tensor);
+  } catch (...) {
+    tf.TF_DeleteTensor(tensor);  // node-addon-api drops its finalizer without calling it
+    throw;
+  }
   live_handles++;
-  Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(
-      env, data, bytes,
-      [](Napi::Env, void*, TF_Tensor* t) {
-        TensorFlowApi()->TF_DeleteTensor(t);
-        live_handles--;
-      },
-      tensor);
   out.Set("buffer", buffer);
   return out;
 }
