@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/addon_data.cc",
         "native/delivery.cc",
+        "native/exit_gate.cc",
         "native/graph.cc",
         "native/session.cc",
         "native/status.cc",

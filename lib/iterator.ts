@@ -129,7 +129,9 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
 
   /** @internal */
   constructor(private readonly pipeline: CompiledPipeline, options: IteratorOptions = {}) {
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    // Duck-typed: an AbortSignal from another realm (vm, jest) is still a signal.
+    const signal = options.signal as Partial<AbortSignal> | undefined;
+    if (signal !== undefined && (typeof signal?.addEventListener !== 'function' || typeof signal.aborted !== 'boolean')) {
       throw new TypeError('signal must be an AbortSignal');
     }
     this.timeoutMs = checkTimeout(options.timeoutMs);

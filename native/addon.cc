@@ -3,6 +3,7 @@
 #include <napi.h>
 
 #include "addon_data.h"
+#include "exit_gate.h"
 #include "graph.h"
 #include "session.h"
 #include "status.h"
@@ -23,6 +24,7 @@ Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
   if (!info[0].IsString()) throw Napi::TypeError::New(env, "path must be a string");
   std::string error = LoadTensorFlow(info[0].As<Napi::String>().Utf8Value());
   if (!error.empty()) throw Napi::Error::New(env, error);
+  InstallExitGate();  // after the library: its handler must run before TensorFlow's destructors
   return Napi::String::New(env, TensorFlowApi()->TF_Version());
 }
 

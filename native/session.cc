@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "addon_data.h"
+#include "exit_gate.h"
 #include "status.h"
 
 namespace tfdata {
@@ -149,6 +150,10 @@ SessionCore::SessionCore(TF_Session* session, std::shared_ptr<Mailbox> mailbox)
 
 std::shared_ptr<SessionCore> SessionCore::Start(TF_Session* session, std::shared_ptr<Mailbox> mailbox) {
   std::shared_ptr<SessionCore> core(new SessionCore(session, std::move(mailbox)));
+  std::weak_ptr<SessionCore> weak = core;
+  core->exit_canceller_ = AddExitCanceller([weak] {
+    if (auto alive = weak.lock()) alive->Close();
+  });
   // Detached: nothing ever waits for it (not a worker being terminated, not process exit). It
   // holds the core until it has deleted the session.
   std::thread([core] { core->Loop(); }).detach();
@@ -178,6 +183,15 @@ void SessionCore::Close() {
   wake_.notify_one();
 }
 
+namespace {
+
+// The process is exiting (exit_gate.h): this thread must not touch TensorFlow again.
+[[noreturn]] void ParkForever() {
+  for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+}
+
+}  // namespace
+
 void SessionCore::Loop() {
   for (;;) {
     std::unique_ptr<RunRequest> request;
@@ -191,19 +205,24 @@ void SessionCore::Loop() {
     if (closing_) {
       request->Cancel();
     } else {
+      if (!EnterTensorFlow()) ParkForever();
       try {
         request->Execute(session_);
       } catch (...) {
         request->Fail(kResourceExhausted, "out of memory running a step");
       }
+      LeaveTensorFlow();
     }
     mailbox_->Post(request.release());
   }
   // Deleting waits for the iterator's own threads (prefetch, autotune): this is why it is here.
+  RemoveExitCanceller(exit_canceller_);
+  if (!EnterTensorFlow()) ParkForever();
   const TfApi& tf = *TensorFlowApi();
   TF_Status* status = tf.TF_NewStatus();
   tf.TF_DeleteSession(session_, status);
   tf.TF_DeleteStatus(status);
+  LeaveTensorFlow();
   live_handles--;
 }
 

@@ -35,6 +35,7 @@ class SessionCore {
   void Loop();
 
   TF_Session* const session_;  // deleted by the thread after Close()
+  long exit_canceller_ = 0;    // see exit_gate.h
   const std::shared_ptr<Mailbox> mailbox_;
   std::mutex mu_;
   std::condition_variable wake_;

@@ -58,11 +58,13 @@ test('10 000 fuzz cases in 10 child processes: crashes counted from their exit s
 test('teardown matrix: every cell 20 times, results counted from child exit statuses', async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runMatrix, table } = require('../teardown/matrix') as {
-    runMatrix(o: { runs: number }): Promise<{ failure: string }[]>;
+    runMatrix(o: { runs: number }): Promise<{ way: string; moment: string; delay: number; failure: string }[]>;
     table(r: unknown[]): string;
   };
   const results = await runMatrix({ runs: 20 });
-  const failed = results.filter((r) => r.failure).length;
+  const failures = results.filter((r) => r.failure);
+  const failed = failures.length;
+  for (const r of failures) console.log(`teardown matrix: ${r.way} × ${r.moment} (delay ${r.delay} ms) failed: ${r.failure}`);
   figures['teardown matrix runs'] = results.length;
   figures['teardown matrix failures'] = failed;
   figures['teardown matrix'] = `\n${table(results)}`;

@@ -1,0 +1,80 @@
+#include "exit_gate.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <vector>
+
+namespace tfdata {
+
+namespace {
+
+// How long exit waits for steps to notice their cancellation (a step that ignores it is left).
+constexpr auto kExitWait = std::chrono::seconds(2);
+
+struct Gate {
+  std::mutex mu;
+  std::condition_variable left;
+  int inside = 0;
+  bool exiting = false;
+  long next_id = 0;
+  std::map<long, std::function<void()>> cancellers;
+};
+
+// Never destroyed: the handler and parked threads use it during exit.
+Gate& TheGate() {
+  static Gate* gate = new Gate();
+  return *gate;
+}
+
+void AtExit() {
+  Gate& gate = TheGate();
+  std::vector<std::function<void()>> cancels;
+  {
+    std::lock_guard<std::mutex> lock(gate.mu);
+    gate.exiting = true;
+    for (auto& entry : gate.cancellers) cancels.push_back(entry.second);
+  }
+  for (auto& cancel : cancels) cancel();
+  std::unique_lock<std::mutex> lock(gate.mu);
+  gate.left.wait_for(lock, kExitWait, [&] { return gate.inside == 0; });
+}
+
+}  // namespace
+
+void InstallExitGate() {
+  static std::once_flag once;  // the first environment to load libtensorflow may be any thread
+  std::call_once(once, [] { std::atexit(AtExit); });
+}
+
+bool EnterTensorFlow() {
+  Gate& gate = TheGate();
+  std::lock_guard<std::mutex> lock(gate.mu);
+  if (gate.exiting) return false;
+  gate.inside++;
+  return true;
+}
+
+void LeaveTensorFlow() {
+  Gate& gate = TheGate();
+  std::lock_guard<std::mutex> lock(gate.mu);
+  if (--gate.inside == 0) gate.left.notify_all();
+}
+
+long AddExitCanceller(std::function<void()> cancel) {
+  Gate& gate = TheGate();
+  std::lock_guard<std::mutex> lock(gate.mu);
+  long id = ++gate.next_id;
+  gate.cancellers.emplace(id, std::move(cancel));
+  return id;
+}
+
+void RemoveExitCanceller(long id) {
+  Gate& gate = TheGate();
+  std::lock_guard<std::mutex> lock(gate.mu);
+  gate.cancellers.erase(id);
+}
+
+}  // namespace tfdata
