@@ -75,7 +75,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(data);
   // Runs when this environment ends (worker terminated, process exiting), before the instance
   // data is freed: open sessions are cancelled there, never waited for.
-  napi_add_env_cleanup_hook(env, AddonData::CloseAllSessions, data);
+  napi_add_env_cleanup_hook(env, CancelSessionsOf, data);
   exports.Set("loadLibrary", Napi::Function::New(env, LoadLibrary));
   exports.Set("version", Napi::Function::New(env, Version));
   exports.Set("libraryPath", Napi::Function::New(env, LibraryPath));

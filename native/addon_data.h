@@ -4,13 +4,10 @@
 
 #include <atomic>
 #include <memory>
-#include <vector>
 
 #include "delivery.h"
 
 namespace tfdata {
-
-class SessionCore;
 
 struct AddonData {
   Napi::FunctionReference tf_error_class;  // lib/errors.ts TFError, set by the TS layer
@@ -21,14 +18,9 @@ struct AddonData {
 
   // The channel session threads post results through (made on first use).
   std::shared_ptr<Mailbox> Deliveries(Napi::Env env);
-  // Sessions of this environment, closed when it is torn down (worker terminated, exit).
-  void TrackSession(const std::shared_ptr<SessionCore>& session);
-  // Env cleanup hook: cancels every open session's step; their threads delete them.
-  static void CloseAllSessions(void* data);
 
  private:
   std::shared_ptr<Mailbox> mailbox_;
-  std::vector<std::weak_ptr<SessionCore>> sessions_;
 };
 
 inline AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

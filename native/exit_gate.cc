@@ -20,7 +20,11 @@ struct Gate {
   int inside = 0;
   bool exiting = false;
   long next_id = 0;
-  std::map<long, std::function<void()>> cancellers;
+  struct Canceller {
+    const void* owner;
+    std::function<void()> cancel;
+  };
+  std::map<long, Canceller> cancellers;
 };
 
 // Never destroyed: the handler and parked threads use it during exit.
@@ -29,15 +33,24 @@ Gate& TheGate() {
   return *gate;
 }
 
-void AtExit() {
+// Runs the cancellers of `owner` (all when null), outside the lock: cancelling takes a session's
+// own lock and calls TensorFlow.
+void CancelAll(const void* owner, bool exiting) {
   Gate& gate = TheGate();
   std::vector<std::function<void()>> cancels;
   {
     std::lock_guard<std::mutex> lock(gate.mu);
-    gate.exiting = true;
-    for (auto& entry : gate.cancellers) cancels.push_back(entry.second);
+    if (exiting) gate.exiting = true;
+    for (auto& entry : gate.cancellers) {
+      if (owner == nullptr || entry.second.owner == owner) cancels.push_back(entry.second.cancel);
+    }
   }
   for (auto& cancel : cancels) cancel();
+}
+
+void AtExit() {
+  CancelAll(nullptr, true);
+  Gate& gate = TheGate();
   std::unique_lock<std::mutex> lock(gate.mu);
   gate.left.wait_for(lock, kExitWait, [&] { return gate.inside == 0; });
 }
@@ -63,15 +76,17 @@ void LeaveTensorFlow() {
   if (--gate.inside == 0) gate.left.notify_all();
 }
 
-long AddExitCanceller(std::function<void()> cancel) {
+long AddCanceller(const void* owner, std::function<void()> cancel) {
   Gate& gate = TheGate();
   std::lock_guard<std::mutex> lock(gate.mu);
   long id = ++gate.next_id;
-  gate.cancellers.emplace(id, std::move(cancel));
+  gate.cancellers.emplace(id, Gate::Canceller{owner, std::move(cancel)});
   return id;
 }
 
-void RemoveExitCanceller(long id) {
+void CancelSessionsOf(void* owner) { CancelAll(owner, false); }
+
+void RemoveCanceller(long id) {
   Gate& gate = TheGate();
   std::lock_guard<std::mutex> lock(gate.mu);
   gate.cancellers.erase(id);

@@ -3,7 +3,8 @@
 // TensorFlow (the teardown matrix hit it once in 800 runs). An atexit handler, registered after
 // libtensorflow is loaded so that it runs before TensorFlow's own destructors, cancels every
 // open session, stops session threads from entering TensorFlow again, and waits a bounded time
-// for those inside it to leave.
+// for those inside it to leave. The same list of open sessions serves each environment's cleanup
+// hook (a worker terminated): it cancels that environment's sessions only.
 #pragma once
 #include <functional>
 
@@ -17,8 +18,12 @@ void InstallExitGate();
 bool EnterTensorFlow();
 void LeaveTensorFlow();
 
-// What the handler runs to cancel a session's step in flight; returns an id to remove it with.
-long AddExitCanceller(std::function<void()> cancel);
-void RemoveExitCanceller(long id);
+// The open sessions: how to cancel each one's step in flight, tagged with the environment that
+// owns it. The exit handler cancels them all; an environment's cleanup hook cancels its own.
+// Returns an id to remove the entry with once the session is gone.
+long AddCanceller(const void* owner, std::function<void()> cancel);
+void RemoveCanceller(long id);
+// Cancels every open session of `owner` (an environment's AddonData); an env cleanup hook.
+void CancelSessionsOf(void* owner);
 
 }  // namespace tfdata

@@ -70,8 +70,7 @@ class RunRequest : public Completion {
         for (TF_Tensor*& t : outputs) t = Unshared(t);
       } catch (const std::bad_alloc&) {
         for (TF_Tensor* t : outputs) if (t) tf.TF_DeleteTensor(t);
-        error_code_ = kResourceExhausted;
-        error_message_ = "out of memory copying a shared output tensor";
+        Fail(kResourceExhausted, "out of memory copying a shared output tensor");
         break;
       }
       results_.push_back(std::move(outputs));
@@ -148,14 +147,14 @@ class RunRequest : public Completion {
 SessionCore::SessionCore(TF_Session* session, std::shared_ptr<Mailbox> mailbox)
     : session_(session), mailbox_(std::move(mailbox)) {}
 
-std::shared_ptr<SessionCore> SessionCore::Start(TF_Session* session, std::shared_ptr<Mailbox> mailbox) {
+std::shared_ptr<SessionCore> SessionCore::Start(TF_Session* session, std::shared_ptr<Mailbox> mailbox, const void* owner) {
   std::shared_ptr<SessionCore> core(new SessionCore(session, std::move(mailbox)));
   std::weak_ptr<SessionCore> weak = core;
-  core->exit_canceller_ = AddExitCanceller([weak] {
+  core->canceller_ = AddCanceller(owner, [weak] {
     if (auto alive = weak.lock()) alive->Close();
   });
-  // Detached: nothing ever waits for it (not a worker being terminated, not process exit). It
-  // holds the core until it has deleted the session.
+  // Detached: a terminated worker never waits for it, and process exit only briefly (see
+  // exit_gate.h). It holds the core until it has deleted the session.
   std::thread([core] { core->Loop(); }).detach();
   return core;
 }
@@ -216,7 +215,7 @@ void SessionCore::Loop() {
     mailbox_->Post(request.release());
   }
   // Deleting waits for the iterator's own threads (prefetch, autotune): this is why it is here.
-  RemoveExitCanceller(exit_canceller_);
+  RemoveCanceller(canceller_);
   if (!EnterTensorFlow()) ParkForever();
   const TfApi& tf = *TensorFlowApi();
   TF_Status* status = tf.TF_NewStatus();
@@ -259,7 +258,7 @@ Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(inf
   std::shared_ptr<Mailbox> mailbox;
   try {
     mailbox = data.Deliveries(env);
-    core_ = SessionCore::Start(session, mailbox);
+    core_ = SessionCore::Start(session, mailbox, &data);
   } catch (...) {
     tf.TF_DeleteSession(session, status.get());
     live_handles--;
@@ -267,7 +266,6 @@ Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(inf
   }
   try {
     graph_ref_ = Napi::Persistent(info[0].As<Napi::Object>());
-    data.TrackSession(core_);
   } catch (...) {
     core_->Close();  // its thread deletes the session
     throw Napi::Error::New(env, "out of memory opening a session");

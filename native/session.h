@@ -19,11 +19,12 @@ namespace tfdata {
 // One queued TF_SessionRun (or a chunk of them), settled on the JS thread.
 class RunRequest;
 
-// The TF_Session and its thread; shared by the JS Session, the thread and the environment's
-// list of open sessions (closed at teardown).
+// The TF_Session and its thread; shared by the JS Session and the thread. Registered as an open
+// session (exit_gate.h) until its thread has deleted it.
 class SessionCore {
  public:
-  static std::shared_ptr<SessionCore> Start(TF_Session* session, std::shared_ptr<Mailbox> mailbox);
+  // `owner` tags the session with its environment (cancelled when that environment ends).
+  static std::shared_ptr<SessionCore> Start(TF_Session* session, std::shared_ptr<Mailbox> mailbox, const void* owner);
   // JS thread. False when the session is closing (the request is then not taken).
   bool Submit(std::unique_ptr<RunRequest>& request);
   // Any thread, idempotent: cancels the running step; queued requests settle as CANCELLED.
@@ -35,7 +36,7 @@ class SessionCore {
   void Loop();
 
   TF_Session* const session_;  // deleted by the thread after Close()
-  long exit_canceller_ = 0;    // see exit_gate.h
+  long canceller_ = 0;         // its entry among the open sessions (exit_gate.h)
   const std::shared_ptr<Mailbox> mailbox_;
   std::mutex mu_;
   std::condition_variable wake_;
