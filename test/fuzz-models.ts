@@ -1,5 +1,6 @@
 // Arbitraries and reference models for the fuzz tests (also used by the stress script).
 import fc from 'fast-check';
+import { Dataset, Sym } from '../lib';
 
 export interface TensorCase {
   dtype: string;
@@ -90,4 +91,28 @@ export function referenceChain(n: number, steps: ChainStep[]): unknown[] {
     }
   }
   return xs;
+}
+
+/** Applies one fuzzed step to a dataset (what referenceChain models). */
+export function applyStep(ds: Dataset<any>, s: ChainStep): Dataset<any> {
+  switch (s.op) {
+    case 'take':
+      return ds.take(s.a);
+    case 'skip':
+      return ds.skip(s.a);
+    case 'repeat':
+      return ds.repeat(s.a);
+    case 'filter':
+      return ds.filter((x: Sym<'int64'>) => x.mod(BigInt(s.a) as never).equal(BigInt(s.b) as never));
+    case 'shard':
+      return ds.shard(s.a, s.b);
+    case 'map':
+      return ds.map((x: Sym<'int64'>) => x.mul(BigInt(s.a) as never).add(BigInt(s.b) as never));
+    case 'batch':
+      return ds.batch(s.a, { dropRemainder: s.b === 1 });
+    case 'concat':
+      return ds.concatenate(Dataset.range(s.a) as never);
+    default:
+      throw new Error('unknown step');
+  }
 }

@@ -31,3 +31,12 @@ export async function rejectionOf(p: Promise<unknown>): Promise<Error> {
   }
   throw new Error('expected a rejection');
 }
+
+/** Runs `fn`; succeeding is fine, and a throw must be a TypeError or RangeError (never a crash or a plain Error). */
+export function onlyTypedErrors(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (e) {
+    expect(['TypeError', 'RangeError']).toContain((e as Error).name);
+  }
+}

@@ -89,13 +89,6 @@ function fromComponents(op: string, detail: string, components: (Tensor | Sym)[]
   return { node: { op, detail, inputs: [], emit }, specs, skeleton };
 }
 
-/** TensorSliceDataset over Syms inside a function being traced (unbatch's zero-size-safe form). */
-export function emitSlices(ctx: GraphContext, components: Sym[]): Sym {
-  return emitDatasetOp(ctx, 'TensorSliceDataset', [components.map((c) => ctx.own(c))], null, {
-    output_shapes: components.map((c) => (c.shape === null ? null : c.shape.slice(1))),
-  });
-}
-
 /** RangeDataset: int64 scalars like Python's range. */
 export function range(startOrStop: RangeBound, stop: RangeBound | undefined, step: RangeBound): DatasetDefinition {
   const check = (v: RangeBound, name: string): bigint | Sym => {

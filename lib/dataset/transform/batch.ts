@@ -3,10 +3,9 @@ import { DType, arrayCtor, isDType } from '../../dtypes';
 import { TensorSpec, traceFunction } from '../../function';
 import { SLOT_BYTES, checkAllocation } from '../../limits';
 import { flattenStructure } from '../../structure';
-import { Sym } from '../../sym';
 import { Tensor, tensor } from '../../tensor';
 import { DatasetDefinition, DatasetInput, Parallelism, checkCount, derived, deterministicAttr, emitDatasetOp, int64, parallelism } from '../definition';
-import { emitSlices } from '../sources';
+import { fromTensorSlices } from '../sources';
 
 /** Options of `batch`. */
 export interface BatchOptions {
@@ -106,7 +105,7 @@ export function unbatch(input: DatasetInput): DatasetDefinition {
   return derived(input, 'UnbatchDataset', safe ? '' : 'as flatMap(fromTensorSlices)', specs, input.skeleton, (ctx, variant) => {
     if (safe) return emitDatasetOp(ctx, 'UnbatchDataset', [variant], specs);
     const f = traceFunction('unbatch', input.specs, (inputs) => inputs, (returned, fctx) => ({
-      leaves: [emitSlices(fctx, returned as Sym[])],
+      leaves: [fromTensorSlices(returned).node.emit(fctx, [])],
       skeleton: { kind: 'leaf' },
     }));
     return emitDatasetOp(ctx, 'FlatMapDataset', [variant, ctx.resolveCaptures(f)], specs, { f });
