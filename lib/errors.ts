@@ -1,23 +1,6 @@
-/** TensorFlow status codes, indexed by their numeric value (tensorflow/core/protobuf/error_codes.proto). */
-export const TF_CODES = [
-  'OK',
-  'CANCELLED',
-  'UNKNOWN',
-  'INVALID_ARGUMENT',
-  'DEADLINE_EXCEEDED',
-  'NOT_FOUND',
-  'ALREADY_EXISTS',
-  'PERMISSION_DENIED',
-  'RESOURCE_EXHAUSTED',
-  'FAILED_PRECONDITION',
-  'ABORTED',
-  'OUT_OF_RANGE',
-  'UNIMPLEMENTED',
-  'INTERNAL',
-  'UNAVAILABLE',
-  'DATA_LOSS',
-  'UNAUTHENTICATED',
-] as const;
+import { TF_CODES } from './shared/tables';
+
+export { TF_CODES };
 
 /** Name of a TensorFlow status code, e.g. `'INVALID_ARGUMENT'`. */
 export type TFCode = (typeof TF_CODES)[number];

@@ -33,7 +33,6 @@ export interface NativeTensorHandle {
 }
 export interface NativeFunction {
   readonly name: string;
-  toFunctionDef(): Buffer;
   dispose(): void;
 }
 export interface NativeGraph {
@@ -42,7 +41,6 @@ export interface NativeGraph {
   toGraphDef(): Buffer;
   toFunction(name: string, inputs: OutputRef[], outputs: OutputRef[], appendHash: boolean): NativeFunction;
   copyFunction(fn: NativeFunction): void;
-  outputInfo(output: OutputRef): NativeOutputInfo;
   dispose(): void;
 }
 export interface RepeatedRun {
@@ -71,7 +69,10 @@ export interface Addon {
   version(): string;
   libraryPath(): string | null;
   setErrorClass(ctor: typeof TFError): void;
-  liveHandles(): number;
+  /** Serialized OpList of every registered op. */
+  opList(): Buffer;
+  /** Serialized KernelList of the kernels registered for an op. */
+  kernelsFor(opType: string): Buffer;
   stats(): NativeStats;
   napiVersion: number;
   TensorHandle: new (dtype: number, shape: number[], data: unknown) => NativeTensorHandle;
@@ -198,7 +199,7 @@ export function nativeStats(): NativeStats {
   return addonModule().stats();
 }
 
-/** Native handles alive right now (tensors, graphs, functions, sessions): a debugging aid for leaks. */
+/** Native handles alive right now (tensors, graphs, functions, sessions): `nativeStats().liveHandles`, a debugging aid for leaks. */
 export function liveHandles(): number {
-  return addonModule().liveHandles();
+  return addonModule().stats().liveHandles;
 }

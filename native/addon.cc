@@ -5,6 +5,7 @@
 #include "addon_data.h"
 #include "exit_gate.h"
 #include "graph.h"
+#include "registry.h"
 #include "session.h"
 #include "status.h"
 #include "tensor.h"
@@ -43,10 +44,6 @@ Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value LiveHandles(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(live_handles.load()));
-}
-
 // Keeps this addon mapped for the life of the process. Session threads can outlive the
 // environment that loaded it (a terminated worker), and Node unloads an addon with the last
 // environment that required it: their code would vanish under them.
@@ -80,13 +77,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("version", Napi::Function::New(env, Version));
   exports.Set("libraryPath", Napi::Function::New(env, LibraryPath));
   exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass));
-  exports.Set("liveHandles", Napi::Function::New(env, LiveHandles));
   exports.Set("stats", Napi::Function::New(env, Stats));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   TensorHandle::Init(env, exports);
   Graph::Init(env, exports);
   Function::Init(env, exports);
   Session::Init(env, exports);
+  InitRegistry(env, exports);
   return exports;
 }
 

@@ -160,19 +160,6 @@ void ApplyAttr(const TfApi& tf, TF_OperationDescription* d, const Attr& a, TF_St
   }
 }
 
-// Runs `fill` on a fresh TF_Buffer and returns a copy of its bytes as a Buffer (or throws TFError).
-template <typename Fill>
-Napi::Value BufferToJS(Napi::Env env, const TfApi& tf, Fill fill) {
-  Status status;
-  TF_Buffer* buffer = tf.TF_NewBuffer();
-  fill(buffer, status.get());
-  Napi::Value out = env.Undefined();
-  if (status.ok()) out = Napi::Buffer<char>::Copy(env, static_cast<const char*>(buffer->data), buffer->length);
-  tf.TF_DeleteBuffer(buffer);
-  ThrowIfError(env, status);
-  return out;
-}
-
 }  // namespace
 
 void Graph::Init(Napi::Env env, Napi::Object exports) {
@@ -182,7 +169,6 @@ void Graph::Init(Napi::Env env, Napi::Object exports) {
                                     InstanceMethod("toGraphDef", &Graph::ToGraphDef),
                                     InstanceMethod("toFunction", &Graph::ToFunction),
                                     InstanceMethod("copyFunction", &Graph::CopyFunction),
-                                    InstanceMethod("outputInfo", &Graph::OutputInfo),
                                     InstanceMethod("dispose", &Graph::Dispose)});
   Data(env).graph_class = Napi::Persistent(cls);
   exports.Set("Graph", cls);
@@ -323,12 +309,6 @@ Napi::Value Graph::AddOperation(const Napi::CallbackInfo& info) {
   TFDATA_CATCH_STD(env)
 }
 
-Napi::Value Graph::OutputInfo(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  graph(env);
-  return DescribeOutput(env, OutputFromJS(env, info[0], "output"));
-}
-
 // The serialized OpDef of a registered op type.
 Napi::Value Graph::OpDef(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -395,7 +375,6 @@ Napi::Value Graph::Dispose(const Napi::CallbackInfo& info) {
 void Function::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function cls = DefineClass(env, "Function",
                                    {InstanceAccessor("name", &Function::Name, nullptr),
-                                    InstanceMethod("toFunctionDef", &Function::ToFunctionDef),
                                     InstanceMethod("dispose", &Function::Dispose)});
   Data(env).function_class = Napi::Persistent(cls);
   exports.Set("Function", cls);
@@ -432,13 +411,6 @@ TF_Function* Function::function(Napi::Env env) const {
 
 Napi::Value Function::Name(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), TensorFlowApi()->TF_FunctionName(function(info.Env())));
-}
-
-Napi::Value Function::ToFunctionDef(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const TfApi& tf = RequireApi(env);
-  TF_Function* fn = function(env);
-  return BufferToJS(env, tf, [&](TF_Buffer* b, TF_Status* s) { tf.TF_FunctionToFunctionDef(fn, b, s); });
 }
 
 Napi::Value Function::Dispose(const Napi::CallbackInfo& info) {

@@ -25,7 +25,6 @@ class Graph : public Napi::ObjectWrap<Graph> {
   Napi::Value ToGraphDef(const Napi::CallbackInfo& info);
   Napi::Value ToFunction(const Napi::CallbackInfo& info);
   Napi::Value CopyFunction(const Napi::CallbackInfo& info);
-  Napi::Value OutputInfo(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Object DescribeOutput(Napi::Env env, TF_Output output);
 
@@ -44,7 +43,6 @@ class Function : public Napi::ObjectWrap<Function> {
 
  private:
   Napi::Value Name(const Napi::CallbackInfo& info);
-  Napi::Value ToFunctionDef(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   TF_Function* function_ = nullptr;
 };

@@ -33,6 +33,20 @@ void ThrowIfError(Napi::Env env, const Status& status, const std::string& contex
 // The loaded API, or a thrown Error saying libtensorflow is not loaded yet.
 const TfApi& RequireApi(Napi::Env env);
 
+// Runs `fill` on a fresh TF_Buffer and returns a copy of its bytes as a Buffer (or throws TFError).
+template <typename Fill>
+Napi::Value BufferToJS(Napi::Env env, const TfApi& tf, Fill fill) {
+  Status status;
+  TF_Buffer* buffer = tf.TF_NewBuffer();
+  fill(buffer, status.get());
+  Napi::Value out = env.Undefined();
+  if (status.ok()) out = Napi::Buffer<char>::Copy(env, static_cast<const char*>(buffer->data), buffer->length);
+  tf.TF_DeleteBuffer(buffer);
+  ThrowIfError(env, status);
+  return out;
+}
+
+
 }  // namespace tfdata
 
 // Turns a C++ exception other than Napi::Error into a JS Error instead of a process abort.

@@ -64,6 +64,8 @@ typedef int TF_Code;      // enum TF_Code
   X(TF_Graph*, TF_NewGraph, (void))                                                               \
   X(void, TF_DeleteGraph, (TF_Graph*))                                                            \
   X(void, TF_GraphToGraphDef, (TF_Graph*, TF_Buffer*, TF_Status*))                                \
+  X(TF_Buffer*, TF_GetAllOpList, (void))                                                         \
+  X(TF_Buffer*, TF_GetRegisteredKernelsForOp, (const char*, TF_Status*))                        \
   X(void, TF_GraphGetOpDef, (TF_Graph*, const char*, TF_Buffer*, TF_Status*))                     \
   X(int, TF_GraphGetTensorNumDims, (TF_Graph*, TF_Output, TF_Status*))                            \
   X(void, TF_GraphGetTensorShape, (TF_Graph*, TF_Output, int64_t*, int, TF_Status*))              \
@@ -71,7 +73,6 @@ typedef int TF_Code;      // enum TF_Code
   X(void, TF_AddInput, (TF_OperationDescription*, TF_Output))                                     \
   X(void, TF_AddInputList, (TF_OperationDescription*, const TF_Output*, int))                     \
   X(void, TF_AddControlInput, (TF_OperationDescription*, TF_Operation*))                          \
-  X(void, TF_SetDevice, (TF_OperationDescription*, const char*))                                  \
   X(void, TF_SetAttrString, (TF_OperationDescription*, const char*, const void*, size_t))         \
   X(void, TF_SetAttrStringList,                                                                   \
     (TF_OperationDescription*, const char*, const void* const*, const size_t*, int))              \
@@ -104,7 +105,6 @@ typedef int TF_Code;      // enum TF_Code
      const TF_Output*, int, const TF_Output*, const char* const*, const TF_FunctionOptions*,      \
      const char*, TF_Status*))                                                                    \
   X(const char*, TF_FunctionName, (TF_Function*))                                                 \
-  X(void, TF_FunctionToFunctionDef, (TF_Function*, TF_Buffer*, TF_Status*))                       \
   X(void, TF_GraphCopyFunction, (TF_Graph*, const TF_Function*, const TF_Function*, TF_Status*))  \
   X(void, TF_DeleteFunction, (TF_Function*))                                                      \
   X(TF_SessionOptions*, TF_NewSessionOptions, (void))                                             \

@@ -1,8 +1,8 @@
 // A dataset's node tree → the pipeline graph with its iterator ops: the only place that builds
 // a whole pipeline.
-import { GraphContext } from '../graph';
-import { CompiledPipeline } from '../iterator';
-import { Sym } from '../sym';
+import { GraphContext } from '../graph/context';
+import { CompiledPipeline } from '../iterate/iterator';
+import { Sym } from '../graph/sym';
 import { DatasetInput, typeAttrs } from './definition';
 
 /** Adds the iterator ops over `variant`: `make_iterator` (run once) and `next` (fetched per element). */

@@ -1,13 +1,13 @@
 // Dataset<T>: the façade. Each method checks its `this`-side arguments, asks one definition file
 // for the op (sources.ts, transform/*.ts) and wraps the result; compile.ts builds the pipeline.
-import { ComponentSpec, Element, HostElement, SourceStructure, SpecOf, SymOfSource } from '../element';
-import { TensorSpec } from '../function';
-import { GraphContext } from '../graph';
-import { CompiledPipeline, DatasetIterator, IteratorOptions } from '../iterator';
-import { DatasetOptions } from '../options';
-import { Skeleton, describeSkeleton, unflatten } from '../structure';
-import { Sym } from '../sym';
-import { Tensor } from '../tensor';
+import { ComponentSpec, Element, HostElement, SourceStructure, SpecOf, SymOfSource } from './element';
+import { TensorSpec } from '../trace/function';
+import { GraphContext } from '../graph/context';
+import { CompiledPipeline, DatasetIterator, IteratorOptions } from '../iterate/iterator';
+import { DatasetOptions } from './options';
+import { Skeleton, describeSkeleton, unflatten } from '../tensor/structure';
+import { Sym } from '../graph/sym';
+import { Tensor } from '../tensor/tensor';
 import { compile, inlinedGraphDef } from './compile';
 import { DATASET, DatasetDefinition, DatasetInput, DatasetNode, Parallelism, checkCount, shapeText } from './definition';
 import { FileOptions, RangeBound, fileSource, fromTensorSlices, fromTensors, range, zip } from './sources';

@@ -1,12 +1,12 @@
 // What every dataset op definition is made of, and the helpers they share. A definition is data
 // plus one `emit` function; the Dataset façade (dataset.ts) turns definitions into Datasets, so
 // the files that define ops never import the façade (no import circle).
-import type { TensorSpec } from '../function';
-import { AttrValue, GraphContext } from '../graph';
+import type { TensorSpec } from '../trace/function';
+import { AttrValue, GraphContext } from '../graph/context';
 import { MAX_PARALLELISM, checkAtMost } from '../limits';
-import { Skeleton } from '../structure';
-import { StaticShape, Sym } from '../sym';
-import { tensor } from '../tensor';
+import { Skeleton } from '../tensor/structure';
+import { StaticShape, Sym } from '../graph/sym';
+import { tensor } from '../tensor/tensor';
 
 /** `numParallelCalls: 'auto'` (tf.data.AUTOTUNE). */
 export type Parallelism = number | 'auto';

@@ -1,11 +1,11 @@
 // Sources: datasets made from host tensors, ranges, files, or other datasets side by side.
-import { isTypedArray } from '../dtypes';
-import { TensorSpec } from '../function';
-import { GraphContext } from '../graph';
+import { isTypedArray } from '../tensor/dtypes';
+import { TensorSpec } from '../trace/function';
+import { GraphContext } from '../graph/context';
 import { checkAllocation } from '../limits';
-import { Skeleton, flattenStructure } from '../structure';
-import { Sym } from '../sym';
-import { Tensor, tensor } from '../tensor';
+import { Skeleton, flattenStructure } from '../tensor/structure';
+import { Sym } from '../graph/sym';
+import { Tensor, tensor } from '../tensor/tensor';
 import { DatasetDefinition, DatasetInput, checkCount, emitDatasetOp, int64, isDataset, typeAttrs } from './definition';
 
 /** Options of `Dataset.textLines` and `Dataset.tfRecords`. */

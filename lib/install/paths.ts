@@ -51,3 +51,14 @@ export function packageRoot(): string {
   }
   return path.resolve(__dirname, '..', '..');
 }
+
+/** The Python venv with the pinned tensorflow-cpu that tests, benchmarks and `gen:ops` use (TFDATA_TEST_VENV overrides). */
+export function venvDir(): string {
+  return process.env.TFDATA_TEST_VENV || path.join(cacheRoot(), `py-${PINNED_TF_VERSION}`);
+}
+
+/** The venv's python, or undefined when the venv is not set up (`node scripts/setup-python.js`). */
+export function venvPython(): string | undefined {
+  const python = path.join(venvDir(), 'bin', 'python');
+  return fs.existsSync(python) ? python : undefined;
+}

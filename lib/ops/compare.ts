@@ -1,7 +1,7 @@
 // Comparisons, logic and select.
-import { GraphDType } from '../dtypes';
-import { Sym } from '../sym';
-import { Operand, addOp, toSym, toSymPair } from './convert';
+import { GraphDType } from '../tensor/dtypes';
+import { Sym } from '../graph/sym';
+import { Operand, addOp, toSym, toSymPair } from '../graph/operands';
 
 function compareOp(type: string, a: unknown, b: unknown): Sym<'bool'> {
   const [x, y] = toSymPair(a, b, type);

@@ -1,10 +1,10 @@
 // Control flow inside a traced function: both branches are traced into functions run by If.
-import { GraphContext } from '../graph';
-import type { CaptureSource } from '../graph';
-import { TensorSpec, TracedGraph, finishTrace, traceGraph } from '../function';
-import { unflatten, sameSkeleton } from '../structure';
-import { mergeStaticShapes } from '../sym';
-import { Operand, toSym } from './convert';
+import { GraphContext } from '../graph/context';
+import type { CaptureSource } from '../graph/context';
+import { TensorSpec, TracedGraph, finishTrace, traceGraph } from '../trace/function';
+import { unflatten, sameSkeleton } from '../tensor/structure';
+import { mergeStaticShapes } from '../graph/sym';
+import { Operand, toSym } from '../graph/operands';
 
 /**
  * `cond(pred, () => a, () => b)`: runs one branch per element (TensorFlow If). Both branches

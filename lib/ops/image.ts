@@ -1,8 +1,8 @@
 // Image ops, with tf.image's conventions (HWC or NHWC layouts, half-pixel centres).
-import { DType, GraphDType } from '../dtypes';
-import { Sym } from '../sym';
+import { DType, GraphDType } from '../tensor/dtypes';
+import { Sym } from '../graph/sym';
 import { cond } from './control';
-import { Operand, addOp, constOf, intConst, toSym } from './convert';
+import { Operand, addOp, constOf, intConst, toSym } from '../graph/operands';
 import { Seed, statelessRandomUniform } from './random';
 
 function imageRank(s: Sym, what: string): 3 | 4 {

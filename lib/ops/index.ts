@@ -8,4 +8,7 @@ export * from './random';
 export * from './image';
 export * from './string';
 export { rawOp } from './raw';
-export type { Operand, HostValue, Axis, DivResult } from './convert';
+export { traceFunction } from './function';
+/** Every op TensorFlow registers, typed from its OpDef (generated): `tf.raw.Cumsum({ x, axis: 0 })`. */
+export * as raw from './generated/index';
+export type { Operand, HostValue, Axis, DivResult } from '../graph/operands';

@@ -1,7 +1,7 @@
 // Arithmetic and elementwise math.
-import { DType, NumericDType } from '../dtypes';
-import { Sym } from '../sym';
-import { DivResult, Operand, addOp, toSym, toSymPair } from './convert';
+import { DType, NumericDType } from '../tensor/dtypes';
+import { Sym } from '../graph/sym';
+import { DivResult, Operand, addOp, toSym, toSymPair } from '../graph/operands';
 
 function binary(type: string, a: unknown, b: unknown): Sym {
   const [x, y] = toSymPair(a, b, type);

@@ -1,8 +1,8 @@
 // Stateless random numbers: the same seed gives the same values, run after run (the
 // key/counter/alg path tf.random.stateless_* takes, so values match TensorFlow's).
-import { FloatDType } from '../dtypes';
-import { Sym } from '../sym';
-import { Operand, addOp, constOf, intConst, toSym } from './convert';
+import { FloatDType } from '../tensor/dtypes';
+import { Sym } from '../graph/sym';
+import { Operand, addOp, constOf, intConst, toSym } from '../graph/operands';
 
 /** A seed: two integers, or a Sym of shape [2] (int32 or int64). */
 export type Seed = readonly [number, number] | Sym<'int32'> | Sym<'int64'>;

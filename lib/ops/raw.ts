@@ -1,7 +1,7 @@
 // The escape hatch: any op registered in the loaded TensorFlow, attrs typed from its OpDef.
-import { AttrValue, GraphContext } from '../graph';
-import { Sym } from '../sym';
-import { Operand, toSym } from './convert';
+import { AttrValue, GraphContext } from '../graph/context';
+import { Sym } from '../graph/sym';
+import { Operand, toSym } from '../graph/operands';
 
 /**
  * Adds any registered op: `rawOp('Cumsum', [x, 0], { exclusive: true })`. Type attrs are inferred

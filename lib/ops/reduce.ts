@@ -1,7 +1,7 @@
 // Reductions and arg-reductions.
-import { GraphDType } from '../dtypes';
-import { Sym } from '../sym';
-import { Axis, Operand, addOp, intConst, toSym } from './convert';
+import { GraphDType } from '../tensor/dtypes';
+import { Sym } from '../graph/sym';
+import { Axis, Operand, addOp, intConst, toSym } from '../graph/operands';
 
 function reduction(type: string, x: unknown, axis: Axis | undefined, keepDims: boolean): Sym {
   const s = toSym(x, undefined, type);

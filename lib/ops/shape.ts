@@ -1,7 +1,7 @@
 // Shapes, layout, indexing and gathering.
-import { DType, GraphDType } from '../dtypes';
-import { Sym } from '../sym';
-import { Operand, addOp, constOf, intConst, normalizeAxis, toSym } from './convert';
+import { DType, GraphDType } from '../tensor/dtypes';
+import { Sym } from '../graph/sym';
+import { Operand, addOp, constOf, intConst, normalizeAxis, toSym } from '../graph/operands';
 
 /** The same values in a new shape (one dimension may be -1). */
 export function reshape<D extends GraphDType>(x: Operand<D>, shape: readonly number[] | Sym<'int32'> | Sym<'int64'>): Sym<D> {

@@ -1,7 +1,7 @@
 // String ops.
-import { DType } from '../dtypes';
-import { Sym } from '../sym';
-import { Operand, addOp, constOf, intConst, toSym } from './convert';
+import { DType } from '../tensor/dtypes';
+import { Sym } from '../graph/sym';
+import { Operand, addOp, constOf, intConst, toSym } from '../graph/operands';
 
 /** Splits a scalar string into a 1-D tensor of tokens (on whitespace when `sep` is empty). */
 export function stringSplit(input: Operand<'string'>, sep = ''): Sym<'string'> {

@@ -1,9 +1,9 @@
 // The batch family: batch, paddedBatch, unbatch.
-import { DType, arrayCtor, isDType } from '../../dtypes';
-import { TensorSpec, traceFunction } from '../../function';
+import { DType, arrayCtor, isDType } from '../../tensor/dtypes';
+import { TensorSpec, traceFunction } from '../../trace/function';
 import { SLOT_BYTES, checkAllocation } from '../../limits';
-import { flattenStructure } from '../../structure';
-import { Tensor, tensor } from '../../tensor';
+import { flattenStructure } from '../../tensor/structure';
+import { Tensor, tensor } from '../../tensor/tensor';
 import { DatasetDefinition, DatasetInput, Parallelism, checkCount, derived, deterministicAttr, emitDatasetOp, int64, parallelism } from '../definition';
 import { fromTensorSlices } from '../sources';
 

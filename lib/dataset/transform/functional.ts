@@ -1,9 +1,9 @@
 // Transformations that run a traced callback per element: map, filter, flatMap, interleave.
-import { TensorSpec, TracedFunction, traceFunction } from '../../function';
-import { AttrValue } from '../../graph';
+import { TensorSpec, TracedFunction, traceFunction } from '../../trace/function';
+import { AttrValue } from '../../graph/context';
 import { MAX_PARALLELISM, checkAtMost } from '../../limits';
-import { Skeleton, unflatten } from '../../structure';
-import { Sym } from '../../sym';
+import { Skeleton, unflatten } from '../../tensor/structure';
+import { Sym } from '../../graph/sym';
 import {
   AUTOTUNE,
   DatasetDefinition,

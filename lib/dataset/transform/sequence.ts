@@ -1,10 +1,10 @@
 // Transformations of the sequence of elements, not of the elements: shuffle, repeat, take, skip,
 // shard, prefetch, cache, concatenate, and the pipeline-wide options.
-import { DatasetOptions, serializeOptions } from '../../options';
+import { DatasetOptions, serializeOptions } from '../options';
 import { SLOT_BYTES, checkAllocation } from '../../limits';
-import { sameSkeleton } from '../../structure';
-import { mergeStaticShapes } from '../../sym';
-import { tensor } from '../../tensor';
+import { sameSkeleton } from '../../tensor/structure';
+import { mergeStaticShapes } from '../../graph/sym';
+import { tensor } from '../../tensor/tensor';
 import { AUTOTUNE, DatasetDefinition, DatasetInput, Parallelism, checkCount, derived, emitDatasetOp, int64 } from '../definition';
 
 /** Options of `shuffle`. */

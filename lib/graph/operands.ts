@@ -1,10 +1,10 @@
 // How operands enter an op: Syms as they are; host values (Tensor, TypedArray, numbers,
 // nested arrays) captured once as inputs of the traced function; a bare number adopts the
 // dtype of the symbolic operand, as TensorFlow does for Python numbers.
-import { AnyTypedArray, DType, GraphDType, isDType, isTypedArray } from '../dtypes';
-import { GraphContext } from '../graph';
-import { Sym } from '../sym';
-import { NestedArray, Tensor, tensor } from '../tensor';
+import { AnyTypedArray, DType, GraphDType, isDType, isTypedArray } from '../tensor/dtypes';
+import { GraphContext } from './context';
+import { Sym } from './sym';
+import { NestedArray, Tensor, tensor } from '../tensor/tensor';
 
 /** A host value usable where a tensor is expected. */
 export type HostValue =

@@ -1,12 +1,11 @@
 // A graph being built: the pipeline graph, or the body of a function being traced. Knows how
 // host values enter it (pipeline: Placeholder fed at iterator start; function: an extra input
 // that the caller passes as other_arguments) and how outer symbolic tensors are captured.
-import { DType, GraphDType, fromTFEnum, isDType, toTFEnum } from './dtypes';
-import type { TracedFunction } from './function';
-import { NativeAttr, NativeGraph, NativeOperation, OutputRef, addon } from './native';
+import { DType, GraphDType, fromTFEnum, isDType, toTFEnum } from '../tensor/dtypes';
+import { NativeAttr, NativeFunction, NativeGraph, NativeOperation, OutputRef, addon } from '../native';
 import { OpDef, parseOpDef } from './opdef';
 import { Sym, StaticShape } from './sym';
-import { Tensor } from './tensor';
+import { Tensor } from '../tensor/tensor';
 
 /** A value an attr can take (the kind comes from the op's registered OpDef). */
 export type AttrValue =
@@ -17,13 +16,25 @@ export type AttrValue =
   | Uint8Array
   | StaticShape
   | Tensor
-  | TracedFunction
+  | GraphFunction
   | readonly (number | bigint | boolean | string | StaticShape | Tensor)[];
 
 export type OpInput = Sym | readonly Sym[];
 
 /** Where a captured input of a function comes from in the caller's graph. */
 export type CaptureSource = { host: Tensor } | { outer: Sym };
+
+/** A function a graph can call: what tracing makes (trace/function.ts), as the graph layer sees it. */
+export interface GraphFunction {
+  /** The function's name in the graph's library. */
+  readonly name: string;
+  /** @internal */
+  readonly native: NativeFunction;
+  /** @internal */
+  readonly captures: CaptureSource[];
+  /** @internal */
+  readonly dependencies: GraphFunction[];
+}
 
 export interface AddOpOptions {
   /** Node name prefix (default: the op type). */
@@ -55,7 +66,7 @@ export class GraphContext {
   /** Function contexts: the captured inputs, in order, and what each stands for outside. */
   readonly captures: { inner: Sym; source: CaptureSource }[] = [];
   /** Functions copied into this graph (by name). */
-  readonly functions = new Map<string, TracedFunction>();
+  readonly functions = new Map<string, GraphFunction>();
   /** Datasets already emitted here (so a dataset used twice is built once). */
   readonly emitted = new Map<object, Sym>();
   private readonly hostCaptures = new Map<unknown, Sym>();
@@ -63,7 +74,7 @@ export class GraphContext {
   private readonly names = new Map<string, number>();
   private disposed = false;
 
-  /** Pipelines only: bake host tensors into the graph as Const (a standalone GraphDef, < 2 GB). */
+  /** Bake host tensors into the graph as Const: a standalone GraphDef (< 2 GB), or a function no caller feeds. */
   readonly inlineHostData: boolean;
   private inlinedBytes = 0;
 
@@ -131,12 +142,13 @@ export class GraphContext {
   captureHost(value: Tensor, key: unknown = value): Sym {
     const known = this.hostCaptures.get(key);
     if (known) return known;
-    if (this.kind === 'pipeline' && this.inlineHostData) {
+    if (this.inlineHostData) {
       this.inlinedBytes += hostBytes(value);
       if (this.inlinedBytes > MAX_PROTO_BYTES) {
+        const what = this.kind === 'pipeline' ? 'toGraphDef({ inlineData: true })' : 'traceFunction';
+        const instead = this.kind === 'pipeline' ? 'use toGraphDef() and feed graphFeeds() instead' : 'pass large data as inputs instead';
         throw new RangeError(
-          `toGraphDef({ inlineData: true }): the host data to inline is ${this.inlinedBytes} bytes, over the 2 GB a GraphDef (a protobuf) can hold; ` +
-            'use toGraphDef() and feed graphFeeds() instead',
+          `${what}: the host data to inline is ${this.inlinedBytes} bytes, over the 2 GB a protobuf can hold; ${instead}`,
         );
       }
       const c = this.constant(value);
@@ -179,12 +191,12 @@ export class GraphContext {
   }
 
   /** What a function's captures stand for in this graph (its other_arguments here). */
-  resolveCaptures(fn: TracedFunction): Sym[] {
+  resolveCaptures(fn: GraphFunction): Sym[] {
     return fn.captures.map((c) => ('host' in c ? this.captureHost(c.host) : this.own(c.outer)));
   }
 
   /** Copies a function (and what it calls) into this graph once; returns its name. */
-  useFunction(fn: TracedFunction): string {
+  useFunction(fn: GraphFunction): string {
     if (this.functions.has(fn.name)) return fn.name;
     for (const dep of fn.dependencies) this.useFunction(dep);
     this.native.copyFunction(fn.native);
@@ -284,7 +296,7 @@ export class GraphContext {
         return (value as unknown[]).map(tensorHandle);
       case 'func': {
         if (typeof value === 'string') return value;
-        return this.useFunction(value as TracedFunction);
+        return this.useFunction(value as GraphFunction);
       }
       default:
         return value;

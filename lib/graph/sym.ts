@@ -1,13 +1,12 @@
 // Symbolic tensors: what a Dataset callback receives and returns. They name an output of the
 // graph being traced; their ops add nodes to it (see ops/).
-import type { DType, GraphDType, NumericDType } from './dtypes';
-import type { GraphContext } from './graph';
-import type { OutputRef } from './native';
-import * as math from './ops/math';
-import * as compare from './ops/compare';
-import * as shapeOps from './ops/shape';
-import * as reduce from './ops/reduce';
-import type { Operand, Axis, DivResult } from './ops/convert';
+import type { DType, GraphDType, NumericDType } from '../tensor/dtypes';
+import type { OutputRef } from '../native';
+import * as math from '../ops/math';
+import * as compare from '../ops/compare';
+import * as shapeOps from '../ops/shape';
+import * as reduce from '../ops/reduce';
+import type { Operand, Axis, DivResult } from './operands';
 
 /** Static shape: dims (null = unknown) or null for unknown rank. */
 export type StaticShape = (number | null)[] | null;
@@ -25,7 +24,7 @@ export function mergeStaticShapes(a: StaticShape, b: StaticShape): StaticShape {
 export class Sym<D extends GraphDType = GraphDType> {
   /** @internal */
   constructor(
-    /** @internal */ readonly ctx: GraphContext,
+    /** @internal The graph that owns it (opaque here: graph/context.ts compares it). */ readonly ctx: object,
     /** @internal */ readonly op: number,
     /** @internal */ readonly outputIndex: number,
     /** The element type. */

@@ -12,7 +12,7 @@ import {
   isTypedArray,
   toTFEnum,
 } from './dtypes';
-import { NativeTensorHandle, RawTensor, addon } from './native';
+import { NativeTensorHandle, RawTensor, addon } from '../native';
 
 /** Nested JS arrays of one kind of scalar. */
 export type NestedArray<V> = V | readonly NestedArray<V>[];

@@ -1,14 +1,14 @@
 // Pulling elements out of a compiled pipeline: one session per iterator, elements fetched in
 // growing chunks on the session's own native thread (never on the event loop), the next chunk
 // requested as soon as one arrives.
-import { GraphContext } from './graph';
-import { NativeSession, OutputRef, RawTensor, RepeatedRun, addon } from './native';
-import { Skeleton, unflatten } from './structure';
-import { Sym } from './sym';
-import { Tensor } from './tensor';
+import { GraphContext } from '../graph/context';
+import { NativeSession, OutputRef, RawTensor, RepeatedRun, addon } from '../native';
+import { Skeleton, unflatten } from '../tensor/structure';
+import { Sym } from '../graph/sym';
+import { Tensor } from '../tensor/tensor';
 
-import { TFError } from './errors';
-import { encodeProto } from './opdef';
+import { TFError } from '../errors';
+import { encodeProto } from '../proto';
 
 const MAX_CHUNK = 256;
 const CHUNK_BUDGET_MICROS = 2000; // a chunk returns at most ~2 ms after its first element

@@ -1,3 +1,5 @@
+import { DTYPE_TABLE } from '../shared/tables';
+
 /** The element types a host tensor can carry. */
 export type DType =
   | 'float32'
@@ -93,26 +95,10 @@ export type AnyTypedArray =
   | Uint32Array
   | BigUint64Array;
 
-/** TF_DataType enum values (tensorflow/c/tf_datatype.h). */
-const TF_ENUM: Record<GraphDType, number> = {
-  float32: 1,
-  float64: 2,
-  int32: 3,
-  uint8: 4,
-  int16: 5,
-  int8: 6,
-  string: 7,
-  int64: 9,
-  bool: 10,
-  bfloat16: 14,
-  uint16: 17,
-  float16: 19,
-  resource: 20,
-  variant: 21,
-  uint32: 22,
-  uint64: 23,
-};
-const FROM_ENUM = new Map<number, GraphDType>(Object.entries(TF_ENUM).map(([k, v]) => [v, k as GraphDType]));
+// TF_DataType values come from the table shared with the C++ side.
+const TF_ENUM = new Map<string, number>(DTYPE_TABLE.filter((d) => d.graph).map((d) => [d.name, d.tf]));
+const FROM_ENUM = new Map<number, GraphDType>(DTYPE_TABLE.filter((d) => d.graph).map((d) => [d.tf, d.name as GraphDType]));
+const ANY_NAME = new Map<number, string>(DTYPE_TABLE.map((d) => [d.tf, d.name]));
 
 /** Every dtype a host tensor can carry. */
 export const DTYPES: readonly DType[] = [
@@ -135,7 +121,7 @@ export function isDType(value: unknown): value is DType {
 }
 
 export function toTFEnum(dtype: GraphDType): number {
-  const v = TF_ENUM[dtype];
+  const v = TF_ENUM.get(dtype);
   if (v === undefined) throw new TypeError(`unknown dtype '${String(dtype)}'`);
   return v;
 }
@@ -143,7 +129,10 @@ export function toTFEnum(dtype: GraphDType): number {
 export function fromTFEnum(value: number): GraphDType {
   // TF reports reference types as value + 100.
   const dtype = FROM_ENUM.get(value > 100 ? value - 100 : value);
-  if (dtype === undefined) throw new TypeError(`TensorFlow dtype ${value} is not supported by tfdata-node`);
+  if (dtype === undefined) {
+    const name = ANY_NAME.get(value > 100 ? value - 100 : value) ?? `number ${value}`;
+    throw new TypeError(`TensorFlow dtype ${name} is not supported by tfdata-node (a graph can carry: ${[...TF_ENUM.keys()].join(', ')})`);
+  }
   return dtype;
 }
 

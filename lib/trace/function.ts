@@ -1,13 +1,13 @@
 // Tracing: a JS callback runs once on symbolic inputs in a fresh graph, which becomes a
 // TF_Function. Host values and outer Syms it touches become extra inputs (captures) that the
 // caller passes in (as other_arguments for dataset ops, as inputs for If).
-import { GraphDType } from './dtypes';
-import { CaptureSource, GraphContext } from './graph';
-import { NativeFunction } from './native';
-import { Skeleton, flattenStructure } from './structure';
-import { StaticShape, Sym } from './sym';
-import { Tensor } from './tensor';
-import { toSym } from './ops/convert';
+import { GraphDType } from '../tensor/dtypes';
+import { CaptureSource, GraphContext, GraphFunction } from '../graph/context';
+import { NativeFunction } from '../native';
+import { Skeleton, flattenStructure } from '../tensor/structure';
+import { StaticShape, Sym } from '../graph/sym';
+import { Tensor } from '../tensor/tensor';
+import { toSym } from '../graph/operands';
 
 /** dtype + static shape of one component. */
 export interface TensorSpec {
@@ -18,11 +18,7 @@ export interface TensorSpec {
 }
 
 /** A callback traced into a TensorFlow function (what `f` attrs of dataset ops name). */
-export interface TracedFunction {
-  /** The function's name in the graph's library. */
-  readonly name: string;
-  /** @internal */
-  readonly native: NativeFunction;
+export interface TracedFunction extends GraphFunction {
   /** Specs of the declared inputs (captures come after them). */
   readonly inputSpecs: TensorSpec[];
   /** Specs of the outputs, flattened. */
@@ -31,8 +27,6 @@ export interface TracedFunction {
   readonly outputSkeleton: Skeleton;
   /** @internal */
   readonly captures: CaptureSource[];
-  /** @internal */
-  readonly dependencies: TracedFunction[];
   /** The raw value the callback returned, for callers that need more than tensors (flatMap). */
   readonly returned: unknown;
 }
@@ -65,8 +59,9 @@ export function traceGraph(
   inputSpecs: readonly TensorSpec[],
   body: (inputs: Sym[]) => unknown,
   outputs?: (returned: unknown, ctx: GraphContext) => { leaves: Sym[]; skeleton: Skeleton },
+  options: { inlineHostData?: boolean } = {},
 ): TracedGraph {
-  const ctx = new GraphContext('function', GraphContext.current());
+  const ctx = new GraphContext('function', GraphContext.current(), options);
   try {
     return ctx.within(() => {
       const inputs = inputSpecs.map((s, i) => ctx.placeholder(s.dtype, s.shape, `arg${i}`));
@@ -131,6 +126,7 @@ export function traceFunction(
   inputSpecs: readonly TensorSpec[],
   body: (inputs: Sym[]) => unknown,
   outputs?: (returned: unknown, ctx: GraphContext) => { leaves: Sym[]; skeleton: Skeleton },
+  options: { inlineHostData?: boolean } = {},
 ): TracedFunction {
-  return finishTrace(traceGraph(label, inputSpecs, body, outputs));
+  return finishTrace(traceGraph(label, inputSpecs, body, outputs, options));
 }

@@ -1,7 +1,7 @@
 // tf.data Options, serialized by hand as tensorflow.data.Options
 // (tensorflow/core/framework/dataset_options.proto; field numbers checked against TF 2.21).
-import { MAX_PRIVATE_THREADS, checkAtMost } from './limits';
-import { ProtoField, encodeProto } from './opdef';
+import { MAX_PRIVATE_THREADS, checkAtMost } from '../limits';
+import { ProtoField, encodeProto } from '../proto';
 
 /** Pipeline-wide options, as `tf.data.Options`. */
 export interface DatasetOptions {

@@ -1,7 +1,7 @@
 // Type-level view of element structures: Syms inside callbacks, Tensors when iterating.
-import type { AnyTypedArray, DType, GraphDType } from './dtypes';
-import type { StaticShape, Sym } from './sym';
-import type { NestedArray, Tensor } from './tensor';
+import type { AnyTypedArray, DType, GraphDType } from '../tensor/dtypes';
+import type { StaticShape, Sym } from '../graph/sym';
+import type { NestedArray, Tensor } from '../tensor/tensor';
 
 /** An element: a Sym, a tuple or a record of elements, nested. */
 export type Element = Sym<any> | readonly Element[] | { readonly [key: string]: Element };
