@@ -1,6 +1,7 @@
 // One contender × workload in its own process (clean peak RSS): prints one JSON line.
 // usage: node bench/child.mjs <tfdata|plain|tfjs> <workload> <n> [flips file] | graphdef <workload> <n> <out.pb>
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { init, nativeStats } from 'tfdata-node';
 import { checksum } from './data.mjs';
@@ -14,7 +15,9 @@ if (contender === 'graphdef') {
   // one line per Placeholder: name, TF dtype number, rank, dims…, data file.
   const ds = tfdataDataset(workload, n);
   writeFileSync(extra, ds.toGraphDef());
-  const enums = { float32: 1, float64: 2, int32: 3, uint8: 4, int64: 9, bool: 10 };
+  // TF enum numbers from the shared table (lib/shared/tables.ts), which floor.cc's header is generated from.
+  const { DTYPE_TABLE } = createRequire(import.meta.url)('../dist/cjs/shared/tables.js');
+  const enums = Object.fromEntries(DTYPE_TABLE.map((d) => [d.name, d.tf]));
   const lines = ds.graphFeeds().map(({ name, tensor }, i) => {
     const file = `${extra}.feed${i}`;
     writeFileSync(file, tensor.data);

@@ -13,20 +13,21 @@
 #include <string>
 #include <vector>
 
+#include "generated/tables.h"  // dtype and status code numbers, from lib/shared/tables.ts
 #include "tf_library.h"
 
-using tfdata::TensorFlowApi;
+using namespace tfdata;
 
 static double Sum(const TfApi& tf, TF_Tensor* t) {
   double s = 0;
   int64_t n = tf.TF_TensorElementCount(t);
   const void* d = tf.TF_TensorData(t);
   switch (tf.TF_TensorType(t)) {
-    case 1: for (int64_t i = 0; i < n; i++) s += static_cast<const float*>(d)[i]; break;
-    case 2: for (int64_t i = 0; i < n; i++) s += static_cast<const double*>(d)[i]; break;
-    case 3: for (int64_t i = 0; i < n; i++) s += static_cast<const int32_t*>(d)[i]; break;
-    case 9: for (int64_t i = 0; i < n; i++) s += static_cast<double>(static_cast<const int64_t*>(d)[i]); break;
-    case 4: for (int64_t i = 0; i < n; i++) s += static_cast<const uint8_t*>(d)[i]; break;
+    case kDTypeFloat32: for (int64_t i = 0; i < n; i++) s += static_cast<const float*>(d)[i]; break;
+    case kDTypeFloat64: for (int64_t i = 0; i < n; i++) s += static_cast<const double*>(d)[i]; break;
+    case kDTypeInt32: for (int64_t i = 0; i < n; i++) s += static_cast<const int32_t*>(d)[i]; break;
+    case kDTypeInt64: for (int64_t i = 0; i < n; i++) s += static_cast<double>(static_cast<const int64_t*>(d)[i]); break;
+    case kDTypeUint8: for (int64_t i = 0; i < n; i++) s += static_cast<const uint8_t*>(d)[i]; break;
     default: break;
   }
   return s;
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
   TF_ImportGraphDefOptions* options = tf.TF_NewImportGraphDefOptions();
   tf.TF_GraphImportGraphDef(graph, &buffer, options, status);
   tf.TF_DeleteImportGraphDefOptions(options);
-  if (tf.TF_GetCode(status) != 0) {
+  if (tf.TF_GetCode(status) != kCodeOk) {
     std::fprintf(stderr, "import: %s\n", tf.TF_Message(status));
     return 1;
   }
@@ -94,7 +95,7 @@ int main(int argc, char** argv) {
 
   auto start = std::chrono::steady_clock::now();
   tf.TF_SessionRun(session, nullptr, feed_ports.data(), feed_values.data(), static_cast<int>(feed_ports.size()), nullptr, nullptr, 0, &make, 1, nullptr, status);
-  if (tf.TF_GetCode(status) != 0) {
+  if (tf.TF_GetCode(status) != kCodeOk) {
     std::fprintf(stderr, "make_iterator: %s\n", tf.TF_Message(status));
     return 1;
   }
@@ -107,8 +108,8 @@ int main(int argc, char** argv) {
   std::vector<TF_Tensor*> values(outputs);
   for (;;) {
     tf.TF_SessionRun(session, run_options, nullptr, nullptr, 0, fetches.data(), values.data(), outputs, nullptr, 0, nullptr, status);
-    if (tf.TF_GetCode(status) == 11) break;  // OUT_OF_RANGE: the end
-    if (tf.TF_GetCode(status) != 0) {
+    if (tf.TF_GetCode(status) == kCodeOutOfRange) break;  // the end
+    if (tf.TF_GetCode(status) != kCodeOk) {
       std::fprintf(stderr, "next: %s\n", tf.TF_Message(status));
       return 1;
     }

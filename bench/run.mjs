@@ -2,6 +2,7 @@
 // side by side in one run; prints one table of ratios and writes bench/results/*.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,11 +19,14 @@ mkdirSync(build, { recursive: true });
 mkdirSync(path.join(here, 'results'), { recursive: true });
 
 const library = init();
-const python = path.join(process.env.TFDATA_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'tfdata-node'), `py-${library.version}`, 'bin', 'python');
+// The venv scripts/setup-python.js makes (setup() below): its one definition is lib/install/paths.
+const { venvDir } = createRequire(import.meta.url)('../dist/cjs/install/paths.js');
+const python = path.join(venvDir(), 'bin', 'python');
 
 function setup() {
   execFileSync(process.execPath, [path.join(root, 'scripts', 'setup-python.js')], { stdio: 'inherit' });
   const floor = path.join(build, 'floor');
+  // -I native: floor.cc includes native/tf_library.h and native/generated/tables.h (`npm run gen:tables`).
   execFileSync('g++', ['-O2', '-std=c++17', `-I${path.join(root, 'native')}`, path.join(here, 'floor.cc'), path.join(root, 'native', 'tf_library.cc'), '-ldl', '-o', floor], { stdio: 'inherit' });
   return floor;
 }

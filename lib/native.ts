@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { TFError } from './errors';
 import { LibraryLocation, locateLibrary, notFoundMessage } from './install/locate';
 import { SUPPORTED_TF_RANGE, packageRoot } from './install/paths';
+import { ADDON_FILE, addonCandidates as addonPlaces } from './shared/tables';
 
 export interface OutputRef {
   op: number;
@@ -87,18 +88,16 @@ let library: (LibraryLocation & { version: string }) | undefined;
 /** Addon files in loading order: TFDATA_ADDON ('' when unset), prebuilt, the local build (through `bindings`). */
 export function addonCandidates(): string[] {
   const root = packageRoot();
-  return [
-    process.env.TFDATA_ADDON ?? '',
-    path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'tfdata.node'),
-    path.join(root, 'build', 'Release', 'tfdata.node'),
-  ];
+  // prebuilds/<platform>-<arch>/ then build/Release/ (lib/shared/tables.ts, shared with the scripts).
+  const places = addonPlaces(process.platform, process.arch).map((parts) => path.join(root, ...parts));
+  return [process.env.TFDATA_ADDON ?? '', ...places];
 }
 
 /** The addon module alone (no TensorFlow needed yet): prebuilt first, then the local build via `bindings`. */
 export function addonModule(): Addon {
   if (module_) return module_;
   const tried: string[] = [];
-  const [explicit, prebuilt] = addonCandidates();
+  const [explicit, prebuilt, local] = addonCandidates();
   for (const file of [explicit, prebuilt]) {
     if (!file || !fs.existsSync(file)) {
       if (file) tried.push(`${file} (missing)`);
@@ -113,8 +112,8 @@ export function addonModule(): Addon {
   try {
     // bindings looks in build/Release, build/Debug and the other places node-gyp/cmake-js use.
     const bindings = require('bindings') as (opts: { bindings: string; module_root: string }) => Addon & { path?: string };
-    const mod = bindings({ bindings: 'tfdata.node', module_root: packageRoot() });
-    return adopt(mod, path.join(packageRoot(), 'build', 'Release', 'tfdata.node'));
+    const mod = bindings({ bindings: ADDON_FILE, module_root: packageRoot() });
+    return adopt(mod, local);
   } catch (e) {
     tried.push(`bindings: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -5,13 +5,10 @@
 
 #include "addon_data.h"
 #include "exit_gate.h"
+#include "generated/tables.h"
 #include "status.h"
 
 namespace tfdata {
-
-constexpr int kCancelled = 1;
-constexpr int kResourceExhausted = 8;
-constexpr int kOutOfRange = 11;
 
 // Runs fetches (with feeds and targets) once, or up to max_runs times until OUT_OF_RANGE, an
 // error, or the time budget is spent. Execute runs on the session's thread; Settle on the JS
@@ -56,9 +53,9 @@ class RunRequest : public Completion {
                        fetches.data(), outputs.data(), static_cast<int>(fetches.size()), targets.data(),
                        static_cast<int>(targets.size()), nullptr, status);
       int code = tf.TF_GetCode(status);
-      if (code != 0) {
+      if (code != kCodeOk) {
         for (TF_Tensor* t : outputs) if (t) tf.TF_DeleteTensor(t);
-        if (repeated_ && code == kOutOfRange) {
+        if (repeated_ && code == kCodeOutOfRange) {
           end_ = true;
         } else {
           error_code_ = code;
@@ -70,7 +67,7 @@ class RunRequest : public Completion {
         for (TF_Tensor*& t : outputs) t = Unshared(t);
       } catch (const std::bad_alloc&) {
         for (TF_Tensor* t : outputs) if (t) tf.TF_DeleteTensor(t);
-        Fail(kResourceExhausted, "out of memory copying a shared output tensor");
+        Fail(kCodeResourceExhausted, "out of memory copying a shared output tensor");
         break;
       }
       results_.push_back(std::move(outputs));
@@ -83,7 +80,7 @@ class RunRequest : public Completion {
     feed_values.clear();  // the feeds' last owner may be this thread: release them here, not in JS
   }
 
-  void Cancel() { Fail(kCancelled, "the session was closed before this step ran"); }
+  void Cancel() { Fail(kCodeCancelled, "the session was closed before this step ran"); }
 
   // Replaces whatever was produced with an error (nothing may escape the session's thread).
   void Fail(int code, const char* message) noexcept {
@@ -208,7 +205,7 @@ void SessionCore::Loop() {
       try {
         request->Execute(session_);
       } catch (...) {
-        request->Fail(kResourceExhausted, "out of memory running a step");
+        request->Fail(kCodeResourceExhausted, "out of memory running a step");
       }
       LeaveTensorFlow();
     }

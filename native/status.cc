@@ -1,21 +1,18 @@
 #include "status.h"
 
 #include "addon_data.h"
+#include "generated/tables.h"
 
 namespace tfdata {
 
+// Names from lib/shared/tables.ts (TF_CODES), the same the TS TFError uses.
 static const char* CodeName(int code) {
-  static const char* const names[] = {
-      "OK",        "CANCELLED",          "UNKNOWN",     "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
-      "NOT_FOUND", "ALREADY_EXISTS",     "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION", "ABORTED",  "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
-      "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
-  return code >= 0 && code <= 16 ? names[code] : "UNKNOWN";
+  return code >= 0 && code < kCodeCount ? kCodeNames[code] : kCodeNames[kCodeUnknown];
 }
 
 Status::Status() : status_(TensorFlowApi()->TF_NewStatus()) {}
 Status::~Status() { TensorFlowApi()->TF_DeleteStatus(status_); }
-bool Status::ok() const { return TensorFlowApi()->TF_GetCode(status_) == 0; }
+bool Status::ok() const { return TensorFlowApi()->TF_GetCode(status_) == kCodeOk; }
 int Status::code() const { return TensorFlowApi()->TF_GetCode(status_); }
 std::string Status::message() const { return TensorFlowApi()->TF_Message(status_); }
 

@@ -11,17 +11,6 @@
 
 namespace tfdata {
 
-int DTypeSize(int dtype) {
-  switch (dtype) {
-    case kFloat: case kInt32: case kUint32: return 4;
-    case kDouble: case kInt64: case kUint64: return 8;
-    case kInt16: case kUint16: case kHalf: case kBfloat16: return 2;
-    case kInt8: case kUint8: case kBool: return 1;
-    case kString: return 0;
-    default: return -1;
-  }
-}
-
 TensorPtr AdoptTensor(TF_Tensor* tensor) {
   return TensorPtr(tensor, [](TF_Tensor* t) {
     if (t != nullptr) TensorFlowApi()->TF_DeleteTensor(t);
@@ -65,7 +54,8 @@ TF_Tensor* NewStringTensor(const TfApi& tf, const std::vector<int64_t>& dims, si
     tf.TF_StringInit(&cells[i]);
     tf.TF_StringCopy(&cells[i], bytes.first, bytes.second);
   }
-  return tf.TF_NewTensor(kString, dims.data(), static_cast<int>(dims.size()), cells, count * sizeof(TF_TString),
+  const int rank = static_cast<int>(dims.size());
+  return tf.TF_NewTensor(kDTypeString, dims.data(), rank, cells, count * sizeof(TF_TString),
                          FreeStrings, reinterpret_cast<void*>(static_cast<uintptr_t>(count)));
 }
 
@@ -114,7 +104,7 @@ TensorPtr TensorFromJS(Napi::Env env, int dtype, const std::vector<int64_t>& dim
   if (size < 0) throw Napi::TypeError::New(env, "unsupported dtype " + std::to_string(dtype));
   size_t count = ElementCount(env, dims);
   TF_Tensor* tensor = nullptr;
-  if (dtype == kString) {
+  if (dtype == kDTypeString) {
     if (!data.IsArray()) throw Napi::TypeError::New(env, "string tensor data must be an array of Uint8Array");
     Napi::Array items = data.As<Napi::Array>();
     if (items.Length() != count) {
@@ -165,7 +155,7 @@ TF_Tensor* Unshared(TF_Tensor* tensor) {
   const TfApi& tf = *TensorFlowApi();
   int dtype = tf.TF_TensorType(tensor);
   // Strings are copied into JS Buffers anyway; empty tensors have nothing to share.
-  if (dtype == kString || DTypeSize(dtype) < 0 || tf.TF_TensorByteSize(tensor) == 0) return tensor;
+  if (dtype == kDTypeString || DTypeSize(dtype) < 0 || tf.TF_TensorByteSize(tensor) == 0) return tensor;
   // Over the external-buffer limit TensorToJS copies into JS memory anyway: one copy, not two.
   if (tf.TF_TensorByteSize(tensor) > kMaxExternalBytes) return tensor;
   if (tf.TF_TensorMaybeMove(tensor) != nullptr) return tensor;  // sole owner: hand it out as is
@@ -188,7 +178,7 @@ Napi::Object TensorToJS(Napi::Env env, TF_Tensor* tensor) {
   for (int i = 0; i < rank; i++) shape.Set(i, Napi::Number::New(env, static_cast<double>(tf.TF_Dim(tensor, i))));
   out.Set("dtype", Napi::Number::New(env, dtype));
   out.Set("shape", shape);
-  if (dtype == kString) {
+  if (dtype == kDTypeString) {
     int64_t count = tf.TF_TensorElementCount(tensor);
     auto* cells = static_cast<const TF_TString*>(tf.TF_TensorData(tensor));
     Napi::Array strings = Napi::Array::New(env, count);
@@ -284,7 +274,7 @@ Napi::Value TensorHandle::Read(const Napi::CallbackInfo& info) {
   std::vector<int64_t> dims(tf.TF_NumDims(t));
   for (size_t i = 0; i < dims.size(); i++) dims[i] = tf.TF_Dim(t, static_cast<int>(i));
   TF_Tensor* copy;
-  if (dtype == kString) {
+  if (dtype == kDTypeString) {
     auto* src = static_cast<const TF_TString*>(tf.TF_TensorData(t));
     copy = NewStringTensor(tf, dims, static_cast<size_t>(tf.TF_TensorElementCount(t)), [&](size_t i) {
       return std::make_pair(tf.TF_StringGetDataPointer(&src[i]), tf.TF_StringGetSize(&src[i]));

@@ -6,17 +6,10 @@
 #include <memory>
 #include <vector>
 
+#include "generated/tables.h"  // kDType* and DTypeSize (bytes per element, 0 strings, -1 not carried)
 #include "tf_library.h"
 
 namespace tfdata {
-
-enum DType : int {
-  kFloat = 1, kDouble = 2, kInt32 = 3, kUint8 = 4, kInt16 = 5, kInt8 = 6, kString = 7,
-  kInt64 = 9, kBool = 10, kBfloat16 = 14, kUint16 = 17, kHalf = 19, kUint32 = 22, kUint64 = 23,
-};
-
-// Bytes per element, 0 for strings, -1 for dtypes this addon cannot carry.
-int DTypeSize(int dtype);
 
 // A TF_Tensor shared by its JS handle and any session run that feeds it.
 using TensorPtr = std::shared_ptr<TF_Tensor>;

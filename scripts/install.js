@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// npm's install hook. In order: the native addon (prebuilt, else compiled with cmake-js), the
-// TypeScript build (only in a git checkout, where dist/ is absent), then libtensorflow via
-// `tfdata-node fetch --if-missing` (skipped with TFDATA_SKIP_FETCH=1).
+// npm's install hook. In order: the TypeScript build (only in a git checkout, where dist/ is
+// absent or predates lib/shared/), the native addon (prebuilt, else compiled with cmake-js), then
+// libtensorflow via `tfdata-node fetch --if-missing` (skipped with TFDATA_SKIP_FETCH=1).
+//
+// The addon's file name and places come from lib/shared/tables.ts, read from dist/: the published
+// package always ships dist/ (package.json "files"; prepack builds it), and in a checkout the
+// TypeScript build runs first for that reason, so there is no second copy of the table here.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
+const tables = path.join(root, 'dist', 'cjs', 'shared', 'tables.js');
 const log = (msg) => console.error(`tfdata-node: ${msg}`);
 
 function run(cmd, args) {
@@ -27,16 +32,16 @@ function loads(file) {
 }
 
 function ensureAddon() {
-  const prebuilt = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'tfdata.node');
+  const { addonCandidates } = require(tables);
+  const [prebuilt, local] = addonCandidates(process.platform, process.arch).map((parts) => path.join(root, ...parts));
   if (fs.existsSync(prebuilt) && loads(prebuilt)) return log(`using the prebuilt addon ${path.relative(root, prebuilt)}`);
-  const local = path.join(root, 'build', 'Release', 'tfdata.node');
   if (fs.existsSync(local) && loads(local)) return log('using the local build of the addon');
   log('no prebuilt addon for this platform: compiling with cmake-js (needs cmake and a C++17 compiler)');
   run(process.execPath, [require.resolve('cmake-js/bin/cmake-js', { paths: [root] }), 'compile']);
 }
 
 function ensureTypeScriptBuild() {
-  if (fs.existsSync(path.join(root, 'dist', 'cjs', 'index.js'))) return;
+  if (fs.existsSync(path.join(root, 'dist', 'cjs', 'index.js')) && fs.existsSync(tables)) return;
   let tsc;
   try {
     tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
@@ -55,8 +60,8 @@ function fetchLibrary() {
 }
 
 try {
+  ensureTypeScriptBuild(); // first: ensureAddon reads the addon's places from dist/
   ensureAddon();
-  ensureTypeScriptBuild();
   fetchLibrary();
 } catch (e) {
   log(`install failed: ${e.message}`);

@@ -7,9 +7,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 
-const { PINNED_TF_VERSION, cacheRoot } = require('../dist/cjs/install/paths.js');
+// Built by `npm run build:ts` (npm test's pretest runs it first). venvDir() is the one definition
+// of where the venv lives (TFDATA_TEST_VENV overrides it), shared with the tests and the bench.
+const { PINNED_TF_VERSION, cacheRoot, venvDir } = require('../dist/cjs/install/paths.js');
 
-const venv = process.env.TFDATA_TEST_VENV || path.join(cacheRoot(), `py-${PINNED_TF_VERSION}`);
+const venv = venvDir();
 const marker = path.join(venv, '.tfdata-ready');
 const log = (m) => console.error(`setup-python: ${m}`);
 

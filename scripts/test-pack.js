@@ -39,7 +39,12 @@ check('npm pack includes the prebuilt addon and leaves sources and tests out', (
   const info = JSON.parse(out)[0];
   tarball = path.join(work, info.filename);
   const files = info.files.map((f) => f.path);
-  if (!files.includes('prebuilds/linux-x64/tfdata.node')) throw new Error('no prebuilt addon in the tarball');
+  // The loader's first place (lib/shared/tables.ts), read after the pack: prepack has just built dist/.
+  const { addonCandidates } = require(path.join(root, 'dist', 'cjs', 'shared', 'tables.js'));
+  const prebuilt = addonCandidates('linux', 'x64')[0].join('/');
+  if (!files.includes(prebuilt)) throw new Error(`no prebuilt addon (${prebuilt}) in the tarball`);
+  // A compile from the tarball's sources needs the generated header too.
+  if (!files.includes('native/generated/tables.h')) throw new Error('native/generated/tables.h missing from the tarball');
   if (!files.includes('dist/cjs/index.js') || !files.includes('dist/esm/index.mjs')) throw new Error('dist/ missing');
   const junk = files.filter((f) => /^(test|bench|examples|build|node_modules)\//.test(f) || f.startsWith('lib/'));
   if (junk.length) throw new Error(`unexpected files: ${junk.slice(0, 5).join(', ')}`);

@@ -1,5 +1,6 @@
 // Dataset<T>: the façade. Each method checks its `this`-side arguments, asks one definition file
 // for the op (sources.ts, transform/*.ts) and wraps the result; compile.ts builds the pipeline.
+import '../ops/methods'; // callbacks receive Syms with their method forms
 import { ComponentSpec, Element, HostElement, SourceStructure, SpecOf, SymOfSource } from './element';
 import { TensorSpec } from '../trace/function';
 import { GraphContext } from '../graph/context';

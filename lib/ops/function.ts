@@ -10,12 +10,13 @@ import { TracedFunction, traceFunction as trace } from '../trace/function';
  * any `func` attr of a `tf.raw` op. Host values it uses become constants of the function; Syms of
  * the enclosing callback cannot be captured by a raw op: give them as inputs instead.
  */
-export function traceFunction(
-  inputSpecs: readonly { dtype: GraphDType; shape: StaticShape }[],
-  body: (...inputs: Sym[]) => unknown,
+export function traceFunction<const S extends readonly { dtype: GraphDType; shape: StaticShape }[]>(
+  inputSpecs: S,
+  body: (...inputs: { [K in keyof S]: Sym<S[K]['dtype']> }) => unknown,
   label = 'raw',
 ): TracedFunction {
   if (!Array.isArray(inputSpecs)) throw new TypeError('traceFunction: inputSpecs must be an array of { dtype, shape }');
   if (typeof body !== 'function') throw new TypeError('traceFunction: body must be a function');
-  return trace(label, inputSpecs, (inputs) => body(...inputs), undefined, { inlineHostData: true });
+  const call = body as (...inputs: Sym[]) => unknown;
+  return trace(label, inputSpecs, (inputs) => call(...inputs), undefined, { inlineHostData: true });
 }

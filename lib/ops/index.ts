@@ -1,4 +1,5 @@
 // `ops`: every typed op builder, for `import { ops as tf } from 'tfdata-node'`.
+import './methods'; // attaches Sym's method forms
 export * from './math';
 export * from './compare';
 export * from './shape';

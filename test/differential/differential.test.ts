@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { Dataset, Sym, Tensor, tensor, ops as tf } from '../../lib';
-import { flattenStructure } from '../../lib/structure';
+import { flattenStructure } from '../../lib/tensor/structure';
 import { EncodedTensor, Reference, runReference, venvPython } from './python';
 
 const M = tensor(Float32Array.from({ length: 24 }, (_, i) => i / 4 - 2), 'float32', [6, 4]);

@@ -1,8 +1,10 @@
 // Runs test/differential/reference.py in the venv that `npm test`'s set-up makes.
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PINNED_TF_VERSION, cacheRoot } from '../../lib/install/paths';
+import { venvPython } from '../../lib/install/paths';
+
+// The venv's location is defined once, in lib/install/paths (TFDATA_TEST_VENV overrides it).
+export { venvPython };
 
 export interface EncodedTensor {
   dtype: string;
@@ -10,12 +12,6 @@ export interface EncodedTensor {
   values: string[];
 }
 export type Reference = Record<string, EncodedTensor[][] | { error: string }>;
-
-export function venvPython(): string | undefined {
-  const venv = process.env.TFDATA_TEST_VENV || path.join(cacheRoot(), `py-${PINNED_TF_VERSION}`);
-  const python = path.join(venv, 'bin', 'python');
-  return fs.existsSync(python) ? python : undefined;
-}
 
 export function runReference(names: string[], env: Record<string, string> = {}): Reference {
   const python = venvPython();

@@ -45,3 +45,30 @@ images.map(({ label }) => tf.cast(label, 'float128'));
 Dataset.range(2).toArray().then((t) => { const f: Float32Array = t[0].data; void f; });
 // @ts-expect-error sum of a bool Sym
 Dataset.range(2).map((x) => x.greater(1n).sum());
+
+// Generated builders (tf.raw): inputs take the dtypes their type attr allows, attrs are typed,
+// outputs follow their type attr, several outputs are a record.
+images.map(({ image, label }) => {
+  const c = tf.raw.Cumsum({ x: label, axis: 0, exclusive: true });
+  assert<Equal<typeof c, Sym<'int32'>>>();
+  const u = tf.raw.Unique({ x: label, out_idx: 'int64' });
+  assert<Equal<typeof u.y, Sym<'int32'>>>();
+  assert<Equal<typeof u.idx, Sym<'int64'>>>();
+  const parts = tf.raw.StringSplitV2({ input: tf.raw.AsString({ input: label }), sep: ',' });
+  assert<Equal<typeof parts.values, Sym<'string'>>>();
+  const [first] = tf.raw.Unpack({ value: image, num: 3 });
+  assert<Equal<typeof first, Sym<'uint8'>>>();
+  // @ts-expect-error Cumsum does not take strings
+  tf.raw.Cumsum({ x: parts.values, axis: 0 });
+  // @ts-expect-error exclusive is a bool attr
+  tf.raw.Cumsum({ x: label, axis: 0, exclusive: 1 });
+  // @ts-expect-error axis must be int32 or int64
+  tf.raw.Cumsum({ x: label, axis: tf.cast(label, 'float32') });
+  // @ts-expect-error padding allows only the strings its OpDef lists
+  tf.raw.MaxPool({ input: tf.cast(image, 'float32'), ksize: [1, 2, 2, 1], strides: [1, 1, 1, 1], padding: 'FULL' });
+  // @ts-expect-error no such attr
+  tf.raw.Cumsum({ x: label, axis: 0, exclusiv: true });
+  // @ts-expect-error a required input is missing
+  tf.raw.Cumsum({ x: label });
+  return c;
+});
