@@ -6,6 +6,12 @@ const one = <T>(ds: Dataset<T>) => values(ds).then((v) => v[0]);
 const ints = () => Dataset.fromTensorSlices(tensor([[1, 2], [3, 4]], 'int32'));
 
 describe('literal rules', () => {
+  test('add concatenates strings (the Add op: AddV2 has no string kernel), as tf.add does', async () => {
+    const ds = Dataset.fromTensorSlices(tensor(['a', 'b'])).map((s) => s.add('!').add(tf.add('<', s)));
+    const out = (await ds.toArray()).map((t) => Buffer.from((t.data as Uint8Array[])[0]).toString());
+    expect(out).toEqual(['a!<a', 'b!<b']);
+  });
+
   test('a bare number adopts the Sym operand dtype', async () => {
     const ds = ints().map((x) => x.mul(2));
     expect(ds.elementSpec.dtype).toBe('int32');

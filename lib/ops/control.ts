@@ -42,6 +42,7 @@ export function cond<R>(pred: Operand<'bool'>, thenFn: () => R, elseFn: () => R)
   const elseBranch = finishTrace(elseGraph, { before: thenSpecs });
   const inputs = [...ctx.resolveCaptures(thenBranch), ...ctx.resolveCaptures(elseBranch)];
   const outputShapes = thenBranch.outputSpecs.map((s, i) => mergeStaticShapes(s.shape, elseBranch.outputSpecs[i].shape));
+  // Not the generated If builder: callOp rejects branch functions with captures, which cond passes as `inputs` itself.
   const outs = ctx.addOp(
     'If',
     [p, inputs],

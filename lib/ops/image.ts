@@ -2,8 +2,16 @@
 import { DType, GraphDType } from '../tensor/dtypes';
 import { Sym } from '../graph/sym';
 import { cond } from './control';
-import { Operand, addOp, constOf, intConst, toSym } from '../graph/operands';
+import { Operand, constOf, intConst, toSym } from '../graph/operands';
 import { Seed, statelessRandomUniform } from './random';
+import {
+  AddV2, Cast, ClipByValue, DecodeJpeg, DecodePng, EncodePng, ExpandDims, Less, Mul, ResizeBilinear, ResizeNearestNeighbor,
+  ReverseV2, Squeeze,
+} from './generated/index';
+
+/** Any Sym, as a generated builder's dtype-typed operand takes it (addOp checks the dtypes). */
+type AnySym = Sym<never>;
+type ResizeOp = (args: { images: AnySym; size: Sym<'int32'>; align_corners: boolean; half_pixel_centers: boolean }) => Sym;
 
 function imageRank(s: Sym, what: string): 3 | 4 {
   if (s.rank !== 3 && s.rank !== 4) throw new TypeError(`${what}: image must have rank 3 [h, w, c] or 4 [n, h, w, c], got ${s.rank ?? 'unknown'}`);
@@ -14,30 +22,30 @@ function checkSize(size: readonly number[], what: string): void {
   if (size.length !== 2 || size.some((d) => !Number.isInteger(d) || d <= 0)) throw new RangeError(`${what}: size must be [height, width] of positive integers`);
 }
 
-function resize(type: string, image: Operand, size: readonly number[], what: string): Sym {
-  const s = toSym(image, undefined, what);
+function resize(op: ResizeOp, image: Operand, size: readonly number[], what: string): Sym {
+  const s = toSym(image, undefined, what) as AnySym;
   checkSize(size, what);
   const batched = imageRank(s, what) === 4;
-  const input = batched ? s : addOp('ExpandDims', [s, intConst(0, what)])[0];
-  const out = addOp(type, [input, intConst(size, what)], { align_corners: false, half_pixel_centers: true })[0];
-  return batched ? out : addOp('Squeeze', [out], { squeeze_dims: [0] })[0];
+  const input = batched ? s : ExpandDims({ input: s, dim: intConst(0, what) as Sym<'int32'> });
+  const out = op({ images: input, size: intConst(size, what) as Sym<'int32'>, align_corners: false, half_pixel_centers: true });
+  return batched ? out : Squeeze({ input: out, squeeze_dims: [0] });
 }
 
 /** Bilinear resize to [height, width] (float32 output, like tf.image.resize). */
 export function resizeBilinear(image: Operand, size: readonly [number, number] | readonly number[]): Sym<'float32'> {
-  return resize('ResizeBilinear', image, size, 'resizeBilinear') as Sym<'float32'>;
+  return resize(ResizeBilinear, image, size, 'resizeBilinear') as Sym<'float32'>;
 }
 
 /** Nearest-neighbour resize to [height, width] (keeps the dtype). */
 export function resizeNearest<D extends GraphDType>(image: Operand<D>, size: readonly [number, number] | readonly number[]): Sym<D> {
-  return resize('ResizeNearestNeighbor', image, size, 'resizeNearest') as Sym<D>;
+  return resize(ResizeNearestNeighbor, image, size, 'resizeNearest') as Sym<D>;
 }
 
 /** Mirrors the width axis. */
 export function flipLeftRight<D extends GraphDType>(image: Operand<D>): Sym<D> {
   const s = toSym(image, undefined, 'flipLeftRight');
   const axis = imageRank(s, 'flipLeftRight') === 3 ? 1 : 2;
-  return addOp('ReverseV2', [s, intConst([axis], 'flipLeftRight')])[0] as Sym<D>;
+  return ReverseV2({ tensor: s as AnySym, axis: intConst([axis], 'flipLeftRight') as Sym<'int32'> });
 }
 
 /** Flips an [h, w, c] image with probability 1/2, decided by the seed (tf.image.stateless_random_flip_left_right). */
@@ -45,7 +53,7 @@ export function statelessRandomFlipLeftRight<D extends GraphDType>(image: Operan
   const s = toSym(image, undefined, 'statelessRandomFlipLeftRight') as Sym<D>;
   if (imageRank(s, 'statelessRandomFlipLeftRight') !== 3) throw new TypeError('statelessRandomFlipLeftRight: image must be [h, w, c]');
   const u = statelessRandomUniform([], seed);
-  const flip = addOp('Less', [u, constOf(0.5, 'float32', 'statelessRandomFlipLeftRight')])[0] as Sym<'bool'>;
+  const flip = Less({ x: u, y: constOf(0.5, 'float32', 'statelessRandomFlipLeftRight') as Sym<'float32'> });
   return cond(flip, () => flipLeftRight(s), () => s);
 }
 
@@ -59,15 +67,19 @@ export function convertImageDtype<T extends DType>(image: Operand, dtype: T): Sy
   const dstMax = INT_MAX[dtype];
   const isFloat = (d: GraphDType) => d === 'float32' || d === 'float64';
   if (srcMax !== undefined && isFloat(dtype)) {
-    const f = addOp('Cast', [s], { DstT: dtype, Truncate: false })[0];
-    return addOp('Mul', [f, constOf(1 / srcMax, dtype, 'convertImageDtype')])[0] as Sym<T>;
+    const f = Cast({ x: s, DstT: dtype, Truncate: false }) as AnySym;
+    return Mul({ x: f, y: constOf(1 / srcMax, dtype, 'convertImageDtype') as AnySym });
   }
   if (isFloat(s.dtype) && dstMax !== undefined) {
-    const scaled = addOp('Mul', [s, constOf(dstMax + 0.5, s.dtype as DType, 'convertImageDtype')])[0];
-    const clipped = addOp('ClipByValue', [scaled, constOf(0, s.dtype as DType, 'convertImageDtype'), constOf(dstMax, s.dtype as DType, 'convertImageDtype')])[0];
-    return addOp('Cast', [clipped], { DstT: dtype, Truncate: false })[0] as Sym<T>;
+    const scaled = Mul({ x: s as AnySym, y: constOf(dstMax + 0.5, s.dtype as DType, 'convertImageDtype') as AnySym });
+    const clipped = ClipByValue({
+      t: scaled,
+      clip_value_min: constOf(0, s.dtype as DType, 'convertImageDtype') as AnySym,
+      clip_value_max: constOf(dstMax, s.dtype as DType, 'convertImageDtype') as AnySym,
+    });
+    return Cast({ x: clipped, DstT: dtype, Truncate: false });
   }
-  if (isFloat(s.dtype) && isFloat(dtype)) return addOp('Cast', [s], { DstT: dtype, Truncate: false })[0] as Sym<T>;
+  if (isFloat(s.dtype) && isFloat(dtype)) return Cast({ x: s, DstT: dtype, Truncate: false });
   throw new TypeError(`convertImageDtype: ${s.dtype} → ${dtype} is not supported`);
 }
 
@@ -76,21 +88,21 @@ export function adjustBrightness<D extends GraphDType>(image: Operand<D>, delta:
   const s = toSym(image, undefined, 'adjustBrightness');
   const floaty = s.dtype === 'float32' || s.dtype === 'float16';
   const f = floaty ? s : convertImageDtype(s, 'float32');
-  const adjusted = addOp('AddV2', [f, constOf(delta, f.dtype as DType, 'adjustBrightness')])[0];
+  const adjusted = AddV2({ x: f as AnySym, y: constOf(delta, f.dtype as DType, 'adjustBrightness') as AnySym });
   return (floaty ? adjusted : convertImageDtype(adjusted, s.dtype as DType)) as Sym<D>;
 }
 
 /** Decodes JPEG bytes (a string scalar) to uint8 [h, w, channels]; channels 0 keeps the file's. */
 export function decodeJpeg(contents: Operand<'string'>, options: { channels?: 0 | 1 | 3 } = {}): Sym<'uint8'> {
-  return addOp('DecodeJpeg', [toSym(contents, 'string', 'decodeJpeg')], { channels: options.channels ?? 0 })[0] as Sym<'uint8'>;
+  return DecodeJpeg({ contents: toSym(contents, 'string', 'decodeJpeg') as AnySym, channels: options.channels ?? 0 });
 }
 
 /** Decodes PNG bytes to [h, w, channels] uint8 (or uint16). */
 export function decodePng<D extends 'uint8' | 'uint16' = 'uint8'>(contents: Operand<'string'>, options: { channels?: 0 | 1 | 3 | 4; dtype?: D } = {}): Sym<D> {
-  return addOp('DecodePng', [toSym(contents, 'string', 'decodePng')], { channels: options.channels ?? 0, dtype: options.dtype ?? 'uint8' })[0] as Sym<D>;
+  return DecodePng({ contents: toSym(contents, 'string', 'decodePng') as AnySym, channels: options.channels ?? 0, dtype: options.dtype ?? ('uint8' as D) });
 }
 
 /** Encodes a uint8/uint16 [h, w, c] image as PNG bytes. */
 export function encodePng(image: Operand<'uint8'> | Operand<'uint16'>, options: { compression?: number } = {}): Sym<'string'> {
-  return addOp('EncodePng', [toSym(image, undefined, 'encodePng')], { compression: options.compression ?? -1 })[0] as Sym<'string'>;
+  return EncodePng({ image: toSym(image, undefined, 'encodePng') as AnySym, compression: options.compression ?? -1 });
 }

@@ -5,7 +5,8 @@ import { Operand, toSym } from '../graph/operands';
 
 /**
  * Adds any registered op: `rawOp('Cumsum', [x, 0], { exclusive: true })`. Type attrs are inferred
- * from the inputs; returns every output.
+ * from the inputs; returns every output. This is the untyped form: prefer the typed builder
+ * `tf.raw.<Op>` with named inputs and attrs, e.g. `tf.raw.Cumsum({ x, axis: 0, exclusive: true })`.
  */
 export function rawOp(type: string, inputs: readonly (Operand | readonly Operand[])[], attrs: Record<string, AttrValue> = {}): Sym[] {
   if (typeof type !== 'string' || type.length === 0) throw new TypeError('rawOp: type must be an op name');

@@ -1,7 +1,16 @@
 // Shapes, layout, indexing and gathering.
 import { DType, GraphDType } from '../tensor/dtypes';
 import { Sym } from '../graph/sym';
-import { Operand, addOp, constOf, intConst, normalizeAxis, toSym } from '../graph/operands';
+import { Operand, constOf, intConst, normalizeAxis, toSym } from '../graph/operands';
+import {
+  ConcatV2, ExpandDims, Fill, GatherV2, OneHot, OnesLike, Pack, Rank, Reshape, Shape, Size, Slice, Squeeze, StridedSlice,
+  Tile, Transpose, Unpack, ZerosLike,
+} from './generated/index';
+
+/** Any Sym, as a generated builder's dtype-typed operand takes it (addOp checks the dtypes). */
+type AnySym = Sym<never>;
+/** An int32 constant (intConst) for an index, shape or axis operand. */
+const int32 = (values: number | readonly number[], what: string) => intConst(values, what) as Sym<'int32'>;
 
 /** The same values in a new shape (one dimension may be -1). */
 export function reshape<D extends GraphDType>(x: Operand<D>, shape: readonly number[] | Sym<'int32'> | Sym<'int64'>): Sym<D> {
@@ -13,7 +22,7 @@ export function reshape<D extends GraphDType>(x: Operand<D>, shape: readonly num
     });
   }
   const target = shape instanceof Sym ? toSym(shape, undefined, 'reshape') : intConst(shape, 'reshape');
-  return addOp('Reshape', [s, target])[0] as Sym<D>;
+  return Reshape({ tensor: s as AnySym, shape: target as AnySym });
 }
 
 /** Permutes dimensions (reverses them when `perm` is omitted). */
@@ -24,21 +33,21 @@ export function transpose<D extends GraphDType>(x: Operand<D>, perm?: readonly n
     if (s.rank === null) throw new TypeError('transpose: give perm when the rank is unknown');
     p = Array.from({ length: s.rank }, (_, i) => s.rank! - 1 - i);
   }
-  return addOp('Transpose', [s, intConst(p, 'transpose')])[0] as Sym<D>;
+  return Transpose({ x: s as AnySym, perm: int32(p, 'transpose') });
 }
 
 /** Inserts a dimension of size 1 at `axis`. */
 export function expandDims<D extends GraphDType>(x: Operand<D>, axis: number): Sym<D> {
   const s = toSym(x, undefined, 'expandDims');
   normalizeAxis(axis, s.rank === null ? null : s.rank + 1, 'expandDims');
-  return addOp('ExpandDims', [s, intConst(axis, 'expandDims')])[0] as Sym<D>;
+  return ExpandDims({ input: s as AnySym, dim: int32(axis, 'expandDims') });
 }
 
 /** Removes dimensions of size 1 (all, or those in `axis`). */
 export function squeeze<D extends GraphDType>(x: Operand<D>, axis?: number | readonly number[]): Sym<D> {
   const s = toSym(x, undefined, 'squeeze');
   const dims = axis === undefined ? [] : typeof axis === 'number' ? [axis] : [...axis];
-  return addOp('Squeeze', [s], { squeeze_dims: dims })[0] as Sym<D>;
+  return Squeeze({ input: s as AnySym, squeeze_dims: dims });
 }
 
 /** Joins tensors along an existing `axis`. */
@@ -46,7 +55,7 @@ export function concat<D extends GraphDType>(values: readonly Operand<D>[], axis
   if (values.length === 0) throw new RangeError('concat: values is empty');
   const first = toSym(values[0], undefined, 'concat');
   const syms = [first, ...values.slice(1).map((v) => toSym(v, first.dtype, 'concat'))];
-  return addOp('ConcatV2', [syms, intConst(axis, 'concat')])[0] as Sym<D>;
+  return ConcatV2({ values: syms as AnySym[], axis: int32(axis, 'concat') });
 }
 
 /** Joins tensors along a new `axis` (Pack). */
@@ -54,7 +63,7 @@ export function stack<D extends GraphDType>(values: readonly Operand<D>[], axis 
   if (values.length === 0) throw new RangeError('stack: values is empty');
   const first = toSym(values[0], undefined, 'stack');
   const syms = [first, ...values.slice(1).map((v) => toSym(v, first.dtype, 'stack'))];
-  return addOp('Pack', [syms], { axis })[0] as Sym<D>;
+  return Pack({ values: syms as AnySym[], axis });
 }
 
 /** Splits along `axis` into a list of tensors (the dimension must be static). */
@@ -64,13 +73,13 @@ export function unstack<D extends GraphDType>(x: Operand<D>, axis = 0): Sym<D>[]
   const a = normalizeAxis(axis, s.rank, 'unstack');
   const n = s.shape[a < 0 ? a + s.shape.length : a];
   if (n === null) throw new TypeError(`unstack: dimension ${axis} must be known statically`);
-  return addOp('Unpack', [s], { num: n, axis: a }) as Sym<D>[];
+  return Unpack({ value: s as AnySym, num: n, axis: a });
 }
 
 /** The block starting at `begin` of extent `size` (-1 = to the end). */
 export function slice<D extends GraphDType>(x: Operand<D>, begin: readonly number[], size: readonly number[]): Sym<D> {
   const s = toSym(x, undefined, 'slice');
-  return addOp('Slice', [s, intConst(begin, 'slice'), intConst(size, 'slice')])[0] as Sym<D>;
+  return Slice({ input: s as AnySym, begin: int32(begin, 'slice'), size: int32(size, 'slice') });
 }
 
 /** Bit masks of StridedSlice: bit i refers to the i-th entry of begin/end/strides. */
@@ -99,13 +108,17 @@ export function stridedSlice<D extends GraphDType>(
   const st = strides ?? begin.map(() => 1);
   if (begin.length !== end.length || begin.length !== st.length) throw new RangeError('stridedSlice: begin, end and strides need equal lengths');
   if (st.some((v) => v === 0)) throw new RangeError('stridedSlice: strides must be non-zero');
-  return addOp('StridedSlice', [s, intConst(begin, 'stridedSlice'), intConst(end, 'stridedSlice'), intConst(st, 'stridedSlice')], {
+  return StridedSlice({
+    input: s as AnySym,
+    begin: int32(begin, 'stridedSlice'),
+    end: int32(end, 'stridedSlice'),
+    strides: int32(st, 'stridedSlice'),
     begin_mask: masks.beginMask ?? 0,
     end_mask: masks.endMask ?? 0,
     ellipsis_mask: masks.ellipsisMask ?? 0,
     new_axis_mask: masks.newAxisMask ?? 0,
     shrink_axis_mask: masks.shrinkAxisMask ?? 0,
-  })[0] as Sym<D>;
+  });
 }
 
 /**
@@ -157,7 +170,7 @@ export function gather<D extends GraphDType>(params: Operand<D>, indices: Operan
   const p = toSym(params, undefined, 'gather');
   const idx = toSym(indices, 'int32', 'gather');
   if (idx.dtype !== 'int32' && idx.dtype !== 'int64') throw new TypeError(`gather: indices must be int32 or int64, got ${idx.dtype}`);
-  return addOp('GatherV2', [p, idx, intConst(axis, 'gather')], { batch_dims: 0 })[0] as Sym<D>;
+  return GatherV2({ params: p as AnySym, indices: idx as AnySym, axis: int32(axis, 'gather'), batch_dims: 0 });
 }
 
 /** Repeats the tensor `multiples[i]` times along each dimension. */
@@ -166,38 +179,38 @@ export function tile<D extends GraphDType>(x: Operand<D>, multiples: readonly nu
   multiples.forEach((m, i) => {
     if (!Number.isInteger(m) || m < 0) throw new RangeError(`tile: multiples[${i}] must be a non-negative integer`);
   });
-  return addOp('Tile', [s, intConst(multiples, 'tile')])[0] as Sym<D>;
+  return Tile({ input: s as AnySym, multiples: int32(multiples, 'tile') });
 }
 
 /** A tensor of `shape` filled with `value` (number → float32 unless dtype is given). */
 export function fill<D extends DType = 'float32'>(shape: readonly number[], value: number | bigint | boolean | string, dtype?: D): Sym<D> {
   const t = (dtype ?? (typeof value === 'bigint' ? 'int64' : typeof value === 'boolean' ? 'bool' : typeof value === 'string' ? 'string' : Number.isInteger(value) ? 'int32' : 'float32')) as DType;
-  return addOp('Fill', [intConst(shape, 'fill'), constOf(value, t, 'fill')])[0] as Sym<D>;
+  return Fill({ dims: int32(shape, 'fill'), value: constOf(value, t, 'fill') as AnySym });
 }
 
 /** Zeros of the same shape and dtype. */
 export function zerosLike<D extends GraphDType>(x: Operand<D>): Sym<D> {
-  return addOp('ZerosLike', [toSym(x, undefined, 'zerosLike')])[0] as Sym<D>;
+  return ZerosLike({ x: toSym(x, undefined, 'zerosLike') as AnySym });
 }
 
 /** Ones of the same shape and dtype. */
 export function onesLike<D extends GraphDType>(x: Operand<D>): Sym<D> {
-  return addOp('OnesLike', [toSym(x, undefined, 'onesLike')])[0] as Sym<D>;
+  return OnesLike({ x: toSym(x, undefined, 'onesLike') as AnySym });
 }
 
 /** The dynamic shape as an int32 vector. */
 export function shape(x: Operand): Sym<'int32'> {
-  return addOp('Shape', [toSym(x, undefined, 'shape')], { out_type: 'int32' })[0] as Sym<'int32'>;
+  return Shape({ input: toSym(x, undefined, 'shape'), out_type: 'int32' });
 }
 
 /** The number of elements as an int32 scalar. */
 export function size(x: Operand): Sym<'int32'> {
-  return addOp('Size', [toSym(x, undefined, 'size')], { out_type: 'int32' })[0] as Sym<'int32'>;
+  return Size({ input: toSym(x, undefined, 'size'), out_type: 'int32' });
 }
 
 /** The number of dimensions as an int32 scalar. */
 export function rank(x: Operand): Sym<'int32'> {
-  return addOp('Rank', [toSym(x, undefined, 'rank')])[0] as Sym<'int32'>;
+  return Rank({ input: toSym(x, undefined, 'rank') });
 }
 
 /** One-hot vectors of `depth` along a new last axis (float32 unless dtype is given). */
@@ -205,5 +218,11 @@ export function oneHot<D extends DType = 'float32'>(indices: Operand<'int32'> | 
   const idx = toSym(indices, 'int32', 'oneHot');
   if (!Number.isInteger(depth) || depth < 0) throw new RangeError(`oneHot: depth must be a non-negative integer, got ${depth}`);
   const dtype = (options.dtype ?? 'float32') as DType;
-  return addOp('OneHot', [idx, intConst(depth, 'oneHot'), constOf(options.onValue ?? 1, dtype, 'oneHot'), constOf(options.offValue ?? 0, dtype, 'oneHot')], { axis: -1 })[0] as Sym<D>;
+  return OneHot({
+    indices: idx as AnySym,
+    depth: int32(depth, 'oneHot'),
+    on_value: constOf(options.onValue ?? 1, dtype, 'oneHot') as AnySym,
+    off_value: constOf(options.offValue ?? 0, dtype, 'oneHot') as AnySym,
+    axis: -1,
+  });
 }

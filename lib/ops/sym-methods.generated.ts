@@ -52,13 +52,13 @@ declare module '../graph/sym' {
     /** Elementwise `a != b` (bool). */
     notEqual(this: Sym<D & GraphDType>, b: Operand<D>): Sym<'bool'>;
     /** Elementwise `a < b` (bool). */
-    less(this: Sym<D & GraphDType>, b: Operand<D>): Sym<'bool'>;
+    less(this: Sym<D & NumericDType>, b: Operand<D>): Sym<'bool'>;
     /** Elementwise `a <= b` (bool). */
-    lessEqual(this: Sym<D & GraphDType>, b: Operand<D>): Sym<'bool'>;
+    lessEqual(this: Sym<D & NumericDType>, b: Operand<D>): Sym<'bool'>;
     /** Elementwise `a > b` (bool). */
-    greater(this: Sym<D & GraphDType>, b: Operand<D>): Sym<'bool'>;
+    greater(this: Sym<D & NumericDType>, b: Operand<D>): Sym<'bool'>;
     /** Elementwise `a >= b` (bool). */
-    greaterEqual(this: Sym<D & GraphDType>, b: Operand<D>): Sym<'bool'>;
+    greaterEqual(this: Sym<D & NumericDType>, b: Operand<D>): Sym<'bool'>;
     /** Elementwise logical and of bool tensors. */
     logicalAnd(this: Sym<'bool'>, b: Operand<'bool'>): Sym<'bool'>;
     /** Elementwise logical or of bool tensors. */
@@ -98,22 +98,22 @@ declare module '../graph/sym' {
     /** The number of dimensions as an int32 scalar. */
     rankOf(): Sym<'int32'>;
     /** Sum over `axis` (all axes when omitted); `keepDims` keeps reduced dimensions as 1. */
-    sum(this: Sym<D & GraphDType>, axis?: Axis, keepDims?: unknown): Sym<D>;
+    sum(this: Sym<D & NumericDType>, axis?: Axis, keepDims?: unknown): Sym<D>;
     /** Mean over `axis` (all axes when omitted). */
-    mean(this: Sym<D & GraphDType>, axis?: Axis, keepDims?: unknown): Sym<D>;
+    mean(this: Sym<D & NumericDType>, axis?: Axis, keepDims?: unknown): Sym<D>;
     /** Maximum over `axis` (all axes when omitted). */
-    max(this: Sym<D & GraphDType>, axis?: Axis, keepDims?: unknown): Sym<D>;
+    max(this: Sym<D & NumericDType>, axis?: Axis, keepDims?: unknown): Sym<D>;
     /** Minimum over `axis` (all axes when omitted). */
-    min(this: Sym<D & GraphDType>, axis?: Axis, keepDims?: unknown): Sym<D>;
+    min(this: Sym<D & NumericDType>, axis?: Axis, keepDims?: unknown): Sym<D>;
     /** Product over `axis` (all axes when omitted). */
-    prod(this: Sym<D & GraphDType>, axis?: Axis, keepDims?: unknown): Sym<D>;
+    prod(this: Sym<D & NumericDType>, axis?: Axis, keepDims?: unknown): Sym<D>;
     /** Logical and over `axis` of a bool tensor. */
     all(this: Sym<'bool'>, axis?: Axis, keepDims?: unknown): Sym<'bool'>;
     /** Logical or over `axis` of a bool tensor. */
     any(this: Sym<'bool'>, axis?: Axis, keepDims?: unknown): Sym<'bool'>;
     /** Index (int64) of the largest value along `axis`. */
-    argMax(axis?: unknown): Sym<'int64'>;
+    argMax(this: Sym<D & NumericDType>, axis?: unknown): Sym<'int64'>;
     /** Index (int64) of the smallest value along `axis`. */
-    argMin(axis?: unknown): Sym<'int64'>;
+    argMin(this: Sym<D & NumericDType>, axis?: unknown): Sym<'int64'>;
   }
 }
