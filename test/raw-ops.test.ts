@@ -139,6 +139,22 @@ describe('tf.raw: the whole registry', () => {
     expect(caught[3].message).toMatch(/TPUReplicatedInput cannot be used in a pipeline: no CPU kernel/);
   });
 
+  test('resource ops run as TensorFlow allows in a function; state they need but lack is a TFError', async () => {
+    const table = Dataset.fromTensors(tensor(['a'])).map((keys) => {
+      const t = tf.raw.HashTableV2({ key_dtype: 'string', value_dtype: 'int64' });
+      return tf.raw.LookupTableFindV2({ table_handle: t, keys, default_value: tensor(-1n) });
+    });
+    await expect(table.toArray()).rejects.toMatchObject({ name: 'TFError', code: 'FAILED_PRECONDITION', message: expect.stringMatching(/Table not initialized/) });
+    const variable = Dataset.fromTensors(tensor(1, 'float32')).map(() => {
+      const h = tf.raw.VarHandleOp({ dtype: 'float32', shape: [], shared_name: 'never_created' });
+      return tf.raw.ReadVariableOp({ resource: h, dtype: 'float32' });
+    });
+    await expect(variable.toArray()).rejects.toMatchObject({ name: 'TFError', code: 'FAILED_PRECONDITION' });
+    // A queue made inside the function works: an op with resource outputs is not refused.
+    const queue = Dataset.fromTensors(tensor(1, 'float32')).map(() => tf.raw.QueueSizeV2({ handle: tf.raw.FIFOQueueV2({ component_types: ['float32'] }) }));
+    expect((await queue.toArray())[0].get()).toBe(0);
+  });
+
   test("TensorFlow's own errors from a raw op surface as TFError with its code", async () => {
     const ds = Dataset.fromTensors(tensor(['1,2'])).map((records) => tf.raw.DecodeCSV({ records, record_defaults: [tensor([0], 'int32')] }));
     await expect(ds.toArray()).rejects.toMatchObject({ name: 'TFError', code: 'INVALID_ARGUMENT' });
