@@ -56,7 +56,16 @@ for await (const data of run()) {
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 loop.disable();
 clearInterval(timer);
-const result = { seconds, elements, first, last, peakRssMB: process.resourceUsage().maxRSS / 1024, eventLoopP50ms: loop.percentile(50) / 1e6, eventLoopP99ms: loop.percentile(99) / 1e6, timerTicks: ticks };
+const result = {
+  seconds,
+  elements,
+  first,
+  last,
+  peakRssMB: process.resourceUsage().maxRSS / 1024,
+  eventLoopP50ms: loop.percentile(50) / 1e6,
+  eventLoopP99ms: loop.percentile(99) / 1e6,
+  timerTicks: ticks,
+};
 if (statsBefore) {
   const after = nativeStats();
   result.bytesCopiedIn = after.bytesCopiedIn - statsBefore.bytesCopiedIn;

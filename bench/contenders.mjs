@@ -14,12 +14,25 @@ export function tfdataDataset(workload, n) {
   if (workload === 'w3') {
     return Dataset.fromTensorSlices(tensor(w3Images(n), 'uint8', [n, 64, 64, 3]))
       .enumerate()
-      .map(([i, im]) => tf.resizeBilinear(tf.statelessRandomFlipLeftRight(tf.cast(im, 'float32').div(255), tf.stack([i, 7n])), [32, 32]), { numParallelCalls: 'auto' })
+      .map(
+        ([i, im]) =>
+          tf.resizeBilinear(
+            tf.statelessRandomFlipLeftRight(tf.cast(im, 'float32').div(255), tf.stack([i, 7n])),
+            [32, 32],
+          ),
+        { numParallelCalls: 'auto' },
+      )
       .batch(128)
       .prefetch('auto');
   }
-  if (workload === 'w4_scalar') return Dataset.range(n).map((v) => v.add(1)).batch(256);
-  if (workload === 'w4_vector') return Dataset.range(n).batch(256).map((v) => v.add(1));
+  if (workload === 'w4_scalar')
+    return Dataset.range(n)
+      .map((v) => v.add(1))
+      .batch(256);
+  if (workload === 'w4_vector')
+    return Dataset.range(n)
+      .batch(256)
+      .map((v) => v.add(1));
   throw new Error(`unknown workload ${workload}`);
 }
 
@@ -33,7 +46,9 @@ export function tfdataPrepare(workload, n) {
 
 /** The flip decisions of W3 (stateless uniform < 0.5 per index), for the JS contenders. */
 export async function w3Flips(n) {
-  const ds = Dataset.range(n).map((i) => tf.cast(tf.statelessRandomUniform([], tf.stack([i, 7n])).less(0.5), 'uint8')).batch(n);
+  const ds = Dataset.range(n)
+    .map((i) => tf.cast(tf.statelessRandomUniform([], tf.stack([i, 7n])).less(0.5), 'uint8'))
+    .batch(n);
   const [t] = await ds.toArray();
   return t.data;
 }
@@ -84,10 +99,14 @@ function resizeImage(px, index, flip, out, offset) {
   const at = (y, x, c) => Math.fround(px[src + (y * 64 + (flip ? 63 - x : x)) * 3 + c] / 255);
   for (let oy = 0; oy < 32; oy++) {
     const sy = Math.max(0, (oy + 0.5) * 2 - 0.5);
-    const y0 = Math.floor(sy), y1 = Math.min(y0 + 1, 63), dy = sy - y0;
+    const y0 = Math.floor(sy),
+      y1 = Math.min(y0 + 1, 63),
+      dy = sy - y0;
     for (let ox = 0; ox < 32; ox++) {
       const sx = Math.max(0, (ox + 0.5) * 2 - 0.5);
-      const x0 = Math.floor(sx), x1 = Math.min(x0 + 1, 63), dx = sx - x0;
+      const x0 = Math.floor(sx),
+        x1 = Math.min(x0 + 1, 63),
+        dx = sx - x0;
       for (let c = 0; c < 3; c++) {
         const top = at(y0, x0, c) + (at(y0, x1, c) - at(y0, x0, c)) * dx;
         const bottom = at(y1, x0, c) + (at(y1, x1, c) - at(y1, x0, c)) * dx;
@@ -119,7 +138,10 @@ export async function tfjsPrepare(workload, n, flips) {
       .array(items)
       .map((i) =>
         tfc.tidy(() => {
-          const im = tfc.div(tfc.cast(tfc.tensor3d(px.subarray(i * 12288, (i + 1) * 12288), [64, 64, 3], 'int32'), 'float32'), 255);
+          const im = tfc.div(
+            tfc.cast(tfc.tensor3d(px.subarray(i * 12288, (i + 1) * 12288), [64, 64, 3], 'int32'), 'float32'),
+            255,
+          );
           const flipped = flips[i] === 1 ? tfc.reverse(im, 1) : im;
           return tfc.image.resizeBilinear(flipped, [32, 32], false, true);
         }),

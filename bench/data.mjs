@@ -15,7 +15,9 @@ export function w1Data(rows) {
 export function w3Images(count) {
   const px = new Uint8Array(count * 64 * 64 * 3);
   let k = 0;
-  for (let i = 0; i < count; i++) for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) for (let c = 0; c < 3; c++) px[k++] = (i * 7 + y * 13 + x * 3 + c * 29) % 256;
+  for (let i = 0; i < count; i++)
+    for (let y = 0; y < 64; y++)
+      for (let x = 0; x < 64; x++) for (let c = 0; c < 3; c++) px[k++] = (i * 7 + y * 13 + x * 3 + c * 29) % 256;
   return px;
 }
 

@@ -4,11 +4,12 @@
 // usage: floor <libtensorflow.so> <graph.pb> <number of outputs>   (feeds read from <graph.pb>.feeds)
 // prints {"seconds", "elements", "first", "last"}: first/last are sums of the first output.
 #include <chrono>
+#include <cinttypes>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <iterator>
-#include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,18 +17,36 @@
 #include "generated/tables.h"  // dtype and status code numbers, from lib/shared/tables.ts
 #include "tf_library.h"
 
-using namespace tfdata;
+using tfdata::kCodeOk;
+using tfdata::kCodeOutOfRange;
+using tfdata::kDTypeFloat32;
+using tfdata::kDTypeFloat64;
+using tfdata::kDTypeInt32;
+using tfdata::kDTypeInt64;
+using tfdata::kDTypeUint8;
+using tfdata::LoadTensorFlow;
+using tfdata::TensorFlowApi;
 
 static double Sum(const TfApi& tf, TF_Tensor* t) {
   double s = 0;
   int64_t n = tf.TF_TensorElementCount(t);
   const void* d = tf.TF_TensorData(t);
   switch (tf.TF_TensorType(t)) {
-    case kDTypeFloat32: for (int64_t i = 0; i < n; i++) s += static_cast<const float*>(d)[i]; break;
-    case kDTypeFloat64: for (int64_t i = 0; i < n; i++) s += static_cast<const double*>(d)[i]; break;
-    case kDTypeInt32: for (int64_t i = 0; i < n; i++) s += static_cast<const int32_t*>(d)[i]; break;
-    case kDTypeInt64: for (int64_t i = 0; i < n; i++) s += static_cast<double>(static_cast<const int64_t*>(d)[i]); break;
-    case kDTypeUint8: for (int64_t i = 0; i < n; i++) s += static_cast<const uint8_t*>(d)[i]; break;
+    case kDTypeFloat32:
+      for (int64_t i = 0; i < n; i++) s += static_cast<const float*>(d)[i];
+      break;
+    case kDTypeFloat64:
+      for (int64_t i = 0; i < n; i++) s += static_cast<const double*>(d)[i];
+      break;
+    case kDTypeInt32:
+      for (int64_t i = 0; i < n; i++) s += static_cast<const int32_t*>(d)[i];
+      break;
+    case kDTypeInt64:
+      for (int64_t i = 0; i < n; i++) s += static_cast<double>(static_cast<const int64_t*>(d)[i]);
+      break;
+    case kDTypeUint8:
+      for (int64_t i = 0; i < n; i++) s += static_cast<const uint8_t*>(d)[i];
+      break;
     default: break;
   }
   return s;
@@ -89,12 +108,14 @@ int main(int argc, char** argv) {
     std::string raw((std::istreambuf_iterator<char>(data)), std::istreambuf_iterator<char>());
     void* copy = std::aligned_alloc(64, ((raw.size() + 63) / 64) * 64 + 64);
     std::memcpy(copy, raw.data(), raw.size());
-    feed_values.push_back(tf.TF_NewTensor(dtype, dims.data(), rank, copy, raw.size(), [](void* p, size_t, void*) { std::free(p); }, nullptr));
+    feed_values.push_back(tf.TF_NewTensor(
+        dtype, dims.data(), rank, copy, raw.size(), [](void* p, size_t, void*) { std::free(p); }, nullptr));
     feed_ports.push_back(TF_Output{tf.TF_GraphOperationByName(graph, name.c_str()), 0});
   }
 
   auto start = std::chrono::steady_clock::now();
-  tf.TF_SessionRun(session, nullptr, feed_ports.data(), feed_values.data(), static_cast<int>(feed_ports.size()), nullptr, nullptr, 0, &make, 1, nullptr, status);
+  tf.TF_SessionRun(session, nullptr, feed_ports.data(), feed_values.data(), static_cast<int>(feed_ports.size()),
+                   nullptr, nullptr, 0, &make, 1, nullptr, status);
   if (tf.TF_GetCode(status) != kCodeOk) {
     std::fprintf(stderr, "make_iterator: %s\n", tf.TF_Message(status));
     return 1;
@@ -103,11 +124,12 @@ int main(int argc, char** argv) {
   static const unsigned char kCallerThread[] = {0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
   TF_Buffer caller_thread{kCallerThread, sizeof(kCallerThread), nullptr};
   const TF_Buffer* run_options = &caller_thread;
-  long elements = 0;
+  int64_t elements = 0;
   double first = 0, last = 0;
   std::vector<TF_Tensor*> values(outputs);
   for (;;) {
-    tf.TF_SessionRun(session, run_options, nullptr, nullptr, 0, fetches.data(), values.data(), outputs, nullptr, 0, nullptr, status);
+    tf.TF_SessionRun(session, run_options, nullptr, nullptr, 0, fetches.data(), values.data(), outputs, nullptr, 0,
+                     nullptr, status);
     if (tf.TF_GetCode(status) == kCodeOutOfRange) break;  // the end
     if (tf.TF_GetCode(status) != kCodeOk) {
       std::fprintf(stderr, "next: %s\n", tf.TF_Message(status));
@@ -119,7 +141,8 @@ int main(int argc, char** argv) {
     for (TF_Tensor* t : values) tf.TF_DeleteTensor(t);
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("{\"seconds\": %.6f, \"elements\": %ld, \"first\": %.17g, \"last\": %.17g}\n", seconds, elements, first, last);
+  std::printf("{\"seconds\": %.6f, \"elements\": %" PRId64 ", \"first\": %.17g, \"last\": %.17g}\n", seconds, elements,
+              first, last);
   tf.TF_CloseSession(session, status);
   tf.TF_DeleteSession(session, status);
   for (TF_Tensor* t : feed_values) tf.TF_DeleteTensor(t);

@@ -27,25 +27,68 @@ function setup() {
   execFileSync(process.execPath, [path.join(root, 'scripts', 'setup-python.js')], { stdio: 'inherit' });
   const floor = path.join(build, 'floor');
   // -I native: floor.cc includes native/tf_library.h and native/generated/tables.h (`npm run gen:tables`).
-  execFileSync('g++', ['-O2', '-std=c++17', `-I${path.join(root, 'native')}`, path.join(here, 'floor.cc'), path.join(root, 'native', 'tf_library.cc'), '-ldl', '-o', floor], { stdio: 'inherit' });
+  execFileSync(
+    'g++',
+    [
+      '-O2',
+      '-std=c++17',
+      `-I${path.join(root, 'native')}`,
+      path.join(here, 'floor.cc'),
+      path.join(root, 'native', 'tf_library.cc'),
+      '-ldl',
+      '-o',
+      floor,
+    ],
+    { stdio: 'inherit' },
+  );
   return floor;
 }
 
 function runJson(cmd, args) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+  const r = spawnSync(cmd, args, {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+  });
   const line = (r.stdout || '').trim().split('\n').pop();
-  if (r.status !== 0 || !line?.startsWith('{')) throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed:\n${r.stderr}`);
+  if (r.status !== 0 || !line?.startsWith('{'))
+    throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed:\n${r.stderr}`);
   return JSON.parse(line);
 }
 
 const floor = setup();
 const child = path.join(here, 'child.mjs');
 const workloads = [
-  { name: 'w1', label: 'W1 seed at scale: slices → map(x*w+b) → batch(1024) → prefetch', n: sizes.w1, contenders: ['tfdata', 'python', 'floor', 'plain', 'tfjs'] },
-  { name: 'w2', label: 'W2 per element: slices → map(x*w+b), element by element', n: sizes.w2, contenders: ['tfdata', 'python', 'floor', 'plain', 'tfjs'] },
-  { name: 'w3', label: 'W3 images: cast, /255, stateless flip, resize 32×32 (parallel) → batch(128)', n: sizes.w3, contenders: ['tfdata', 'python', 'floor', 'plain', 'tfjs'] },
-  { name: 'w4_scalar', label: 'W4a range → map(x+1) → batch(256) (scalar map)', n: sizes.w4, contenders: ['tfdata', 'python', 'floor'] },
-  { name: 'w4_vector', label: 'W4b range → batch(256) → map(x+1) (vectorised map)', n: sizes.w4, contenders: ['tfdata', 'python', 'floor'] },
+  {
+    name: 'w1',
+    label: 'W1 seed at scale: slices → map(x*w+b) → batch(1024) → prefetch',
+    n: sizes.w1,
+    contenders: ['tfdata', 'python', 'floor', 'plain', 'tfjs'],
+  },
+  {
+    name: 'w2',
+    label: 'W2 per element: slices → map(x*w+b), element by element',
+    n: sizes.w2,
+    contenders: ['tfdata', 'python', 'floor', 'plain', 'tfjs'],
+  },
+  {
+    name: 'w3',
+    label: 'W3 images: cast, /255, stateless flip, resize 32×32 (parallel) → batch(128)',
+    n: sizes.w3,
+    contenders: ['tfdata', 'python', 'floor', 'plain', 'tfjs'],
+  },
+  {
+    name: 'w4_scalar',
+    label: 'W4a range → map(x+1) → batch(256) (scalar map)',
+    n: sizes.w4,
+    contenders: ['tfdata', 'python', 'floor'],
+  },
+  {
+    name: 'w4_vector',
+    label: 'W4b range → batch(256) → map(x+1) (vectorised map)',
+    n: sizes.w4,
+    contenders: ['tfdata', 'python', 'floor'],
+  },
 ];
 // tfjs-data runs a JS function per element: it gets a tenth of the rows (throughput is per element).
 const tfjsShare = 10;
@@ -54,7 +97,8 @@ const results = {};
 for (const w of workloads) {
   results[w.name] = {};
   const flipsFile = path.join(build, `flips-${w.n}.bin`);
-  if (w.name === 'w3' && !existsSync(flipsFile)) runJson(process.execPath, [child, 'flips', 'w3', String(w.n), flipsFile]);
+  if (w.name === 'w3' && !existsSync(flipsFile))
+    runJson(process.execPath, [child, 'flips', 'w3', String(w.n), flipsFile]);
   for (const c of w.contenders) {
     process.stderr.write(`bench: ${w.name} ${c}…\n`);
     let r;
@@ -65,7 +109,14 @@ for (const w of workloads) {
       r = runJson(floor, [library.path, pb, '1']);
     } else {
       const n = c === 'tfjs' ? Math.floor(w.n / tfjsShare) : w.n;
-      r = runJson(process.execPath, ['--max-old-space-size=8192', child, c, w.name, String(n), ...(w.name === 'w3' ? [flipsFile] : [])]);
+      r = runJson(process.execPath, [
+        '--max-old-space-size=8192',
+        child,
+        c,
+        w.name,
+        String(n),
+        ...(w.name === 'w3' ? [flipsFile] : []),
+      ]);
       r.rows = n;
     }
     r.rows ??= w.n;
@@ -80,7 +131,10 @@ const agreement = {};
 for (const w of workloads) {
   const ref = results[w.name].tfdata;
   agreement[w.name] = Object.fromEntries(
-    Object.entries(results[w.name]).map(([c, r]) => [c, close(r.first, ref.first) && (c === 'tfjs' || close(r.last, ref.last))]),
+    Object.entries(results[w.name]).map(([c, r]) => [
+      c,
+      close(r.first, ref.first) && (c === 'tfjs' || close(r.last, ref.last)),
+    ]),
   );
 }
 
@@ -104,21 +158,39 @@ const ratios = {
 };
 
 const pythonVersion = spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim();
-const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, python: pythonVersion, tensorflow: library.version, scale };
+const machine = {
+  cpu: os.cpus()[0]?.model,
+  cores: os.cpus().length,
+  memoryGB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  python: pythonVersion,
+  tensorflow: library.version,
+  scale,
+};
 
 const pad = (s, n) => String(s).padEnd(n);
-const lines = [`tfdata-node benchmarks (${scale}) — ${machine.cpu} ×${machine.cores}, TF ${machine.tensorflow}, Node ${machine.node}, ${pythonVersion}`, ''];
-lines.push(`${pad('workload / contender', 34)}${pad('rows', 10)}${pad('seconds', 10)}${pad('rows/s', 12)}${pad('peak RSS MB', 13)}${pad('loop p99 ms', 13)}agrees`);
+const lines = [
+  `tfdata-node benchmarks (${scale}) — ${machine.cpu} ×${machine.cores}, TF ${machine.tensorflow}, Node ${machine.node}, ${pythonVersion}`,
+  '',
+];
+lines.push(
+  `${pad('workload / contender', 34)}${pad('rows', 10)}${pad('seconds', 10)}${pad('rows/s', 12)}${pad('peak RSS MB', 13)}${pad('loop p99 ms', 13)}agrees`,
+);
 for (const w of workloads) {
   lines.push(w.label);
   for (const [c, r] of Object.entries(results[w.name])) {
-    lines.push(`  ${pad(c, 32)}${pad(r.rows, 10)}${pad(r.seconds.toFixed(3), 10)}${pad(Math.round(r.rowsPerSecond), 12)}${pad(r.peakRssMB ? r.peakRssMB.toFixed(0) : '-', 13)}${pad(r.eventLoopP99ms === undefined ? '-' : r.timerTicks === 0 ? 'blocked' : r.eventLoopP99ms.toFixed(2), 13)}${agreement[w.name][c] ? 'yes' : 'NO'}`);
+    lines.push(
+      `  ${pad(c, 32)}${pad(r.rows, 10)}${pad(r.seconds.toFixed(3), 10)}${pad(Math.round(r.rowsPerSecond), 12)}${pad(r.peakRssMB ? r.peakRssMB.toFixed(0) : '-', 13)}${pad(r.eventLoopP99ms === undefined ? '-' : r.timerTicks === 0 ? 'blocked' : r.eventLoopP99ms.toFixed(2), 13)}${agreement[w.name][c] ? 'yes' : 'NO'}`,
+    );
   }
 }
 lines.push('', 'ratios (tfdata-node vs …):');
 for (const [k, v] of Object.entries(ratios)) lines.push(`  ${pad(k, 48)}${v.toFixed(2)}`);
 const w1 = t('w1', 'tfdata');
-lines.push('', `bridge copies during W1: ${(w1.bytesCopiedIn / w1.rows).toFixed(1)} bytes in per row (the source, once), ${w1.bytesCopiedOut} bytes out (outputs are not copied)`);
+lines.push(
+  '',
+  `bridge copies during W1: ${(w1.bytesCopiedIn / w1.rows).toFixed(1)} bytes in per row (the source, once), ${w1.bytesCopiedOut} bytes out (outputs are not copied)`,
+);
 console.log(lines.join('\n'));
 
 const record = { date: new Date().toISOString(), machine, results, agreement, ratios };

@@ -4,7 +4,19 @@
 // match type int32". Casting the data to float64 first fixes it.
 import { Dataset, tensor, ops as tf } from 'tfdata-node';
 
-const data = tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], 'int32');
+const data = tensor(
+  [
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    [
+      [5, 6],
+      [7, 8],
+    ],
+  ],
+  'int32',
+);
 const half = tensor(0.5, 'float64');
 
 console.log('example 2: int32 data × float64 0.5');

@@ -2,7 +2,19 @@
 // Same dtype rule as example 2: rejected as written, fixed with an explicit cast.
 import { Dataset, tensor, ops as tf } from 'tfdata-node';
 
-const data = tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], 'int32');
+const data = tensor(
+  [
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    [
+      [5, 6],
+      [7, 8],
+    ],
+  ],
+  'int32',
+);
 const scale = new Float64Array([0.5, 1.0]); // a TypedArray enters the graph once, as a function input
 
 console.log('example 3: int32 data × float64 [0.5, 1.0]');

@@ -30,7 +30,8 @@ async function fetchCommand(args: string[]): Promise<number> {
     }
   }
   const from = flag(args, '--from') as FetchSource | undefined;
-  if (from && !['wheel', 'tarball', 'file'].includes(from)) throw new TypeError(`--from must be wheel, tarball or file, not ${from}`);
+  if (from && !['wheel', 'tarball', 'file'].includes(from))
+    throw new TypeError(`--from must be wheel, tarball or file, not ${from}`);
   const result = await fetchLibrary({
     version: flag(args, '--version'),
     from,
@@ -47,12 +48,15 @@ function doctor(): number {
   const line = (k: string, v: string) => console.log(`${k.padEnd(16)} ${v}`);
   line('node', `${process.version} (Node-API ${process.versions.napi}) ${process.platform}-${process.arch}`);
   const cpu = os.cpus()[0];
-  let flags = '';
+  let flags: string;
   try {
     const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
     const f = /^flags\s*:\s*(.*)$/m.exec(info)?.[1].split(' ') ?? [];
     flags = ['avx', 'avx2', 'fma', 'avx512f'].filter((x) => f.includes(x)).join(' ');
-    if (!f.includes('avx')) problems.push('CPU lacks AVX: the TensorFlow wheels need it. Use a CPU with AVX or a TensorFlow built without it.');
+    if (!f.includes('avx'))
+      problems.push(
+        'CPU lacks AVX: the TensorFlow wheels need it. Use a CPU with AVX or a TensorFlow built without it.',
+      );
   } catch {
     flags = 'unknown';
   }
@@ -60,7 +64,7 @@ function doctor(): number {
   try {
     addonModule();
     line('addon', `${loadedAddonFile()}`);
-  } catch (e) {
+  } catch {
     line('addon', 'NOT FOUND');
     line('  tried', addonCandidates().filter(Boolean).join(', '));
     problems.push('The native addon is missing: reinstall the package, or build it with `npm run build:native`.');
@@ -72,7 +76,8 @@ function doctor(): number {
     try {
       const info = init();
       line('tf version', info.version);
-      if (info.version !== PINNED_TF_VERSION) problems.push(`Loaded TensorFlow ${info.version}; this release is tested with ${PINNED_TF_VERSION}.`);
+      if (info.version !== PINNED_TF_VERSION)
+        problems.push(`Loaded TensorFlow ${info.version}; this release is tested with ${PINNED_TF_VERSION}.`);
     } catch (e) {
       line('tf version', `FAILED: ${(e as Error).message}`);
       problems.push(`libtensorflow at ${found.path} does not load: remove it or point TFDATA_LIBTENSORFLOW elsewhere.`);
@@ -83,7 +88,10 @@ function doctor(): number {
   }
   const cached = cacheDir();
   const source = path.join(cached, 'source.json');
-  line('cache', fs.existsSync(source) ? `${cached} ${fs.readFileSync(source, 'utf8').replace(/\s+/g, ' ')}` : `${cached} (empty)`);
+  line(
+    'cache',
+    fs.existsSync(source) ? `${cached} ${fs.readFileSync(source, 'utf8').replace(/\s+/g, ' ')}` : `${cached} (empty)`,
+  );
   if (problems.length === 0) {
     console.log('\nall good');
     return 0;

@@ -1,6 +1,17 @@
 // tfdata-node: tf.data pipelines from TypeScript, run inside TensorFlow's C++ runtime.
 export { Dataset } from './dataset/dataset';
-export type { MapOptions, BatchOptions, PaddedBatchOptions, ShuffleOptions, InterleaveOptions, Parallelism, RangeBound, ZipElement, GraphFeed, FileOptions } from './dataset/dataset';
+export type {
+  MapOptions,
+  BatchOptions,
+  PaddedBatchOptions,
+  ShuffleOptions,
+  InterleaveOptions,
+  Parallelism,
+  RangeBound,
+  ZipElement,
+  GraphFeed,
+  FileOptions,
+} from './dataset/dataset';
 export type { DatasetOptions } from './dataset/options';
 export { DatasetIterator } from './iterate/iterator';
 export type { IteratorOptions } from './iterate/iterator';
@@ -8,8 +19,26 @@ export { Tensor, tensor } from './tensor/tensor';
 export type { TensorLike, NestedArray, Nested } from './tensor/tensor';
 export { Sym } from './graph/sym';
 export type { StaticShape } from './graph/sym';
-export type { Element, HostElement, SpecOf, ComponentSpec, SourceStructure, SourceLeaf, SymOfSource, TypedArrayDType } from './dataset/element';
-export type { DType, GraphDType, NumericDType, IntegerDType, FloatDType, DataTypeMap, ValueTypeMap, AnyTypedArray } from './tensor/dtypes';
+export type {
+  Element,
+  HostElement,
+  SpecOf,
+  ComponentSpec,
+  SourceStructure,
+  SourceLeaf,
+  SymOfSource,
+  TypedArrayDType,
+} from './dataset/element';
+export type {
+  DType,
+  GraphDType,
+  NumericDType,
+  IntegerDType,
+  FloatDType,
+  DataTypeMap,
+  ValueTypeMap,
+  AnyTypedArray,
+} from './tensor/dtypes';
 export { DTYPES } from './tensor/dtypes';
 export { TFError, TF_CODES } from './errors';
 export type { TFCode } from './errors';

@@ -37,7 +37,13 @@ export interface NativeFunction {
   dispose(): void;
 }
 export interface NativeGraph {
-  addOperation(type: string, name: string, inputs: (OutputRef | OutputRef[])[], attrs: NativeAttr[], controlInputs?: number[]): NativeOperation;
+  addOperation(
+    type: string,
+    name: string,
+    inputs: (OutputRef | OutputRef[])[],
+    attrs: NativeAttr[],
+    controlInputs?: number[],
+  ): NativeOperation;
   opDef(type: string): Buffer;
   toGraphDef(): Buffer;
   toFunction(name: string, inputs: OutputRef[], outputs: OutputRef[], appendHash: boolean): NativeFunction;
@@ -50,7 +56,12 @@ export interface RepeatedRun {
   error: Error | null;
 }
 export interface NativeSession {
-  run(feeds: [OutputRef, NativeTensorHandle][], fetches: OutputRef[], targets: number[], runOptions?: Uint8Array): Promise<RawTensor[]>;
+  run(
+    feeds: [OutputRef, NativeTensorHandle][],
+    fetches: OutputRef[],
+    targets: number[],
+    runOptions?: Uint8Array,
+  ): Promise<RawTensor[]>;
   runRepeated(fetches: OutputRef[], maxRuns: number, maxMicros: number, runOptions?: Uint8Array): Promise<RepeatedRun>;
   close(): void;
   readonly closed: boolean;
@@ -104,6 +115,7 @@ export function addonModule(): Addon {
       continue;
     }
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a .node file loads only through require
       return adopt(require(file) as Addon, file);
     } catch (e) {
       tried.push(`${file} (${(e as Error).message})`);
@@ -111,7 +123,11 @@ export function addonModule(): Addon {
   }
   try {
     // bindings looks in build/Release, build/Debug and the other places node-gyp/cmake-js use.
-    const bindings = require('bindings') as (opts: { bindings: string; module_root: string }) => Addon & { path?: string };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- bindings is a CommonJS function export
+    const bindings = require('bindings') as (opts: {
+      bindings: string;
+      module_root: string;
+    }) => Addon & { path?: string };
     const mod = bindings({ bindings: ADDON_FILE, module_root: packageRoot() });
     return adopt(mod, local);
   } catch (e) {
@@ -135,14 +151,19 @@ export function loadedAddonFile(): string | undefined {
 }
 
 function versionTuple(v: string): number[] {
-  return v.split(/[.-]/).slice(0, 3).map((x) => parseInt(x, 10) || 0);
+  return v
+    .split(/[.-]/)
+    .slice(0, 3)
+    .map((x) => parseInt(x, 10) || 0);
 }
 
 function checkVersion(version: string): void {
   const [maj, min] = versionTuple(version);
   const [lmaj, lmin] = versionTuple(SUPPORTED_TF_RANGE.min);
   if (maj > SUPPORTED_TF_RANGE.maxMajor || maj < lmaj || (maj === lmaj && min < lmin)) {
-    throw new Error(`libtensorflow ${version} is outside the supported range (>= ${SUPPORTED_TF_RANGE.min}, major ${SUPPORTED_TF_RANGE.maxMajor})`);
+    throw new Error(
+      `libtensorflow ${version} is outside the supported range (>= ${SUPPORTED_TF_RANGE.min}, major ${SUPPORTED_TF_RANGE.maxMajor})`,
+    );
   }
 }
 
@@ -172,7 +193,9 @@ export function init(options: InitOptions = {}): LibraryInfo {
   const { found, attempts } = locateLibrary(options);
   if (!found) throw new Error(notFoundMessage(attempts));
   if (library && library.path !== found.path) {
-    throw new Error(`libtensorflow is already loaded from ${library.path}; a process can load only one (asked for ${found.path})`);
+    throw new Error(
+      `libtensorflow is already loaded from ${library.path}; a process can load only one (asked for ${found.path})`,
+    );
   }
   // TensorFlow's C++ logging is loud by default; keep warnings and errors only unless asked.
   if (process.env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = '2';

@@ -115,7 +115,8 @@ export function encodeProto(message: ProtoField[]): Uint8Array {
       varint(BigInt(field * 8));
       varint(typeof value === 'boolean' ? (value ? 1n : 0n) : BigInt(value));
     } else {
-      const bytes = typeof value === 'string' ? new TextEncoder().encode(value) : Array.isArray(value) ? encodeProto(value) : value;
+      const bytes =
+        typeof value === 'string' ? new TextEncoder().encode(value) : Array.isArray(value) ? encodeProto(value) : value;
       varint(BigInt(field * 8 + 2));
       varint(BigInt(bytes.length));
       for (const b of bytes) out.push(b);

@@ -2,6 +2,8 @@
 #include <dlfcn.h>
 #include <napi.h>
 
+#include <string>
+
 #include "addon_data.h"
 #include "exit_gate.h"
 #include "graph.h"

@@ -1,5 +1,7 @@
 #include "addon_data.h"
 
+#include <memory>
+
 namespace tfdata {
 
 std::shared_ptr<Mailbox> AddonData::Deliveries(Napi::Env env) {

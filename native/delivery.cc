@@ -1,5 +1,7 @@
 #include "delivery.h"
 
+#include <memory>
+
 namespace tfdata {
 
 std::shared_ptr<Mailbox> Mailbox::Create(Napi::Env env) {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace tfdata {
@@ -19,12 +20,12 @@ struct Gate {
   std::condition_variable left;
   int inside = 0;
   bool exiting = false;
-  long next_id = 0;
+  int64_t next_id = 0;
   struct Canceller {
     const void* owner;
     std::function<void()> cancel;
   };
-  std::map<long, Canceller> cancellers;
+  std::map<int64_t, Canceller> cancellers;
 };
 
 // Never destroyed: the handler and parked threads use it during exit.
@@ -76,17 +77,17 @@ void LeaveTensorFlow() {
   if (--gate.inside == 0) gate.left.notify_all();
 }
 
-long AddCanceller(const void* owner, std::function<void()> cancel) {
+int64_t AddCanceller(const void* owner, std::function<void()> cancel) {
   Gate& gate = TheGate();
   std::lock_guard<std::mutex> lock(gate.mu);
-  long id = ++gate.next_id;
+  int64_t id = ++gate.next_id;
   gate.cancellers.emplace(id, Gate::Canceller{owner, std::move(cancel)});
   return id;
 }
 
 void CancelSessionsOf(void* owner) { CancelAll(owner, false); }
 
-void RemoveCanceller(long id) {
+void RemoveCanceller(int64_t id) {
   Gate& gate = TheGate();
   std::lock_guard<std::mutex> lock(gate.mu);
   gate.cancellers.erase(id);

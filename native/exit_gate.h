@@ -6,6 +6,7 @@
 // for those inside it to leave. The same list of open sessions serves each environment's cleanup
 // hook (a worker terminated): it cancels that environment's sessions only.
 #pragma once
+#include <cstdint>
 #include <functional>
 
 namespace tfdata {
@@ -21,8 +22,8 @@ void LeaveTensorFlow();
 // The open sessions: how to cancel each one's step in flight, tagged with the environment that
 // owns it. The exit handler cancels them all; an environment's cleanup hook cancels its own.
 // Returns an id to remove the entry with once the session is gone.
-long AddCanceller(const void* owner, std::function<void()> cancel);
-void RemoveCanceller(long id);
+int64_t AddCanceller(const void* owner, std::function<void()> cancel);
+void RemoveCanceller(int64_t id);
 // Cancels every open session of `owner` (an environment's AddonData); an env cleanup hook.
 void CancelSessionsOf(void* owner);
 

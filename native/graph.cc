@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "addon_data.h"
 #include "status.h"
@@ -35,7 +37,8 @@ int64_t IntFromJS(Napi::Env env, Napi::Value v, const std::string& what) {
   }
   if (!v.IsNumber()) throw Napi::TypeError::New(env, what + " must be an integer");
   double d = v.As<Napi::Number>().DoubleValue();
-  if (std::floor(d) != d || std::fabs(d) > 9007199254740991.0) throw Napi::RangeError::New(env, what + " must be an integer");
+  if (std::floor(d) != d || std::fabs(d) > 9007199254740991.0)
+    throw Napi::RangeError::New(env, what + " must be an integer");
   return static_cast<int64_t>(d);
 }
 
@@ -73,7 +76,8 @@ Attr AttrFromJS(Napi::Env env, Napi::Value entry) {
   }
   Napi::Array e = entry.As<Napi::Array>();
   Attr attr;
-  if (!e.Get(0u).IsString() || !e.Get(1u).IsString()) throw Napi::TypeError::New(env, "attr name and kind must be strings");
+  if (!e.Get(0u).IsString() || !e.Get(1u).IsString())
+    throw Napi::TypeError::New(env, "attr name and kind must be strings");
   attr.name = e.Get(0u).As<Napi::String>().Utf8Value();
   attr.kind = e.Get(1u).As<Napi::String>().Utf8Value();
   Napi::Value v = e.Get(2u);
@@ -120,11 +124,44 @@ Attr AttrFromJS(Napi::Env env, Napi::Value entry) {
     for (uint32_t j = 0; j < a.Length(); j++) ShapeAttrFromJS(env, a.Get(j), what + " item", attr);
   } else if (k == "list(tensor)") {
     Napi::Array a = list();
-    for (uint32_t j = 0; j < a.Length(); j++) attr.tensors.push_back(TensorHandle::FromJS(env, a.Get(j), what.c_str())->tensor(env));
+    for (uint32_t j = 0; j < a.Length(); j++)
+      attr.tensors.push_back(TensorHandle::FromJS(env, a.Get(j), what.c_str())->tensor(env));
   } else {
     throw Napi::TypeError::New(env, what + " has unknown kind '" + k + "'");
   }
   return attr;
+}
+
+// The list kinds of ApplyAttr: each TF setter wants its own array of pointers or values.
+void ApplyListAttr(const TfApi& tf, TF_OperationDescription* d, const Attr& a, TF_Status* status) {
+  const char* n = a.name.c_str();
+  const std::string& k = a.kind;
+  if (k == "list(int)") {
+    tf.TF_SetAttrIntList(d, n, a.ints.data(), static_cast<int>(a.ints.size()));
+  } else if (k == "list(type)") {
+    std::vector<TF_DataType> types(a.ints.begin(), a.ints.end());
+    tf.TF_SetAttrTypeList(d, n, types.data(), static_cast<int>(types.size()));
+  } else if (k == "list(float)") {
+    tf.TF_SetAttrFloatList(d, n, a.floats.data(), static_cast<int>(a.floats.size()));
+  } else if (k == "list(bool)") {
+    tf.TF_SetAttrBoolList(d, n, a.bools.data(), static_cast<int>(a.bools.size()));
+  } else if (k == "list(string)") {
+    std::vector<const void*> ptrs;
+    std::vector<size_t> lens;
+    for (const auto& s : a.strings) {
+      ptrs.push_back(s.data());
+      lens.push_back(s.size());
+    }
+    tf.TF_SetAttrStringList(d, n, ptrs.data(), lens.data(), static_cast<int>(ptrs.size()));
+  } else if (k == "list(shape)") {
+    std::vector<const int64_t*> ptrs;
+    for (const auto& s : a.shapes) ptrs.push_back(s.data());
+    tf.TF_SetAttrShapeList(d, n, ptrs.data(), a.ranks.data(), static_cast<int>(ptrs.size()));
+  } else if (k == "list(tensor)") {
+    std::vector<TF_Tensor*> ptrs;
+    for (const auto& t : a.tensors) ptrs.push_back(t.get());
+    tf.TF_SetAttrTensorList(d, n, ptrs.data(), static_cast<int>(ptrs.size()), status);
+  }
 }
 
 void ApplyAttr(const TfApi& tf, TF_OperationDescription* d, const Attr& a, TF_Status* status) {
@@ -138,38 +175,17 @@ void ApplyAttr(const TfApi& tf, TF_OperationDescription* d, const Attr& a, TF_St
   else if (k == "func") tf.TF_SetAttrFuncName(d, n, a.s.data(), a.s.size());
   else if (k == "shape") tf.TF_SetAttrShape(d, n, a.shapes[0].data(), a.ranks[0]);
   else if (k == "tensor") tf.TF_SetAttrTensor(d, n, a.tensors[0].get(), status);
-  else if (k == "list(int)") tf.TF_SetAttrIntList(d, n, a.ints.data(), static_cast<int>(a.ints.size()));
-  else if (k == "list(type)") {
-    std::vector<TF_DataType> types(a.ints.begin(), a.ints.end());
-    tf.TF_SetAttrTypeList(d, n, types.data(), static_cast<int>(types.size()));
-  } else if (k == "list(float)") tf.TF_SetAttrFloatList(d, n, a.floats.data(), static_cast<int>(a.floats.size()));
-  else if (k == "list(bool)") tf.TF_SetAttrBoolList(d, n, a.bools.data(), static_cast<int>(a.bools.size()));
-  else if (k == "list(string)") {
-    std::vector<const void*> ptrs;
-    std::vector<size_t> lens;
-    for (const auto& s : a.strings) { ptrs.push_back(s.data()); lens.push_back(s.size()); }
-    tf.TF_SetAttrStringList(d, n, ptrs.data(), lens.data(), static_cast<int>(ptrs.size()));
-  } else if (k == "list(shape)") {
-    std::vector<const int64_t*> ptrs;
-    for (const auto& s : a.shapes) ptrs.push_back(s.data());
-    tf.TF_SetAttrShapeList(d, n, ptrs.data(), a.ranks.data(), static_cast<int>(ptrs.size()));
-  } else if (k == "list(tensor)") {
-    std::vector<TF_Tensor*> ptrs;
-    for (const auto& t : a.tensors) ptrs.push_back(t.get());
-    tf.TF_SetAttrTensorList(d, n, ptrs.data(), static_cast<int>(ptrs.size()), status);
-  }
+  else ApplyListAttr(tf, d, a, status);
 }
 
 }  // namespace
 
 void Graph::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function cls = DefineClass(env, "Graph",
-                                   {InstanceMethod("addOperation", &Graph::AddOperation),
-                                    InstanceMethod("opDef", &Graph::OpDef),
-                                    InstanceMethod("toGraphDef", &Graph::ToGraphDef),
-                                    InstanceMethod("toFunction", &Graph::ToFunction),
-                                    InstanceMethod("copyFunction", &Graph::CopyFunction),
-                                    InstanceMethod("dispose", &Graph::Dispose)});
+  Napi::Function cls =
+      DefineClass(env, "Graph",
+                  {InstanceMethod("addOperation", &Graph::AddOperation), InstanceMethod("opDef", &Graph::OpDef),
+                   InstanceMethod("toGraphDef", &Graph::ToGraphDef), InstanceMethod("toFunction", &Graph::ToFunction),
+                   InstanceMethod("copyFunction", &Graph::CopyFunction), InstanceMethod("dispose", &Graph::Dispose)});
   Data(env).graph_class = Napi::Persistent(cls);
   exports.Set("Graph", cls);
 }
@@ -340,10 +356,9 @@ Napi::Value Graph::ToFunction(const Napi::CallbackInfo& info) {
     for (uint32_t i = 0; i < out.Length(); i++) outputs.push_back(OutputFromJS(env, out.Get(i), "function output"));
     bool append_hash = info[3].IsBoolean() ? info[3].As<Napi::Boolean>().Value() : true;
     Status status;
-    TF_Function* fn = tf.TF_GraphToFunction(graph(env), name.c_str(), append_hash ? 1 : 0, -1, nullptr,
-                                            static_cast<int>(inputs.size()), inputs.data(),
-                                            static_cast<int>(outputs.size()), outputs.data(), nullptr, nullptr,
-                                            nullptr, status.get());
+    TF_Function* fn = tf.TF_GraphToFunction(
+        graph(env), name.c_str(), append_hash ? 1 : 0, -1, nullptr, static_cast<int>(inputs.size()), inputs.data(),
+        static_cast<int>(outputs.size()), outputs.data(), nullptr, nullptr, nullptr, status.get());
     ThrowIfError(env, status, "function '" + name + "'");
     return Function::Wrap(env, fn);
   }
@@ -373,9 +388,9 @@ Napi::Value Graph::Dispose(const Napi::CallbackInfo& info) {
 // ---- Function ----
 
 void Function::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function cls = DefineClass(env, "Function",
-                                   {InstanceAccessor("name", &Function::Name, nullptr),
-                                    InstanceMethod("dispose", &Function::Dispose)});
+  Napi::Function cls =
+      DefineClass(env, "Function",
+                  {InstanceAccessor("name", &Function::Name, nullptr), InstanceMethod("dispose", &Function::Dispose)});
   Data(env).function_class = Napi::Persistent(cls);
   exports.Set("Function", cls);
 }

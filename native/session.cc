@@ -1,7 +1,11 @@
 #include "session.h"
 
 #include <chrono>
+#include <memory>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "addon_data.h"
 #include "exit_gate.h"
@@ -29,7 +33,9 @@ class RunRequest : public Completion {
     return promise;
   }
   ~RunRequest() override {
-    for (auto& row : results_) for (TF_Tensor* t : row) if (t) TensorFlowApi()->TF_DeleteTensor(t);
+    for (auto& row : results_)
+      for (TF_Tensor* t : row)
+        if (t) TensorFlowApi()->TF_DeleteTensor(t);
   }
 
   std::vector<TF_Output> feeds, fetches;
@@ -54,7 +60,8 @@ class RunRequest : public Completion {
                        static_cast<int>(targets.size()), nullptr, status);
       int code = tf.TF_GetCode(status);
       if (code != kCodeOk) {
-        for (TF_Tensor* t : outputs) if (t) tf.TF_DeleteTensor(t);
+        for (TF_Tensor* t : outputs)
+          if (t) tf.TF_DeleteTensor(t);
         if (repeated_ && code == kCodeOutOfRange) {
           end_ = true;
         } else {
@@ -66,7 +73,8 @@ class RunRequest : public Completion {
       try {
         for (TF_Tensor*& t : outputs) t = Unshared(t);
       } catch (const std::bad_alloc&) {
-        for (TF_Tensor* t : outputs) if (t) tf.TF_DeleteTensor(t);
+        for (TF_Tensor* t : outputs)
+          if (t) tf.TF_DeleteTensor(t);
         Fail(kCodeResourceExhausted, "out of memory copying a shared output tensor");
         break;
       }
@@ -144,7 +152,8 @@ class RunRequest : public Completion {
 SessionCore::SessionCore(TF_Session* session, std::shared_ptr<Mailbox> mailbox)
     : session_(session), mailbox_(std::move(mailbox)) {}
 
-std::shared_ptr<SessionCore> SessionCore::Start(TF_Session* session, std::shared_ptr<Mailbox> mailbox, const void* owner) {
+std::shared_ptr<SessionCore> SessionCore::Start(TF_Session* session, std::shared_ptr<Mailbox> mailbox,
+                                                const void* owner) {
   std::shared_ptr<SessionCore> core(new SessionCore(session, std::move(mailbox)));
   std::weak_ptr<SessionCore> weak = core;
   core->canceller_ = AddCanceller(owner, [weak] {
@@ -225,11 +234,10 @@ void SessionCore::Loop() {
 // ---- Session (the JS class) ----
 
 void Session::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function cls = DefineClass(env, "Session",
-                                   {InstanceMethod("run", &Session::Run),
-                                    InstanceMethod("runRepeated", &Session::RunRepeated),
-                                    InstanceMethod("close", &Session::Close),
-                                    InstanceAccessor("closed", &Session::IsClosed, nullptr)});
+  Napi::Function cls =
+      DefineClass(env, "Session",
+                  {InstanceMethod("run", &Session::Run), InstanceMethod("runRepeated", &Session::RunRepeated),
+                   InstanceMethod("close", &Session::Close), InstanceAccessor("closed", &Session::IsClosed, nullptr)});
   Data(env).session_class = Napi::Persistent(cls);
   exports.Set("Session", cls);
 }
@@ -275,7 +283,8 @@ Session::~Session() {
   if (core_) core_->Close();
 }
 
-// run(feeds: [output, TensorHandle][], fetches: output[], targets: opId[], runOptions?: Uint8Array) -> Promise<tensor[]>
+// run(feeds: [output, TensorHandle][], fetches: output[], targets: opId[], runOptions?: Uint8Array) ->
+// Promise<tensor[]>
 Napi::Value Session::Run(const Napi::CallbackInfo& info) { return Start(info, false); }
 
 // runRepeated(fetches, maxRuns, maxMicros, runOptions?: Uint8Array) -> Promise<{ elements, end, error }>
@@ -299,7 +308,8 @@ Napi::Value Session::Start(const Napi::CallbackInfo& info, bool repeated) {
     if (repeated) {
       if (!info[0].IsArray()) throw Napi::TypeError::New(env, "fetches must be an array");
       Napi::Array fetches = info[0].As<Napi::Array>();
-      for (uint32_t i = 0; i < fetches.Length(); i++) request->fetches.push_back(graph_->OutputFromJS(env, fetches.Get(i), "fetch"));
+      for (uint32_t i = 0; i < fetches.Length(); i++)
+        request->fetches.push_back(graph_->OutputFromJS(env, fetches.Get(i), "fetch"));
       double max_runs = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 1;
       if (!(max_runs >= 1 && max_runs <= 1e6)) throw Napi::RangeError::New(env, "maxRuns must be between 1 and 1e6");
       request->max_runs = static_cast<int>(max_runs);
@@ -310,16 +320,19 @@ Napi::Value Session::Start(const Napi::CallbackInfo& info, bool repeated) {
       Napi::Array feeds = info[0].As<Napi::Array>();
       for (uint32_t i = 0; i < feeds.Length(); i++) {
         Napi::Value pair = feeds.Get(i);
-        if (!pair.IsArray() || pair.As<Napi::Array>().Length() != 2) throw Napi::TypeError::New(env, "each feed must be [output, TensorHandle]");
+        if (!pair.IsArray() || pair.As<Napi::Array>().Length() != 2)
+          throw Napi::TypeError::New(env, "each feed must be [output, TensorHandle]");
         Napi::Array p = pair.As<Napi::Array>();
         request->feeds.push_back(graph_->OutputFromJS(env, p.Get(0u), "feed"));
         request->feed_values.push_back(TensorHandle::FromJS(env, p.Get(1u), "feed value")->tensor(env));
       }
       Napi::Array fetches = info[1].As<Napi::Array>();
-      for (uint32_t i = 0; i < fetches.Length(); i++) request->fetches.push_back(graph_->OutputFromJS(env, fetches.Get(i), "fetch"));
+      for (uint32_t i = 0; i < fetches.Length(); i++)
+        request->fetches.push_back(graph_->OutputFromJS(env, fetches.Get(i), "fetch"));
       if (info.Length() > 2 && info[2].IsArray()) {
         Napi::Array targets = info[2].As<Napi::Array>();
-        for (uint32_t i = 0; i < targets.Length(); i++) request->targets.push_back(graph_->OperationFromJS(env, targets.Get(i), "target"));
+        for (uint32_t i = 0; i < targets.Length(); i++)
+          request->targets.push_back(graph_->OperationFromJS(env, targets.Get(i), "target"));
       }
       request->run_options = RunOptionsFromJS(info[3]);
     }

@@ -36,7 +36,7 @@ class SessionCore {
   void Loop();
 
   TF_Session* const session_;  // deleted by the thread after Close()
-  long canceller_ = 0;         // its entry among the open sessions (exit_gate.h)
+  int64_t canceller_ = 0;      // its entry among the open sessions (exit_gate.h)
   const std::shared_ptr<Mailbox> mailbox_;
   std::mutex mu_;
   std::condition_variable wake_;

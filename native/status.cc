@@ -1,5 +1,7 @@
 #include "status.h"
 
+#include <string>
+
 #include "addon_data.h"
 #include "generated/tables.h"
 
@@ -19,8 +21,7 @@ std::string Status::message() const { return TensorFlowApi()->TF_Message(status_
 Napi::Error MakeTFError(Napi::Env env, int code, const std::string& message) {
   AddonData& data = Data(env);
   if (!data.tf_error_class.IsEmpty()) {
-    Napi::Object error = data.tf_error_class.New(
-        {Napi::String::New(env, message), Napi::Number::New(env, code)});
+    Napi::Object error = data.tf_error_class.New({Napi::String::New(env, message), Napi::Number::New(env, code)});
     return Napi::Error(env, error);
   }
   Napi::Error error = Napi::Error::New(env, message);

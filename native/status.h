@@ -46,17 +46,16 @@ Napi::Value BufferToJS(Napi::Env env, const TfApi& tf, Fill fill) {
   return out;
 }
 
-
 }  // namespace tfdata
 
 // Turns a C++ exception other than Napi::Error into a JS Error instead of a process abort.
-#define TFDATA_CATCH_STD(env)                              \
-  catch (const Napi::Error&) {                             \
-    throw;                                                 \
-  }                                                        \
-  catch (const std::bad_alloc&) {                          \
-    throw Napi::RangeError::New(env, "out of memory");     \
-  }                                                        \
-  catch (const std::exception& e) {                        \
-    throw Napi::Error::New(env, e.what());                 \
+#define TFDATA_CATCH_STD(env)                          \
+  catch (const Napi::Error&) {                         \
+    throw;                                             \
+  }                                                    \
+  catch (const std::bad_alloc&) {                      \
+    throw Napi::RangeError::New(env, "out of memory"); \
+  }                                                    \
+  catch (const std::exception& e) {                    \
+    throw Napi::Error::New(env, e.what());             \
   }

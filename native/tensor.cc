@@ -4,7 +4,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "addon_data.h"
 #include "status.h"
@@ -55,12 +57,13 @@ TF_Tensor* NewStringTensor(const TfApi& tf, const std::vector<int64_t>& dims, si
     tf.TF_StringCopy(&cells[i], bytes.first, bytes.second);
   }
   const int rank = static_cast<int>(dims.size());
-  return tf.TF_NewTensor(kDTypeString, dims.data(), rank, cells, count * sizeof(TF_TString),
-                         FreeStrings, reinterpret_cast<void*>(static_cast<uintptr_t>(count)));
+  return tf.TF_NewTensor(kDTypeString, dims.data(), rank, cells, count * sizeof(TF_TString), FreeStrings,
+                         reinterpret_cast<void*>(static_cast<uintptr_t>(count)));
 }
 
 // A TensorFlow-owned, aligned copy of `bytes` bytes of numeric data.
-TF_Tensor* NewNumericTensor(const TfApi& tf, int dtype, const std::vector<int64_t>& dims, const void* src, size_t bytes) {
+TF_Tensor* NewNumericTensor(const TfApi& tf, int dtype, const std::vector<int64_t>& dims, const void* src,
+                            size_t bytes) {
   void* copy = AlignedAlloc(bytes);
   if (bytes > 0) std::memcpy(copy, src, bytes);
   return tf.TF_NewTensor(dtype, dims.data(), static_cast<int>(dims.size()), copy, bytes, FreeNumeric, nullptr);
@@ -77,8 +80,8 @@ std::vector<int64_t> ShapeFromJS(Napi::Env env, Napi::Value shape, const char* w
     Napi::Value v = array[i];
     double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
     if (!v.IsNumber() || d < 0 || std::floor(d) != d || d > 9007199254740991.0) {
-      throw Napi::RangeError::New(env, std::string(what) + "[" + std::to_string(i) +
-                                           "] must be a non-negative integer");
+      throw Napi::RangeError::New(env,
+                                  std::string(what) + "[" + std::to_string(i) + "] must be a non-negative integer");
     }
     dims.push_back(static_cast<int64_t>(d));
   }
@@ -130,18 +133,22 @@ TensorPtr TensorFromJS(Napi::Env env, int dtype, const std::vector<int64_t>& dim
     size_t offset = 0, length = 0;
     if (data.IsTypedArray()) {
       Napi::TypedArray view = data.As<Napi::TypedArray>();
-      buffer = view.ArrayBuffer(); offset = view.ByteOffset(); length = view.ByteLength();
+      buffer = view.ArrayBuffer();
+      offset = view.ByteOffset();
+      length = view.ByteLength();
     } else {
       Napi::DataView view = data.As<Napi::DataView>();
-      buffer = view.ArrayBuffer(); offset = view.ByteOffset(); length = view.ByteLength();
+      buffer = view.ArrayBuffer();
+      offset = view.ByteOffset();
+      length = view.ByteLength();
     }
     if (count > std::numeric_limits<size_t>::max() / static_cast<size_t>(size)) {
       throw Napi::RangeError::New(env, "shape and dtype need more bytes than memory can address");
     }
     size_t bytes = count * static_cast<size_t>(size);
     if (length != bytes) {
-      throw Napi::RangeError::New(env, "tensor data has " + std::to_string(length) + " bytes, shape and dtype need " +
-                                           std::to_string(bytes));
+      throw Napi::RangeError::New(
+          env, "tensor data has " + std::to_string(length) + " bytes, shape and dtype need " + std::to_string(bytes));
     }
     tensor = NewNumericTensor(tf, dtype, dims, static_cast<uint8_t*>(buffer.Data()) + offset, bytes);
     bytes_copied_in += static_cast<int64_t>(bytes);
@@ -233,10 +240,10 @@ Napi::Object TensorToJS(Napi::Env env, TF_Tensor* tensor) {
 // ---- TensorHandle ----
 
 void TensorHandle::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function cls = DefineClass(env, "TensorHandle",
-                                   {InstanceMethod("read", &TensorHandle::Read),
-                                    InstanceMethod("dispose", &TensorHandle::Dispose),
-                                    InstanceAccessor("disposed", &TensorHandle::IsDisposed, nullptr)});
+  Napi::Function cls =
+      DefineClass(env, "TensorHandle",
+                  {InstanceMethod("read", &TensorHandle::Read), InstanceMethod("dispose", &TensorHandle::Dispose),
+                   InstanceAccessor("disposed", &TensorHandle::IsDisposed, nullptr)});
   Data(env).tensor_class = Napi::Persistent(cls);
   exports.Set("TensorHandle", cls);
 }

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <string>
 
 namespace tfdata {
 namespace {
@@ -11,16 +12,20 @@ namespace {
 std::mutex load_mutex;
 TfApi api_table;
 std::atomic<const TfApi*> loaded_api{nullptr};
-std::string loaded_path;
+// Never destroyed: session threads may still ask for it while the process exits.
+std::string& LoadedPath() {
+  static auto* path = new std::string();
+  return *path;
+}
 
 }  // namespace
 
 std::string LoadTensorFlow(const std::string& path) {
   std::lock_guard<std::mutex> lock(load_mutex);
   if (loaded_api.load() != nullptr) {
-    if (path == loaded_path) return "";
-    return "libtensorflow is already loaded from " + loaded_path +
-           "; a process can load only one (asked for " + path + ")";
+    if (path == LoadedPath()) return "";
+    return "libtensorflow is already loaded from " + LoadedPath() + "; a process can load only one (asked for " + path +
+           ")";
   }
   // RTLD_LOCAL: the wheel's libraries export LLVM and protobuf symbols that must not leak
   // into the process's global namespace.
@@ -31,8 +36,8 @@ std::string LoadTensorFlow(const std::string& path) {
   }
   TfApi table;
   std::string missing;
-#define TFDATA_RESOLVE(ret, name, params)                                      \
-  table.name = reinterpret_cast<ret(*) params>(dlsym(handle, #name));          \
+#define TFDATA_RESOLVE(ret, name, params)                             \
+  table.name = reinterpret_cast<ret(*) params>(dlsym(handle, #name)); \
   if (table.name == nullptr) missing += (missing.empty() ? "" : ", ") + std::string(#name);
   TFDATA_TF_FUNCTIONS(TFDATA_RESOLVE)
 #undef TFDATA_RESOLVE
@@ -41,7 +46,7 @@ std::string LoadTensorFlow(const std::string& path) {
     return path + " does not export the TensorFlow C API (missing " + missing + ")";
   }
   api_table = table;
-  loaded_path = path;
+  LoadedPath() = path;
   loaded_api.store(&api_table);
   // The handle is never closed: TensorFlow registers kernels and threads that live until exit.
   return "";
@@ -51,7 +56,7 @@ const TfApi* TensorFlowApi() { return loaded_api.load(); }
 
 std::string LoadedTensorFlowPath() {
   std::lock_guard<std::mutex> lock(load_mutex);
-  return loaded_path;
+  return LoadedPath();
 }
 
 }  // namespace tfdata

@@ -36,12 +36,17 @@ function sources(dir, out = []) {
 
 function importsOf(file) {
   const text = fs.readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']*)'|import\('(\.[^']*)'\)|^import\s+'(\.[^']*)'/gm)];
+  const specs = [
+    ...text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']*)'|import\('(\.[^']*)'\)|^import\s+'(\.[^']*)'/gm,
+    ),
+  ];
   return specs
     .map((m) => m[1] ?? m[2] ?? m[3])
     .map((spec) => {
       const base = path.resolve(path.dirname(file), spec);
-      for (const candidate of [`${base}.ts`, path.join(base, 'index.ts')]) if (fs.existsSync(candidate)) return candidate;
+      for (const candidate of [`${base}.ts`, path.join(base, 'index.ts')])
+        if (fs.existsSync(candidate)) return candidate;
       throw new Error(`${file}: cannot resolve '${spec}'`);
     });
 }
@@ -55,7 +60,10 @@ function check(libDir) {
     for (const dep of deps) {
       const from = layerOf(rel(file));
       const to = layerOf(rel(dep));
-      if (to > from) problems.push(`lib/${rel(file)} (${LAYERS[from].name}) imports lib/${rel(dep)} (${LAYERS[to].name}), a layer above it`);
+      if (to > from)
+        problems.push(
+          `lib/${rel(file)} (${LAYERS[from].name}) imports lib/${rel(dep)} (${LAYERS[to].name}), a layer above it`,
+        );
     }
   }
   // Circles: a depth-first search that reports each back edge's circle once.
@@ -65,7 +73,10 @@ function check(libDir) {
     state.set(f, 'open');
     stack.push(f);
     for (const d of graph.get(f) ?? []) {
-      if (state.get(d) === 'open') problems.push(`import circle: ${[...stack.slice(stack.indexOf(d)), d].map((x) => `lib/${rel(x)}`).join(' → ')}`);
+      if (state.get(d) === 'open')
+        problems.push(
+          `import circle: ${[...stack.slice(stack.indexOf(d)), d].map((x) => `lib/${rel(x)}`).join(' → ')}`,
+        );
       else if (!state.has(d)) visit(d);
     }
     stack.pop();

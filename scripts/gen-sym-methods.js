@@ -21,7 +21,8 @@ function namespaceImports(sf) {
   for (const st of sf.statements) {
     if (!ts.isImportDeclaration(st) || !st.importClause?.namedBindings) continue;
     const nb = st.importClause.namedBindings;
-    if (ts.isNamespaceImport(nb)) out[nb.name.text] = path.join(path.dirname(sf.fileName), `${st.moduleSpecifier.text}.ts`);
+    if (ts.isNamespaceImport(nb))
+      out[nb.name.text] = path.join(path.dirname(sf.fileName), `${st.moduleSpecifier.text}.ts`);
   }
   return out;
 }
@@ -63,17 +64,18 @@ function method(methodName, fn) {
   // The type parameter the first operand is generic in becomes Sym's own D.
   const params = fn.typeParameters ? [...fn.typeParameters] : [];
   const bound = params.find((p) => new RegExp(`\\b${p.name.text}\\b`).test(selfType));
-  const rename = (text) => (bound && bound.name.text !== 'D' ? text.replace(new RegExp(`\\b${bound.name.text}\\b`, 'g'), 'D') : text);
+  const rename = (text) =>
+    bound && bound.name.text !== 'D' ? text.replace(new RegExp(`\\b${bound.name.text}\\b`, 'g'), 'D') : text;
   let thisType = null;
   if (bound) {
     const c = bound.constraint ? bound.constraint.getText() : 'GraphDType';
     thisType = `Sym<D & ${c.includes('|') ? `(${c})` : c}>`;
-  }
-  else {
+  } else {
     const fixedDtype = /^(?:Operand|Sym)<('\w+')>$/.exec(selfType);
     if (fixedDtype) thisType = `Sym<${fixedDtype[1]}>`;
   }
-  if (params.some((p) => p !== bound && p.name.text === 'D')) throw new Error(`${fn.name.text}: a second type parameter named D`);
+  if (params.some((p) => p !== bound && p.name.text === 'D'))
+    throw new Error(`${fn.name.text}: a second type parameter named D`);
   const generics = params.filter((p) => p !== bound).map((p) => rename(p.getText()));
   const args = rest.map((p) => {
     const name = p.dotDotDotToken ? `...${p.name.getText()}` : p.name.getText();
@@ -141,5 +143,7 @@ if (check) {
   console.log('gen-sym-methods --check: lib/ops/sym-methods.generated.ts is fresh');
 } else {
   if (current !== text) fs.writeFileSync(OUT, text);
-  console.log(`gen-sym-methods: ${text.split('\n').filter((l) => l.endsWith(';') && l.startsWith('    ') && !l.includes('*')).length} methods`);
+  console.log(
+    `gen-sym-methods: ${text.split('\n').filter((l) => l.endsWith(';') && l.startsWith('    ') && !l.includes('*')).length} methods`,
+  );
 }

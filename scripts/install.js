@@ -34,7 +34,8 @@ function loads(file) {
 function ensureAddon() {
   const { addonCandidates } = require(tables);
   const [prebuilt, local] = addonCandidates(process.platform, process.arch).map((parts) => path.join(root, ...parts));
-  if (fs.existsSync(prebuilt) && loads(prebuilt)) return log(`using the prebuilt addon ${path.relative(root, prebuilt)}`);
+  if (fs.existsSync(prebuilt) && loads(prebuilt))
+    return log(`using the prebuilt addon ${path.relative(root, prebuilt)}`);
   if (fs.existsSync(local) && loads(local)) return log('using the local build of the addon');
   log('no prebuilt addon for this platform: compiling with cmake-js (needs cmake and a C++17 compiler)');
   run(process.execPath, [require.resolve('cmake-js/bin/cmake-js', { paths: [root] }), 'compile']);
@@ -54,9 +55,14 @@ function ensureTypeScriptBuild() {
 }
 
 function fetchLibrary() {
-  if (process.env.TFDATA_SKIP_FETCH === '1') return log('TFDATA_SKIP_FETCH=1: not fetching libtensorflow (run `npx tfdata-node fetch` later)');
-  const r = spawnSync(process.execPath, [path.join(__dirname, 'cli.js'), 'fetch', '--if-missing'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) log('libtensorflow could not be fetched now; run `npx tfdata-node fetch` or `npx tfdata-node doctor`');
+  if (process.env.TFDATA_SKIP_FETCH === '1')
+    return log('TFDATA_SKIP_FETCH=1: not fetching libtensorflow (run `npx tfdata-node fetch` later)');
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'cli.js'), 'fetch', '--if-missing'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0)
+    log('libtensorflow could not be fetched now; run `npx tfdata-node fetch` or `npx tfdata-node doctor`');
 }
 
 try {

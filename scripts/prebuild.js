@@ -17,7 +17,11 @@ const { addonCandidates } = require(tables);
 const [out, local] = addonCandidates(process.platform, process.arch).map((parts) => path.join(root, ...parts));
 // Output goes to stderr: `npm pack --json` runs this as prepack and its stdout must stay JSON.
 const toStderr = { cwd: root, stdio: ['ignore', 2, 2] };
-execFileSync(process.execPath, [require.resolve('cmake-js/bin/cmake-js', { paths: [root] }), 'rebuild', '--config', 'Release'], toStderr);
+execFileSync(
+  process.execPath,
+  [require.resolve('cmake-js/bin/cmake-js', { paths: [root] }), 'rebuild', '--config', 'Release'],
+  toStderr,
+);
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.copyFileSync(local, out);
 try {

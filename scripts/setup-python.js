@@ -17,7 +17,8 @@ const log = (m) => console.error(`setup-python: ${m}`);
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.error ? r.error.message : `exit ${r.status}`})`);
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (${r.error ? r.error.message : `exit ${r.status}`})`);
 }
 
 if (process.env.TFDATA_SKIP_PYTHON === '1') {
@@ -34,7 +35,14 @@ try {
   run(process.env.TFDATA_PYTHON || 'python3', ['-m', 'venv', venv]);
   const pip = path.join(venv, 'bin', 'pip');
   // The wheel fetched for libtensorflow is reused when it is in the cache.
-  run(pip, ['install', '--disable-pip-version-check', '-q', '--find-links', path.join(cacheRoot(), 'downloads'), `tensorflow-cpu==${PINNED_TF_VERSION}`]);
+  run(pip, [
+    'install',
+    '--disable-pip-version-check',
+    '-q',
+    '--find-links',
+    path.join(cacheRoot(), 'downloads'),
+    `tensorflow-cpu==${PINNED_TF_VERSION}`,
+  ]);
   fs.writeFileSync(marker, PINNED_TF_VERSION);
   log('ready');
 } catch (e) {

@@ -30,7 +30,13 @@ for (const cmd of ['node', 'npm', 'npx', 'sh', 'bash', 'python3', 'env', 'uname'
   const p = which(cmd);
   if (p) fs.symlinkSync(fs.realpathSync(p), path.join(bin, cmd));
 }
-const env = { ...process.env, PATH: bin, TF_CPP_MIN_LOG_LEVEL: '2', npm_config_audit: 'false', npm_config_fund: 'false' };
+const env = {
+  ...process.env,
+  PATH: bin,
+  TF_CPP_MIN_LOG_LEVEL: '2',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+};
 
 let tarball;
 check('npm pack includes the prebuilt addon and leaves sources and tests out', () => {
@@ -44,7 +50,8 @@ check('npm pack includes the prebuilt addon and leaves sources and tests out', (
   const prebuilt = addonCandidates('linux', 'x64')[0].join('/');
   if (!files.includes(prebuilt)) throw new Error(`no prebuilt addon (${prebuilt}) in the tarball`);
   // A compile from the tarball's sources needs the generated header too.
-  if (!files.includes('native/generated/tables.h')) throw new Error('native/generated/tables.h missing from the tarball');
+  if (!files.includes('native/generated/tables.h'))
+    throw new Error('native/generated/tables.h missing from the tarball');
   if (!files.includes('dist/cjs/index.js') || !files.includes('dist/esm/index.mjs')) throw new Error('dist/ missing');
   const junk = files.filter((f) => /^(test|bench|examples|build|node_modules)\//.test(f) || f.startsWith('lib/'));
   if (junk.length) throw new Error(`unexpected files: ${junk.slice(0, 5).join(', ')}`);
@@ -53,13 +60,18 @@ check('npm pack includes the prebuilt addon and leaves sources and tests out', (
 
 const project = path.join(work, 'app');
 check('installs into an empty project without a compiler', () => {
-  if (which('cc') && spawnSync('sh', ['-c', 'command -v cc g++ make cmake'], { env }).stdout.length) throw new Error('toolchain visible');
+  if (which('cc') && spawnSync('sh', ['-c', 'command -v cc g++ make cmake'], { env }).stdout.length)
+    throw new Error('toolchain visible');
   fs.mkdirSync(project);
-  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
+  fs.writeFileSync(
+    path.join(project, 'package.json'),
+    JSON.stringify({ name: 'app', version: '1.0.0', private: true }),
+  );
   const started = Date.now();
   const r = spawnSync('npm', ['install', tarball], { cwd: project, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr || r.stdout);
-  if (fs.existsSync(path.join(project, 'node_modules', 'tfdata-node', 'build'))) throw new Error('the install compiled the addon');
+  if (fs.existsSync(path.join(project, 'node_modules', 'tfdata-node', 'build')))
+    throw new Error('the install compiled the addon');
   console.log(`     npm install took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
@@ -73,7 +85,12 @@ const run = (file, body) => {
   const r = spawnSync(process.execPath, [file], { cwd: project, env, encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0 || !r.stdout.includes('pipeline ok')) throw new Error(r.stderr || r.stdout);
 };
-check('runs from require()', () => run('cjs.js', `const { Dataset, tensor } = require('tfdata-node');\n(async () => {\n${pipeline}\n})().catch((e) => { console.error(e); process.exit(1); });\n`));
+check('runs from require()', () =>
+  run(
+    'cjs.js',
+    `const { Dataset, tensor } = require('tfdata-node');\n(async () => {\n${pipeline}\n})().catch((e) => { console.error(e); process.exit(1); });\n`,
+  ),
+);
 check('runs from import', () => run('esm.mjs', `import { Dataset, tensor } from 'tfdata-node';\n${pipeline}\n`));
 check('runs in a worker thread', () =>
   run(
@@ -88,12 +105,17 @@ w.on('error', (e) => { console.error(e); process.exit(1); });
   ),
 );
 check('doctor explains a missing library in one screen', () => {
-  const r = spawnSync(process.execPath, [path.join(project, 'node_modules', 'tfdata-node', 'scripts', 'cli.js'), 'doctor'], {
-    cwd: project,
-    env: { ...env, TFDATA_CACHE_DIR: path.join(work, 'empty-cache'), TFDATA_NO_PYTHON: '1' },
-    encoding: 'utf8',
-  });
-  if (r.status !== 1 || !/libtensorflow\s+NOT FOUND/.test(r.stdout) || !r.stdout.includes('npx tfdata-node fetch')) throw new Error(r.stdout + r.stderr);
+  const r = spawnSync(
+    process.execPath,
+    [path.join(project, 'node_modules', 'tfdata-node', 'scripts', 'cli.js'), 'doctor'],
+    {
+      cwd: project,
+      env: { ...env, TFDATA_CACHE_DIR: path.join(work, 'empty-cache'), TFDATA_NO_PYTHON: '1' },
+      encoding: 'utf8',
+    },
+  );
+  if (r.status !== 1 || !/libtensorflow\s+NOT FOUND/.test(r.stdout) || !r.stdout.includes('npx tfdata-node fetch'))
+    throw new Error(r.stdout + r.stderr);
   if (r.stdout.split('\n').length > 40) throw new Error('doctor output is longer than a screen');
 });
 

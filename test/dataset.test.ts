@@ -7,12 +7,36 @@ import { errorOf, plain, rejectionOf, values } from './helpers';
 
 describe('sources', () => {
   test('fromTensorSlices of a tensor, a record and a tuple', async () => {
-    expect(await values(Dataset.fromTensorSlices(tensor([[1, 2], [3, 4]], 'int32')))).toEqual([[1, 2], [3, 4]]);
+    expect(
+      await values(
+        Dataset.fromTensorSlices(
+          tensor(
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            'int32',
+          ),
+        ),
+      ),
+    ).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     const rec = Dataset.fromTensorSlices({ b: new Float32Array([0.5, 1.5]), a: tensor(['x', 'y']) });
-    expect(await values(rec)).toEqual([{ a: 'x', b: 0.5 }, { a: 'y', b: 1.5 }]);
+    expect(await values(rec)).toEqual([
+      { a: 'x', b: 0.5 },
+      { a: 'y', b: 1.5 },
+    ]);
     const tup = Dataset.fromTensorSlices([tensor([1, 2], 'int64'), tensor([true, false])]);
-    expect(await values(tup)).toEqual([[1n, true], [2n, false]]);
-    expect(tup.elementSpec).toEqual([{ dtype: 'int64', shape: [] }, { dtype: 'bool', shape: [] }]);
+    expect(await values(tup)).toEqual([
+      [1n, true],
+      [2n, false],
+    ]);
+    expect(tup.elementSpec).toEqual([
+      { dtype: 'int64', shape: [] },
+      { dtype: 'bool', shape: [] },
+    ]);
   });
 
   test('fromTensors gives one element', async () => {
@@ -30,14 +54,22 @@ describe('sources', () => {
 
   test('zip of a tuple and a record stops at the shortest', async () => {
     const z = Dataset.zip([Dataset.range(3), Dataset.fromTensorSlices(tensor([10, 20], 'int32'))]);
-    expect(await values(z)).toEqual([[0n, 10], [1n, 20]]);
+    expect(await values(z)).toEqual([
+      [0n, 10],
+      [1n, 20],
+    ]);
     const r = Dataset.zip({ i: Dataset.range(2), s: Dataset.fromTensorSlices(tensor(['a', 'b'])) });
-    expect(await values(r)).toEqual([{ i: 0n, s: 'a' }, { i: 1n, s: 'b' }]);
+    expect(await values(r)).toEqual([
+      { i: 0n, s: 'a' },
+      { i: 1n, s: 'b' },
+    ]);
   });
 
   test('source argument errors', () => {
     expect(() => Dataset.fromTensorSlices(tensor(3))).toThrow(/component 0 is a scalar/);
-    expect(() => Dataset.fromTensorSlices([tensor([1, 2]), tensor([1, 2, 3])])).toThrow(/different first dimensions \(2 and 3\)/);
+    expect(() => Dataset.fromTensorSlices([tensor([1, 2]), tensor([1, 2, 3])])).toThrow(
+      /different first dimensions \(2 and 3\)/,
+    );
     expect(() => Dataset.range(0, 10, 0)).toThrow(RangeError);
     expect(() => Dataset.range(1.5)).toThrow(TypeError);
     expect(() => Dataset.fromTensorSlices({ a: undefined } as never)).toThrow(/has a undefined at values\.a/);
@@ -49,8 +81,19 @@ describe('transformations', () => {
 
   test('map with records, tuples and captures', async () => {
     const w = new Float32Array([2, 3]);
-    const ds = Dataset.fromTensorSlices(tensor([[1, 1], [2, 2]], 'float32')).map((x) => ({ y: x.mul(w), s: tf.sum(x) }));
-    expect(await values(ds)).toEqual([{ s: 2, y: [2, 3] }, { s: 4, y: [4, 6] }]);
+    const ds = Dataset.fromTensorSlices(
+      tensor(
+        [
+          [1, 1],
+          [2, 2],
+        ],
+        'float32',
+      ),
+    ).map((x) => ({ y: x.mul(w), s: tf.sum(x) }));
+    expect(await values(ds)).toEqual([
+      { s: 2, y: [2, 3] },
+      { s: 4, y: [4, 6] },
+    ]);
     expect(ds.elementSpec).toEqual({ s: { dtype: 'float32', shape: [] }, y: { dtype: 'float32', shape: [2] } });
   });
 
@@ -58,34 +101,66 @@ describe('transformations', () => {
     const ds = r(100).map((x) => x.mul(2), { numParallelCalls: 4, deterministic: true });
     expect(await values(ds)).toEqual(Array.from({ length: 100 }, (_, i) => BigInt(2 * i)));
     const auto = r(50).map((x) => x.add(1), { numParallelCalls: 'auto' });
-    expect(((await values(auto)) as bigint[]).sort((a, b) => Number(a - b))).toEqual(Array.from({ length: 50 }, (_, i) => BigInt(i + 1)));
+    expect(((await values(auto)) as bigint[]).sort((a, b) => Number(a - b))).toEqual(
+      Array.from({ length: 50 }, (_, i) => BigInt(i + 1)),
+    );
   });
 
   test('a map returning an input unchanged', async () => {
-    expect(await values(r(3).map((x) => [x, x]))).toEqual([[0n, 0n], [1n, 1n], [2n, 2n]]);
+    expect(await values(r(3).map((x) => [x, x]))).toEqual([
+      [0n, 0n],
+      [1n, 1n],
+      [2n, 2n],
+    ]);
   });
 
   test('filter', async () => {
     expect(await values(r(10).filter((x) => tf.equal(tf.mod(x, 3), 0)))).toEqual([0n, 3n, 6n, 9n]);
-    expect(errorOf(() => r(3).filter((x) => x as never)).message).toMatch(/predicate must return a bool scalar, got int64\[\]/);
+    expect(errorOf(() => r(3).filter((x) => x as never)).message).toMatch(
+      /predicate must return a bool scalar, got int64\[\]/,
+    );
   });
 
   test('batch, drop remainder, parallel batch', async () => {
     expect(await values(r(5).batch(2))).toEqual([[0n, 1n], [2n, 3n], [4n]]);
-    expect(await values(r(5).batch(2, { dropRemainder: true }))).toEqual([[0n, 1n], [2n, 3n]]);
+    expect(await values(r(5).batch(2, { dropRemainder: true }))).toEqual([
+      [0n, 1n],
+      [2n, 3n],
+    ]);
     expect(r(5).batch(2).elementSpec).toEqual({ dtype: 'int64', shape: [null] });
     expect(r(5).batch(2, { dropRemainder: true }).elementSpec).toEqual({ dtype: 'int64', shape: [2] });
     expect(await values(r(5).batch(2, { numParallelCalls: 2 }))).toEqual([[0n, 1n], [2n, 3n], [4n]]);
   });
 
   test('paddedBatch pads to the longest', async () => {
-    const ds = r(4).map((x) => tf.fill([1], 1, 'int32').tile([1]).reshape([1])).map((x) => x); // shape [1]
-    expect(await values(ds.paddedBatch(2))).toEqual([[[1], [1]], [[1], [1]]]);
-    const ragged = r(4).flatMap((x) => Dataset.fromTensors(tf.fill([3], 7, 'int32').slice([0], [1]).tile([1]).reshape([-1])));
+    const ds = r(4)
+      .map(() => tf.fill([1], 1, 'int32').tile([1]).reshape([1]))
+      .map((x) => x); // shape [1]
+    expect(await values(ds.paddedBatch(2))).toEqual([
+      [[1], [1]],
+      [[1], [1]],
+    ]);
+    const ragged = r(4).flatMap(() =>
+      Dataset.fromTensors(tf.fill([3], 7, 'int32').slice([0], [1]).tile([1]).reshape([-1])),
+    );
     expect(await values(ragged.paddedBatch(4))).toEqual([[[7], [7], [7], [7]]]);
-    const varying = Dataset.fromTensorSlices(tensor([1, 2, 3], 'int32')).map((n) => tf.rawOp('Range', [tf.cast(0, 'int32'), n, tf.cast(1, 'int32')])[0]);
-    expect(await values(varying.paddedBatch(3, { paddingValues: -1 }))).toEqual([[[0, -1, -1], [0, 1, -1], [0, 1, 2]]]);
-    expect(await values(varying.paddedBatch(2, { paddedShapes: [4] }))).toEqual([[[0, 0, 0, 0], [0, 1, 0, 0]], [[0, 1, 2, 0]]]);
+    const varying = Dataset.fromTensorSlices(tensor([1, 2, 3], 'int32')).map(
+      (n) => tf.rawOp('Range', [tf.cast(0, 'int32'), n, tf.cast(1, 'int32')])[0],
+    );
+    expect(await values(varying.paddedBatch(3, { paddingValues: -1 }))).toEqual([
+      [
+        [0, -1, -1],
+        [0, 1, -1],
+        [0, 1, 2],
+      ],
+    ]);
+    expect(await values(varying.paddedBatch(2, { paddedShapes: [4] }))).toEqual([
+      [
+        [0, 0, 0, 0],
+        [0, 1, 0, 0],
+      ],
+      [[0, 1, 2, 0]],
+    ]);
   });
 
   test('unbatch undoes batch', async () => {
@@ -101,7 +176,9 @@ describe('transformations', () => {
     expect(b).toEqual(a);
     const epochs = (await values(r(10).shuffle(10, { seed: 1 }).repeat(2))) as bigint[];
     expect(epochs.slice(0, 10)).not.toEqual(epochs.slice(10));
-    const fixedEpochs = (await values(r(10).shuffle(10, { seed: 1, reshuffleEachIteration: false }).repeat(2))) as bigint[];
+    const fixedEpochs = (await values(
+      r(10).shuffle(10, { seed: 1, reshuffleEachIteration: false }).repeat(2),
+    )) as bigint[];
     expect(fixedEpochs.slice(0, 10)).toEqual(fixedEpochs.slice(10));
   });
 
@@ -112,7 +189,11 @@ describe('transformations', () => {
     expect(await values(r(5).take(-1))).toEqual([0n, 1n, 2n, 3n, 4n]);
     expect(await values(r(5).skip(2))).toEqual([2n, 3n, 4n]);
     expect(await values(r(5).skip(-1))).toEqual([]);
-    expect(await r(5).filter((x) => x.greater(2)).cardinality()).toBe(Dataset.UNKNOWN);
+    expect(
+      await r(5)
+        .filter((x) => x.greater(2))
+        .cardinality(),
+    ).toBe(Dataset.UNKNOWN);
   });
 
   test('shard', async () => {
@@ -123,7 +204,9 @@ describe('transformations', () => {
   test('prefetch, memory cache and file cache', async () => {
     expect(await values(r(5).prefetch(2))).toEqual([0n, 1n, 2n, 3n, 4n]);
     expect(await values(r(5).prefetch('auto'))).toEqual([0n, 1n, 2n, 3n, 4n]);
-    const cached = r(3).map((x) => x.mul(10)).cache();
+    const cached = r(3)
+      .map((x) => x.mul(10))
+      .cache();
     expect(await values(cached.repeat(2))).toEqual([0n, 10n, 20n, 0n, 10n, 20n]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfdata-cache-'));
     const file = path.join(dir, 'c');
@@ -141,21 +224,39 @@ describe('transformations', () => {
   });
 
   test('enumerate', async () => {
-    expect(await values(Dataset.fromTensorSlices(tensor(['a', 'b'])).enumerate(5))).toEqual([[5n, 'a'], [6n, 'b']]);
+    expect(await values(Dataset.fromTensorSlices(tensor(['a', 'b'])).enumerate(5))).toEqual([
+      [5n, 'a'],
+      [6n, 'b'],
+    ]);
   });
 
   test('flatMap and interleave', async () => {
     const flat = r(3).flatMap((x) => Dataset.fromTensorSlices(tf.stack([x, x.mul(10)])));
     expect(await values(flat)).toEqual([0n, 0n, 1n, 10n, 2n, 20n]);
-    const inter = r(2).interleave((x) => Dataset.fromTensorSlices(tf.stack([x, x.add(10), x.add(20)])), { cycleLength: 2, blockLength: 1 });
+    const inter = r(2).interleave((x) => Dataset.fromTensorSlices(tf.stack([x, x.add(10), x.add(20)])), {
+      cycleLength: 2,
+      blockLength: 1,
+    });
     expect(await values(inter)).toEqual([0n, 1n, 10n, 11n, 20n, 21n]);
-    const par = r(2).interleave((x) => Dataset.fromTensorSlices(tf.stack([x, x.add(10)])), { cycleLength: 2, numParallelCalls: 2, deterministic: true });
+    const par = r(2).interleave((x) => Dataset.fromTensorSlices(tf.stack([x, x.add(10)])), {
+      cycleLength: 2,
+      numParallelCalls: 2,
+      deterministic: true,
+    });
     expect(await values(par)).toEqual([0n, 1n, 10n, 11n]);
   });
 
   test('withOptions', async () => {
-    const ds = r(20).map((x) => x.add(1), { numParallelCalls: 'auto' }).withOptions({ deterministic: false, autotune: { enabled: true, cpuBudget: 2 }, parallelism: { privateThreadpoolSize: 2 } });
-    expect(((await values(ds)) as bigint[]).sort((a, b) => Number(a - b))).toEqual(Array.from({ length: 20 }, (_, i) => BigInt(i + 1)));
+    const ds = r(20)
+      .map((x) => x.add(1), { numParallelCalls: 'auto' })
+      .withOptions({
+        deterministic: false,
+        autotune: { enabled: true, cpuBudget: 2 },
+        parallelism: { privateThreadpoolSize: 2 },
+      });
+    expect(((await values(ds)) as bigint[]).sort((a, b) => Number(a - b))).toEqual(
+      Array.from({ length: 20 }, (_, i) => BigInt(i + 1)),
+    );
     expect(() => r(2).withOptions({ bogus: 1 } as never)).toThrow(/unknown option 'bogus'/);
   });
 
@@ -172,11 +273,27 @@ describe('transformations', () => {
 
 describe('introspection', () => {
   test('explain and toGraphDef show the one compiled graph', () => {
-    const ds = Dataset.range(10).map((x) => x.mul(2)).batch(4).prefetch('auto');
+    const ds = Dataset.range(10)
+      .map((x) => x.mul(2))
+      .batch(4)
+      .prefetch('auto');
     const text = ds.explain();
-    expect(text.split('\n').map((l) => l.trim().split('(')[0])).toEqual(['PrefetchDataset', 'BatchDatasetV2', 'MapDataset', 'RangeDataset']);
+    expect(text.split('\n').map((l) => l.trim().split('(')[0])).toEqual([
+      'PrefetchDataset',
+      'BatchDatasetV2',
+      'MapDataset',
+      'RangeDataset',
+    ]);
     const def = Buffer.from(ds.toGraphDef());
-    for (const op of ['RangeDataset', 'MapDataset', 'BatchDatasetV2', 'PrefetchDataset', 'IteratorGetNext', 'MakeIterator']) expect(def.includes(op)).toBe(true);
+    for (const op of [
+      'RangeDataset',
+      'MapDataset',
+      'BatchDatasetV2',
+      'PrefetchDataset',
+      'IteratorGetNext',
+      'MakeIterator',
+    ])
+      expect(def.includes(op)).toBe(true);
   });
 });
 
@@ -234,11 +351,17 @@ describe('iteration', () => {
     await Dataset.range(3).forEach((x, i) => {
       got.push([i, x.get()]);
     });
-    expect(got).toEqual([[0, 0n], [1, 1n], [2, 2n]]);
+    expect(got).toEqual([
+      [0, 0n],
+      [1, 1n],
+      [2, 2n],
+    ]);
   });
 
   test('the event loop keeps running during a heavy pipeline', async () => {
-    const ds = Dataset.range(200).map((x) => tf.sum(tf.matMul(tf.fill([64, 64], 1, 'float32'), tf.fill([64, 64], 1, 'float32'))).add(tf.cast(x, 'float32')));
+    const ds = Dataset.range(200).map((x) =>
+      tf.sum(tf.matMul(tf.fill([64, 64], 1, 'float32'), tf.fill([64, 64], 1, 'float32'))).add(tf.cast(x, 'float32')),
+    );
     let ticks = 0;
     const timer = setInterval(() => ticks++, 1);
     const out = await values(ds);
@@ -264,9 +387,14 @@ describe('iteration', () => {
 
   test('a runtime failure rejects with TFError and leaves other pipelines healthy', async () => {
     // The size is known only at run time, so the failure happens inside the running pipeline.
-    const bad = Dataset.fromTensorSlices(tensor([4, 5], 'int32')).map((n) => tf.reshape(tf.rawOp('Range', [0, n, 1])[0], [2, 2]));
+    const bad = Dataset.fromTensorSlices(tensor([4, 5], 'int32')).map((n) =>
+      tf.reshape(tf.rawOp('Range', [0, n, 1])[0], [2, 2]),
+    );
     const it = bad.iterator();
-    expect(plain((await it.next()).value)).toEqual([[0, 1], [2, 3]]);
+    expect(plain((await it.next()).value)).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
     const error = await rejectionOf(it.next());
     expect(error).toBeInstanceOf(TFError);
     expect((error as TFError).code).toBe('INVALID_ARGUMENT');

@@ -47,7 +47,10 @@ test('textLines reads lines in order, across files, plain and GZIP', async () =>
 
 test('tfRecords reads records; a corrupted record fails with DATA_LOSS', async () => {
   const file = path.join(dir, 'r.tfrecord');
-  fs.writeFileSync(file, Buffer.concat(['alpha', '', 'a longer record with bytes \u00e9'].map((s) => tfRecord(Buffer.from(s)))));
+  fs.writeFileSync(
+    file,
+    Buffer.concat(['alpha', '', 'a longer record with bytes \u00e9'].map((s) => tfRecord(Buffer.from(s)))),
+  );
   expect(strings(await Dataset.tfRecords(file).toArray())).toEqual(['alpha', '', 'a longer record with bytes \u00e9']);
   const bad = Buffer.from(fs.readFileSync(file));
   bad[14] ^= 0xff; // a byte of the first record's data
@@ -60,8 +63,18 @@ test('tfRecords reads records; a corrupted record fails with DATA_LOSS', async (
 test('readFile inside a map; reading a missing file rejects with NOT_FOUND and later pipelines work', async () => {
   const f = path.join(dir, 'blob.bin');
   fs.writeFileSync(f, 'file contents');
-  expect(strings(await Dataset.fromTensorSlices([f]).map((p) => tf.readFile(p)).toArray())).toEqual(['file contents']);
-  const missing = await rejectionOf(Dataset.fromTensorSlices([f, path.join(dir, 'nope.bin')]).map((p) => tf.readFile(p)).toArray());
+  expect(
+    strings(
+      await Dataset.fromTensorSlices([f])
+        .map((p) => tf.readFile(p))
+        .toArray(),
+    ),
+  ).toEqual(['file contents']);
+  const missing = await rejectionOf(
+    Dataset.fromTensorSlices([f, path.join(dir, 'nope.bin')])
+      .map((p) => tf.readFile(p))
+      .toArray(),
+  );
   expect(missing).toBeInstanceOf(TFError);
   expect((missing as TFError).code).toBe('NOT_FOUND');
   const noFile = await rejectionOf(Dataset.textLines(path.join(dir, 'absent.txt')).toArray());

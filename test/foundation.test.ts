@@ -25,7 +25,9 @@ describe('libtensorflow', () => {
 
   test('loading a second, different library is refused', () => {
     version();
-    expect(() => addonModule().loadLibrary('/lib/x86_64-linux-gnu/libm.so.6')).toThrow(/already loaded from .*libtensorflow/);
+    expect(() => addonModule().loadLibrary('/lib/x86_64-linux-gnu/libm.so.6')).toThrow(
+      /already loaded from .*libtensorflow/,
+    );
   });
 
   test('loading the same library again is accepted', () => {
@@ -48,18 +50,54 @@ describe('libtensorflow', () => {
 
 describe('tensors', () => {
   const samples: Record<DType, unknown> = {
-    float32: [[1.5, -2.25], [3.125, Number.NaN]],
-    float64: [[Math.PI, -0], [Number.MAX_VALUE, -Infinity]],
-    int8: [[-128, 127], [0, 1]],
-    int16: [[-32768, 32767], [5, -5]],
-    int32: [[-2147483648, 2147483647], [7, -7]],
-    int64: [[-(2n ** 63n), 2n ** 63n - 1n], [1n, -1n]],
-    uint8: [[0, 255], [1, 2]],
-    uint16: [[0, 65535], [3, 4]],
-    uint32: [[0, 4294967295], [5, 6]],
-    uint64: [[0n, 2n ** 64n - 1n], [7n, 8n]],
-    bool: [[true, false], [false, true]],
-    string: [['héllo', ''], ['a string well over twenty-two bytes long', '\u0000nul']],
+    float32: [
+      [1.5, -2.25],
+      [3.125, Number.NaN],
+    ],
+    float64: [
+      [Math.PI, -0],
+      [Number.MAX_VALUE, -Infinity],
+    ],
+    int8: [
+      [-128, 127],
+      [0, 1],
+    ],
+    int16: [
+      [-32768, 32767],
+      [5, -5],
+    ],
+    int32: [
+      [-2147483648, 2147483647],
+      [7, -7],
+    ],
+    int64: [
+      [-(2n ** 63n), 2n ** 63n - 1n],
+      [1n, -1n],
+    ],
+    uint8: [
+      [0, 255],
+      [1, 2],
+    ],
+    uint16: [
+      [0, 65535],
+      [3, 4],
+    ],
+    uint32: [
+      [0, 4294967295],
+      [5, 6],
+    ],
+    uint64: [
+      [0n, 2n ** 64n - 1n],
+      [7n, 8n],
+    ],
+    bool: [
+      [true, false],
+      [false, true],
+    ],
+    string: [
+      ['héllo', ''],
+      ['a string well over twenty-two bytes long', '\u0000nul'],
+    ],
   };
 
   test.each(DTYPES.map((d) => [d]))('%s round-trips JS → TF_Tensor → JS exactly', (dtype) => {
@@ -68,7 +106,14 @@ describe('tensors', () => {
     expect(back.dtype).toBe(dtype);
     expect(back.shape).toEqual([2, 2]);
     expect(back.toArray()).toEqual(t.toArray());
-    if (dtype !== 'string') expect(Buffer.from((back.data as Uint8Array).buffer)).toEqual(Buffer.from((t.data as Uint8Array).buffer, (t.data as Uint8Array).byteOffset, (t.data as Uint8Array).byteLength));
+    if (dtype !== 'string')
+      expect(Buffer.from((back.data as Uint8Array).buffer)).toEqual(
+        Buffer.from(
+          (t.data as Uint8Array).buffer,
+          (t.data as Uint8Array).byteOffset,
+          (t.data as Uint8Array).byteLength,
+        ),
+      );
   });
 
   test('scalars, zero-size dimensions and rank 8', () => {
@@ -78,7 +123,11 @@ describe('tensors', () => {
     expect(empty.shape).toEqual([3, 0, 2]);
     expect(empty.size).toBe(0);
     expect(empty.toArray()).toEqual([[[], []].slice(0, 0), [], []].map(() => []));
-    const r8 = tensor(Int32Array.from({ length: 256 }, (_, i) => i), 'int32', [2, 2, 2, 2, 2, 2, 2, 2]);
+    const r8 = tensor(
+      Int32Array.from({ length: 256 }, (_, i) => i),
+      'int32',
+      [2, 2, 2, 2, 2, 2, 2, 2],
+    );
     const back = roundTrip(r8);
     expect(back.shape).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
     expect(back.get(1, 1, 1, 1, 1, 1, 1, 1)).toBe(255);
@@ -99,13 +148,18 @@ describe('tensors', () => {
 
   test('TypedArray + shape', () => {
     const t = tensor(new Float32Array([1, 2, 3, 4, 5, 6]), undefined, [2, 3]);
-    expect(t.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    expect(t.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t.get(1, 2)).toBe(6);
   });
 
   test('bad input is a TypeError or RangeError naming the argument', () => {
     expect(() => tensor(new Float32Array(5), 'float32', [2, 3])).toThrow(RangeError);
-    expect(() => tensor(new Float32Array(5), 'float32', [2, 3])).toThrow(/shape \[2, 3\] has 6 elements but values has 5/);
+    expect(() => tensor(new Float32Array(5), 'float32', [2, 3])).toThrow(
+      /shape \[2, 3\] has 6 elements but values has 5/,
+    );
     expect(() => tensor([[1, 2], [3]])).toThrow(TypeError);
     expect(() => tensor([[1, 2], [3]])).toThrow(/values is ragged: values\[1\] has length 1 where 2 was expected/);
     expect(() => tensor([1], 'complex64' as DType)).toThrow(/dtype must be one of/);
@@ -131,12 +185,40 @@ describe('generic graph and session', () => {
   test('Const + AddV2 built by hand gives the right value', async () => {
     const a = addon();
     const g = new a.Graph();
-    const c = g.addOperation('Const', 'c', [], [['dtype', 'type', int32], ['value', 'tensor', tensor([1, 2], 'int32').handle()]]);
-    const p = g.addOperation('Placeholder', 'p', [], [['dtype', 'type', int32], ['shape', 'shape', [2]]]);
-    const s = g.addOperation('AddV2', 's', [{ op: c.id, index: 0 }, { op: p.id, index: 0 }], []);
+    const c = g.addOperation(
+      'Const',
+      'c',
+      [],
+      [
+        ['dtype', 'type', int32],
+        ['value', 'tensor', tensor([1, 2], 'int32').handle()],
+      ],
+    );
+    const p = g.addOperation(
+      'Placeholder',
+      'p',
+      [],
+      [
+        ['dtype', 'type', int32],
+        ['shape', 'shape', [2]],
+      ],
+    );
+    const s = g.addOperation(
+      'AddV2',
+      's',
+      [
+        { op: c.id, index: 0 },
+        { op: p.id, index: 0 },
+      ],
+      [],
+    );
     expect(s.outputs).toEqual([{ dtype: int32, shape: [2] }]);
     const session = new a.Session(g);
-    const [out] = await session.run([[{ op: p.id, index: 0 }, tensor([10, 20], 'int32').handle()]], [{ op: s.id, index: 0 }], []);
+    const [out] = await session.run(
+      [[{ op: p.id, index: 0 }, tensor([10, 20], 'int32').handle()]],
+      [{ op: s.id, index: 0 }],
+      [],
+    );
     expect(Tensor.fromRaw(out).toArray()).toEqual([11, 22]);
     session.close();
     session.close();
@@ -169,7 +251,15 @@ describe('generic graph and session', () => {
     const x = g.addOperation('Placeholder', 'x', [], [['dtype', 'type', int32]]);
     const y = g.addOperation('Placeholder', 'y', [], [['dtype', 'type', 1]]);
     try {
-      g.addOperation('AddV2', 'add', [{ op: x.id, index: 0 }, { op: y.id, index: 0 }], []);
+      g.addOperation(
+        'AddV2',
+        'add',
+        [
+          { op: x.id, index: 0 },
+          { op: y.id, index: 0 },
+        ],
+        [],
+      );
       throw new Error('no error');
     } catch (e) {
       expect(e).toBeInstanceOf(TFError);
@@ -182,7 +272,10 @@ describe('generic graph and session', () => {
     const a = addon();
     const g = new a.Graph();
     // Errors made by Node-API belong to the main realm, not Jest's: compare names.
-    expect(errorOf(() => g.addOperation(42 as never, 'x', [], []))).toMatchObject({ name: 'TypeError', message: 'operation type must be a string' });
+    expect(errorOf(() => g.addOperation(42 as never, 'x', [], []))).toMatchObject({
+      name: 'TypeError',
+      message: 'operation type must be a string',
+    });
     expect(errorOf(() => new a.TensorHandle(1, [-1], new Float32Array(1)))).toMatchObject({ name: 'RangeError' });
     expect(() => g.addOperation('Const', 'x', [{ op: 99, index: 0 }], [])).toThrow(/not an operation of this graph/);
     expect(() => g.addOperation('Const', 'x', [], [['value', 'tensor', {}]])).toThrow(/must be a TensorHandle/);

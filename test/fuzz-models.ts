@@ -9,8 +9,14 @@ export interface TensorCase {
 }
 
 const ranges: Record<string, fc.Arbitrary<unknown>> = {
-  float32: fc.oneof(fc.float({ noDefaultInfinity: false }), fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 3.4028234663852886e38)),
-  float64: fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, Number.MAX_VALUE, Number.MIN_VALUE)),
+  float32: fc.oneof(
+    fc.float({ noDefaultInfinity: false }),
+    fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 3.4028234663852886e38),
+  ),
+  float64: fc.oneof(
+    fc.double(),
+    fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, Number.MAX_VALUE, Number.MIN_VALUE),
+  ),
   int8: fc.integer({ min: -128, max: 127 }),
   int16: fc.integer({ min: -32768, max: 32767 }),
   int32: fc.integer({ min: -2147483648, max: 2147483647 }),
@@ -33,7 +39,10 @@ function nest(flat: unknown[], shape: number[]): unknown {
 /** A random dtype, a shape of rank 0–3 with dims 0–4 (zero-size included), and values for it. */
 export function tensorArbitrary(): fc.Arbitrary<TensorCase> {
   return fc
-    .record({ dtype: fc.constantFrom(...Object.keys(ranges)), shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }) })
+    .record({
+      dtype: fc.constantFrom(...Object.keys(ranges)),
+      shape: fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 }),
+    })
     .chain(({ dtype, shape }) => {
       const size = shape.reduce((a, b) => a * b, 1);
       return fc.array(ranges[dtype], { minLength: size, maxLength: size }).map((flat) => {
@@ -61,11 +70,27 @@ export function fuzzChain(): fc.Arbitrary<{ n: number; steps: ChainStep[] }> {
     fc.record({ op: fc.constant('skip' as const), a: fc.integer({ min: -1, max: 12 }), b: fc.constant(0) }),
     fc.record({ op: fc.constant('repeat' as const), a: fc.integer({ min: 0, max: 3 }), b: fc.constant(0) }),
     fc.record({ op: fc.constant('concat' as const), a: fc.integer({ min: 0, max: 5 }), b: fc.constant(0) }),
-    fc.integer({ min: 1, max: 4 }).chain((m) => fc.record({ op: fc.constant('filter' as const), a: fc.constant(m), b: fc.integer({ min: 0, max: m - 1 }) })),
-    fc.integer({ min: 1, max: 4 }).chain((m) => fc.record({ op: fc.constant('shard' as const), a: fc.constant(m), b: fc.integer({ min: 0, max: m - 1 }) })),
-    fc.record({ op: fc.constant('map' as const), a: fc.integer({ min: -3, max: 3 }), b: fc.integer({ min: -5, max: 5 }) }),
+    fc
+      .integer({ min: 1, max: 4 })
+      .chain((m) =>
+        fc.record({ op: fc.constant('filter' as const), a: fc.constant(m), b: fc.integer({ min: 0, max: m - 1 }) }),
+      ),
+    fc
+      .integer({ min: 1, max: 4 })
+      .chain((m) =>
+        fc.record({ op: fc.constant('shard' as const), a: fc.constant(m), b: fc.integer({ min: 0, max: m - 1 }) }),
+      ),
+    fc.record({
+      op: fc.constant('map' as const),
+      a: fc.integer({ min: -3, max: 3 }),
+      b: fc.integer({ min: -5, max: 5 }),
+    }),
   );
-  const batch = fc.record({ op: fc.constant('batch' as const), a: fc.integer({ min: 1, max: 4 }), b: fc.integer({ min: 0, max: 1 }) });
+  const batch = fc.record({
+    op: fc.constant('batch' as const),
+    a: fc.integer({ min: 1, max: 4 }),
+    b: fc.integer({ min: 0, max: 1 }),
+  });
   return fc.record({
     n: fc.integer({ min: 0, max: 12 }),
     steps: fc.tuple(fc.array(step, { maxLength: 5 }), fc.option(batch)).map(([s, b]) => (b ? [...s, b] : s)),
@@ -94,7 +119,7 @@ export function referenceChain(n: number, steps: ChainStep[]): unknown[] {
 }
 
 /** Applies one fuzzed step to a dataset (what referenceChain models). */
-export function applyStep(ds: Dataset<any>, s: ChainStep): Dataset<any> {
+export function applyStep(ds: Dataset<Sym<'int64'>>, s: ChainStep): Dataset<Sym<'int64'>> {
   switch (s.op) {
     case 'take':
       return ds.take(s.a);

@@ -2,7 +2,7 @@
 import { Dataset, Tensor } from '../lib';
 
 /** Every element as plain JS values (Tensors → nested arrays), structure kept. */
-export async function values(ds: Dataset<any>): Promise<unknown[]> {
+export async function values(ds: Dataset<unknown>): Promise<unknown[]> {
   return (await ds.toArray()).map(plain);
 }
 

@@ -8,7 +8,12 @@ import { addon } from '../lib/native';
 import { errorOf, onlyTypedErrors, plain } from './helpers';
 
 const child = (script: string, timeout = 120_000) =>
-  spawnSync(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '..'), encoding: 'utf8', timeout, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+  spawnSync(process.execPath, ['-e', script], {
+    cwd: path.resolve(__dirname, '..'),
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+  });
 
 describe('sizes', () => {
   test('an output over 4 GiB reaches JS intact (was a double free)', () => {
@@ -56,7 +61,10 @@ describe('sizes', () => {
     ['batch: numParallelCalls', () => Dataset.range(3).batch(2, { numParallelCalls: 2 ** 40 })],
     ['interleave: cycleLength', () => Dataset.range(3).interleave((x) => Dataset.range(x), { cycleLength: 2 ** 40 })],
     ['TextLineDataset: bufferSize', () => Dataset.textLines('README.md', { bufferSize: 2 ** 50 })],
-    ['paddedBatch: paddedShapes[0]', () => Dataset.fromTensorSlices(tensor([[1, 2]])).paddedBatch(2, { paddedShapes: [2 ** 40] })],
+    [
+      'paddedBatch: paddedShapes[0]',
+      () => Dataset.fromTensorSlices(tensor([[1, 2]])).paddedBatch(2, { paddedShapes: [2 ** 40] }),
+    ],
     ['privateThreadpoolSize', () => Dataset.range(3).withOptions({ parallelism: { privateThreadpoolSize: 1e6 } })],
   ])('%s beyond what can be allocated or scheduled is a RangeError naming it', (name, build) => {
     const e = errorOf(build);
@@ -65,7 +73,10 @@ describe('sizes', () => {
   });
 
   test('sizes near 2^31, 2^32 and 2^53 are typed errors or work, never a crash', () => {
-    const near = fc.oneof(...[2 ** 31, 2 ** 32, 2 ** 53].map((p) => fc.integer({ min: -3, max: 3 }).map((d) => p + d)), fc.integer({ min: 1, max: 64 }));
+    const near = fc.oneof(
+      ...[2 ** 31, 2 ** 32, 2 ** 53].map((p) => fc.integer({ min: -3, max: 3 }).map((d) => p + d)),
+      fc.integer({ min: 1, max: 64 }),
+    );
     const builds: ((n: number) => unknown)[] = [
       (n) => Dataset.range(4).batch(n, { dropRemainder: true }),
       (n) => Dataset.range(4).shuffle(n),
@@ -88,13 +99,23 @@ describe('integrity', () => {
   test('editing a yielded element reaches no feed, constant, cache or other element', async () => {
     const L = tensor([1, 2, 3]);
     for await (const e of Dataset.fromTensorSlices(L)) (e as Tensor).data[0] = 0;
-    expect(plain(await Dataset.fromTensorSlices(L).map((x) => tf.mul(x as Sym<"int32">, 10)).toArray())).toEqual([10, 20, 30]);
+    expect(
+      plain(
+        await Dataset.fromTensorSlices(L)
+          .map((x) => tf.mul(x as Sym<'int32'>, 10))
+          .toArray(),
+      ),
+    ).toEqual([10, 20, 30]);
     const seen: number[][] = [];
     for await (const e of Dataset.fromTensors(tensor([1, 2])).repeat(3)) {
       (e as Tensor<'int32'>).data[0] += 100;
       seen.push(Array.from((e as Tensor<'int32'>).data));
     }
-    expect(seen).toEqual([[101, 2], [101, 2], [101, 2]]);
+    expect(seen).toEqual([
+      [101, 2],
+      [101, 2],
+      [101, 2],
+    ]);
     const cached = Dataset.range(3).batch(3).cache();
     for await (const e of cached) (e as Tensor<'int64'>).data[0] = 99n;
     expect(plain(await cached.toArray())).toEqual([[0n, 1n, 2n]]);
@@ -102,20 +123,39 @@ describe('integrity', () => {
 
   test('outputs in fresh buffers are still handed over without a copy', async () => {
     const before = nativeStats().bytesCopiedOut;
-    const out = await Dataset.fromTensorSlices(new Float32Array(4096)).map((x) => x.add(1)).batch(64).toArray();
+    const out = await Dataset.fromTensorSlices(new Float32Array(4096))
+      .map((x) => x.add(1))
+      .batch(64)
+      .toArray();
     expect(out.length).toBe(64);
     expect(nativeStats().bytesCopiedOut - before).toBe(0);
   });
 
   test('any mutation of any output leaves a second run identical (fuzzed)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.constantFrom('slices', 'repeat', 'cache', 'batch'), fc.integer(), async (n, shape, poke) => {
-        const base = tensor(Int32Array.from({ length: n * 2 }, (_, i) => i), 'int32', [n, 2]);
-        const ds = shape === 'slices' ? Dataset.fromTensorSlices(base) : shape === 'repeat' ? Dataset.fromTensors(base).repeat(2) : shape === 'cache' ? Dataset.fromTensorSlices(base).cache() : Dataset.fromTensorSlices(base).batch(2);
-        const first = plain(await ds.toArray());
-        for await (const e of ds) (e as Tensor<'int32'>).data.fill(poke | 0);
-        expect(plain(await ds.toArray())).toEqual(first);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.constantFrom('slices', 'repeat', 'cache', 'batch'),
+        fc.integer(),
+        async (n, shape, poke) => {
+          const base = tensor(
+            Int32Array.from({ length: n * 2 }, (_, i) => i),
+            'int32',
+            [n, 2],
+          );
+          const ds =
+            shape === 'slices'
+              ? Dataset.fromTensorSlices(base)
+              : shape === 'repeat'
+                ? Dataset.fromTensors(base).repeat(2)
+                : shape === 'cache'
+                  ? Dataset.fromTensorSlices(base).cache()
+                  : Dataset.fromTensorSlices(base).batch(2);
+          const first = plain(await ds.toArray());
+          for await (const e of ds) (e as Tensor<'int32'>).data.fill(poke | 0);
+          expect(plain(await ds.toArray())).toEqual(first);
+        },
+      ),
       { numRuns: 40, seed: 4 },
     );
   });
@@ -174,7 +214,10 @@ describe('aborts at random moments', () => {
         const reason = new Error('stop');
         setTimeout(() => controller.abort(reason), delay);
         try {
-          const all = await Dataset.range(3000).map((x) => x.add(1n)).prefetch(4).toArray({ signal: controller.signal });
+          const all = await Dataset.range(3000)
+            .map((x) => x.add(1n))
+            .prefetch(4)
+            .toArray({ signal: controller.signal });
           expect(all.length).toBe(3000);
         } catch (e) {
           expect(e).toBe(reason);

@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { check } = require('../scripts/check-layers.js') as { check(dir: string): { files: number; problems: string[] } };
+const { check } = require('../scripts/check-layers.js') as {
+  check(dir: string): { files: number; problems: string[] };
+};
 
 const root = path.join(__dirname, '..');
 

@@ -33,12 +33,15 @@ describe('timeoutMs', () => {
 
   test('toArray and forEach take timeoutMs; fast steps are unaffected', async () => {
     expect((await Dataset.range(1000).toArray({ timeoutMs: 5000 })).length).toBe(1000);
-    expect((await rejectionOf(endless().toArray({ timeoutMs: 200 })) as TFError).code).toBe('DEADLINE_EXCEEDED');
-    expect((await rejectionOf(endless().forEach(() => undefined, { timeoutMs: 200 })) as TFError).code).toBe('DEADLINE_EXCEEDED');
+    expect(((await rejectionOf(endless().toArray({ timeoutMs: 200 }))) as TFError).code).toBe('DEADLINE_EXCEEDED');
+    expect(((await rejectionOf(endless().forEach(() => undefined, { timeoutMs: 200 }))) as TFError).code).toBe(
+      'DEADLINE_EXCEEDED',
+    );
   });
 
   test('bad timeoutMs and signal values name the argument', () => {
-    for (const bad of [0, -1, 1.5, 2 ** 31, Number.NaN, Infinity]) expect(() => Dataset.range(3).iterator({ timeoutMs: bad })).toThrow(RangeError);
+    for (const bad of [0, -1, 1.5, 2 ** 31, Number.NaN, Infinity])
+      expect(() => Dataset.range(3).iterator({ timeoutMs: bad })).toThrow(RangeError);
     expect(() => Dataset.range(3).iterator({ timeoutMs: '5' as never })).toThrow(/timeoutMs/);
     expect(() => Dataset.range(3).iterator({ signal: {} as never })).toThrow(TypeError);
   });
@@ -91,7 +94,9 @@ describe('abandoned iterators', () => {
   });
 
   test('GC-finalized iterators release their sessions off the event loop', async () => {
-    const ds = Dataset.range(1e9).map((x) => x.add(1n), { numParallelCalls: 2 }).prefetch(8);
+    const ds = Dataset.range(1e9)
+      .map((x) => x.add(1n), { numParallelCalls: 2 })
+      .prefetch(8);
     await (async () => {
       for (let i = 0; i < 32; i++) await ds.iterator().next();
     })();

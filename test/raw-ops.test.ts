@@ -17,20 +17,30 @@ function example(features: Record<string, { int64?: number[]; float?: number[]; 
       const packed = new Uint8Array(new Float32Array(f.float).buffer);
       feature = [[2, [[1, packed]]]];
     } else feature = [[1, (f.bytes ?? []).map((v) => [1, v] as ProtoField)]];
-    return [1, [[1, key], [2, feature]]];
+    return [
+      1,
+      [
+        [1, key],
+        [2, feature],
+      ],
+    ];
   });
   return encodeProto([[1, entries]]);
 }
 
 describe('tf.raw: the whole registry', () => {
   test('has one builder per registered op', () => {
-    const registered = parseOpList(addon().opList()).map((d) => d.name).sort();
+    const registered = parseOpList(addon().opList())
+      .map((d) => d.name)
+      .sort();
     expect(Object.keys(tf.raw).sort()).toEqual(registered);
     expect(registered.length).toBeGreaterThan(1500);
   });
 
   test('Cumsum: inputs and attrs by their OpDef names; a literal axis adopts the default Tidx', async () => {
-    const ds = Dataset.fromTensors(tensor([1, 2, 3, 4], 'float32')).map((x) => tf.raw.Cumsum({ x, axis: 0, exclusive: true }));
+    const ds = Dataset.fromTensors(tensor([1, 2, 3, 4], 'float32')).map((x) =>
+      tf.raw.Cumsum({ x, axis: 0, exclusive: true }),
+    );
     const [out] = await ds.toArray();
     expect(out.dtype).toBe('float32');
     expect(values(out)).toEqual([0, 1, 3, 6]);
@@ -51,7 +61,10 @@ describe('tf.raw: the whole registry', () => {
     const lines = tensor(['1,"x,y",2.5\r', '7,,0.5']);
     const ds = Dataset.fromTensorSlices(lines).map((line) => {
       const trimmed = tf.raw.StringStrip({ input: line });
-      const [a, b, c] = tf.raw.DecodeCSV({ records: trimmed, record_defaults: [tensor([0], 'int32'), tensor(['?']), tensor([0], 'float32')] });
+      const [a, b, c] = tf.raw.DecodeCSV({
+        records: trimmed,
+        record_defaults: [tensor([0], 'int32'), tensor(['?']), tensor([0], 'float32')],
+      });
       return { a, b, c };
     });
     const out = await ds.toArray();
@@ -61,10 +74,13 @@ describe('tf.raw: the whole registry', () => {
   });
 
   test('ParseExampleV2: dense and sparse features of serialized Examples', async () => {
-    const records = tensor([
-      Buffer.from(example({ label: { int64: [3] }, tags: { bytes: ['a', 'b'] } })),
-      Buffer.from(example({ label: { int64: [5] }, tags: { bytes: ['c'] } })),
-    ] as never, 'string');
+    const records = tensor(
+      [
+        Buffer.from(example({ label: { int64: [3] }, tags: { bytes: ['a', 'b'] } })),
+        Buffer.from(example({ label: { int64: [5] }, tags: { bytes: ['c'] } })),
+      ] as never,
+      'string',
+    );
     const ds = Dataset.fromTensors(records).map((serialized) => {
       const parsed = tf.raw.ParseExampleV2({
         serialized,
@@ -133,7 +149,9 @@ describe('tf.raw: the whole registry', () => {
       return x;
     });
     expect(caught.map((e) => e.constructor.name)).toEqual(['TypeError', 'TypeError', 'TypeError', 'TypeError']);
-    expect(caught[0].message).toMatch(/Cumsum has no input or attr 'exclusiv' \(it has: x, axis, exclusive, reverse, T, Tidx\)/);
+    expect(caught[0].message).toMatch(
+      /Cumsum has no input or attr 'exclusiv' \(it has: x, axis, exclusive, reverse, T, Tidx\)/,
+    );
     expect(caught[1].message).toMatch(/Cumsum input 'axis' is missing/);
     expect(caught[2].message).toMatch(/Assign cannot be used in a pipeline: it takes reference-typed/);
     expect(caught[3].message).toMatch(/TPUReplicatedInput cannot be used in a pipeline: no CPU kernel/);
@@ -144,19 +162,27 @@ describe('tf.raw: the whole registry', () => {
       const t = tf.raw.HashTableV2({ key_dtype: 'string', value_dtype: 'int64' });
       return tf.raw.LookupTableFindV2({ table_handle: t, keys, default_value: tensor(-1n) });
     });
-    await expect(table.toArray()).rejects.toMatchObject({ name: 'TFError', code: 'FAILED_PRECONDITION', message: expect.stringMatching(/Table not initialized/) });
+    await expect(table.toArray()).rejects.toMatchObject({
+      name: 'TFError',
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringMatching(/Table not initialized/),
+    });
     const variable = Dataset.fromTensors(tensor(1, 'float32')).map(() => {
       const h = tf.raw.VarHandleOp({ dtype: 'float32', shape: [], shared_name: 'never_created' });
       return tf.raw.ReadVariableOp({ resource: h, dtype: 'float32' });
     });
     await expect(variable.toArray()).rejects.toMatchObject({ name: 'TFError', code: 'FAILED_PRECONDITION' });
     // A queue made inside the function works: an op with resource outputs is not refused.
-    const queue = Dataset.fromTensors(tensor(1, 'float32')).map(() => tf.raw.QueueSizeV2({ handle: tf.raw.FIFOQueueV2({ component_types: ['float32'] }) }));
+    const queue = Dataset.fromTensors(tensor(1, 'float32')).map(() =>
+      tf.raw.QueueSizeV2({ handle: tf.raw.FIFOQueueV2({ component_types: ['float32'] }) }),
+    );
     expect((await queue.toArray())[0].get()).toBe(0);
   });
 
   test("TensorFlow's own errors from a raw op surface as TFError with its code", async () => {
-    const ds = Dataset.fromTensors(tensor(['1,2'])).map((records) => tf.raw.DecodeCSV({ records, record_defaults: [tensor([0], 'int32')] }));
+    const ds = Dataset.fromTensors(tensor(['1,2'])).map((records) =>
+      tf.raw.DecodeCSV({ records, record_defaults: [tensor([0], 'int32')] }),
+    );
     await expect(ds.toArray()).rejects.toMatchObject({ name: 'TFError', code: 'INVALID_ARGUMENT' });
     expect(TFError).toBeDefined();
   });

@@ -22,8 +22,14 @@ describe('property-based fuzzing', () => {
         expect(out.shape).toEqual(shape);
         const a = out.toArray();
         const b = t.toArray();
-        expect(JSON.stringify(a, (_k, v) => (typeof v === 'bigint' ? `${v}n` : Object.is(v, -0) ? '-0' : Number.isNaN(v) ? 'NaN' : v))).toBe(
-          JSON.stringify(b, (_k, v) => (typeof v === 'bigint' ? `${v}n` : Object.is(v, -0) ? '-0' : Number.isNaN(v) ? 'NaN' : v)),
+        expect(
+          JSON.stringify(a, (_k, v) =>
+            typeof v === 'bigint' ? `${v}n` : Object.is(v, -0) ? '-0' : Number.isNaN(v) ? 'NaN' : v,
+          ),
+        ).toBe(
+          JSON.stringify(b, (_k, v) =>
+            typeof v === 'bigint' ? `${v}n` : Object.is(v, -0) ? '-0' : Number.isNaN(v) ? 'NaN' : v,
+          ),
         );
       }),
       { numRuns: 150, seed: 20261125 },
@@ -34,7 +40,7 @@ describe('property-based fuzzing', () => {
     await fc.assert(
       fc.asyncProperty(fuzzChain(), async ({ n, steps }) => {
         const expected = referenceChain(n, steps);
-        let ds: Dataset<any> = Dataset.range(n);
+        let ds = Dataset.range(n);
         for (const s of steps) ds = applyStep(ds, s);
         const got = (await ds.toArray()).map((t) => (t as Tensor).toArray());
         expect(got).toEqual(expected);
@@ -44,7 +50,16 @@ describe('property-based fuzzing', () => {
   });
 
   test('junk arguments throw TypeError or RangeError, never crash', () => {
-    const junk = fc.oneof(fc.double(), fc.integer({ min: -5, max: 5 }), fc.string(), fc.constant(null), fc.constant(undefined), fc.bigInt(), fc.boolean(), fc.array(fc.integer()));
+    const junk = fc.oneof(
+      fc.double(),
+      fc.integer({ min: -5, max: 5 }),
+      fc.string(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.bigInt(),
+      fc.boolean(),
+      fc.array(fc.integer()),
+    );
     const ds = Dataset.range(4);
     const calls: ((v: unknown) => unknown)[] = [
       (v) => ds.batch(v as number),
@@ -85,12 +100,17 @@ describe('bad arguments (named)', () => {
   });
   test('a shape whose element count overflows, and a 1e12-element tensor', () => {
     expect(() => tensor(new Float32Array(1), 'float32', [2 ** 31, 2 ** 31, 2 ** 31])).toThrow(RangeError);
-    expect(() => tensor(new Float32Array(1), 'float32', [1e6, 1e6])).toThrow(/has 1000000000000 elements but values has 1/);
+    expect(() => tensor(new Float32Array(1), 'float32', [1e6, 1e6])).toThrow(
+      /has 1000000000000 elements but values has 1/,
+    );
     expect(() => tensor(new Float32Array(1), 'float32', [2e6, 1e6])).toThrow(/more than a host tensor can hold/);
   });
   test('a graph-side 1e12-element fill fails with TFError, not an OOM kill', async () => {
     const huge = Dataset.range(1).map(() => tf.fill([1_000_000, 1_000_000], 1, 'float32'));
-    const error = await huge.toArray().then(() => undefined, (e) => e);
+    const error = await huge.toArray().then(
+      () => undefined,
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(TFError);
     expect(['RESOURCE_EXHAUSTED', 'INVALID_ARGUMENT']).toContain((error as TFError).code);
   });
@@ -123,9 +143,14 @@ describe('bad arguments (named)', () => {
 });
 
 test('unbatch of zero-size rows works (TensorFlow 2.21 UnbatchDataset would segfault here)', async () => {
-  const rows = await Dataset.fromTensors(tensor(new Float32Array(0), 'float32', [2, 0])).batch(1).unbatch().toArray();
+  const rows = await Dataset.fromTensors(tensor(new Float32Array(0), 'float32', [2, 0]))
+    .batch(1)
+    .unbatch()
+    .toArray();
   expect(rows.map((t) => (t as Tensor).shape)).toEqual([[2, 0]]);
-  const strings = await Dataset.fromTensors(tensor([[], []] as string[][], 'string')).unbatch().toArray();
+  const strings = await Dataset.fromTensors(tensor([[], []] as string[][], 'string'))
+    .unbatch()
+    .toArray();
   expect(strings.map((t) => (t as Tensor).shape)).toEqual([[0], [0]]);
   expect(Dataset.range(4).batch(2).unbatch().explain()).toMatch(/^UnbatchDataset\(\)/);
 });
@@ -136,7 +161,10 @@ describe('concurrency and cancellation', () => {
     const jobs = Array.from({ length: 64 }, async (_, i) => {
       const ds = i % 2 === 0 ? shared : Dataset.range(100 + i).map((x) => x.add(BigInt(i) as never));
       const out = (await ds.toArray()).map((t) => t.get());
-      const expected = i % 2 === 0 ? Array.from({ length: 200 }, (_, k) => BigInt(2 * k)) : Array.from({ length: 100 + i }, (_, k) => BigInt(k + i));
+      const expected =
+        i % 2 === 0
+          ? Array.from({ length: 200 }, (_, k) => BigInt(2 * k))
+          : Array.from({ length: 100 + i }, (_, k) => BigInt(k + i));
       expect(out).toEqual(expected);
     });
     await Promise.all(jobs);
@@ -160,7 +188,12 @@ describe('concurrency and cancellation', () => {
   });
 
   const child = (script: string, timeout = 60_000) =>
-    spawnSync(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '..'), encoding: 'utf8', timeout, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+    spawnSync(process.execPath, ['-e', script], {
+      cwd: path.resolve(__dirname, '..'),
+      encoding: 'utf8',
+      timeout,
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+    });
 
   test('the process exits promptly with iterators still open', () => {
     const started = Date.now();
@@ -189,7 +222,10 @@ describe('concurrency and cancellation', () => {
     expect(r.stderr).not.toMatch(/Segmentation|Aborted|core dumped/);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('terminated');
-    const expected = [1000, 2000, 3000, 4000].map((n) => String(n * (n - 1))).sort().join(',');
+    const expected = [1000, 2000, 3000, 4000]
+      .map((n) => String(n * (n - 1)))
+      .sort()
+      .join(',');
     expect(r.stdout).toContain(`sums ${expected}`);
   });
 });

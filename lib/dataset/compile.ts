@@ -17,12 +17,21 @@ function addIteratorOps(ctx: GraphContext, dataset: DatasetInput, variant: Sym):
 /** The pipeline graph of `dataset`, ready for iterators. */
 export function compile(dataset: DatasetInput): { pipeline: CompiledPipeline; variant: Sym } {
   if (dataset.specs.length === 0) throw new TypeError('a dataset without components cannot be iterated');
-  if (GraphContext.current()) throw new TypeError('datasets cannot be iterated inside a callback; return them from flatMap/interleave instead');
+  if (GraphContext.current())
+    throw new TypeError('datasets cannot be iterated inside a callback; return them from flatMap/interleave instead');
   const ctx = new GraphContext('pipeline');
   try {
     const variant = dataset.emit(ctx);
     const { make, next } = addIteratorOps(ctx, dataset, variant);
-    return { pipeline: new CompiledPipeline(ctx, make, next.map((s) => s.ref), dataset.skeleton), variant };
+    return {
+      pipeline: new CompiledPipeline(
+        ctx,
+        make,
+        next.map((s) => s.ref),
+        dataset.skeleton,
+      ),
+      variant,
+    };
   } catch (e) {
     ctx.dispose();
     throw e;

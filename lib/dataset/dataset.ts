@@ -10,11 +10,28 @@ import { Skeleton, describeSkeleton, unflatten } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor } from '../tensor/tensor';
 import { compile, inlinedGraphDef } from './compile';
-import { DATASET, DatasetDefinition, DatasetInput, DatasetNode, Parallelism, checkCount, shapeText } from './definition';
+import {
+  DATASET,
+  DatasetDefinition,
+  DatasetInput,
+  DatasetNode,
+  Parallelism,
+  checkCount,
+  shapeText,
+} from './definition';
 import { FileOptions, RangeBound, fileSource, fromTensorSlices, fromTensors, range, zip } from './sources';
 import { BatchOptions, PaddedBatchOptions, batch, paddedBatch, unbatch } from './transform/batch';
 import { InterleaveOptions, MapOptions, filter, flatMap, interleave, map } from './transform/functional';
-import { ShuffleOptions, cache, concatenate, counted, prefetch, shard, shuffle, withOptions } from './transform/sequence';
+import {
+  ShuffleOptions,
+  cache,
+  concatenate,
+  counted,
+  prefetch,
+  shard,
+  shuffle,
+  withOptions,
+} from './transform/sequence';
 
 /** One host tensor a pipeline graph feeds (see `Dataset.graphFeeds`). */
 export interface GraphFeed {
@@ -72,17 +89,25 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   }
 
   /** One string element per line of the text files, in order (TextLineDataset). */
-  static textLines(filenames: string | readonly string[] | Sym<'string'>, options: FileOptions = {}): Dataset<Sym<'string'>> {
+  static textLines(
+    filenames: string | readonly string[] | Sym<'string'>,
+    options: FileOptions = {},
+  ): Dataset<Sym<'string'>> {
     return new Dataset(fileSource('TextLineDataset', filenames, options));
   }
 
   /** One string element per record of the TFRecord files, in order (TFRecordDataset). */
-  static tfRecords(filenames: string | readonly string[] | Sym<'string'>, options: FileOptions = {}): Dataset<Sym<'string'>> {
+  static tfRecords(
+    filenames: string | readonly string[] | Sym<'string'>,
+    options: FileOptions = {},
+  ): Dataset<Sym<'string'>> {
     return new Dataset(fileSource('TFRecordDataset', filenames, options));
   }
 
   /** Elements of several datasets side by side, as a tuple or record (ZipDataset); stops at the shortest. */
-  static zip<S extends readonly Dataset<any>[] | { readonly [key: string]: Dataset<any> }>(datasets: S): Dataset<ZipElement<S>> {
+  static zip<S extends readonly Dataset<unknown>[] | { readonly [key: string]: Dataset<unknown> }>(
+    datasets: S,
+  ): Dataset<ZipElement<S>> {
     return new Dataset(zip(datasets));
   }
 
@@ -90,7 +115,10 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
 
   /** dtype and static shape of each component, in the element's structure. */
   get elementSpec(): SpecOf<T> {
-    return unflatten(this.skeleton, this.specs.map((s) => ({ dtype: s.dtype, shape: s.shape === null ? null : [...s.shape] }) as ComponentSpec)) as SpecOf<T>;
+    return unflatten(
+      this.skeleton,
+      this.specs.map((s) => ({ dtype: s.dtype, shape: s.shape === null ? null : [...s.shape] }) as ComponentSpec),
+    ) as SpecOf<T>;
   }
 
   /** Number of elements; `Dataset.INFINITE` (-1) or `Dataset.UNKNOWN` (-2) as tf.data reports. */
@@ -202,7 +230,9 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   /** Pairs each element with its int64 index: `[index, element]`. */
   enumerate(start = 0): Dataset<[Sym<'int64'>, T]> {
     checkCount(start, 'enumerate: start', Number.MIN_SAFE_INTEGER);
-    return Dataset.zip([Dataset.range(BigInt(start), INT64_MAX), this] as const) as unknown as Dataset<[Sym<'int64'>, T]>;
+    return Dataset.zip([Dataset.range(BigInt(start), INT64_MAX), this] as const) as unknown as Dataset<
+      [Sym<'int64'>, T]
+    >;
   }
 
   /** Maps each element to a dataset and flattens them in order. */
@@ -240,7 +270,10 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   }
 
   /** Calls `fn` for each element; an async `fn` is awaited before the next. */
-  async forEach(fn: (element: HostElement<T>, index: number) => void | Promise<void>, options: IteratorOptions = {}): Promise<void> {
+  async forEach(
+    fn: (element: HostElement<T>, index: number) => void | Promise<void>,
+    options: IteratorOptions = {},
+  ): Promise<void> {
     let i = 0;
     for await (const e of this.iterator(options)) await fn(e, i++);
   }
@@ -263,4 +296,13 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   }
 }
 
-export type { BatchOptions, FileOptions, InterleaveOptions, MapOptions, PaddedBatchOptions, Parallelism, RangeBound, ShuffleOptions };
+export type {
+  BatchOptions,
+  FileOptions,
+  InterleaveOptions,
+  MapOptions,
+  PaddedBatchOptions,
+  Parallelism,
+  RangeBound,
+  ShuffleOptions,
+};

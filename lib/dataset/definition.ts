@@ -74,11 +74,16 @@ export function derived(
   emit: (ctx: GraphContext, input: Sym, extra: Sym[]) => Sym,
   extraInputs: DatasetInput[] = [],
 ): DatasetDefinition {
-  return { node: { op, detail, inputs: [input, ...extraInputs], emit: (ctx, [first, ...rest]) => emit(ctx, first, rest) }, specs, skeleton };
+  return {
+    node: { op, detail, inputs: [input, ...extraInputs], emit: (ctx, [first, ...rest]) => emit(ctx, first, rest) },
+    specs,
+    skeleton,
+  };
 }
 
 export function checkCount(value: unknown, name: string, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${name} must be an integer, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new TypeError(`${name} must be an integer, got ${String(value)}`);
   if (value < min) throw new RangeError(`${name} must be >= ${min}, got ${value}`);
   return value;
 }

@@ -4,14 +4,15 @@ import type { StaticShape, Sym } from '../graph/sym';
 import type { NestedArray, Tensor } from '../tensor/tensor';
 
 /** An element: a Sym, a tuple or a record of elements, nested. */
-export type Element = Sym<any> | readonly Element[] | { readonly [key: string]: Element };
+export type Element = Sym | readonly Element[] | { readonly [key: string]: Element };
 
 /** What iteration yields for an element type: the same structure with host tensors. */
-export type HostElement<T> = T extends Sym<infer D>
-  ? Tensor<D & DType>
-  : T extends readonly unknown[]
-    ? { -readonly [K in keyof T]: HostElement<T[K]> }
-    : { -readonly [K in keyof T]: HostElement<T[K]> };
+export type HostElement<T> =
+  T extends Sym<infer D>
+    ? Tensor<D & DType>
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: HostElement<T[K]> }
+      : { -readonly [K in keyof T]: HostElement<T[K]> };
 
 /** dtype and static shape of one component. */
 export interface ComponentSpec<D extends GraphDType = GraphDType> {
@@ -22,21 +23,16 @@ export interface ComponentSpec<D extends GraphDType = GraphDType> {
 }
 
 /** `elementSpec`: the same structure with a ComponentSpec per component. */
-export type SpecOf<T> = T extends Sym<infer D>
-  ? ComponentSpec<D>
-  : T extends readonly unknown[]
-    ? { -readonly [K in keyof T]: SpecOf<T[K]> }
-    : { -readonly [K in keyof T]: SpecOf<T[K]> };
+export type SpecOf<T> =
+  T extends Sym<infer D>
+    ? ComponentSpec<D>
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: SpecOf<T[K]> }
+      : { -readonly [K in keyof T]: SpecOf<T[K]> };
 
 /** A value a source accepts as one component. */
 export type SourceLeaf =
-  | Tensor
-  | Sym
-  | AnyTypedArray
-  | NestedArray<number>
-  | NestedArray<bigint>
-  | NestedArray<boolean>
-  | NestedArray<string>;
+  Tensor | Sym | AnyTypedArray | NestedArray<number> | NestedArray<bigint> | NestedArray<boolean> | NestedArray<string>;
 
 /** Structures of source components. */
 export type SourceStructure = SourceLeaf | readonly SourceStructure[] | { readonly [key: string]: SourceStructure };
@@ -63,20 +59,21 @@ export type TypedArrayDType<A> = A extends Float32Array
                   : 'uint8';
 
 /** The element type a source structure gives. */
-export type SymOfSource<S> = S extends Tensor<infer D>
-  ? Sym<D>
-  : S extends Sym<any>
-    ? S
-    : S extends AnyTypedArray
-      ? Sym<TypedArrayDType<S>>
-      : S extends NestedArray<number>
-        ? Sym<'int32' | 'float32'>
-        : S extends NestedArray<bigint>
-          ? Sym<'int64'>
-          : S extends NestedArray<boolean>
-            ? Sym<'bool'>
-            : S extends NestedArray<string>
-              ? Sym<'string'>
-              : S extends readonly unknown[]
-                ? { -readonly [K in keyof S]: SymOfSource<S[K]> }
-                : { -readonly [K in keyof S]: SymOfSource<S[K]> };
+export type SymOfSource<S> =
+  S extends Tensor<infer D>
+    ? Sym<D>
+    : S extends Sym
+      ? S
+      : S extends AnyTypedArray
+        ? Sym<TypedArrayDType<S>>
+        : S extends NestedArray<number>
+          ? Sym<'int32' | 'float32'>
+          : S extends NestedArray<bigint>
+            ? Sym<'int64'>
+            : S extends NestedArray<boolean>
+              ? Sym<'bool'>
+              : S extends NestedArray<string>
+                ? Sym<'string'>
+                : S extends readonly unknown[]
+                  ? { -readonly [K in keyof S]: SymOfSource<S[K]> }
+                  : { -readonly [K in keyof S]: SymOfSource<S[K]> };

@@ -8,14 +8,16 @@ export interface DatasetOptions {
   /** false lets parallel transformations yield out of order for speed. */
   deterministic?: boolean;
   /** Autotuning of 'auto' parallelism and prefetch: on by default in TensorFlow. */
-  autotune?: boolean | {
-    /** Tune 'auto' parallelism and buffers (default true). */
-    enabled?: boolean;
-    /** CPU cores autotuning may use (default: all). */
-    cpuBudget?: number;
-    /** Bytes of RAM autotuned buffers may use (default: half the RAM). */
-    ramBudget?: number;
-  };
+  autotune?:
+    | boolean
+    | {
+        /** Tune 'auto' parallelism and buffers (default true). */
+        enabled?: boolean;
+        /** CPU cores autotuning may use (default: all). */
+        cpuBudget?: number;
+        /** Bytes of RAM autotuned buffers may use (default: half the RAM). */
+        ramBudget?: number;
+      };
   /** Threads for this pipeline: a private pool and a cap on intra-op parallelism per op. */
   parallelism?: {
     /** Threads of a pool private to this pipeline (0 = TensorFlow's shared pool). */
@@ -57,7 +59,12 @@ export function serializeOptions(options: DatasetOptions): Uint8Array {
     checkCount(p.maxIntraOpParallelism, 'options.parallelism.maxIntraOpParallelism');
     checkCount(p.privateThreadpoolSize, 'options.parallelism.privateThreadpoolSize');
     if (p.privateThreadpoolSize !== undefined) {
-      checkAtMost('options.parallelism.privateThreadpoolSize', p.privateThreadpoolSize, MAX_PRIVATE_THREADS, 'threads TensorFlow starts at once');
+      checkAtMost(
+        'options.parallelism.privateThreadpoolSize',
+        p.privateThreadpoolSize,
+        MAX_PRIVATE_THREADS,
+        'threads TensorFlow starts at once',
+      );
     }
     const sub: ProtoField[] = [];
     if (p.maxIntraOpParallelism !== undefined) sub.push([1, p.maxIntraOpParallelism]);

@@ -6,7 +6,7 @@ import { checkAllocation } from '../limits';
 import { Skeleton, flattenStructure } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
-import { DatasetDefinition, DatasetInput, checkCount, emitDatasetOp, int64, isDataset, typeAttrs } from './definition';
+import { DatasetDefinition, DatasetInput, checkCount, emitDatasetOp, int64, isDataset } from './definition';
 
 /** Options of `Dataset.textLines` and `Dataset.tfRecords`. */
 export interface FileOptions {
@@ -60,14 +60,21 @@ export function fromTensorSlices(values: unknown): DatasetDefinition {
   let rows: number | null | undefined;
   components.forEach((c, i) => {
     const shape = c.shape;
-    if (shape !== null && shape.length === 0) throw new RangeError(`fromTensorSlices: component ${i} is a scalar; slicing needs rank >= 1`);
+    if (shape !== null && shape.length === 0)
+      throw new RangeError(`fromTensorSlices: component ${i} is a scalar; slicing needs rank >= 1`);
     const first = shape === null ? null : shape[0];
     if (rows !== undefined && first !== null && rows !== null && first !== rows) {
       throw new RangeError(`fromTensorSlices: components have different first dimensions (${rows} and ${first})`);
     }
     if (first !== null) rows = first;
   });
-  return fromComponents('TensorSliceDataset', `${rows ?? '?'} rows`, components, components.map((c) => specOf(c, true)), skeleton);
+  return fromComponents(
+    'TensorSliceDataset',
+    `${rows ?? '?'} rows`,
+    components,
+    components.map((c) => specOf(c, true)),
+    skeleton,
+  );
 }
 
 /** TensorDataset: a single element made of the given components. */
@@ -75,11 +82,23 @@ export function fromTensors(values: unknown): DatasetDefinition {
   const { leaves, skeleton } = flattenStructure(values, isSourceLeaf, 'values');
   const components = leaves.map(toComponent);
   if (components.length === 0) throw new TypeError('fromTensors: values has no components');
-  return fromComponents('TensorDataset', '1 element', components, components.map((c) => specOf(c, false)), skeleton);
+  return fromComponents(
+    'TensorDataset',
+    '1 element',
+    components,
+    components.map((c) => specOf(c, false)),
+    skeleton,
+  );
 }
 
 /** A source op over components that are host tensors (fed or captured) or Syms of a callback. */
-function fromComponents(op: string, detail: string, components: (Tensor | Sym)[], specs: TensorSpec[], skeleton: Skeleton): DatasetDefinition {
+function fromComponents(
+  op: string,
+  detail: string,
+  components: (Tensor | Sym)[],
+  specs: TensorSpec[],
+  skeleton: Skeleton,
+): DatasetDefinition {
   // Host data is copied into TensorFlow now: later changes to the arrays do not reach the pipeline.
   for (const c of components) if (c instanceof Tensor) c.handle();
   const emit = (ctx: GraphContext) => {
@@ -93,14 +112,17 @@ function fromComponents(op: string, detail: string, components: (Tensor | Sym)[]
 export function range(startOrStop: RangeBound, stop: RangeBound | undefined, step: RangeBound): DatasetDefinition {
   const check = (v: RangeBound, name: string): bigint | Sym => {
     if (v instanceof Sym) {
-      if (!['int32', 'int64'].includes(v.dtype)) throw new TypeError(`range: ${name} must be an integer Sym, got ${v.dtype}`);
+      if (!['int32', 'int64'].includes(v.dtype))
+        throw new TypeError(`range: ${name} must be an integer Sym, got ${v.dtype}`);
       return v;
     }
     if (typeof v === 'bigint') return v;
-    if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`range: ${name} must be an integer, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v))
+      throw new TypeError(`range: ${name} must be an integer, got ${String(v)}`);
     return BigInt(v);
   };
-  const [a, b] = stop === undefined ? [0n, check(startOrStop, 'stop')] : [check(startOrStop, 'start'), check(stop, 'stop')];
+  const [a, b] =
+    stop === undefined ? [0n, check(startOrStop, 'stop')] : [check(startOrStop, 'start'), check(stop, 'stop')];
   const c = check(step, 'step');
   if (c === 0n) throw new RangeError('range: step must not be zero');
   const bound = (ctx: GraphContext, v: bigint | Sym): Sym => {
@@ -123,9 +145,14 @@ export function range(startOrStop: RangeBound, stop: RangeBound | undefined, ste
 }
 
 /** TextLineDataset / TFRecordDataset: one string element per line or record of the files. */
-export function fileSource(op: 'TextLineDataset' | 'TFRecordDataset', filenames: string | readonly string[] | Sym<'string'>, options: FileOptions): DatasetDefinition {
+export function fileSource(
+  op: 'TextLineDataset' | 'TFRecordDataset',
+  filenames: string | readonly string[] | Sym<'string'>,
+  options: FileOptions,
+): DatasetDefinition {
   const compression = options.compression ?? '';
-  if (!['', 'GZIP', 'ZLIB'].includes(compression)) throw new TypeError(`${op}: compression must be '', 'GZIP' or 'ZLIB', got ${String(compression)}`);
+  if (!['', 'GZIP', 'ZLIB'].includes(compression))
+    throw new TypeError(`${op}: compression must be '', 'GZIP' or 'ZLIB', got ${String(compression)}`);
   const bufferSize = options.bufferSize ?? 256 * 1024;
   checkCount(bufferSize, `${op}: bufferSize`, 0);
   checkAllocation(`${op}: bufferSize`, bufferSize, 1);
@@ -133,7 +160,8 @@ export function fileSource(op: 'TextLineDataset' | 'TFRecordDataset', filenames:
   if (filenames instanceof Sym) names = filenames;
   else {
     const list = typeof filenames === 'string' ? [filenames] : [...filenames];
-    if (list.length === 0 || list.some((f) => typeof f !== 'string' || f.length === 0)) throw new TypeError(`${op}: filenames must be non-empty strings`);
+    if (list.length === 0 || list.some((f) => typeof f !== 'string' || f.length === 0))
+      throw new TypeError(`${op}: filenames must be non-empty strings`);
     names = tensor(list, 'string');
   }
   const emit = (ctx: GraphContext) => {
@@ -141,7 +169,11 @@ export function fileSource(op: 'TextLineDataset' | 'TFRecordDataset', filenames:
     return emitDatasetOp(ctx, op, [f, ctx.constant(tensor(compression, 'string')), int64(ctx, bufferSize)], null);
   };
   const detail = filenames instanceof Sym ? filenames.opName : (names as Tensor).toArray().toString();
-  return { node: { op, detail, inputs: [], emit }, specs: [{ dtype: 'string', shape: [] }], skeleton: { kind: 'leaf' } };
+  return {
+    node: { op, detail, inputs: [], emit },
+    specs: [{ dtype: 'string', shape: [] }],
+    skeleton: { kind: 'leaf' },
+  };
 }
 
 /** ZipDataset: elements of several datasets side by side, as a tuple or record. */
@@ -150,8 +182,16 @@ export function zip(datasets: unknown): DatasetDefinition {
   if (leaves.length === 0) throw new TypeError('zip: give at least one dataset');
   const specs = leaves.flatMap((d) => d.specs);
   return {
-    node: { op: 'ZipDataset', detail: `${leaves.length} inputs`, inputs: leaves, emit: (ctx, inputs) => emitDatasetOp(ctx, 'ZipDataset', [inputs], specs) },
+    node: {
+      op: 'ZipDataset',
+      detail: `${leaves.length} inputs`,
+      inputs: leaves,
+      emit: (ctx, inputs) => emitDatasetOp(ctx, 'ZipDataset', [inputs], specs),
+    },
     specs,
-    skeleton: composeSkeleton(skeleton, leaves.map((d) => d.skeleton)),
+    skeleton: composeSkeleton(
+      skeleton,
+      leaves.map((d) => d.skeleton),
+    ),
   };
 }

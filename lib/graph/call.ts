@@ -17,7 +17,8 @@ function whyUnrunnable(def: OpDef): string | null {
   if (why !== undefined) return why;
   why = null;
   if ([...def.inputs, ...def.outputs].some((a) => a.isRef)) {
-    why = 'it takes reference-typed (TF1 variable) tensors, which a TensorFlow function cannot hold; use the resource-variable form of the op';
+    why =
+      'it takes reference-typed (TF1 variable) tensors, which a TensorFlow function cannot hold; use the resource-variable form of the op';
   } else {
     const devices = kernelDevices(addon().kernelsFor(def.name));
     if (!devices.includes('CPU') && !devices.includes('DEFAULT')) {
@@ -43,7 +44,8 @@ export function callOp(type: string, args: Record<string, unknown> | undefined):
   const given: Record<string, unknown> = { ...(args ?? {}) };
   const nodeName = given.name;
   delete given.name;
-  if (nodeName !== undefined && typeof nodeName !== 'string') throw new TypeError(`tf.raw.${type}: name must be a string`);
+  if (nodeName !== undefined && typeof nodeName !== 'string')
+    throw new TypeError(`tf.raw.${type}: name must be a string`);
   const inputNames = new Set(def.inputs.map((a) => a.name));
   for (const key of Object.keys(given)) {
     if (!inputNames.has(key) && !def.attrs.has(key)) {
@@ -86,7 +88,8 @@ export function callOp(type: string, args: Record<string, unknown> | undefined):
     const kind = def.attrs.get(key)?.type;
     if ((kind === 'func' || kind === 'list(func)') && value !== undefined) {
       for (const fn of (Array.isArray(value) ? value : [value]) as unknown[]) {
-        if (!isFunctionValue(fn)) throw new TypeError(`tf.raw.${type} attr '${key}' must be a traced function (tf.traceFunction)`);
+        if (!isFunctionValue(fn))
+          throw new TypeError(`tf.raw.${type} attr '${key}' must be a traced function (tf.traceFunction)`);
         if (fn.captures.length > 0) {
           throw new TypeError(
             `tf.raw.${type} attr '${key}': the function captures ${fn.captures.length} value(s) from outside; a raw op cannot pass them, so give them as explicit arguments`,

@@ -146,7 +146,10 @@ export class GraphContext {
       this.inlinedBytes += hostBytes(value);
       if (this.inlinedBytes > MAX_PROTO_BYTES) {
         const what = this.kind === 'pipeline' ? 'toGraphDef({ inlineData: true })' : 'traceFunction';
-        const instead = this.kind === 'pipeline' ? 'use toGraphDef() and feed graphFeeds() instead' : 'pass large data as inputs instead';
+        const instead =
+          this.kind === 'pipeline'
+            ? 'use toGraphDef() and feed graphFeeds() instead'
+            : 'pass large data as inputs instead';
         throw new RangeError(
           `${what}: the host data to inline is ${this.inlinedBytes} bytes, over the 2 GB a protobuf can hold; ${instead}`,
         );
@@ -209,15 +212,27 @@ export class GraphContext {
    * registered OpDef; inputs that disagree on a shared type attr are a TypeError that names the
    * op and both dtypes.
    */
-  addOp(type: string, inputs: readonly OpInput[], attrs: Record<string, AttrValue | undefined> = {}, options: AddOpOptions = {}): Sym[] {
+  addOp(
+    type: string,
+    inputs: readonly OpInput[],
+    attrs: Record<string, AttrValue | undefined> = {},
+    options: AddOpOptions = {},
+  ): Sym[] {
     return this.addNode(type, inputs, attrs, options).outputs;
   }
 
   /** As addOp, also giving the operation id (for ops without outputs, run as session targets). */
-  addNode(type: string, inputs: readonly OpInput[], attrs: Record<string, AttrValue | undefined> = {}, options: AddOpOptions = {}): { id: number; outputs: Sym[] } {
+  addNode(
+    type: string,
+    inputs: readonly OpInput[],
+    attrs: Record<string, AttrValue | undefined> = {},
+    options: AddOpOptions = {},
+  ): { id: number; outputs: Sym[] } {
     if (this.disposed) throw new Error('this graph was already closed');
     const def = this.opDef(type);
-    const owned = inputs.map((x) => (Array.isArray(x) ? (x as readonly Sym[]).map((s) => this.own(s)) : this.own(x as Sym)));
+    const owned = inputs.map((x) =>
+      Array.isArray(x) ? (x as readonly Sym[]).map((s) => this.own(s)) : this.own(x as Sym),
+    );
     const inferred: Record<string, AttrValue> = {};
     const setType = (attr: string, dtype: GraphDType, arg: string) => {
       const given = (attrs[attr] ?? inferred[attr]) as GraphDType | undefined;
@@ -236,15 +251,20 @@ export class GraphContext {
       if (Array.isArray(value)) {
         if (arg.numberAttr && attrs[arg.numberAttr] === undefined) inferred[arg.numberAttr] = value.length;
         if (arg.typeAttr) for (const s of value) setType(arg.typeAttr, s.dtype, arg.name);
-        if (arg.typeListAttr && attrs[arg.typeListAttr] === undefined) inferred[arg.typeListAttr] = value.map((s) => s.dtype);
+        if (arg.typeListAttr && attrs[arg.typeListAttr] === undefined)
+          inferred[arg.typeListAttr] = value.map((s) => s.dtype);
       } else if (arg.typeAttr) {
         setType(arg.typeAttr, (value as Sym).dtype, arg.name);
       } else if (arg.type !== 0 && fromTFEnum(arg.type) !== (value as Sym).dtype) {
-        throw new TypeError(`${type}: input '${arg.name}' must be ${fromTFEnum(arg.type)}, got ${(value as Sym).dtype}`);
+        throw new TypeError(
+          `${type}: input '${arg.name}' must be ${fromTFEnum(arg.type)}, got ${(value as Sym).dtype}`,
+        );
       }
     });
     if (owned.length !== def.inputs.length) {
-      throw new TypeError(`${type} takes ${def.inputs.length} inputs (${def.inputs.map((a) => a.name).join(', ')}), got ${owned.length}`);
+      throw new TypeError(
+        `${type} takes ${def.inputs.length} inputs (${def.inputs.map((a) => a.name).join(', ')}), got ${owned.length}`,
+      );
     }
     const all = { ...inferred, ...attrs };
     const nativeAttrs: NativeAttr[] = [];
@@ -259,8 +279,17 @@ export class GraphContext {
     }
     const refs = owned.map((x) => (Array.isArray(x) ? (x as Sym[]).map((s) => s.ref) : (x as Sym).ref));
     const controls = options.controlInputs?.map((s) => this.own(s).ref.op);
-    const op: NativeOperation = this.native.addOperation(type, this.uniqueName(options.name ?? type), refs, nativeAttrs, controls);
-    const outputs = op.outputs.map((o, i) => new Sym(this, op.id, i, fromTFEnum(o.dtype), o.shape ? o.shape.map((d) => (d < 0 ? null : d)) : null, op.name));
+    const op: NativeOperation = this.native.addOperation(
+      type,
+      this.uniqueName(options.name ?? type),
+      refs,
+      nativeAttrs,
+      controls,
+    );
+    const outputs = op.outputs.map(
+      (o, i) =>
+        new Sym(this, op.id, i, fromTFEnum(o.dtype), o.shape ? o.shape.map((d) => (d < 0 ? null : d)) : null, op.name),
+    );
     return { id: op.id, outputs };
   }
 

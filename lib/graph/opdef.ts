@@ -22,7 +22,15 @@ export type RegistryValue =
   | { kind: 'b'; value: boolean }
   | { kind: 'shape'; value: (number | null)[] | null }
   | { kind: 'tensor' | 'func' | 'placeholder' | 'none' }
-  | { kind: 'list'; s: string[]; i: number[]; f: number[]; b: boolean[]; type: number[]; shapes: ((number | null)[] | null)[] };
+  | {
+      kind: 'list';
+      s: string[];
+      i: number[];
+      f: number[];
+      b: boolean[];
+      type: number[];
+      shapes: ((number | null)[] | null)[];
+    };
 
 export interface AttrDef {
   name: string;
@@ -55,7 +63,15 @@ const group = (entries: ProtoEntry[], field: number) => entries.filter((e) => e.
 const first = (entries: ProtoEntry[], field: number) => entries.find((e) => e.field === field);
 
 function parseArg(buf: Uint8Array): ArgDef {
-  const arg: ArgDef = { name: '', description: '', type: 0, typeAttr: '', numberAttr: '', typeListAttr: '', isRef: false };
+  const arg: ArgDef = {
+    name: '',
+    description: '',
+    type: 0,
+    typeAttr: '',
+    numberAttr: '',
+    typeListAttr: '',
+    isRef: false,
+  };
   for (const e of decodeProto(buf)) {
     if (e.field === 1) arg.name = protoText(e);
     else if (e.field === 2) arg.description = protoText(e);

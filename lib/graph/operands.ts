@@ -8,12 +8,7 @@ import { NestedArray, Tensor, tensor } from '../tensor/tensor';
 
 /** A host value usable where a tensor is expected. */
 export type HostValue =
-  | Tensor
-  | AnyTypedArray
-  | NestedArray<number>
-  | NestedArray<bigint>
-  | NestedArray<boolean>
-  | NestedArray<string>;
+  Tensor | AnyTypedArray | NestedArray<number> | NestedArray<bigint> | NestedArray<boolean> | NestedArray<string>;
 
 /** A symbolic tensor of dtype D, or a host value that becomes one. */
 export type Operand<D extends GraphDType = GraphDType> = Sym<D> | HostValue;
@@ -22,7 +17,11 @@ export type Operand<D extends GraphDType = GraphDType> = Sym<D> | HostValue;
 export type Axis = number | readonly number[];
 
 /** True division: integers become floating point, as in TensorFlow's `x / y`. */
-export type DivResult<D> = D extends 'int8' | 'int16' | 'uint8' | 'uint16' ? 'float32' : D extends 'int32' | 'int64' | 'uint32' | 'uint64' ? 'float64' : D;
+export type DivResult<D> = D extends 'int8' | 'int16' | 'uint8' | 'uint16'
+  ? 'float32'
+  : D extends 'int32' | 'int64' | 'uint32' | 'uint64'
+    ? 'float64'
+    : D;
 
 function isHostArray(value: unknown): boolean {
   return Array.isArray(value) || isTypedArray(value) || value instanceof Tensor;
@@ -43,7 +42,10 @@ export function toSym(value: unknown, hint: GraphDType | undefined, what: string
   try {
     t = adopt ? tensor(value as NestedArray<number>, adopt) : tensor(value as NestedArray<number>);
   } catch (e) {
-    throw new TypeError(`${what}: ${(e as Error).message}${adopt ? ` (the literal adopts the other operand's dtype, ${adopt})` : ''}`);
+    throw new TypeError(
+      `${what}: ${(e as Error).message}${adopt ? ` (the literal adopts the other operand's dtype, ${adopt})` : ''}`,
+      { cause: e },
+    );
   }
   // Equal literals share one capture; arrays are keyed by identity.
   const key = isHostArray(value) ? value : `${t.dtype}:${typeof value}:${String(value)}`;
@@ -83,7 +85,12 @@ export function constOf(value: number | bigint | boolean | string, dtype: DType,
   return ctx.constant(tensor(value as number, dtype));
 }
 
-export function addOp(type: string, inputs: (Sym | Sym[])[], attrs: Record<string, unknown> = {}, name?: string): Sym[] {
+export function addOp(
+  type: string,
+  inputs: (Sym | Sym[])[],
+  attrs: Record<string, unknown> = {},
+  name?: string,
+): Sym[] {
   return GraphContext.require(type).addOp(type, inputs, attrs as never, { name });
 }
 

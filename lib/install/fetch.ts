@@ -69,7 +69,9 @@ function progressBar(label: string, total: number): (done: number) => void {
     last = pct;
     const width = 30;
     const filled = Math.round((pct / 100) * width);
-    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${(done / 1e6).toFixed(0)} MB`);
+    process.stderr.write(
+      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${(done / 1e6).toFixed(0)} MB`,
+    );
     if (done >= total) process.stderr.write('\n');
   };
 }
@@ -102,7 +104,9 @@ function download(url: string, dest: string, redirects = 5): Promise<void> {
       out.on('error', reject);
       res.on('error', reject);
     });
-    req.on('error', (e) => reject(new Error(`cannot download ${url}: ${e.message} (offline? use --from wheel or --from file)`)));
+    req.on('error', (e) =>
+      reject(new Error(`cannot download ${url}: ${e.message} (offline? use --from wheel or --from file)`)),
+    );
   });
 }
 
@@ -114,12 +118,26 @@ function downloadWheel(version: string, dir: string, log: (s: string) => void): 
     return pinned;
   }
   log(`downloading tensorflow-cpu==${version} with pip (about 270 MB)…`);
-  const args = ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--python-version', PINNED_WHEEL.pythonVersion,
-    '--platform', PINNED_WHEEL.platform, '-d', dir, `tensorflow-cpu==${version}`];
+  const args = [
+    '-m',
+    'pip',
+    'download',
+    '--no-deps',
+    '--only-binary=:all:',
+    '--python-version',
+    PINNED_WHEEL.pythonVersion,
+    '--platform',
+    PINNED_WHEEL.platform,
+    '-d',
+    dir,
+    `tensorflow-cpu==${version}`,
+  ];
   const r = spawnSync(python(), args, { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.error || r.status !== 0) {
-    throw new Error(`pip download failed (${r.error?.message ?? `exit ${r.status}`}); is ${python()} with pip installed and PyPI reachable? ` +
-      'Set PIP_INDEX_URL for a mirror, or HTTPS_PROXY for a proxy.');
+    throw new Error(
+      `pip download failed (${r.error?.message ?? `exit ${r.status}`}); is ${python()} with pip installed and PyPI reachable? ` +
+        'Set PIP_INDEX_URL for a mirror, or HTTPS_PROXY for a proxy.',
+    );
   }
   const wheel = fs.readdirSync(dir).find((f) => f.startsWith(`tensorflow_cpu-${version}-`) && f.endsWith('.whl'));
   if (!wheel) throw new Error(`pip reported success but no tensorflow_cpu-${version} wheel is in ${dir}`);
@@ -145,7 +163,10 @@ function extractWheel(wheel: string, into: string): void {
     '            if not b: break',
     '            dst.write(b)',
   ].join('\n');
-  const r = spawnSync(python(), ['-c', script, wheel, into], { stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(python(), ['-c', script, wheel, into], {
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
+  });
   if (r.error || r.status !== 0) {
     const why = r.error?.message ?? (r.stderr || '').trim().split('\n').pop();
     throw new Error(`cannot unpack ${path.basename(wheel)} with ${python()}: ${why}`);
@@ -186,7 +207,9 @@ export async function fetchLibrary(options: FetchOptions = {}): Promise<FetchRes
   const expected = options.sha256 ?? (path.basename(archive) === PINNED_WHEEL.file ? PINNED_WHEEL.sha256 : undefined);
   const actual = sha256Of(archive);
   if (expected && actual !== expected.toLowerCase()) {
-    throw new Error(`checksum mismatch for ${archive}: expected ${expected}, got ${actual}. Delete it and fetch again.`);
+    throw new Error(
+      `checksum mismatch for ${archive}: expected ${expected}, got ${actual}. Delete it and fetch again.`,
+    );
   }
   if (!expected) log(`no pinned checksum for ${path.basename(archive)}; its SHA-256 is ${actual}`);
 
@@ -202,7 +225,10 @@ export async function fetchLibrary(options: FetchOptions = {}): Promise<FetchRes
     }
     const lib = libraryIn(staging);
     if (!lib.path) throw new Error(`${archive} holds no libtensorflow (${lib.why})`);
-    fs.writeFileSync(path.join(staging, 'source.json'), JSON.stringify({ version, from, archive: path.basename(archive), sha256: actual }, null, 2));
+    fs.writeFileSync(
+      path.join(staging, 'source.json'),
+      JSON.stringify({ version, from, archive: path.basename(archive), sha256: actual }, null, 2),
+    );
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(staging, dir);
   } finally {

@@ -48,7 +48,10 @@ function pythonTensorFlowDir(attempts: SearchAttempt[]): string | undefined {
   try {
     const out = execFileSync(
       python,
-      ['-c', "import importlib.util as u; s = u.find_spec('tensorflow'); print(s.submodule_search_locations[0] if s and s.submodule_search_locations else '')"],
+      [
+        '-c',
+        "import importlib.util as u; s = u.find_spec('tensorflow'); print(s.submodule_search_locations[0] if s and s.submodule_search_locations else '')",
+      ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 },
     ).trim();
     if (!out) attempts.push({ source: 'python', place: python, result: 'no tensorflow package installed' });
@@ -63,10 +66,12 @@ function pythonTensorFlowDir(attempts: SearchAttempt[]): string | undefined {
  * The search order: explicit directory (option, then TFDATA_LIBTENSORFLOW, then
  * LIBTENSORFLOW_ROOT), an installed Python TensorFlow, then the cache filled by `fetch`.
  */
-export function locateLibrary(options: {
-  /** As `init({ libraryDir })`. */
-  libraryDir?: string;
-} = {}): {
+export function locateLibrary(
+  options: {
+    /** As `init({ libraryDir })`. */
+    libraryDir?: string;
+  } = {},
+): {
   /** The library found, if any. */
   found?: LibraryLocation;
   /** Every place looked at without success. */
@@ -81,7 +86,8 @@ export function locateLibrary(options: {
   for (const [source, dir] of explicit) {
     if (!dir) continue;
     // A file path is accepted as well as a directory.
-    if (fs.existsSync(dir) && fs.statSync(dir).isFile()) return { found: { path: path.resolve(dir), source }, attempts };
+    if (fs.existsSync(dir) && fs.statSync(dir).isFile())
+      return { found: { path: path.resolve(dir), source }, attempts };
     const hit = libraryIn(dir);
     if (hit.path) return { found: { path: hit.path, source }, attempts };
     attempts.push({ source, place: dir, result: hit.why });

@@ -2,33 +2,65 @@
 import { GraphDType, NumericDType } from '../tensor/dtypes';
 import { Sym } from '../graph/sym';
 import { Operand, toSym, toSymPair } from '../graph/operands';
-import { Equal, Greater, GreaterEqual, Less, LessEqual, LogicalAnd, LogicalNot, LogicalOr, NotEqual, SelectV2 } from './generated/index';
+import {
+  Equal,
+  Greater,
+  GreaterEqual,
+  Less,
+  LessEqual,
+  LogicalAnd,
+  LogicalNot,
+  LogicalOr,
+  NotEqual,
+  SelectV2,
+} from './generated/index';
 
 /** Any Sym, as a generated builder's dtype-typed operand takes it (addOp checks the dtypes). */
 type AnySym = Sym<never>;
 
-function compareOp(op: (args: { x: AnySym; y: AnySym }) => Sym<'bool'>, type: string, a: unknown, b: unknown): Sym<'bool'> {
+function compareOp(
+  op: (args: { x: AnySym; y: AnySym }) => Sym<'bool'>,
+  type: string,
+  a: unknown,
+  b: unknown,
+): Sym<'bool'> {
   const [x, y] = toSymPair(a, b, type) as [AnySym, AnySym];
   return op({ x, y });
 }
 
 /** Elementwise `a == b` (bool). */
-export function equal<D extends GraphDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> { return compareOp(Equal, 'Equal', a, b); }
+export function equal<D extends GraphDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> {
+  return compareOp(Equal, 'Equal', a, b);
+}
 /** Elementwise `a != b` (bool). */
-export function notEqual<D extends GraphDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> { return compareOp(NotEqual, 'NotEqual', a, b); }
+export function notEqual<D extends GraphDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> {
+  return compareOp(NotEqual, 'NotEqual', a, b);
+}
 /** Elementwise `a < b` (bool). */
-export function less<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> { return compareOp(Less, 'Less', a, b); }
+export function less<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> {
+  return compareOp(Less, 'Less', a, b);
+}
 /** Elementwise `a <= b` (bool). */
-export function lessEqual<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> { return compareOp(LessEqual, 'LessEqual', a, b); }
+export function lessEqual<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> {
+  return compareOp(LessEqual, 'LessEqual', a, b);
+}
 /** Elementwise `a > b` (bool). */
-export function greater<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> { return compareOp(Greater, 'Greater', a, b); }
+export function greater<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> {
+  return compareOp(Greater, 'Greater', a, b);
+}
 /** Elementwise `a >= b` (bool). */
-export function greaterEqual<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> { return compareOp(GreaterEqual, 'GreaterEqual', a, b); }
+export function greaterEqual<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> {
+  return compareOp(GreaterEqual, 'GreaterEqual', a, b);
+}
 
 /** Elementwise logical and of bool tensors. */
-export function logicalAnd(a: Operand<'bool'>, b: Operand<'bool'>): Sym<'bool'> { return compareOp(LogicalAnd, 'LogicalAnd', a, b); }
+export function logicalAnd(a: Operand<'bool'>, b: Operand<'bool'>): Sym<'bool'> {
+  return compareOp(LogicalAnd, 'LogicalAnd', a, b);
+}
 /** Elementwise logical or of bool tensors. */
-export function logicalOr(a: Operand<'bool'>, b: Operand<'bool'>): Sym<'bool'> { return compareOp(LogicalOr, 'LogicalOr', a, b); }
+export function logicalOr(a: Operand<'bool'>, b: Operand<'bool'>): Sym<'bool'> {
+  return compareOp(LogicalOr, 'LogicalOr', a, b);
+}
 /** Elementwise logical not of a bool tensor. */
 export function logicalNot(a: Operand<'bool'>): Sym<'bool'> {
   return LogicalNot({ x: toSym(a, 'bool', 'logicalNot') as AnySym });

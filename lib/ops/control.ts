@@ -28,7 +28,8 @@ export function cond<R>(pred: Operand<'bool'>, thenFn: () => R, elseFn: () => R)
     }
     thenGraph.leaves.forEach((s, i) => {
       const e = elseGraph.leaves[i];
-      if (s.dtype !== e.dtype) throw new TypeError(`cond: output ${i} is ${s.dtype} in the then branch but ${e.dtype} in the else branch`);
+      if (s.dtype !== e.dtype)
+        throw new TypeError(`cond: output ${i} is ${s.dtype} in the then branch but ${e.dtype} in the else branch`);
     });
   } catch (e) {
     thenGraph.ctx.dispose();
@@ -41,12 +42,19 @@ export function cond<R>(pred: Operand<'bool'>, thenFn: () => R, elseFn: () => R)
   const thenBranch = finishTrace(thenGraph, { after: elseSpecs });
   const elseBranch = finishTrace(elseGraph, { before: thenSpecs });
   const inputs = [...ctx.resolveCaptures(thenBranch), ...ctx.resolveCaptures(elseBranch)];
-  const outputShapes = thenBranch.outputSpecs.map((s, i) => mergeStaticShapes(s.shape, elseBranch.outputSpecs[i].shape));
+  const outputShapes = thenBranch.outputSpecs.map((s, i) =>
+    mergeStaticShapes(s.shape, elseBranch.outputSpecs[i].shape),
+  );
   // Not the generated If builder: callOp rejects branch functions with captures, which cond passes as `inputs` itself.
   const outs = ctx.addOp(
     'If',
     [p, inputs],
-    { Tout: thenBranch.outputSpecs.map((s) => s.dtype), then_branch: thenBranch, else_branch: elseBranch, output_shapes: outputShapes },
+    {
+      Tout: thenBranch.outputSpecs.map((s) => s.dtype),
+      then_branch: thenBranch,
+      else_branch: elseBranch,
+      output_shapes: outputShapes,
+    },
     { name: 'cond' },
   );
   return unflatten(thenBranch.outputSkeleton, outs) as R;

@@ -5,21 +5,39 @@ import { cond } from './control';
 import { Operand, constOf, intConst, toSym } from '../graph/operands';
 import { Seed, statelessRandomUniform } from './random';
 import {
-  AddV2, Cast, ClipByValue, DecodeJpeg, DecodePng, EncodePng, ExpandDims, Less, Mul, ResizeBilinear, ResizeNearestNeighbor,
-  ReverseV2, Squeeze,
+  AddV2,
+  Cast,
+  ClipByValue,
+  DecodeJpeg,
+  DecodePng,
+  EncodePng,
+  ExpandDims,
+  Less,
+  Mul,
+  ResizeBilinear,
+  ResizeNearestNeighbor,
+  ReverseV2,
+  Squeeze,
 } from './generated/index';
 
 /** Any Sym, as a generated builder's dtype-typed operand takes it (addOp checks the dtypes). */
 type AnySym = Sym<never>;
-type ResizeOp = (args: { images: AnySym; size: Sym<'int32'>; align_corners: boolean; half_pixel_centers: boolean }) => Sym;
+type ResizeOp = (args: {
+  images: AnySym;
+  size: Sym<'int32'>;
+  align_corners: boolean;
+  half_pixel_centers: boolean;
+}) => Sym;
 
 function imageRank(s: Sym, what: string): 3 | 4 {
-  if (s.rank !== 3 && s.rank !== 4) throw new TypeError(`${what}: image must have rank 3 [h, w, c] or 4 [n, h, w, c], got ${s.rank ?? 'unknown'}`);
+  if (s.rank !== 3 && s.rank !== 4)
+    throw new TypeError(`${what}: image must have rank 3 [h, w, c] or 4 [n, h, w, c], got ${s.rank ?? 'unknown'}`);
   return s.rank;
 }
 
 function checkSize(size: readonly number[], what: string): void {
-  if (size.length !== 2 || size.some((d) => !Number.isInteger(d) || d <= 0)) throw new RangeError(`${what}: size must be [height, width] of positive integers`);
+  if (size.length !== 2 || size.some((d) => !Number.isInteger(d) || d <= 0))
+    throw new RangeError(`${what}: size must be [height, width] of positive integers`);
 }
 
 function resize(op: ResizeOp, image: Operand, size: readonly number[], what: string): Sym {
@@ -27,7 +45,12 @@ function resize(op: ResizeOp, image: Operand, size: readonly number[], what: str
   checkSize(size, what);
   const batched = imageRank(s, what) === 4;
   const input = batched ? s : ExpandDims({ input: s, dim: intConst(0, what) as Sym<'int32'> });
-  const out = op({ images: input, size: intConst(size, what) as Sym<'int32'>, align_corners: false, half_pixel_centers: true });
+  const out = op({
+    images: input,
+    size: intConst(size, what) as Sym<'int32'>,
+    align_corners: false,
+    half_pixel_centers: true,
+  });
   return batched ? out : Squeeze({ input: out, squeeze_dims: [0] });
 }
 
@@ -37,7 +60,10 @@ export function resizeBilinear(image: Operand, size: readonly [number, number] |
 }
 
 /** Nearest-neighbour resize to [height, width] (keeps the dtype). */
-export function resizeNearest<D extends GraphDType>(image: Operand<D>, size: readonly [number, number] | readonly number[]): Sym<D> {
+export function resizeNearest<D extends GraphDType>(
+  image: Operand<D>,
+  size: readonly [number, number] | readonly number[],
+): Sym<D> {
   return resize(ResizeNearestNeighbor, image, size, 'resizeNearest') as Sym<D>;
 }
 
@@ -51,13 +77,24 @@ export function flipLeftRight<D extends GraphDType>(image: Operand<D>): Sym<D> {
 /** Flips an [h, w, c] image with probability 1/2, decided by the seed (tf.image.stateless_random_flip_left_right). */
 export function statelessRandomFlipLeftRight<D extends GraphDType>(image: Operand<D>, seed: Seed): Sym<D> {
   const s = toSym(image, undefined, 'statelessRandomFlipLeftRight') as Sym<D>;
-  if (imageRank(s, 'statelessRandomFlipLeftRight') !== 3) throw new TypeError('statelessRandomFlipLeftRight: image must be [h, w, c]');
+  if (imageRank(s, 'statelessRandomFlipLeftRight') !== 3)
+    throw new TypeError('statelessRandomFlipLeftRight: image must be [h, w, c]');
   const u = statelessRandomUniform([], seed);
   const flip = Less({ x: u, y: constOf(0.5, 'float32', 'statelessRandomFlipLeftRight') as Sym<'float32'> });
-  return cond(flip, () => flipLeftRight(s), () => s);
+  return cond(
+    flip,
+    () => flipLeftRight(s),
+    () => s,
+  );
 }
 
-const INT_MAX: Partial<Record<DType, number>> = { uint8: 255, int8: 127, uint16: 65535, int16: 32767, int32: 2147483647 };
+const INT_MAX: Partial<Record<DType, number>> = {
+  uint8: 255,
+  int8: 127,
+  uint16: 65535,
+  int16: 32767,
+  int32: 2147483647,
+};
 
 /** tf.image.convert_image_dtype: integers scale to [0, 1] floats and back (saturating). */
 export function convertImageDtype<T extends DType>(image: Operand, dtype: T): Sym<T> {
@@ -98,11 +135,21 @@ export function decodeJpeg(contents: Operand<'string'>, options: { channels?: 0 
 }
 
 /** Decodes PNG bytes to [h, w, channels] uint8 (or uint16). */
-export function decodePng<D extends 'uint8' | 'uint16' = 'uint8'>(contents: Operand<'string'>, options: { channels?: 0 | 1 | 3 | 4; dtype?: D } = {}): Sym<D> {
-  return DecodePng({ contents: toSym(contents, 'string', 'decodePng') as AnySym, channels: options.channels ?? 0, dtype: options.dtype ?? ('uint8' as D) });
+export function decodePng<D extends 'uint8' | 'uint16' = 'uint8'>(
+  contents: Operand<'string'>,
+  options: { channels?: 0 | 1 | 3 | 4; dtype?: D } = {},
+): Sym<D> {
+  return DecodePng({
+    contents: toSym(contents, 'string', 'decodePng') as AnySym,
+    channels: options.channels ?? 0,
+    dtype: options.dtype ?? ('uint8' as D),
+  });
 }
 
 /** Encodes a uint8/uint16 [h, w, c] image as PNG bytes. */
-export function encodePng(image: Operand<'uint8'> | Operand<'uint16'>, options: { compression?: number } = {}): Sym<'string'> {
+export function encodePng(
+  image: Operand<'uint8'> | Operand<'uint16'>,
+  options: { compression?: number } = {},
+): Sym<'string'> {
   return EncodePng({ image: toSym(image, undefined, 'encodePng') as AnySym, compression: options.compression ?? -1 });
 }

@@ -3,8 +3,28 @@ import { DType, NumericDType } from '../tensor/dtypes';
 import { Sym } from '../graph/sym';
 import { DivResult, Operand, toSym, toSymPair } from '../graph/operands';
 import {
-  Abs, Add, AddV2, BatchMatMulV2, Cast, ClipByValue, Exp, FloorDiv, FloorMod, Log, MatMul, Maximum, Minimum, Mul, Neg, Pow,
-  RealDiv, Rsqrt, Sign, Sqrt, Square, Sub,
+  Abs,
+  Add,
+  AddV2,
+  BatchMatMulV2,
+  Cast,
+  ClipByValue,
+  Exp,
+  FloorDiv,
+  FloorMod,
+  Log,
+  MatMul,
+  Maximum,
+  Minimum,
+  Mul,
+  Neg,
+  Pow,
+  RealDiv,
+  Rsqrt,
+  Sign,
+  Sqrt,
+  Square,
+  Sub,
 } from './generated/index';
 
 /** Any Sym, as a generated builder's dtype-typed operand takes it (addOp checks the dtypes). */
@@ -30,46 +50,85 @@ export function add<D extends NumericDType | 'string'>(a: Operand<D>, b: Operand
   return (x.dtype === 'string' ? Add({ x, y }) : AddV2({ x, y })) as Sym<D>;
 }
 /** Elementwise difference (`a - b`). */
-export function sub<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary(Sub, 'Sub', a, b) as Sym<D>; }
+export function sub<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
+  return binary(Sub, 'Sub', a, b) as Sym<D>;
+}
 /** Elementwise product (`a * b`). */
-export function mul<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary(Mul, 'Mul', a, b) as Sym<D>; }
+export function mul<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
+  return binary(Mul, 'Mul', a, b) as Sym<D>;
+}
 /** Division rounded toward negative infinity (`a // b` in Python). */
-export function floorDiv<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary(FloorDiv, 'FloorDiv', a, b) as Sym<D>; }
+export function floorDiv<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
+  return binary(FloorDiv, 'FloorDiv', a, b) as Sym<D>;
+}
 /** Remainder with the sign of the divisor (`a % b` in Python, FloorMod). */
-export function mod<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary(FloorMod, 'FloorMod', a, b) as Sym<D>; }
+export function mod<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
+  return binary(FloorMod, 'FloorMod', a, b) as Sym<D>;
+}
 /** Elementwise power (`a ** b`). */
-export function pow<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary(Pow, 'Pow', a, b) as Sym<D>; }
+export function pow<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
+  return binary(Pow, 'Pow', a, b) as Sym<D>;
+}
 /** Elementwise minimum. */
-export function minimum<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary(Minimum, 'Minimum', a, b) as Sym<D>; }
+export function minimum<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
+  return binary(Minimum, 'Minimum', a, b) as Sym<D>;
+}
 /** Elementwise maximum. */
-export function maximum<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> { return binary(Maximum, 'Maximum', a, b) as Sym<D>; }
+export function maximum<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
+  return binary(Maximum, 'Maximum', a, b) as Sym<D>;
+}
 
 /** True division (`x / y`): integer operands are cast to float64 (int8/16, uint8/16: float32) first. */
 export function div<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<DivResult<D>> {
   const [x, y] = toSymPair(a, b, 'div') as [AnySym, AnySym];
   if (x.dtype !== y.dtype) return binary(RealDiv, 'RealDiv', x, y) as never; // reports the mismatch
-  const target: Record<string, DType> = { int8: 'float32', int16: 'float32', uint8: 'float32', uint16: 'float32', int32: 'float64', int64: 'float64', uint32: 'float64', uint64: 'float64' };
+  const target: Record<string, DType> = {
+    int8: 'float32',
+    int16: 'float32',
+    uint8: 'float32',
+    uint16: 'float32',
+    int32: 'float64',
+    int64: 'float64',
+    uint32: 'float64',
+    uint64: 'float64',
+  };
   const to = target[x.dtype];
   if (to) return RealDiv({ x: cast(x, to) as AnySym, y: cast(y, to) as AnySym }) as never;
   return RealDiv({ x, y }) as never;
 }
 
 /** Negation (`-a`). */
-export function neg<D extends NumericDType>(a: Num<D>): Sym<D> { return unary(Neg, 'Neg', a) as Sym<D>; }
+export function neg<D extends NumericDType>(a: Num<D>): Sym<D> {
+  return unary(Neg, 'Neg', a) as Sym<D>;
+}
 /** Absolute value. */
-export function abs<D extends NumericDType>(a: Num<D>): Sym<D> { return unary(Abs, 'Abs', a) as Sym<D>; }
+export function abs<D extends NumericDType>(a: Num<D>): Sym<D> {
+  return unary(Abs, 'Abs', a) as Sym<D>;
+}
 /** -1, 0 or 1 per element. */
-export function sign<D extends NumericDType>(a: Num<D>): Sym<D> { return unary(Sign, 'Sign', a) as Sym<D>; }
+export function sign<D extends NumericDType>(a: Num<D>): Sym<D> {
+  return unary(Sign, 'Sign', a) as Sym<D>;
+}
 /** Square root. */
-export function sqrt<D extends NumericDType>(a: Num<D>): Sym<D> { return unary(Sqrt, 'Sqrt', a) as Sym<D>; }
+export function sqrt<D extends NumericDType>(a: Num<D>): Sym<D> {
+  return unary(Sqrt, 'Sqrt', a) as Sym<D>;
+}
 /** Reciprocal square root (`1 / sqrt(a)`). */
-export function rsqrt<D extends NumericDType>(a: Num<D>): Sym<D> { return unary(Rsqrt, 'Rsqrt', a) as Sym<D>; }
+export function rsqrt<D extends NumericDType>(a: Num<D>): Sym<D> {
+  return unary(Rsqrt, 'Rsqrt', a) as Sym<D>;
+}
 /** Exponential. */
-export function exp<D extends NumericDType>(a: Num<D>): Sym<D> { return unary(Exp, 'Exp', a) as Sym<D>; }
+export function exp<D extends NumericDType>(a: Num<D>): Sym<D> {
+  return unary(Exp, 'Exp', a) as Sym<D>;
+}
 /** Natural logarithm. */
-export function log<D extends NumericDType>(a: Num<D>): Sym<D> { return unary(Log, 'Log', a) as Sym<D>; }
+export function log<D extends NumericDType>(a: Num<D>): Sym<D> {
+  return unary(Log, 'Log', a) as Sym<D>;
+}
 /** Square (`a * a`). */
-export function square<D extends NumericDType>(a: Num<D>): Sym<D> { return unary(Square, 'Square', a) as Sym<D>; }
+export function square<D extends NumericDType>(a: Num<D>): Sym<D> {
+  return unary(Square, 'Square', a) as Sym<D>;
+}
 
 /** Converts to another dtype (floats to ints truncate toward zero, as tf.cast). */
 export function cast<T extends DType>(x: Operand, dtype: T): Sym<T> {

@@ -3,8 +3,24 @@ import { DType, GraphDType } from '../tensor/dtypes';
 import { Sym } from '../graph/sym';
 import { Operand, constOf, intConst, normalizeAxis, toSym } from '../graph/operands';
 import {
-  ConcatV2, ExpandDims, Fill, GatherV2, OneHot, OnesLike, Pack, Rank, Reshape, Shape, Size, Slice, Squeeze, StridedSlice,
-  Tile, Transpose, Unpack, ZerosLike,
+  ConcatV2,
+  ExpandDims,
+  Fill,
+  GatherV2,
+  OneHot,
+  OnesLike,
+  Pack,
+  Rank,
+  Reshape,
+  Shape,
+  Size,
+  Slice,
+  Squeeze,
+  StridedSlice,
+  Tile,
+  Transpose,
+  Unpack,
+  ZerosLike,
 } from './generated/index';
 
 /** Any Sym, as a generated builder's dtype-typed operand takes it (addOp checks the dtypes). */
@@ -13,12 +29,16 @@ type AnySym = Sym<never>;
 const int32 = (values: number | readonly number[], what: string) => intConst(values, what) as Sym<'int32'>;
 
 /** The same values in a new shape (one dimension may be -1). */
-export function reshape<D extends GraphDType>(x: Operand<D>, shape: readonly number[] | Sym<'int32'> | Sym<'int64'>): Sym<D> {
+export function reshape<D extends GraphDType>(
+  x: Operand<D>,
+  shape: readonly number[] | Sym<'int32'> | Sym<'int64'>,
+): Sym<D> {
   const s = toSym(x, undefined, 'reshape');
   if (!(shape instanceof Sym)) {
     if (shape.filter((d) => d === -1).length > 1) throw new RangeError('reshape: shape can have at most one -1');
     shape.forEach((d, i) => {
-      if (!Number.isInteger(d) || d < -1) throw new RangeError(`reshape: shape[${i}] must be an integer >= -1, got ${d}`);
+      if (!Number.isInteger(d) || d < -1)
+        throw new RangeError(`reshape: shape[${i}] must be an integer >= -1, got ${d}`);
     });
   }
   const target = shape instanceof Sym ? toSym(shape, undefined, 'reshape') : intConst(shape, 'reshape');
@@ -106,7 +126,8 @@ export function stridedSlice<D extends GraphDType>(
 ): Sym<D> {
   const s = toSym(x, undefined, 'stridedSlice');
   const st = strides ?? begin.map(() => 1);
-  if (begin.length !== end.length || begin.length !== st.length) throw new RangeError('stridedSlice: begin, end and strides need equal lengths');
+  if (begin.length !== end.length || begin.length !== st.length)
+    throw new RangeError('stridedSlice: begin, end and strides need equal lengths');
   if (st.some((v) => v === 0)) throw new RangeError('stridedSlice: strides must be non-zero');
   return StridedSlice({
     input: s as AnySym,
@@ -130,9 +151,17 @@ export function index<D extends GraphDType>(x: Operand<D>, ...spec: (number | st
   const parts: string[] = [];
   for (const p of spec) {
     if (typeof p === 'number') parts.push(String(p));
-    else parts.push(...p.split(',').map((q) => q.trim()).filter((q) => q.length > 0));
+    else
+      parts.push(
+        ...p
+          .split(',')
+          .map((q) => q.trim())
+          .filter((q) => q.length > 0),
+      );
   }
-  const begin: number[] = [], end: number[] = [], strides: number[] = [];
+  const begin: number[] = [],
+    end: number[] = [],
+    strides: number[] = [];
   const masks = { beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 };
   const int = (text: string, part: string) => {
     if (!/^-?\d+$/.test(text)) throw new SyntaxError(`index: '${part}' is not an integer, a slice, '...' or 'newaxis'`);
@@ -143,22 +172,36 @@ export function index<D extends GraphDType>(x: Operand<D>, ...spec: (number | st
     if (part === '...') {
       if (masks.ellipsisMask) throw new SyntaxError('index: only one ellipsis is allowed');
       masks.ellipsisMask |= bit;
-      begin.push(0); end.push(0); strides.push(1);
+      begin.push(0);
+      end.push(0);
+      strides.push(1);
     } else if (part === 'newaxis' || part === 'None') {
       masks.newAxisMask |= bit;
-      begin.push(0); end.push(0); strides.push(1);
+      begin.push(0);
+      end.push(0);
+      strides.push(1);
     } else if (part.includes(':')) {
       const [b, e, s] = part.split(':').map((t) => t.trim());
       if (part.split(':').length > 3) throw new SyntaxError(`index: '${part}' has too many ':'`);
       const step = s ? int(s, part) : 1;
       if (step === 0) throw new RangeError(`index: '${part}' has a zero step`);
-      if (b) begin.push(int(b, part)); else { begin.push(0); masks.beginMask |= bit; }
-      if (e) end.push(int(e, part)); else { end.push(0); masks.endMask |= bit; }
+      if (b) begin.push(int(b, part));
+      else {
+        begin.push(0);
+        masks.beginMask |= bit;
+      }
+      if (e) end.push(int(e, part));
+      else {
+        end.push(0);
+        masks.endMask |= bit;
+      }
       strides.push(step);
     } else {
       const k = int(part, part);
       masks.shrinkAxisMask |= bit;
-      begin.push(k); end.push(k + 1); strides.push(1);
+      begin.push(k);
+      end.push(k + 1);
+      strides.push(1);
     }
   });
   if (parts.length === 0) throw new SyntaxError('index: give at least one index');
@@ -166,10 +209,15 @@ export function index<D extends GraphDType>(x: Operand<D>, ...spec: (number | st
 }
 
 /** Picks slices along `axis` at `indices`. */
-export function gather<D extends GraphDType>(params: Operand<D>, indices: Operand<'int32'> | Operand<'int64'>, axis = 0): Sym<D> {
+export function gather<D extends GraphDType>(
+  params: Operand<D>,
+  indices: Operand<'int32'> | Operand<'int64'>,
+  axis = 0,
+): Sym<D> {
   const p = toSym(params, undefined, 'gather');
   const idx = toSym(indices, 'int32', 'gather');
-  if (idx.dtype !== 'int32' && idx.dtype !== 'int64') throw new TypeError(`gather: indices must be int32 or int64, got ${idx.dtype}`);
+  if (idx.dtype !== 'int32' && idx.dtype !== 'int64')
+    throw new TypeError(`gather: indices must be int32 or int64, got ${idx.dtype}`);
   return GatherV2({ params: p as AnySym, indices: idx as AnySym, axis: int32(axis, 'gather'), batch_dims: 0 });
 }
 
@@ -183,8 +231,21 @@ export function tile<D extends GraphDType>(x: Operand<D>, multiples: readonly nu
 }
 
 /** A tensor of `shape` filled with `value` (number → float32 unless dtype is given). */
-export function fill<D extends DType = 'float32'>(shape: readonly number[], value: number | bigint | boolean | string, dtype?: D): Sym<D> {
-  const t = (dtype ?? (typeof value === 'bigint' ? 'int64' : typeof value === 'boolean' ? 'bool' : typeof value === 'string' ? 'string' : Number.isInteger(value) ? 'int32' : 'float32')) as DType;
+export function fill<D extends DType = 'float32'>(
+  shape: readonly number[],
+  value: number | bigint | boolean | string,
+  dtype?: D,
+): Sym<D> {
+  const t = (dtype ??
+    (typeof value === 'bigint'
+      ? 'int64'
+      : typeof value === 'boolean'
+        ? 'bool'
+        : typeof value === 'string'
+          ? 'string'
+          : Number.isInteger(value)
+            ? 'int32'
+            : 'float32')) as DType;
   return Fill({ dims: int32(shape, 'fill'), value: constOf(value, t, 'fill') as AnySym });
 }
 
@@ -214,9 +275,14 @@ export function rank(x: Operand): Sym<'int32'> {
 }
 
 /** One-hot vectors of `depth` along a new last axis (float32 unless dtype is given). */
-export function oneHot<D extends DType = 'float32'>(indices: Operand<'int32'> | Operand<'int64'> | Operand<'uint8'>, depth: number, options: { onValue?: number; offValue?: number; dtype?: D } = {}): Sym<D> {
+export function oneHot<D extends DType = 'float32'>(
+  indices: Operand<'int32'> | Operand<'int64'> | Operand<'uint8'>,
+  depth: number,
+  options: { onValue?: number; offValue?: number; dtype?: D } = {},
+): Sym<D> {
   const idx = toSym(indices, 'int32', 'oneHot');
-  if (!Number.isInteger(depth) || depth < 0) throw new RangeError(`oneHot: depth must be a non-negative integer, got ${depth}`);
+  if (!Number.isInteger(depth) || depth < 0)
+    throw new RangeError(`oneHot: depth must be a non-negative integer, got ${depth}`);
   const dtype = (options.dtype ?? 'float32') as DType;
   return OneHot({
     indices: idx as AnySym,

@@ -97,7 +97,9 @@ export type AnyTypedArray =
 
 // TF_DataType values come from the table shared with the C++ side.
 const TF_ENUM = new Map<string, number>(DTYPE_TABLE.filter((d) => d.graph).map((d) => [d.name, d.tf]));
-const FROM_ENUM = new Map<number, GraphDType>(DTYPE_TABLE.filter((d) => d.graph).map((d) => [d.tf, d.name as GraphDType]));
+const FROM_ENUM = new Map<number, GraphDType>(
+  DTYPE_TABLE.filter((d) => d.graph).map((d) => [d.tf, d.name as GraphDType]),
+);
 const ANY_NAME = new Map<number, string>(DTYPE_TABLE.map((d) => [d.tf, d.name]));
 
 /** Every dtype a host tensor can carry. */
@@ -131,12 +133,18 @@ export function fromTFEnum(value: number): GraphDType {
   const dtype = FROM_ENUM.get(value > 100 ? value - 100 : value);
   if (dtype === undefined) {
     const name = ANY_NAME.get(value > 100 ? value - 100 : value) ?? `number ${value}`;
-    throw new TypeError(`TensorFlow dtype ${name} is not supported by tfdata-node (a graph can carry: ${[...TF_ENUM.keys()].join(', ')})`);
+    throw new TypeError(
+      `TensorFlow dtype ${name} is not supported by tfdata-node (a graph can carry: ${[...TF_ENUM.keys()].join(', ')})`,
+    );
   }
   return dtype;
 }
 
-type TypedArrayCtor = { new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): AnyTypedArray; new (length: number): AnyTypedArray; BYTES_PER_ELEMENT: number };
+type TypedArrayCtor = {
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): AnyTypedArray;
+  new (length: number): AnyTypedArray;
+  BYTES_PER_ELEMENT: number;
+};
 
 const ARRAY_CTORS: Record<Exclude<DType, 'string'>, TypedArrayCtor> = {
   float32: Float32Array,

@@ -2,9 +2,7 @@
 // flattened in sorted key order, as tf.nest does, so components line up with Python's.
 
 export type Skeleton =
-  | { kind: 'leaf' }
-  | { kind: 'tuple'; items: Skeleton[] }
-  | { kind: 'record'; keys: string[]; items: Skeleton[] };
+  { kind: 'leaf' } | { kind: 'tuple'; items: Skeleton[] } | { kind: 'record'; keys: string[]; items: Skeleton[] };
 
 export function isPlainRecord(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
@@ -38,7 +36,14 @@ export function flattenStructure<L>(
       seen.delete(v);
       return result;
     }
-    const shown = v === undefined ? 'undefined' : v === null ? 'null' : typeof v === 'object' ? (v as object).constructor?.name ?? 'object' : typeof v;
+    const shown =
+      v === undefined
+        ? 'undefined'
+        : v === null
+          ? 'null'
+          : typeof v === 'object'
+            ? ((v as object).constructor?.name ?? 'object')
+            : typeof v;
     throw new TypeError(`${what} has a ${shown} at ${path}; expected a tensor, an array or a plain object of them`);
   };
   const skeleton = walk(value, what);
@@ -65,7 +70,10 @@ export function unflatten<R>(skeleton: Skeleton, leaves: readonly R[]): unknown 
 export function sameSkeleton(a: Skeleton, b: Skeleton): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'leaf') return true;
-  if (a.kind === 'tuple') return b.kind === 'tuple' && a.items.length === b.items.length && a.items.every((x, i) => sameSkeleton(x, b.items[i]));
+  if (a.kind === 'tuple')
+    return (
+      b.kind === 'tuple' && a.items.length === b.items.length && a.items.every((x, i) => sameSkeleton(x, b.items[i]))
+    );
   return (
     b.kind === 'record' &&
     a.keys.length === b.keys.length &&

@@ -57,16 +57,21 @@ export class Tensor<D extends DType = DType> {
     const size = sizeOf(shape);
     if (dtype === 'string') {
       if (!Array.isArray(data) || data.length !== size || !(data as unknown[]).every((b) => b instanceof Uint8Array)) {
-        throw new TypeError(`data of a string tensor of shape [${shape.join(', ')}] must be an array of ${size} Uint8Array`);
+        throw new TypeError(
+          `data of a string tensor of shape [${shape.join(', ')}] must be an array of ${size} Uint8Array`,
+        );
       }
     } else {
       const Ctor = arrayCtor(dtype);
       if (!(data instanceof Ctor)) throw new TypeError(`data of a ${dtype} tensor must be a ${Ctor.name}`);
       if ((data as AnyTypedArray).length !== size) {
-        throw new RangeError(`data has ${(data as AnyTypedArray).length} elements; shape [${shape.join(', ')}] needs ${size}`);
+        throw new RangeError(
+          `data has ${(data as AnyTypedArray).length} elements; shape [${shape.join(', ')}] needs ${size}`,
+        );
       }
       // Shared memory can change under TensorFlow's feet (and cannot be wrapped natively): copy it.
-      if ((data as AnyTypedArray).buffer instanceof SharedArrayBuffer) data = (data as AnyTypedArray).slice() as DataTypeMap[D];
+      if ((data as AnyTypedArray).buffer instanceof SharedArrayBuffer)
+        data = (data as AnyTypedArray).slice() as DataTypeMap[D];
     }
     this.#dtype = dtype;
     this.#shape = Object.freeze([...shape]);
@@ -146,7 +151,8 @@ export class Tensor<D extends DType = DType> {
   handle(): NativeTensorHandle {
     if (!this.native) {
       // Checked again at the snapshot: bool bytes written after tensor() must still be 0 or 1.
-      if (this.dtype === 'bool' && (this.data as Uint8Array).some((b) => b > 1)) throw new RangeError('bool tensor data must be 0 or 1');
+      if (this.dtype === 'bool' && (this.data as Uint8Array).some((b) => b > 1))
+        throw new RangeError('bool tensor data must be 0 or 1');
       const data = this.dtype === 'string' ? this.data : (this.data as AnyTypedArray);
       this.native = new (addon().TensorHandle)(toTFEnum(this.dtype), [...this.shape], data);
     }
@@ -174,7 +180,8 @@ function checkShape(shape: readonly number[], argument = 'shape'): void {
   if (!Array.isArray(shape)) throw new TypeError(`${argument} must be an array of non-negative integers`);
   if (shape.length > MAX_RANK) throw new RangeError(`${argument} has rank ${shape.length}; the maximum is ${MAX_RANK}`);
   shape.forEach((d, i) => {
-    if (!Number.isSafeInteger(d) || d < 0) throw new RangeError(`${argument}[${i}] must be a non-negative integer, got ${d}`);
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw new RangeError(`${argument}[${i}] must be a non-negative integer, got ${d}`);
   });
   const n = sizeOf(shape);
   if (!Number.isSafeInteger(n) || n > 2 ** 40) {
@@ -196,7 +203,8 @@ function flatten(values: unknown): { shape: number[]; leaves: Scalar[] } {
   const leaves: Scalar[] = [];
   const walk = (v: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
-      if (Array.isArray(v)) throw new TypeError(`values is ragged: ${path} is nested deeper than values${'[0]'.repeat(depth)}`);
+      if (Array.isArray(v))
+        throw new TypeError(`values is ragged: ${path} is nested deeper than values${'[0]'.repeat(depth)}`);
       leaves.push(v as Scalar);
       return;
     }
@@ -270,7 +278,8 @@ function convertLeaves<D extends DType>(leaves: ArrayLike<Scalar>, dtype: D): Da
       else if (typeof v === 'bigint') x = Number(v);
       else throw new TypeError(`values[${i}] is a ${typeof v}; a ${dtype} tensor needs numbers`);
       if (dtype !== 'float32' && dtype !== 'float64') {
-        if (!Number.isInteger(x)) throw new TypeError(`values[${i}] (${x}) cannot be stored as ${dtype} without truncation`);
+        if (!Number.isInteger(x))
+          throw new TypeError(`values[${i}] (${x}) cannot be stored as ${dtype} without truncation`);
         const [lo, hi] = INT_RANGE[dtype as keyof typeof INT_RANGE];
         if (x < lo || x > hi) throw new RangeError(`values[${i}] (${x}) is out of range for ${dtype}`);
       }
@@ -313,7 +322,8 @@ export function tensor(values: TensorLike, dtype?: DType, shape?: readonly numbe
     const target = dtype ?? own;
     let data: DataTypeMap[DType];
     if (target === own || (target === 'bool' && own === 'uint8')) {
-      if (target === 'bool' && (values as Uint8Array).some((b) => b > 1)) throw new RangeError('bool data must be 0 or 1');
+      if (target === 'bool' && (values as Uint8Array).some((b) => b > 1))
+        throw new RangeError('bool data must be 0 or 1');
       data = values.slice() as DataTypeMap[DType]; // a copy: the caller's array stays theirs to change
     } else {
       data = convertLeaves(Array.from(values as ArrayLike<number | bigint>), target);
@@ -321,7 +331,8 @@ export function tensor(values: TensorLike, dtype?: DType, shape?: readonly numbe
     result = new Tensor(target, [values.length], data);
   } else {
     const { shape: natural, leaves } = flatten(values);
-    if (natural.length > MAX_RANK) throw new RangeError(`values is nested ${natural.length} deep; the maximum rank is ${MAX_RANK}`);
+    if (natural.length > MAX_RANK)
+      throw new RangeError(`values is nested ${natural.length} deep; the maximum rank is ${MAX_RANK}`);
     const target = dtype ?? inferDType(leaves);
     result = new Tensor(target, natural, convertLeaves(leaves, target));
   }

@@ -3,7 +3,6 @@
 // caller passes in (as other_arguments for dataset ops, as inputs for If).
 import { GraphDType } from '../tensor/dtypes';
 import { CaptureSource, GraphContext, GraphFunction } from '../graph/context';
-import { NativeFunction } from '../native';
 import { Skeleton, flattenStructure } from '../tensor/structure';
 import { StaticShape, Sym } from '../graph/sym';
 import { Tensor } from '../tensor/tensor';
@@ -35,7 +34,12 @@ let counter = 0;
 
 /** A leaf the callback may return: a Sym, or a host value that becomes a captured input. */
 function isReturnLeaf(v: unknown): v is Sym | Tensor | number | bigint | boolean | string {
-  return v instanceof Sym || v instanceof Tensor || ['number', 'bigint', 'boolean', 'string'].includes(typeof v) || ArrayBuffer.isView(v);
+  return (
+    v instanceof Sym ||
+    v instanceof Tensor ||
+    ['number', 'bigint', 'boolean', 'string'].includes(typeof v) ||
+    ArrayBuffer.isView(v)
+  );
 }
 
 /** A traced body whose graph is still open (see finishTrace). */
@@ -69,7 +73,8 @@ export function traceGraph(
       if (returned === undefined) {
         throw new TypeError(`${label} callback returned undefined; it must return a Sym, an array or a record of them`);
       }
-      if (returned instanceof Promise) throw new TypeError(`${label} callback returned a Promise; callbacks are traced synchronously`);
+      if (returned instanceof Promise)
+        throw new TypeError(`${label} callback returned a Promise; callbacks are traced synchronously`);
       let leaves: Sym[];
       let skeleton: Skeleton;
       if (outputs) {
@@ -98,12 +103,18 @@ export function traceGraph(
 export function finishTrace(t: TracedGraph, pad: { before?: TensorSpec[]; after?: TensorSpec[] } = {}): TracedFunction {
   const { ctx } = t;
   try {
-    const unused = (specs: TensorSpec[] | undefined) => (specs ?? []).map((s) => ctx.placeholder(s.dtype, s.shape, 'unused'));
+    const unused = (specs: TensorSpec[] | undefined) =>
+      (specs ?? []).map((s) => ctx.placeholder(s.dtype, s.shape, 'unused'));
     const before = unused(pad.before);
     const after = unused(pad.after);
     const fnInputs = [...t.inputs, ...before, ...ctx.captures.map((c) => c.inner), ...after];
     const name = `${t.label.replace(/[^A-Za-z0-9_]/g, '_')}_fn_${counter++}`;
-    const native = ctx.native.toFunction(name, fnInputs.map((s) => s.ref), t.leaves.map((s) => s.ref), true);
+    const native = ctx.native.toFunction(
+      name,
+      fnInputs.map((s) => s.ref),
+      t.leaves.map((s) => s.ref),
+      true,
+    );
     return {
       name: native.name,
       native,

@@ -8,10 +8,22 @@ import { Dataset, Sym, Tensor, tensor, ops as tf } from '../../lib';
 import { flattenStructure } from '../../lib/tensor/structure';
 import { EncodedTensor, Reference, runReference, venvPython } from './python';
 
-const M = tensor(Float32Array.from({ length: 24 }, (_, i) => i / 4 - 2), 'float32', [6, 4]);
-const I = tensor(Int32Array.from({ length: 12 }, (_, i) => i - 5), 'int32', [6, 2]);
+const M = tensor(
+  Float32Array.from({ length: 24 }, (_, i) => i / 4 - 2),
+  'float32',
+  [6, 4],
+);
+const I = tensor(
+  Int32Array.from({ length: 12 }, (_, i) => i - 5),
+  'int32',
+  [6, 2],
+);
 const W = new Float32Array([0.5, -1.0, 2.0, 0.25]);
-const IMG = tensor(Uint8Array.from({ length: 4 * 6 * 5 * 3 }, (_, i) => (i * 37) % 256), 'uint8', [4, 6, 5, 3]);
+const IMG = tensor(
+  Uint8Array.from({ length: 4 * 6 * 5 * 3 }, (_, i) => (i * 37) % 256),
+  'uint8',
+  [4, 6, 5, 3],
+);
 const WORDS = tensor(['alpha beta', '  gamma  delta epsilon', 'zeta', 'eta theta']);
 const NUMS = tensor(['1.5', '-2', '3e2', '0.125']);
 
@@ -31,7 +43,7 @@ const dsI = () => Dataset.fromTensorSlices(I);
  */
 const SHUFFLED = new Set(['shuffle_seeded']);
 
-const CASES: Record<string, () => Dataset<any>> = {
+const CASES: Record<string, () => Dataset<unknown>> = {
   slices_tensor: () => dsM(),
   slices_record: () => Dataset.fromTensorSlices({ x: M, n: I }),
   slices_tuple: () => Dataset.fromTensorSlices([I, M]),
@@ -47,29 +59,85 @@ const CASES: Record<string, () => Dataset<any>> = {
   batch: () => Dataset.range(10).batch(4),
   batch_drop: () => dsM().batch(4, { dropRemainder: true }),
   batch_parallel: () => dsI().batch(4, { numParallelCalls: 2, deterministic: true }),
-  padded_batch: () => Dataset.range(1, 5).map((n) => tf.rawOp('Range', [0n, n, 1n])[0]).paddedBatch(3, { paddingValues: -1n }),
-  padded_batch_shape: () => Dataset.range(1, 4).map((n) => tf.rawOp('Range', [0n, n, 1n])[0]).paddedBatch(2, { paddedShapes: [5] }),
+  padded_batch: () =>
+    Dataset.range(1, 5)
+      .map((n) => tf.rawOp('Range', [0n, n, 1n])[0])
+      .paddedBatch(3, { paddingValues: -1n }),
+  padded_batch_shape: () =>
+    Dataset.range(1, 4)
+      .map((n) => tf.rawOp('Range', [0n, n, 1n])[0])
+      .paddedBatch(2, { paddedShapes: [5] }),
   unbatch: () => dsM().batch(4).unbatch(),
   shuffle_seeded: () => Dataset.range(30).shuffle(30, { seed: 11 }),
   repeat_take: () => Dataset.range(3).repeat().take(8),
   skip: () => dsI().skip(4),
   take_negative: () => Dataset.range(5).take(-1),
   shard: () => Dataset.range(17).shard(4, 3),
-  prefetch: () => dsM().map((x) => x.add(1)).prefetch('auto'),
-  cache_repeat: () => Dataset.range(4).map((x) => x.mul(x)).cache().repeat(2),
+  prefetch: () =>
+    dsM()
+      .map((x) => x.add(1))
+      .prefetch('auto'),
+  cache_repeat: () =>
+    Dataset.range(4)
+      .map((x) => x.mul(x))
+      .cache()
+      .repeat(2),
   concatenate: () => Dataset.range(3).concatenate(Dataset.range(7, 9)),
   enumerate: () => dsI().enumerate(10),
   flat_map: () => Dataset.range(4).flatMap((x) => Dataset.fromTensorSlices(tf.stack([x, x.neg(), x.mul(100)]))),
-  interleave: () => Dataset.range(3).interleave((x) => Dataset.range(x.mul(10), x.mul(10).add(4)), { cycleLength: 2, blockLength: 2 }),
+  interleave: () =>
+    Dataset.range(3).interleave((x) => Dataset.range(x.mul(10), x.mul(10).add(4)), { cycleLength: 2, blockLength: 2 }),
   interleave_parallel: () =>
-    Dataset.range(3).interleave((x) => Dataset.range(x.mul(10), x.mul(10).add(3)), { cycleLength: 3, numParallelCalls: 3, deterministic: true }),
+    Dataset.range(3).interleave((x) => Dataset.range(x.mul(10), x.mul(10).add(3)), {
+      cycleLength: 3,
+      numParallelCalls: 3,
+      deterministic: true,
+    }),
   with_options: () =>
-    dsM().map((x) => x.mul(2), { numParallelCalls: 'auto' }).withOptions({ deterministic: true, autotune: true, parallelism: { privateThreadpoolSize: 2 } }),
+    dsM()
+      .map((x) => x.mul(2), { numParallelCalls: 'auto' })
+      .withOptions({ deterministic: true, autotune: true, parallelism: { privateThreadpoolSize: 2 } }),
 
-  ops_arith: () => dsM().map((x) => [x.add(1.5), x.sub(W), x.mul(x), x.div(3), tf.floorDiv(x, 0.75), tf.mod(x, 0.75), tf.pow(tf.abs(x), 1.5)]),
-  ops_int_arith: () => dsI().map((x) => [x.add(3), x.mul(-2), tf.floorDiv(x, 2), tf.mod(x, 3), x.div(2), tf.minimum(x, 1), tf.maximum(x, -2)]),
-  ops_unary: () => dsM().map((x) => [x.neg(), tf.abs(x), tf.sign(x), tf.sqrt(tf.abs(x)), tf.rsqrt(tf.abs(x).add(1)), tf.exp(x), tf.log(tf.abs(x).add(1)), tf.square(x)]),
-  ops_compare: () => dsM().map((x) => [tf.equal(x, 0), tf.notEqual(x, 0), x.less(0.5), x.lessEqual(0.5), x.greater(0.5), x.greaterEqual(0.5)]),
+  ops_arith: () =>
+    dsM().map((x) => [
+      x.add(1.5),
+      x.sub(W),
+      x.mul(x),
+      x.div(3),
+      tf.floorDiv(x, 0.75),
+      tf.mod(x, 0.75),
+      tf.pow(tf.abs(x), 1.5),
+    ]),
+  ops_int_arith: () =>
+    dsI().map((x) => [
+      x.add(3),
+      x.mul(-2),
+      tf.floorDiv(x, 2),
+      tf.mod(x, 3),
+      x.div(2),
+      tf.minimum(x, 1),
+      tf.maximum(x, -2),
+    ]),
+  ops_unary: () =>
+    dsM().map((x) => [
+      x.neg(),
+      tf.abs(x),
+      tf.sign(x),
+      tf.sqrt(tf.abs(x)),
+      tf.rsqrt(tf.abs(x).add(1)),
+      tf.exp(x),
+      tf.log(tf.abs(x).add(1)),
+      tf.square(x),
+    ]),
+  ops_compare: () =>
+    dsM().map((x) => [
+      tf.equal(x, 0),
+      tf.notEqual(x, 0),
+      x.less(0.5),
+      x.lessEqual(0.5),
+      x.greater(0.5),
+      x.greaterEqual(0.5),
+    ]),
   ops_logic_where: () =>
     dsM().map((x) => [
       tf.logicalAnd(x.greater(-1), x.less(1)),
@@ -77,28 +145,79 @@ const CASES: Record<string, () => Dataset<any>> = {
       tf.logicalNot(x.greater(0)),
       tf.where(x.greater(0), x, x.neg().mul(10)),
     ]),
-  ops_cast: () => dsM().map((x) => [tf.cast(x, 'int32'), tf.cast(x.mul(100), 'uint8'), tf.cast(x, 'float64'), tf.cast(x, 'bool'), tf.cast(x, 'int64')]),
-  ops_shape: () =>
-    dsM().batch(2).map((x) => [x.reshape([4, 2]), x.transpose(), x.expandDims(1), tf.squeeze(x.expandDims(0)), tf.concat([x, x.mul(2)], 1), tf.stack([x, x.neg()], 2)]),
-  ops_slicing: () =>
-    dsM().batch(3, { dropRemainder: true }).map((x) => [x.unstack()[1], x.slice([1, 1], [2, 2]), x.index('1:3, ::-1'), x.index('..., newaxis, -1'), x.index(0), x.gather([2, 0, 1]), x.gather([3, 0], 1)]),
-  ops_fill_like: () => dsI().map((x) => [x.tile([3]), tf.fill([2, 3], 7.5), x.zerosLike(), x.onesLike(), tf.shape(x.tile([2])), tf.size(x), tf.rank(x)]),
-  ops_reduce: () =>
-    dsM().batch(3).map((x) => [
-      x.sum(),
-      x.sum(0),
-      x.mean([1], true),
-      x.max(1),
-      x.min([0, 1]),
-      x.add(3).prod(0),
-      x.greater(-2).all(1),
-      x.greater(3).any(0),
-      x.argMax(1),
-      x.argMin(0),
+  ops_cast: () =>
+    dsM().map((x) => [
+      tf.cast(x, 'int32'),
+      tf.cast(x.mul(100), 'uint8'),
+      tf.cast(x, 'float64'),
+      tf.cast(x, 'bool'),
+      tf.cast(x, 'int64'),
     ]),
+  ops_shape: () =>
+    dsM()
+      .batch(2)
+      .map((x) => [
+        x.reshape([4, 2]),
+        x.transpose(),
+        x.expandDims(1),
+        tf.squeeze(x.expandDims(0)),
+        tf.concat([x, x.mul(2)], 1),
+        tf.stack([x, x.neg()], 2),
+      ]),
+  ops_slicing: () =>
+    dsM()
+      .batch(3, { dropRemainder: true })
+      .map((x) => [
+        x.unstack()[1],
+        x.slice([1, 1], [2, 2]),
+        x.index('1:3, ::-1'),
+        x.index('..., newaxis, -1'),
+        x.index(0),
+        x.gather([2, 0, 1]),
+        x.gather([3, 0], 1),
+      ]),
+  ops_fill_like: () =>
+    dsI().map((x) => [
+      x.tile([3]),
+      tf.fill([2, 3], 7.5),
+      x.zerosLike(),
+      x.onesLike(),
+      tf.shape(x.tile([2])),
+      tf.size(x),
+      tf.rank(x),
+    ]),
+  ops_reduce: () =>
+    dsM()
+      .batch(3)
+      .map((x) => [
+        x.sum(),
+        x.sum(0),
+        x.mean([1], true),
+        x.max(1),
+        x.min([0, 1]),
+        x.add(3).prod(0),
+        x.greater(-2).all(1),
+        x.greater(3).any(0),
+        x.argMax(1),
+        x.argMin(0),
+      ]),
   ops_matmul_clip_onehot: () =>
-    dsM().batch(2).map((x) => [x.matMul(x.transpose()), x.matMul(x, { transposeB: true }), x.clipByValue(-1, 1.5), tf.oneHot(tf.cast(tf.abs(x.index(0)), 'int32'), 5)]),
-  ops_cond: () => dsI().map((x) => tf.cond(tf.sum(x).greater(0), () => x.mul(10), () => x.sub(100))),
+    dsM()
+      .batch(2)
+      .map((x) => [
+        x.matMul(x.transpose()),
+        x.matMul(x, { transposeB: true }),
+        x.clipByValue(-1, 1.5),
+        tf.oneHot(tf.cast(tf.abs(x.index(0)), 'int32'), 5),
+      ]),
+  ops_cond: () =>
+    dsI().map((x) =>
+      tf.cond(
+        tf.sum(x).greater(0),
+        () => x.mul(10),
+        () => x.sub(100),
+      ),
+    ),
   ops_random: () =>
     Dataset.range(3).map((i) => [
       tf.statelessRandomUniform([2, 3], tf.stack([i, 7])),
@@ -113,30 +232,101 @@ const CASES: Record<string, () => Dataset<any>> = {
       tf.adjustBrightness(im, 0.2),
       tf.adjustBrightness(tf.cast(im, 'float32').div(255), -0.1),
     ]),
-  ops_image_random_flip: () => Dataset.fromTensorSlices(IMG).enumerate().map(([i, im]) => tf.statelessRandomFlipLeftRight(im, tf.stack([i, 3]))),
+  ops_image_random_flip: () =>
+    Dataset.fromTensorSlices(IMG)
+      .enumerate()
+      .map(([i, im]) => tf.statelessRandomFlipLeftRight(im, tf.stack([i, 3]))),
   ops_png_jpeg: () =>
-    Dataset.fromTensorSlices(IMG).map((im) => [tf.decodePng(tf.encodePng(im)), tf.shape(tf.decodeJpeg(tf.rawOp('EncodeJpeg', [im])[0] as Sym<'string'>, { channels: 3 }))]),
-  ops_strings: () => Dataset.fromTensorSlices(WORDS).map((s) => [tf.stringSplit(s), tf.regexReplace(s, 'a+', '<\\0>'), tf.regexReplace(s, 'e', 'E', { replaceGlobal: false })]),
-  ops_string_to_number: () => Dataset.fromTensorSlices(NUMS).map((s) => [tf.stringToNumber(s), tf.stringToNumber(s, 'float64')]),
-  text_lines: () => Dataset.fromTensorSlices([path.join(FILES, 'a.txt'), path.join(FILES, 'b.txt')]).interleave((f) => Dataset.textLines(f), { cycleLength: 2 }),
-  text_lines_gzip: () => Dataset.textLines(path.join(FILES, 'lines.txt.gz'), { compression: 'GZIP' }).map((s) => tf.stringToNumber(s)),
-  read_file: () => Dataset.fromTensorSlices([path.join(FILES, 'a.txt'), path.join(FILES, 'b.txt')]).map((p) => tf.stringSplit(tf.readFile(p))),
-  seed_example_1: () => Dataset.fromTensorSlices(tensor([[1, 2], [3, 4]], 'int32')).map((x) => x.add([[5, 6], [7, 8]])),
+    Dataset.fromTensorSlices(IMG).map((im) => [
+      tf.decodePng(tf.encodePng(im)),
+      tf.shape(tf.decodeJpeg(tf.rawOp('EncodeJpeg', [im])[0] as Sym<'string'>, { channels: 3 })),
+    ]),
+  ops_strings: () =>
+    Dataset.fromTensorSlices(WORDS).map((s) => [
+      tf.stringSplit(s),
+      tf.regexReplace(s, 'a+', '<\\0>'),
+      tf.regexReplace(s, 'e', 'E', { replaceGlobal: false }),
+    ]),
+  ops_string_to_number: () =>
+    Dataset.fromTensorSlices(NUMS).map((s) => [tf.stringToNumber(s), tf.stringToNumber(s, 'float64')]),
+  text_lines: () =>
+    Dataset.fromTensorSlices([path.join(FILES, 'a.txt'), path.join(FILES, 'b.txt')]).interleave(
+      (f) => Dataset.textLines(f),
+      { cycleLength: 2 },
+    ),
+  text_lines_gzip: () =>
+    Dataset.textLines(path.join(FILES, 'lines.txt.gz'), { compression: 'GZIP' }).map((s) => tf.stringToNumber(s)),
+  read_file: () =>
+    Dataset.fromTensorSlices([path.join(FILES, 'a.txt'), path.join(FILES, 'b.txt')]).map((p) =>
+      tf.stringSplit(tf.readFile(p)),
+    ),
+  seed_example_1: () =>
+    Dataset.fromTensorSlices(
+      tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        'int32',
+      ),
+    ).map((x) =>
+      x.add([
+        [5, 6],
+        [7, 8],
+      ]),
+    ),
   seed_example_2_cast: () =>
-    Dataset.fromTensorSlices(tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], 'int32')).map((x) => tf.cast(x, 'float64').mul(tensor(0.5, 'float64'))).batch(1),
+    Dataset.fromTensorSlices(
+      tensor(
+        [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [5, 6],
+            [7, 8],
+          ],
+        ],
+        'int32',
+      ),
+    )
+      .map((x) => tf.cast(x, 'float64').mul(tensor(0.5, 'float64')))
+      .batch(1),
   seed_example_3_cast: () =>
-    Dataset.fromTensorSlices(tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], 'int32')).map((x) => tf.cast(x, 'float64').mul(new Float64Array([0.5, 1.0]))).batch(1),
+    Dataset.fromTensorSlices(
+      tensor(
+        [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [5, 6],
+            [7, 8],
+          ],
+        ],
+        'int32',
+      ),
+    )
+      .map((x) => tf.cast(x, 'float64').mul(new Float64Array([0.5, 1.0])))
+      .batch(1),
 };
 
 function encode(t: Tensor): EncodedTensor {
   const flat = (t.size === 0 ? [] : ([] as unknown[]).concat(...[t.toArray()].flat(Infinity as 1))) as unknown[];
-  const values = t.dtype === 'string' ? (t.data as Uint8Array[]).map((b) => Buffer.from(b).toString('hex')) : flat.map((v) => String(v));
+  const values =
+    t.dtype === 'string'
+      ? (t.data as Uint8Array[]).map((b) => Buffer.from(b).toString('hex'))
+      : flat.map((v) => String(v));
   return { dtype: t.dtype, shape: [...t.shape], values };
 }
 
 async function ours(name: string): Promise<EncodedTensor[][]> {
   const elements = await CASES[name]().toArray();
-  return elements.map((e) => flattenStructure(e, (v): v is Tensor => v instanceof Tensor, 'element').leaves.map(encode));
+  return elements.map((e) =>
+    flattenStructure(e, (v): v is Tensor => v instanceof Tensor, 'element').leaves.map(encode),
+  );
 }
 
 function sameValue(a: string, b: string, dtype: string): boolean {
@@ -152,13 +342,22 @@ function sameValue(a: string, b: string, dtype: string): boolean {
 function compare(name: string, mine: EncodedTensor[][], theirs: EncodedTensor[][]): void {
   expect({ case: name, elements: mine.length }).toEqual({ case: name, elements: theirs.length });
   mine.forEach((element, i) => {
-    expect({ case: name, element: i, components: element.length }).toEqual({ case: name, element: i, components: theirs[i].length });
+    expect({ case: name, element: i, components: element.length }).toEqual({
+      case: name,
+      element: i,
+      components: theirs[i].length,
+    });
     element.forEach((c, j) => {
       const r = theirs[i][j];
       const where = `${name} element ${i} component ${j}`;
       expect({ where, dtype: c.dtype, shape: c.shape }).toEqual({ where, dtype: r.dtype, shape: r.shape });
       const bad = c.values.findIndex((v, k) => !sameValue(v, r.values[k], c.dtype));
-      expect({ where, firstMismatch: bad, ours: c.values[bad], python: r.values[bad] }).toEqual({ where, firstMismatch: -1, ours: undefined, python: undefined });
+      expect({ where, firstMismatch: bad, ours: c.values[bad], python: r.values[bad] }).toEqual({
+        where,
+        firstMismatch: -1,
+        ours: undefined,
+        python: undefined,
+      });
     });
   });
 }

@@ -7,8 +7,17 @@ const { Dataset, tensor, ops: tf, TFError, nativeStats } = require('../../dist/c
 async function main() {
   // tensors of every dtype, both ways
   for (const [dtype, values] of [
-    ['float32', [1.5, -2]], ['float64', [Math.PI, -0]], ['int8', [-128, 127]], ['int16', [1, -1]], ['int32', [7, -7]],
-    ['int64', [1n, -1n]], ['uint8', [0, 255]], ['uint16', [1, 2]], ['uint32', [3, 4]], ['uint64', [5n, 6n]], ['bool', [true, false]],
+    ['float32', [1.5, -2]],
+    ['float64', [Math.PI, -0]],
+    ['int8', [-128, 127]],
+    ['int16', [1, -1]],
+    ['int32', [7, -7]],
+    ['int64', [1n, -1n]],
+    ['uint8', [0, 255]],
+    ['uint16', [1, 2]],
+    ['uint32', [3, 4]],
+    ['uint64', [5n, 6n]],
+    ['bool', [true, false]],
     ['string', ['short', 'a string long enough to live on the heap, not inline']],
   ]) {
     const [out] = await Dataset.fromTensors(tensor(values, dtype)).toArray();
@@ -17,11 +26,22 @@ async function main() {
   // graph building errors and runtime errors
   assert.throws(() => Dataset.range(3).map((x) => tf.rawOp('NoSuchOp', [x])[0]), TFError);
   assert.throws(() => Dataset.range(3).map((x) => x.add(tensor([1.5]))), TypeError);
-  await assert.rejects(Dataset.fromTensorSlices(tensor(['1', 'x'])).map((s) => tf.stringToNumber(s)).toArray(), TFError);
+  await assert.rejects(
+    Dataset.fromTensorSlices(tensor(['1', 'x']))
+      .map((s) => tf.stringToNumber(s))
+      .toArray(),
+    TFError,
+  );
   // a real pipeline with captures, cond, batching, strings, shuffle, interleave
   const words = tensor(['alpha beta', 'gamma', 'delta epsilon zeta']);
   const ds = Dataset.fromTensorSlices(words)
-    .map((s) => tf.cond(tf.size(tf.stringSplit(s)).greater(1), () => tf.regexReplace(s, ' ', '_'), () => s))
+    .map((s) =>
+      tf.cond(
+        tf.size(tf.stringSplit(s)).greater(1),
+        () => tf.regexReplace(s, ' ', '_'),
+        () => s,
+      ),
+    )
     .repeat(50)
     .shuffle(20, { seed: 3 })
     .batch(7);
@@ -41,7 +61,10 @@ async function main() {
   // outputs never alias TensorFlow's buffers (copied on the session thread when shared)
   const L = tensor([1, 2, 3]);
   for await (const e of Dataset.fromTensorSlices(L)) e.data[0] = 0;
-  assert.deepStrictEqual((await Dataset.fromTensorSlices(L).toArray()).map((t) => t.get()), [1, 2, 3]);
+  assert.deepStrictEqual(
+    (await Dataset.fromTensorSlices(L).toArray()).map((t) => t.get()),
+    [1, 2, 3],
+  );
   const cached = Dataset.range(4).batch(4).cache();
   for await (const e of cached) e.data.fill(9n);
   assert.deepStrictEqual((await cached.toArray())[0].toArray(), [0n, 1n, 2n, 3n]);
@@ -54,7 +77,10 @@ async function main() {
   await pulling.return();
   assert.deepStrictEqual(await pending, { done: true, value: undefined });
   assert.throws(() => Dataset.range(3).shuffle(2 ** 50), RangeError);
-  assert.throws(() => new (require('../../dist/cjs').Tensor)('float64', [2 ** 31, 2 ** 30], new Float64Array(0)), RangeError);
+  assert.throws(
+    () => new (require('../../dist/cjs').Tensor)('float64', [2 ** 31, 2 ** 30], new Float64Array(0)),
+    RangeError,
+  );
   console.log('asan suite ok', JSON.stringify(nativeStats()));
 }
 

@@ -6,7 +6,10 @@ import fc from 'fast-check';
 import { DType, Dataset, Tensor, tensor } from '../../lib';
 import { applyStep, fuzzChain, referenceChain, tensorArbitrary } from '../fuzz-models';
 
-const exact = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : Number.isNaN(x) ? 'NaN' : Object.is(x, -0) ? '-0' : x));
+const exact = (v: unknown) =>
+  JSON.stringify(v, (_k, x) =>
+    typeof x === 'bigint' ? `${x}n` : Number.isNaN(x) ? 'NaN' : Object.is(x, -0) ? '-0' : x,
+  );
 
 export async function main(seed: string, runs: string): Promise<{ cases: number }> {
   let cases = 0;
@@ -24,9 +27,12 @@ export async function main(seed: string, runs: string): Promise<{ cases: number 
   await fc.assert(
     fc.asyncProperty(fuzzChain(), async ({ n, steps }) => {
       cases++;
-      let ds: Dataset<any> = Dataset.range(n);
+      let ds = Dataset.range(n);
       for (const s of steps) ds = applyStep(ds, s);
-      assert.deepStrictEqual((await ds.toArray()).map((t) => (t as Tensor).toArray()), referenceChain(n, steps));
+      assert.deepStrictEqual(
+        (await ds.toArray()).map((t) => (t as Tensor).toArray()),
+        referenceChain(n, steps),
+      );
     }),
     { numRuns, seed: Number(seed) + 1 },
   );

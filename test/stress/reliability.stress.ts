@@ -19,13 +19,22 @@ const settle = async () => {
 const mb = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
 
 afterAll(() => {
-  console.log(`stress figures:\n${Object.entries(figures).map(([k, v]) => `  ${k}: ${v}`).join('\n')}`);
+  console.log(
+    `stress figures:\n${Object.entries(figures)
+      .map(([k, v]) => `  ${k}: ${v}`)
+      .join('\n')}`,
+  );
 });
 
 // Children that ended by a signal (or an abort's exit code) crashed; exit 1 is a failed case.
-function runChild(args: string[]): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
+function runChild(
+  args: string[],
+): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+    const child = spawn(process.execPath, args, {
+      cwd: path.resolve(__dirname, '../..'),
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -40,11 +49,17 @@ test('10 000 fuzz cases in 10 child processes: crashes counted from their exit s
   let crashes = 0;
   let failures = 0;
   for (let shard = 0; shard < shards; shard++) {
-    const r = await runChild([path.join(__dirname, 'run-ts.js'), path.join(__dirname, 'fuzz-shard.ts'), String(1000 + 2 * shard), '500']);
+    const r = await runChild([
+      path.join(__dirname, 'run-ts.js'),
+      path.join(__dirname, 'fuzz-shard.ts'),
+      String(1000 + 2 * shard),
+      '500',
+    ]);
     if (r.signal !== null || (r.status !== 0 && r.status !== 1)) crashes++;
     else if (r.status === 1) failures++;
     else cases += (JSON.parse(r.stdout.trim().split('\n').pop() as string) as { cases: number }).cases;
-    if (r.status !== 0) console.log(`fuzz shard ${shard}: status ${r.status} signal ${r.signal}\n${r.stderr.slice(-2000)}`);
+    if (r.status !== 0)
+      console.log(`fuzz shard ${shard}: status ${r.status} signal ${r.signal}\n${r.stderr.slice(-2000)}`);
   }
   figures['fuzz shards (child processes)'] = shards;
   figures['fuzz cases run'] = cases;
@@ -64,7 +79,8 @@ test('teardown matrix: every cell 20 times, results counted from child exit stat
   const results = await runMatrix({ runs: 20 });
   const failures = results.filter((r) => r.failure);
   const failed = failures.length;
-  for (const r of failures) console.log(`teardown matrix: ${r.way} × ${r.moment} (delay ${r.delay} ms) failed: ${r.failure}`);
+  for (const r of failures)
+    console.log(`teardown matrix: ${r.way} × ${r.moment} (delay ${r.delay} ms) failed: ${r.failure}`);
   figures['teardown matrix runs'] = results.length;
   figures['teardown matrix failures'] = failed;
   figures['teardown matrix'] = `\n${table(results)}`;
@@ -85,7 +101,8 @@ test('1 000 000 elements: RSS and external memory flat after warm-up', async () 
   await settle();
   const end = process.memoryUsage();
   const rssGrowth = (end.rss - (warm as NodeJS.MemoryUsage).rss) / (warm as NodeJS.MemoryUsage).rss;
-  figures['1M elements: RSS after warm-up → end (MB)'] = `${mb(warm!.rss)} → ${mb(end.rss)} (${(rssGrowth * 100).toFixed(2)} %)`;
+  figures['1M elements: RSS after warm-up → end (MB)'] =
+    `${mb(warm!.rss)} → ${mb(end.rss)} (${(rssGrowth * 100).toFixed(2)} %)`;
   figures['1M elements: external memory (MB)'] = `${mb(warm!.external)} → ${mb(end.external)}`;
   expect(rssGrowth).toBeLessThanOrEqual(0.02);
   expect(end.external - warm!.external).toBeLessThan(1 << 20);
@@ -93,7 +110,9 @@ test('1 000 000 elements: RSS and external memory flat after warm-up', async () 
 
 test('10 000 pipelines built, iterated and dropped: memory and live handles flat', async () => {
   const one = async (k: number) => {
-    const ds = Dataset.fromTensorSlices(tensor(new Float32Array(64).fill(k), 'float32', [8, 8])).map((x) => x.mul(2)).batch(4);
+    const ds = Dataset.fromTensorSlices(tensor(new Float32Array(64).fill(k), 'float32', [8, 8]))
+      .map((x) => x.mul(2))
+      .batch(4);
     const out = await ds.toArray();
     if (out.length !== 2) throw new Error('wrong length');
   };
@@ -105,14 +124,21 @@ test('10 000 pipelines built, iterated and dropped: memory and live handles flat
   await settle();
   const end = process.memoryUsage();
   const growth = (end.rss - warm.rss) / warm.rss;
-  figures['10k pipelines: RSS after 1k → 10k (MB)'] = `${mb(warm.rss)} → ${mb(end.rss)} (${(growth * 100).toFixed(2)} %)`;
+  figures['10k pipelines: RSS after 1k → 10k (MB)'] =
+    `${mb(warm.rss)} → ${mb(end.rss)} (${(growth * 100).toFixed(2)} %)`;
   figures['10k pipelines: live handles after 1k → 10k'] = `${handles} → ${liveHandles()}`;
   expect(liveHandles()).toBeLessThanOrEqual(handles + 4);
   expect(growth).toBeLessThanOrEqual(0.02);
 });
 
 test('a heavy pipeline leaves the event loop responsive (timer drift p99 ≤ 5 ms)', async () => {
-  const ds = Dataset.range(400).map((x) => tf.sum(tf.matMul(tf.fill([128, 128], 1, 'float32'), tf.fill([128, 128], 1, 'float32'))).add(tf.cast(x, 'float32')), { numParallelCalls: 2 });
+  const ds = Dataset.range(400).map(
+    (x) =>
+      tf
+        .sum(tf.matMul(tf.fill([128, 128], 1, 'float32'), tf.fill([128, 128], 1, 'float32')))
+        .add(tf.cast(x, 'float32')),
+    { numParallelCalls: 2 },
+  );
   const h = monitorEventLoopDelay({ resolution: 1 });
   let ticks = 0;
   const timer = setInterval(() => ticks++, 1);
@@ -122,7 +148,8 @@ test('a heavy pipeline leaves the event loop responsive (timer drift p99 ≤ 5 m
   for await (const _ of ds) n++;
   h.disable();
   clearInterval(timer);
-  figures['event loop during a heavy pipeline'] = `p50 ${(h.percentile(50) / 1e6).toFixed(2)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(2)} ms, ${ticks} timer ticks in ${Date.now() - started} ms`;
+  figures['event loop during a heavy pipeline'] =
+    `p50 ${(h.percentile(50) / 1e6).toFixed(2)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(2)} ms, ${ticks} timer ticks in ${Date.now() - started} ms`;
   expect(n).toBe(400);
   expect(h.percentile(99) / 1e6).toBeLessThanOrEqual(5);
 });

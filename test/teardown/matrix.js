@@ -19,13 +19,20 @@ function verdict(way, r) {
   if (r.signal) return `killed by ${r.signal}`;
   const crash = CRASH.exec(r.stderr);
   if (crash) return `crash: ${crash[0]}`;
-  if (/^(error|main failed|worker error) /m.test(r.stdout)) return r.stdout.trim().split('\n').find((l) => /^(error|main failed|worker error) /.test(l));
+  if (/^(error|main failed|worker error) /m.test(r.stdout))
+    return r.stdout
+      .trim()
+      .split('\n')
+      .find((l) => /^(error|main failed|worker error) /.test(l));
   const want = { terminate: 0, 'worker-exit': 0, exit: MAIN_EXIT_CODE, throw: 1, drain: 0 }[way];
   if (r.status !== want) return `exit code ${r.status}, expected ${want}`;
   if (way === 'terminate' && !/^worker exit 1$/m.test(r.stdout)) return 'the worker did not end as terminated';
-  if (way === 'worker-exit' && !new RegExp(`^worker exit ${WORKER_EXIT_CODE}$`, 'm').test(r.stdout)) return 'the worker did not exit with its code';
-  if ((way === 'terminate' || way === 'worker-exit') && !/^main survived$/m.test(r.stdout)) return 'the main thread did not run a pipeline after';
-  if (way === 'throw' && !r.stderr.includes('teardown-matrix uncaught')) return 'the uncaught exception was not reported';
+  if (way === 'worker-exit' && !new RegExp(`^worker exit ${WORKER_EXIT_CODE}$`, 'm').test(r.stdout))
+    return 'the worker did not exit with its code';
+  if ((way === 'terminate' || way === 'worker-exit') && !/^main survived$/m.test(r.stdout))
+    return 'the main thread did not run a pipeline after';
+  if (way === 'throw' && !r.stderr.includes('teardown-matrix uncaught'))
+    return 'the uncaught exception was not reported';
   return '';
 }
 
@@ -56,7 +63,8 @@ function runCell(way, moment, delay, env) {
 /** Runs every cell `runs` times, `parallel` children at a time. */
 async function runMatrix({ runs = 1, parallel = 2, env = {}, ways = WAYS, moments = MOMENTS } = {}) {
   const jobs = [];
-  for (let i = 0; i < runs; i++) for (const way of ways) for (const moment of moments) jobs.push([way, moment, DELAYS_MS[i % DELAYS_MS.length]]);
+  for (let i = 0; i < runs; i++)
+    for (const way of ways) for (const moment of moments) jobs.push([way, moment, DELAYS_MS[i % DELAYS_MS.length]]);
   const results = [];
   let next = 0;
   await Promise.all(
@@ -85,7 +93,9 @@ function table(results) {
   const lines = ['| way × moment | runs | passed | failed | slowest ms |', '| --- | --- | --- | --- | --- |'];
   for (const [key, c] of cells) lines.push(`| ${key} | ${c.runs} | ${c.passed} | ${c.failures.length} | ${c.maxMs} |`);
   const failed = results.filter((r) => r.failure).length;
-  lines.push(`| **all ${cells.size} cells** | ${results.length} | ${results.length - failed} | ${failed} | ${Math.max(...results.map((r) => r.ms))} |`);
+  lines.push(
+    `| **all ${cells.size} cells** | ${results.length} | ${results.length - failed} | ${failed} | ${Math.max(...results.map((r) => r.ms))} |`,
+  );
   return lines.join('\n');
 }
 
@@ -95,7 +105,8 @@ if (require.main === module) {
   const runs = Number(process.argv[2] ?? 1);
   runMatrix({ runs }).then((results) => {
     console.log(table(results));
-    for (const r of results.filter((x) => x.failure)) console.log(`FAILED ${r.way} × ${r.moment} (delay ${r.delay}): ${r.failure}`);
+    for (const r of results.filter((x) => x.failure))
+      console.log(`FAILED ${r.way} × ${r.moment} (delay ${r.delay}): ${r.failure}`);
     process.exitCode = results.some((r) => r.failure) ? 1 : 0;
   });
 }

@@ -19,7 +19,9 @@ async function reach(moment, end, finite) {
   switch (moment) {
     case 'pull': {
       // A step that runs for as long as the process lives (finite when the loop must drain).
-      const it = Dataset.range(finite ? 20_000 : 2 ** 53).filter((x) => x.less(0n)).iterator();
+      const it = Dataset.range(finite ? 20_000 : 2 ** 53)
+        .filter((x) => x.less(0n))
+        .iterator();
       const pending = it.next();
       pending.catch(() => undefined);
       setTimeout(end, Number(process.env.TEARDOWN_DELAY ?? 50));
@@ -35,13 +37,22 @@ async function reach(moment, end, finite) {
     }
     case 'start': {
       const ds = Dataset.range(100).shuffle(50, { seed: 1 }).prefetch(4);
-      for (let i = 0; i < 8; i++) ds.iterator().next().catch(() => undefined);
+      for (let i = 0; i < 8; i++)
+        ds.iterator()
+          .next()
+          .catch(() => undefined);
       end();
       return;
     }
     case 'close': {
       const its = [];
-      for (let i = 0; i < 8; i++) its.push(Dataset.range(1e6).map((x) => x.add(1n), { numParallelCalls: 2 }).prefetch(8).iterator());
+      for (let i = 0; i < 8; i++)
+        its.push(
+          Dataset.range(1e6)
+            .map((x) => x.add(1n), { numParallelCalls: 2 })
+            .prefetch(8)
+            .iterator(),
+        );
       await Promise.all(its.map((it) => it.next()));
       for (const it of its) void it.return();
       end();
@@ -60,14 +71,22 @@ async function reach(moment, end, finite) {
       return;
     }
     case 'idle': {
-      const its = [Dataset.range(10).repeat().prefetch(8).iterator(), Dataset.range(5).repeat().map((x) => x.mul(2n), { numParallelCalls: 2 }).iterator()];
+      const its = [
+        Dataset.range(10).repeat().prefetch(8).iterator(),
+        Dataset.range(5)
+          .repeat()
+          .map((x) => x.mul(2n), { numParallelCalls: 2 })
+          .iterator(),
+      ];
       for (const it of its) await it.next();
       globalThis.keep = its;
       end();
       return;
     }
     case 'many': {
-      const ds = Dataset.range(1e9).map((x) => x.add(1n)).prefetch(2);
+      const ds = Dataset.range(1e9)
+        .map((x) => x.add(1n))
+        .prefetch(2);
       const its = Array.from({ length: 64 }, () => ds.iterator());
       await Promise.all(its.map((it) => it.next()));
       for (const it of its) it.next().catch(() => undefined);
@@ -76,7 +95,9 @@ async function reach(moment, end, finite) {
       return;
     }
     case 'cardinality': {
-      const ds = Dataset.range(1000).filter((x) => x.less(500n)).repeat(3);
+      const ds = Dataset.range(1000)
+        .filter((x) => x.less(500n))
+        .repeat(3);
       for (let i = 0; i < 4; i++) ds.cardinality().catch(() => undefined);
       end();
       return;
@@ -88,7 +109,9 @@ async function reach(moment, end, finite) {
 
 async function survive() {
   const { Dataset } = require(LIB);
-  const got = await Dataset.range(5).map((x) => x.mul(3n)).toArray();
+  const got = await Dataset.range(5)
+    .map((x) => x.mul(3n))
+    .toArray();
   if (got.map((t) => Number(t.get())).join() !== '0,3,6,9,12') throw new Error('main computed a wrong result');
   console.log('main survived');
 }
@@ -97,8 +120,11 @@ if (!isMainThread) {
   const { way, moment } = workerData;
   // Only terminate() may end this worker: without work left, its loop would drain first.
   if (way === 'terminate') setInterval(() => undefined, 1000);
-  reach(moment, () => (way === 'worker-exit' ? process.exit(WORKER_EXIT_CODE) : parentPort.postMessage('moment')), false)
-    .catch((e) => parentPort.postMessage(`error ${e.message}`));
+  reach(
+    moment,
+    () => (way === 'worker-exit' ? process.exit(WORKER_EXIT_CODE) : parentPort.postMessage('moment')),
+    false,
+  ).catch((e) => parentPort.postMessage(`error ${e.message}`));
 } else if (require.main === module) {
   const [way, moment] = process.argv.slice(2);
   if (!WAYS.includes(way) || !MOMENTS.includes(moment)) {
@@ -122,7 +148,10 @@ if (!isMainThread) {
   } else {
     const end = () => {
       if (way === 'exit') process.exit(MAIN_EXIT_CODE);
-      if (way === 'throw') setImmediate(() => { throw new Error('teardown-matrix uncaught'); });
+      if (way === 'throw')
+        setImmediate(() => {
+          throw new Error('teardown-matrix uncaught');
+        });
       // drain: nothing; the event loop ends when the pipeline's work does
     };
     reach(moment, end, way === 'drain').catch((e) => {

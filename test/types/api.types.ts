@@ -5,7 +5,10 @@ import { Dataset, Sym, Tensor, tensor, ops as tf } from '../../lib';
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assert = <T extends true>(): T => true as T;
 
-const images = Dataset.fromTensorSlices({ image: tensor(new Uint8Array(12), 'uint8', [3, 2, 2]), label: new Int32Array(3) });
+const images = Dataset.fromTensorSlices({
+  image: tensor(new Uint8Array(12), 'uint8', [3, 2, 2]),
+  label: new Int32Array(3),
+});
 
 // The map callback's parameter is typed from the element structure.
 images.map(({ image, label }) => {
@@ -17,9 +20,9 @@ images.map(({ image, label }) => {
 // Iteration yields host tensors of the right dtypes, in the same structure.
 async function iterate(): Promise<void> {
   const mapped = images.map(({ image, label }) => [tf.cast(image, 'float32'), label.add(1)] as const);
-  for await (const [x, y] of mapped) {
+  for await (const [x, _y] of mapped) {
     assert<Equal<typeof x, Tensor<'float32'>>>();
-    assert<Equal<typeof y, Tensor<'int32'>>>();
+    assert<Equal<typeof _y, Tensor<'int32'>>>();
     const data: Float32Array = x.data;
     void data;
   }
@@ -41,8 +44,13 @@ images.map(({ label }) => label.logicalAnd(label));
 images.batch('8');
 // @ts-expect-error cast takes a dtype name
 images.map(({ label }) => tf.cast(label, 'float128'));
-// @ts-expect-error a Tensor<'int64'> element has no Float32Array data
-Dataset.range(2).toArray().then((t) => { const f: Float32Array = t[0].data; void f; });
+Dataset.range(2)
+  .toArray()
+  .then((t) => {
+    // @ts-expect-error a Tensor<'int64'> element has no Float32Array data
+    const f: Float32Array = t[0].data;
+    void f;
+  });
 // @ts-expect-error sum of a bool Sym
 Dataset.range(2).map((x) => x.greater(1n).sum());
 
@@ -51,13 +59,15 @@ Dataset.range(2).map((x) => x.greater(1n).sum());
 images.map(({ image, label }) => {
   const c = tf.raw.Cumsum({ x: label, axis: 0, exclusive: true });
   assert<Equal<typeof c, Sym<'int32'>>>();
-  const u = tf.raw.Unique({ x: label, out_idx: 'int64' });
-  assert<Equal<typeof u.y, Sym<'int32'>>>();
-  assert<Equal<typeof u.idx, Sym<'int64'>>>();
+  const unique = tf.raw.Unique({ x: label, out_idx: 'int64' });
+  assert<Equal<typeof unique.y, Sym<'int32'>>>();
+  assert<Equal<typeof unique.idx, Sym<'int64'>>>();
+  void unique;
   const parts = tf.raw.StringSplitV2({ input: tf.raw.AsString({ input: label }), sep: ',' });
   assert<Equal<typeof parts.values, Sym<'string'>>>();
-  const [first] = tf.raw.Unpack({ value: image, num: 3 });
-  assert<Equal<typeof first, Sym<'uint8'>>>();
+  const rows = tf.raw.Unpack({ value: image, num: 3 });
+  assert<Equal<typeof rows, Sym<'uint8'>[]>>();
+  void rows;
   // @ts-expect-error Cumsum does not take strings
   tf.raw.Cumsum({ x: parts.values, axis: 0 });
   // @ts-expect-error exclusive is a bool attr

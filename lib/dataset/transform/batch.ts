@@ -4,7 +4,17 @@ import { TensorSpec, traceFunction } from '../../trace/function';
 import { SLOT_BYTES, checkAllocation } from '../../limits';
 import { flattenStructure } from '../../tensor/structure';
 import { Tensor, tensor } from '../../tensor/tensor';
-import { DatasetDefinition, DatasetInput, Parallelism, checkCount, derived, deterministicAttr, emitDatasetOp, int64, parallelism } from '../definition';
+import {
+  DatasetDefinition,
+  DatasetInput,
+  Parallelism,
+  checkCount,
+  derived,
+  deterministicAttr,
+  emitDatasetOp,
+  int64,
+  parallelism,
+} from '../definition';
 import { fromTensorSlices } from '../sources';
 
 /** Options of `batch`. */
@@ -35,11 +45,15 @@ export function batch(input: DatasetInput, batchSize: number, options: BatchOpti
   const drop = !!options.dropRemainder;
   if (drop) checkAllocation('batch: batchSize', n, SLOT_BYTES); // reserved in full when remainders drop
   const calls = parallelism(options.numParallelCalls, 'batch: numParallelCalls');
-  const specs = input.specs.map((s) => ({ dtype: s.dtype, shape: s.shape === null ? null : [drop ? n : null, ...s.shape] }));
+  const specs = input.specs.map((s) => ({
+    dtype: s.dtype,
+    shape: s.shape === null ? null : [drop ? n : null, ...s.shape],
+  }));
   const op = calls === undefined ? 'BatchDatasetV2' : 'ParallelBatchDataset';
   return derived(input, op, detailOf(n, drop), specs, input.skeleton, (ctx, variant) => {
     const dropSym = ctx.constant(tensor(drop, 'bool'));
-    if (calls === undefined) return emitDatasetOp(ctx, op, [variant, int64(ctx, n), dropSym], specs, { parallel_copy: false });
+    if (calls === undefined)
+      return emitDatasetOp(ctx, op, [variant, int64(ctx, n), dropSym], specs, { parallel_copy: false });
     return emitDatasetOp(ctx, op, [variant, int64(ctx, n), int64(ctx, calls), dropSym], specs, {
       parallel_copy: false,
       deterministic: deterministicAttr(options.deterministic),
@@ -51,17 +65,29 @@ export function batch(input: DatasetInput, batchSize: number, options: BatchOpti
 export function paddedBatch(input: DatasetInput, batchSize: number, options: PaddedBatchOptions): DatasetDefinition {
   const n = checkCount(batchSize, 'paddedBatch: batchSize', 1);
   const drop = !!options.dropRemainder;
-  const padded: (number | null)[][] = options.paddedShapes === undefined
-    ? input.specs.map((s, i) => {
-        if (s.shape === null) throw new TypeError(`paddedBatch: component ${i} has unknown rank; give paddedShapes`);
-        return s.shape.map(() => null);
-      })
-    : (flattenStructure(options.paddedShapes, (v): v is (number | null)[] => Array.isArray(v) && v.every((d) => d === null || typeof d === 'number'), 'paddedShapes').leaves as (number | null)[][]);
-  if (padded.length !== input.specs.length) throw new TypeError(`paddedBatch: paddedShapes has ${padded.length} shapes for ${input.specs.length} components`);
-  const values: unknown[] = options.paddingValues === undefined
-    ? input.specs.map(() => undefined)
-    : flattenStructure(options.paddingValues, (v): v is unknown => ['number', 'bigint', 'boolean', 'string'].includes(typeof v) || v instanceof Tensor, 'paddingValues').leaves;
-  if (values.length !== input.specs.length) throw new TypeError(`paddingValues has ${values.length} values for ${input.specs.length} components`);
+  const padded: (number | null)[][] =
+    options.paddedShapes === undefined
+      ? input.specs.map((s, i) => {
+          if (s.shape === null) throw new TypeError(`paddedBatch: component ${i} has unknown rank; give paddedShapes`);
+          return s.shape.map(() => null);
+        })
+      : (flattenStructure(
+          options.paddedShapes,
+          (v): v is (number | null)[] => Array.isArray(v) && v.every((d) => d === null || typeof d === 'number'),
+          'paddedShapes',
+        ).leaves as (number | null)[][]);
+  if (padded.length !== input.specs.length)
+    throw new TypeError(`paddedBatch: paddedShapes has ${padded.length} shapes for ${input.specs.length} components`);
+  const values: unknown[] =
+    options.paddingValues === undefined
+      ? input.specs.map(() => undefined)
+      : flattenStructure(
+          options.paddingValues,
+          (v): v is unknown => ['number', 'bigint', 'boolean', 'string'].includes(typeof v) || v instanceof Tensor,
+          'paddingValues',
+        ).leaves;
+  if (values.length !== input.specs.length)
+    throw new TypeError(`paddingValues has ${values.length} values for ${input.specs.length} components`);
   const padTensors = input.specs.map((s, i) => {
     const v = values[i];
     if (v instanceof Tensor) return v;
@@ -71,24 +97,46 @@ export function paddedBatch(input: DatasetInput, batchSize: number, options: Pad
   });
   padded.forEach((p, i) => {
     p.forEach((d, j) => {
-      if (d !== null && (!Number.isSafeInteger(d) || d < -1)) throw new RangeError(`paddedBatch: paddedShapes[${i}][${j}] must be an integer >= -1 or null, got ${d}`);
+      if (d !== null && (!Number.isSafeInteger(d) || d < -1))
+        throw new RangeError(`paddedBatch: paddedShapes[${i}][${j}] must be an integer >= -1 or null, got ${d}`);
     });
     // A fully known padded shape is allocated for the whole batch, whatever the elements hold.
     const dtype = input.specs[i].dtype;
     if (isDType(dtype) && p.every((d) => d !== null && d >= 0)) {
       const bytes = dtype === 'string' ? 32 : arrayCtor(dtype).BYTES_PER_ELEMENT; // a TF string cell is 32 bytes
-      checkAllocation(`paddedBatch: paddedShapes[${i}] [${p.join(', ')}] × batchSize`, n * p.reduce<number>((a, d) => a * (d as number), 1), bytes);
+      checkAllocation(
+        `paddedBatch: paddedShapes[${i}] [${p.join(', ')}] × batchSize`,
+        n * p.reduce<number>((a, d) => a * (d as number), 1),
+        bytes,
+      );
     }
   });
-  const specs = input.specs.map((s, i) => ({ dtype: s.dtype, shape: [drop ? n : null, ...padded[i].map((d) => (d === null || d < 0 ? null : d))] }));
+  const specs = input.specs.map((s, i) => ({
+    dtype: s.dtype,
+    shape: [drop ? n : null, ...padded[i].map((d) => (d === null || d < 0 ? null : d))],
+  }));
   return derived(input, 'PaddedBatchDatasetV2', detailOf(n, drop), specs, input.skeleton, (ctx, variant) => {
-    const shapes = padded.map((p) => ctx.constant(tensor(p.map((d) => BigInt(d === null ? -1 : d)), 'int64', [p.length])));
+    const shapes = padded.map((p) =>
+      ctx.constant(
+        tensor(
+          p.map((d) => BigInt(d === null ? -1 : d)),
+          'int64',
+          [p.length],
+        ),
+      ),
+    );
     const pads = padTensors.map((t) => ctx.constant(t));
     // PaddedBatchDatasetV2 takes output_shapes but no output_types (it infers them from the pads).
-    return emitDatasetOp(ctx, 'PaddedBatchDatasetV2', [variant, int64(ctx, n), shapes, pads, ctx.constant(tensor(drop, 'bool'))], null, {
-      parallel_copy: false,
-      output_shapes: specs.map((s) => s.shape),
-    });
+    return emitDatasetOp(
+      ctx,
+      'PaddedBatchDatasetV2',
+      [variant, int64(ctx, n), shapes, pads, ctx.constant(tensor(drop, 'bool'))],
+      null,
+      {
+        parallel_copy: false,
+        output_shapes: specs.map((s) => s.shape),
+      },
+    );
   });
 }
 
@@ -102,12 +150,24 @@ export function unbatch(input: DatasetInput): DatasetDefinition {
   // from_tensors(np.zeros([0])).batch(1).unbatch() segfaults). It is used only when every row
   // is statically non-empty; otherwise the same semantics come from slicing each batch.
   const safe = specs.every((s) => s.shape !== null && s.shape.every((d) => d !== null && d > 0));
-  return derived(input, 'UnbatchDataset', safe ? '' : 'as flatMap(fromTensorSlices)', specs, input.skeleton, (ctx, variant) => {
-    if (safe) return emitDatasetOp(ctx, 'UnbatchDataset', [variant], specs);
-    const f = traceFunction('unbatch', input.specs, (inputs) => inputs, (returned, fctx) => ({
-      leaves: [fromTensorSlices(returned).node.emit(fctx, [])],
-      skeleton: { kind: 'leaf' },
-    }));
-    return emitDatasetOp(ctx, 'FlatMapDataset', [variant, ctx.resolveCaptures(f)], specs, { f });
-  });
+  return derived(
+    input,
+    'UnbatchDataset',
+    safe ? '' : 'as flatMap(fromTensorSlices)',
+    specs,
+    input.skeleton,
+    (ctx, variant) => {
+      if (safe) return emitDatasetOp(ctx, 'UnbatchDataset', [variant], specs);
+      const f = traceFunction(
+        'unbatch',
+        input.specs,
+        (inputs) => inputs,
+        (returned, fctx) => ({
+          leaves: [fromTensorSlices(returned).node.emit(fctx, [])],
+          skeleton: { kind: 'leaf' },
+        }),
+      );
+      return emitDatasetOp(ctx, 'FlatMapDataset', [variant, ctx.resolveCaptures(f)], specs, { f });
+    },
+  );
 }

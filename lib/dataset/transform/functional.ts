@@ -45,7 +45,11 @@ function trace(input: DatasetInput, label: string, fn: (element: never) => unkno
 }
 
 /** Traces a callback that returns a dataset; the function's output is that dataset's variant. */
-function traceDatasetFn(input: DatasetInput, label: string, fn: (element: never) => unknown): { f: TracedFunction; inner: DatasetInput } {
+function traceDatasetFn(
+  input: DatasetInput,
+  label: string,
+  fn: (element: never) => unknown,
+): { f: TracedFunction; inner: DatasetInput } {
   let inner: DatasetInput | undefined;
   const f = traceFunction(
     label,
@@ -65,15 +69,33 @@ export function map(input: DatasetInput, fn: (element: never) => unknown, option
   if (typeof fn !== 'function') throw new TypeError('map: fn must be a function');
   const calls = parallelism(options.numParallelCalls, 'map: numParallelCalls');
   const f = trace(input, 'map', fn);
-  if (f.outputSpecs.some((s) => s.dtype === 'variant')) throw new TypeError('map: the callback returned a dataset; use flatMap or interleave');
+  if (f.outputSpecs.some((s) => s.dtype === 'variant'))
+    throw new TypeError('map: the callback returned a dataset; use flatMap or interleave');
   const parallel = calls !== undefined;
   const op = parallel ? 'ParallelMapDatasetV2' : 'MapDataset';
-  return derived(input, op, `f=${f.name}${parallel ? `, parallel=${options.numParallelCalls}` : ''}`, f.outputSpecs, f.outputSkeleton, (ctx, variant) => {
-    const attrs: Record<string, AttrValue | undefined> = { f, use_inter_op_parallelism: true, preserve_cardinality: true };
-    if (!parallel) return emitDatasetOp(ctx, op, [variant, ctx.resolveCaptures(f)], f.outputSpecs, attrs);
-    attrs.deterministic = deterministicAttr(options.deterministic);
-    return emitDatasetOp(ctx, op, [variant, ctx.resolveCaptures(f), int64(ctx, calls as number)], f.outputSpecs, attrs);
-  });
+  return derived(
+    input,
+    op,
+    `f=${f.name}${parallel ? `, parallel=${options.numParallelCalls}` : ''}`,
+    f.outputSpecs,
+    f.outputSkeleton,
+    (ctx, variant) => {
+      const attrs: Record<string, AttrValue | undefined> = {
+        f,
+        use_inter_op_parallelism: true,
+        preserve_cardinality: true,
+      };
+      if (!parallel) return emitDatasetOp(ctx, op, [variant, ctx.resolveCaptures(f)], f.outputSpecs, attrs);
+      attrs.deterministic = deterministicAttr(options.deterministic);
+      return emitDatasetOp(
+        ctx,
+        op,
+        [variant, ctx.resolveCaptures(f), int64(ctx, calls as number)],
+        f.outputSpecs,
+        attrs,
+      );
+    },
+  );
 }
 
 /** FilterDataset: keeps the elements for which the predicate returns a true bool scalar. */
@@ -82,7 +104,9 @@ export function filter(input: DatasetInput, predicate: (element: never) => Sym<'
   const f = trace(input, 'filter', predicate);
   const out = f.outputSpecs;
   if (out.length !== 1 || out[0].dtype !== 'bool' || (out[0].shape !== null && out[0].shape.length !== 0)) {
-    throw new TypeError(`filter: predicate must return a bool scalar, got ${out.map((s) => `${s.dtype}${shapeText(s.shape)}`).join(', ')}`);
+    throw new TypeError(
+      `filter: predicate must return a bool scalar, got ${out.map((s) => `${s.dtype}${shapeText(s.shape)}`).join(', ')}`,
+    );
   }
   return derived(input, 'FilterDataset', `predicate=${f.name}`, input.specs, input.skeleton, (ctx, variant) =>
     emitDatasetOp(ctx, 'FilterDataset', [variant, ctx.resolveCaptures(f)], input.specs, { predicate: f }),
@@ -99,19 +123,36 @@ export function flatMap(input: DatasetInput, fn: (element: never) => unknown): D
 }
 
 /** InterleaveDataset, or ParallelInterleaveDatasetV4 with numParallelCalls. */
-export function interleave(input: DatasetInput, fn: (element: never) => unknown, options: InterleaveOptions): DatasetDefinition {
+export function interleave(
+  input: DatasetInput,
+  fn: (element: never) => unknown,
+  options: InterleaveOptions,
+): DatasetDefinition {
   if (typeof fn !== 'function') throw new TypeError('interleave: fn must be a function');
-  const cycle = options.cycleLength === undefined || options.cycleLength === 'auto' ? AUTOTUNE : checkCount(options.cycleLength, 'interleave: cycleLength', 1);
+  const cycle =
+    options.cycleLength === undefined || options.cycleLength === 'auto'
+      ? AUTOTUNE
+      : checkCount(options.cycleLength, 'interleave: cycleLength', 1);
   checkAtMost('interleave: cycleLength', cycle, MAX_PARALLELISM, 'input elements TensorFlow keeps open at once');
   const block = checkCount(options.blockLength ?? 1, 'interleave: blockLength', 1);
   const calls = parallelism(options.numParallelCalls, 'interleave: numParallelCalls');
   const { f, inner } = traceDatasetFn(input, 'interleave', fn);
   const op = calls === undefined ? 'InterleaveDataset' : 'ParallelInterleaveDatasetV4';
   const specs: readonly TensorSpec[] = inner.specs;
-  return derived(input, op, `f=${f.name}, cycle ${options.cycleLength ?? 'auto'}, block ${block}`, specs, inner.skeleton, (ctx, variant) => {
-    const head = [variant, ctx.resolveCaptures(f), int64(ctx, cycle), int64(ctx, block)];
-    if (calls === undefined) return emitDatasetOp(ctx, op, head, specs, { f });
-    const tail = [int64(ctx, AUTOTUNE), int64(ctx, AUTOTUNE), int64(ctx, calls)];
-    return emitDatasetOp(ctx, op, [...head, ...tail], specs, { f, deterministic: deterministicAttr(options.deterministic) });
-  });
+  return derived(
+    input,
+    op,
+    `f=${f.name}, cycle ${options.cycleLength ?? 'auto'}, block ${block}`,
+    specs,
+    inner.skeleton,
+    (ctx, variant) => {
+      const head = [variant, ctx.resolveCaptures(f), int64(ctx, cycle), int64(ctx, block)];
+      if (calls === undefined) return emitDatasetOp(ctx, op, head, specs, { f });
+      const tail = [int64(ctx, AUTOTUNE), int64(ctx, AUTOTUNE), int64(ctx, calls)];
+      return emitDatasetOp(ctx, op, [...head, ...tail], specs, {
+        f,
+        deterministic: deterministicAttr(options.deterministic),
+      });
+    },
+  );
 }

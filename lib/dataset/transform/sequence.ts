@@ -5,7 +5,16 @@ import { SLOT_BYTES, checkAllocation } from '../../limits';
 import { sameSkeleton } from '../../tensor/structure';
 import { mergeStaticShapes } from '../../graph/sym';
 import { tensor } from '../../tensor/tensor';
-import { AUTOTUNE, DatasetDefinition, DatasetInput, Parallelism, checkCount, derived, emitDatasetOp, int64 } from '../definition';
+import {
+  AUTOTUNE,
+  DatasetDefinition,
+  DatasetInput,
+  Parallelism,
+  checkCount,
+  derived,
+  emitDatasetOp,
+  int64,
+} from '../definition';
 
 /** Options of `shuffle`. */
 export interface ShuffleOptions {
@@ -35,7 +44,12 @@ export function shuffle(input: DatasetInput, bufferSize: number, options: Shuffl
 }
 
 /** RepeatDataset, TakeDataset or SkipDataset: one int64 count (negative counts as in TF). */
-export function counted(input: DatasetInput, op: 'RepeatDataset' | 'TakeDataset' | 'SkipDataset', count: number, name: string): DatasetDefinition {
+export function counted(
+  input: DatasetInput,
+  op: 'RepeatDataset' | 'TakeDataset' | 'SkipDataset',
+  count: number,
+  name: string,
+): DatasetDefinition {
   checkCount(count, name, Number.MIN_SAFE_INTEGER);
   return derived(input, op, String(count), input.specs, input.skeleton, (ctx, variant) =>
     emitDatasetOp(ctx, op, [variant, int64(ctx, count)], input.specs),
@@ -48,23 +62,36 @@ export function shard(input: DatasetInput, numShards: number, index: number): Da
   const i = checkCount(index, 'shard: index', 0);
   if (i >= n) throw new RangeError(`shard: index must be < numShards (${n}), got ${i}`);
   return derived(input, 'ShardDataset', `${n}, ${i}`, input.specs, input.skeleton, (ctx, variant) =>
-    emitDatasetOp(ctx, 'ShardDataset', [variant, int64(ctx, n), int64(ctx, i)], input.specs, { require_non_empty: false }),
+    emitDatasetOp(ctx, 'ShardDataset', [variant, int64(ctx, n), int64(ctx, i)], input.specs, {
+      require_non_empty: false,
+    }),
   );
 }
 
 /** PrefetchDataset. */
 export function prefetch(input: DatasetInput, bufferSize: Parallelism): DatasetDefinition {
   const n = bufferSize === 'auto' ? AUTOTUNE : checkCount(bufferSize, 'prefetch: bufferSize', 0);
-  return derived(input, 'PrefetchDataset', bufferSize === 'auto' ? 'auto' : String(n), input.specs, input.skeleton, (ctx, variant) =>
-    emitDatasetOp(ctx, 'PrefetchDataset', [variant, int64(ctx, n)], input.specs),
+  return derived(
+    input,
+    'PrefetchDataset',
+    bufferSize === 'auto' ? 'auto' : String(n),
+    input.specs,
+    input.skeleton,
+    (ctx, variant) => emitDatasetOp(ctx, 'PrefetchDataset', [variant, int64(ctx, n)], input.specs),
   );
 }
 
 /** CacheDataset: in memory (no filename) or in files. */
 export function cache(input: DatasetInput, filename: string): DatasetDefinition {
   if (typeof filename !== 'string') throw new TypeError('cache: filename must be a string');
-  return derived(input, 'CacheDataset', filename ? `file ${filename}` : 'memory', input.specs, input.skeleton, (ctx, variant) =>
-    emitDatasetOp(ctx, 'CacheDataset', [variant, ctx.constant(tensor(filename, 'string'))], input.specs),
+  return derived(
+    input,
+    'CacheDataset',
+    filename ? `file ${filename}` : 'memory',
+    input.specs,
+    input.skeleton,
+    (ctx, variant) =>
+      emitDatasetOp(ctx, 'CacheDataset', [variant, ctx.constant(tensor(filename, 'string'))], input.specs),
   );
 }
 
@@ -74,11 +101,22 @@ export function concatenate(input: DatasetInput, other: DatasetInput): DatasetDe
     throw new TypeError('concatenate: the datasets have different element structures');
   }
   input.specs.forEach((s, i) => {
-    if (s.dtype !== other.specs[i].dtype) throw new TypeError(`concatenate: component ${i} is ${s.dtype} here but ${other.specs[i].dtype} in other`);
+    if (s.dtype !== other.specs[i].dtype)
+      throw new TypeError(`concatenate: component ${i} is ${s.dtype} here but ${other.specs[i].dtype} in other`);
   });
-  const specs = input.specs.map((s, i) => ({ dtype: s.dtype, shape: mergeStaticShapes(s.shape, other.specs[i].shape) }));
-  return derived(input, 'ConcatenateDataset', '', specs, input.skeleton, (ctx, variant, [second]) =>
-    emitDatasetOp(ctx, 'ConcatenateDataset', [variant, second], specs), [other]);
+  const specs = input.specs.map((s, i) => ({
+    dtype: s.dtype,
+    shape: mergeStaticShapes(s.shape, other.specs[i].shape),
+  }));
+  return derived(
+    input,
+    'ConcatenateDataset',
+    '',
+    specs,
+    input.skeleton,
+    (ctx, variant, [second]) => emitDatasetOp(ctx, 'ConcatenateDataset', [variant, second], specs),
+    [other],
+  );
 }
 
 /** OptionsDataset: pipeline-wide options (tf.data.Options). */
