@@ -170,17 +170,22 @@ const machine = {
 
 const pad = (s, n) => String(s).padEnd(n);
 const lines = [
-  `tfdata-node benchmarks (${scale}) — ${machine.cpu} ×${machine.cores}, TF ${machine.tensorflow}, Node ${machine.node}, ${pythonVersion}`,
+  `tfdata-node benchmarks (${scale}) — ${machine.cpu} ×${machine.cores}, ` +
+    `TF ${machine.tensorflow}, Node ${machine.node}, ${pythonVersion}`,
   '',
 ];
 lines.push(
-  `${pad('workload / contender', 34)}${pad('rows', 10)}${pad('seconds', 10)}${pad('rows/s', 12)}${pad('peak RSS MB', 13)}${pad('loop p99 ms', 13)}agrees`,
+  `${pad('workload / contender', 34)}${pad('rows', 10)}${pad('seconds', 10)}${pad('rows/s', 12)}` +
+    `${pad('peak RSS MB', 13)}${pad('loop p99 ms', 13)}agrees`,
 );
 for (const w of workloads) {
   lines.push(w.label);
   for (const [c, r] of Object.entries(results[w.name])) {
+    const peakRss = r.peakRssMB ? r.peakRssMB.toFixed(0) : '-';
+    const loopP99 = r.eventLoopP99ms === undefined ? '-' : r.timerTicks === 0 ? 'blocked' : r.eventLoopP99ms.toFixed(2);
     lines.push(
-      `  ${pad(c, 32)}${pad(r.rows, 10)}${pad(r.seconds.toFixed(3), 10)}${pad(Math.round(r.rowsPerSecond), 12)}${pad(r.peakRssMB ? r.peakRssMB.toFixed(0) : '-', 13)}${pad(r.eventLoopP99ms === undefined ? '-' : r.timerTicks === 0 ? 'blocked' : r.eventLoopP99ms.toFixed(2), 13)}${agreement[w.name][c] ? 'yes' : 'NO'}`,
+      `  ${pad(c, 32)}${pad(r.rows, 10)}${pad(r.seconds.toFixed(3), 10)}${pad(Math.round(r.rowsPerSecond), 12)}` +
+        `${pad(peakRss, 13)}${pad(loopP99, 13)}${agreement[w.name][c] ? 'yes' : 'NO'}`,
     );
   }
 }
@@ -189,7 +194,8 @@ for (const [k, v] of Object.entries(ratios)) lines.push(`  ${pad(k, 48)}${v.toFi
 const w1 = t('w1', 'tfdata');
 lines.push(
   '',
-  `bridge copies during W1: ${(w1.bytesCopiedIn / w1.rows).toFixed(1)} bytes in per row (the source, once), ${w1.bytesCopiedOut} bytes out (outputs are not copied)`,
+  `bridge copies during W1: ${(w1.bytesCopiedIn / w1.rows).toFixed(1)} bytes in per row (the source, once), ` +
+    `${w1.bytesCopiedOut} bytes out (outputs are not copied)`,
 );
 console.log(lines.join('\n'));
 

@@ -25,7 +25,8 @@ export function checkAllocation(name: string, count: number, bytesEach: number):
   const limit = allocationLimit();
   if (bytes > limit) {
     throw new RangeError(
-      `${name} = ${count} asks TensorFlow to allocate ${formatBytes(bytes)} up front; this machine allows ${formatBytes(limit)} (half its memory)`,
+      `${name} = ${count} asks TensorFlow to allocate ${formatBytes(bytes)} up front; ` +
+        `this machine allows ${formatBytes(limit)} (half its memory)`,
     );
   }
 }

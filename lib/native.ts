@@ -135,7 +135,8 @@ export function addonModule(): Addon {
   }
   throw new Error(
     `tfdata-node: the native addon could not be loaded.\nTried:\n  ${tried.join('\n  ')}\n` +
-      'Build it with `npm run build:native` (needs cmake and a C++17 compiler), or reinstall the package for its prebuilt binary.',
+      'Build it with `npm run build:native` (needs cmake and a C++17 compiler), ' +
+      'or reinstall the package for its prebuilt binary.',
   );
 }
 
@@ -162,7 +163,8 @@ function checkVersion(version: string): void {
   const [lmaj, lmin] = versionTuple(SUPPORTED_TF_RANGE.min);
   if (maj > SUPPORTED_TF_RANGE.maxMajor || maj < lmaj || (maj === lmaj && min < lmin)) {
     throw new Error(
-      `libtensorflow ${version} is outside the supported range (>= ${SUPPORTED_TF_RANGE.min}, major ${SUPPORTED_TF_RANGE.maxMajor})`,
+      `libtensorflow ${version} is outside the supported range ` +
+        `(>= ${SUPPORTED_TF_RANGE.min}, major ${SUPPORTED_TF_RANGE.maxMajor})`,
     );
   }
 }
@@ -221,7 +223,10 @@ export function nativeStats(): NativeStats {
   return addonModule().stats();
 }
 
-/** Native handles alive right now (tensors, graphs, functions, sessions): `nativeStats().liveHandles`, a debugging aid for leaks. */
+/**
+ * Native handles alive right now (tensors, graphs, functions, sessions): `nativeStats().liveHandles`,
+ * a debugging aid for leaks.
+ */
 export function liveHandles(): number {
   return addonModule().stats().liveHandles;
 }

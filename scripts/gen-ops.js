@@ -170,12 +170,14 @@ function describe(def, devices, summaries) {
   const runnable = devices.includes('CPU') || devices.includes('DEFAULT');
   if (!runnable) {
     notes.push(
-      `Cannot run here: no CPU kernel is registered in this TensorFlow${devices.length ? ` (only ${devices.join(', ')})` : ''}; adding it throws.`,
+      `Cannot run here: no CPU kernel is registered in this TensorFlow` +
+        `${devices.length ? ` (only ${devices.join(', ')})` : ''}; adding it throws.`,
     );
   }
   if ([...def.inputs, ...def.outputs].some((a) => a.isRef)) {
     notes.push(
-      'Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.',
+      'Cannot run here: it takes reference-typed (TF1 variable) tensors, ' +
+        'which a function cannot hold; adding it throws.',
     );
   }
   if (def.isStateful) notes.push('Stateful: TensorFlow runs it on every call and never folds or deduplicates it.');
@@ -353,7 +355,8 @@ function main() {
   if (check) {
     if (stale.length || extra.length) {
       console.error(
-        `gen-ops --check: lib/ops/generated/ is not what the registry gives (${[...stale, ...extra].join(', ')}); run \`npm run gen:ops\``,
+        `gen-ops --check: lib/ops/generated/ is not what the registry gives (${[...stale, ...extra].join(', ')}); ` +
+          'run `npm run gen:ops`',
       );
       process.exit(1);
     }
@@ -361,7 +364,8 @@ function main() {
     return;
   }
   console.log(
-    `gen-ops: ${report.ops} ops (${report.typedFully} typed fully, ${report.typedLoosely} loosely), ${files.size} files, ${stale.length} changed`,
+    `gen-ops: ${report.ops} ops (${report.typedFully} typed fully, ${report.typedLoosely} loosely), ` +
+      `${files.size} files, ${stale.length} changed`,
   );
 }
 

@@ -143,7 +143,6 @@ if (check) {
   console.log('gen-sym-methods --check: lib/ops/sym-methods.generated.ts is fresh');
 } else {
   if (current !== text) fs.writeFileSync(OUT, text);
-  console.log(
-    `gen-sym-methods: ${text.split('\n').filter((l) => l.endsWith(';') && l.startsWith('    ') && !l.includes('*')).length} methods`,
-  );
+  const methods = text.split('\n').filter((l) => l.endsWith(';') && l.startsWith('    ') && !l.includes('*'));
+  console.log(`gen-sym-methods: ${methods.length} methods`);
 }

@@ -75,10 +75,17 @@ check('installs into an empty project without a compiler', () => {
   console.log(`     npm install took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
-const pipeline = `const ds = Dataset.fromTensorSlices(tensor([[1, 2], [3, 4]], 'int32')).map((x) => x.add([[5, 6], [7, 8]])).batch(2);
-const [b] = await ds.toArray();
-if (JSON.stringify(b.toArray()) !== '[[[6,8],[8,10]],[[8,10],[10,12]]]') throw new Error('wrong result ' + JSON.stringify(b.toArray()));
-console.log('pipeline ok');`;
+const pipeline =
+  "const ds = Dataset.fromTensorSlices(tensor([[1, 2], [3, 4]], 'int32'))" +
+  '.map((x) => x.add([[5, 6], [7, 8]])).batch(2);\n' +
+  'const [b] = await ds.toArray();\n' +
+  "if (JSON.stringify(b.toArray()) !== '[[[6,8],[8,10]],[[8,10],[10,12]]]') " +
+  "throw new Error('wrong result ' + JSON.stringify(b.toArray()));\n" +
+  "console.log('pipeline ok');";
+// The pipeline inside a template literal of the worker, reporting through parentPort.
+const pipelineInWorker = pipeline
+  .replace(/`/g, '\\`')
+  .replace(/console.log\('pipeline ok'\)/, "parentPort.postMessage('pipeline ok')");
 
 const run = (file, body) => {
   fs.writeFileSync(path.join(project, file), body);
@@ -88,7 +95,8 @@ const run = (file, body) => {
 check('runs from require()', () =>
   run(
     'cjs.js',
-    `const { Dataset, tensor } = require('tfdata-node');\n(async () => {\n${pipeline}\n})().catch((e) => { console.error(e); process.exit(1); });\n`,
+    `const { Dataset, tensor } = require('tfdata-node');\n(async () => {\n${pipeline}\n})()` +
+      '.catch((e) => { console.error(e); process.exit(1); });\n',
   ),
 );
 check('runs from import', () => run('esm.mjs', `import { Dataset, tensor } from 'tfdata-node';\n${pipeline}\n`));
@@ -96,8 +104,9 @@ check('runs in a worker thread', () =>
   run(
     'worker.mjs',
     `import { Worker } from 'node:worker_threads';
-const code = \`const { Dataset, tensor } = require('tfdata-node'); const { parentPort } = require('node:worker_threads');
-(async () => { ${pipeline.replace(/`/g, '\\`').replace(/console.log\('pipeline ok'\)/, "parentPort.postMessage('pipeline ok')")} })().catch((e) => parentPort.postMessage('error ' + e.message));\`;
+const code = \`const { Dataset, tensor } = require('tfdata-node'); ` +
+      `const { parentPort } = require('node:worker_threads');
+(async () => { ${pipelineInWorker} })().catch((e) => parentPort.postMessage('error ' + e.message));\`;
 const w = new Worker(code, { eval: true });
 w.on('message', (m) => { console.log(m); w.terminate(); });
 w.on('error', (e) => { console.error(e); process.exit(1); });

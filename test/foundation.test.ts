@@ -38,7 +38,10 @@ describe('libtensorflow', () => {
   test('a library without the C API is rejected in a fresh process', async () => {
     const { spawnSync } = await import('node:child_process');
     const file = require.resolve('../build/Release/tfdata.node');
-    const script = `const a = require(${JSON.stringify(file)}); try { a.loadLibrary('/lib/x86_64-linux-gnu/libm.so.6'); console.log('loaded'); } catch (e) { console.log(e.message); }
+    const script =
+      `const a = require(${JSON.stringify(file)}); ` +
+      `try { a.loadLibrary('/lib/x86_64-linux-gnu/libm.so.6'); console.log('loaded'); } ` +
+      `catch (e) { console.log(e.message); }
       try { a.loadLibrary('/nonexistent.so'); } catch (e) { console.log(e.message); }
       try { a.version(); } catch (e) { console.log(e.message); }`;
     const out = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout;

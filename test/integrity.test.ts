@@ -30,7 +30,8 @@ describe('sizes', () => {
     expect(() => new Tensor('float64', [2 ** 31, 2 ** 30], new Float64Array(0))).toThrow(RangeError);
     const Handle = addon().TensorHandle;
     // The addon's errors come from Node's realm, not jest's: compare names.
-    expect(errorOf(() => new Handle(2, [2 ** 31, 2 ** 30], new Float64Array(0))).name).toBe('RangeError'); // 2^61 × 8 bytes wraps size_t
+    // 2^61 × 8 bytes wraps size_t
+    expect(errorOf(() => new Handle(2, [2 ** 31, 2 ** 30], new Float64Array(0))).name).toBe('RangeError');
     expect(errorOf(() => new Handle(2, [2 ** 53, 2 ** 10], new Float64Array(0))).name).toBe('RangeError');
     expect(() => new Tensor('int32', [3], new Int32Array(2))).toThrow(RangeError);
     expect(() => new Tensor('int32', [2], new Float32Array(2) as never)).toThrow(TypeError);
@@ -46,10 +47,13 @@ describe('sizes', () => {
   });
 
   test('inlining more than 2 GB of host data in a GraphDef is a RangeError (was SIGSEGV / a corrupt graph)', () => {
-    const r = child(`const { Dataset } = require('./dist/cjs');
+    const r = child(
+      `const { Dataset } = require('./dist/cjs');
       const a = new Float32Array(3e8), b = new Float32Array(3e8);
-      try { Dataset.zip([Dataset.fromTensors(a), Dataset.fromTensors(b)]).toGraphDef({ inlineData: true }); console.log('no error'); }
-      catch (e) { console.log(e.name, /2 GB/.test(e.message)); }`);
+      try { Dataset.zip([Dataset.fromTensors(a), Dataset.fromTensors(b)]).toGraphDef({ inlineData: true }); ` +
+        `console.log('no error'); }
+      catch (e) { console.log(e.name, /2 GB/.test(e.message)); }`,
+    );
     expect(r.signal).toBeNull();
     expect(r.stdout.trim()).toBe('RangeError true');
   });

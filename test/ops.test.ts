@@ -43,7 +43,8 @@ describe('literal rules', () => {
     const e = errorOf(() => ints().map((x) => tf.mul(x, new Float64Array([0.5, 1]))));
     expect(e).toBeInstanceOf(TypeError);
     expect(e.message).toBe(
-      "Mul: 'x' is int32 but 'y' is float64. TensorFlow does not convert dtypes implicitly: cast one operand so both match, e.g. tf.cast(x, 'float64') or tf.cast(y, 'int32')",
+      "Mul: 'x' is int32 but 'y' is float64. TensorFlow does not convert dtypes implicitly: " +
+        "cast one operand so both match, e.g. tf.cast(x, 'float64') or tf.cast(y, 'int32')",
     );
     expect(() => ints().map((x) => x.add(tensor([1n, 2n])))).toThrow(/'x' is int32 but 'y' is int64/);
   });

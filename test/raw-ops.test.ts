@@ -103,7 +103,9 @@ describe('tf.raw: the whole registry', () => {
     expect(values(out.at)).toEqual([0, 0, 0, 1, 1, 0]);
   });
 
-  test('ImageProjectiveTransformV3: output pixel (x, y) samples input (x - 1, y); outside is the fill value', async () => {
+  const shiftTestName =
+    'ImageProjectiveTransformV3: output pixel (x, y) samples input (x - 1, y); outside is the fill value';
+  test(shiftTestName, async () => {
     const image = tensor(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), 'float32', [1, 3, 3, 1]);
     const ds = Dataset.fromTensors(image).map((images) =>
       tf.raw.ImageProjectiveTransformV3({

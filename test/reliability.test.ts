@@ -197,12 +197,15 @@ describe('concurrency and cancellation', () => {
 
   test('the process exits promptly with iterators still open', () => {
     const started = Date.now();
-    const r = child(`const { Dataset } = require('./dist/cjs');
+    const r = child(
+      `const { Dataset } = require('./dist/cjs');
       (async () => {
-        const its = [Dataset.range(10).repeat().prefetch(8), Dataset.range(5).repeat().map((x) => x.add(1n), { numParallelCalls: 2 })].map((d) => d.iterator());
+        const its = [Dataset.range(10).repeat().prefetch(8), ` +
+        `Dataset.range(5).repeat().map((x) => x.add(1n), { numParallelCalls: 2 })].map((d) => d.iterator());
         for (const it of its) await it.next();
         console.log('leaving');
-      })();`);
+      })();`,
+    );
     expect(r.stdout).toContain('leaving');
     expect(r.status).toBe(0);
     expect(r.signal).toBeNull();
@@ -210,15 +213,22 @@ describe('concurrency and cancellation', () => {
   });
 
   test('pipelines in 4 worker threads at once; terminating one mid-iteration does not crash', () => {
-    const r = child(`const { Worker } = require('node:worker_threads');
-      const code = "const { Dataset } = require('./dist/cjs'); const { parentPort, workerData } = require('node:worker_threads');" +
-        "(async () => { let sum = 0n; for await (const x of Dataset.range(workerData.n).map((v) => v.mul(2n))) { sum += x.get(); if (workerData.slow) await new Promise((r) => setTimeout(r, 1)); } parentPort.postMessage(String(sum)); })();";
+    const r = child(
+      `const { Worker } = require('node:worker_threads');
+      const code = "const { Dataset } = require('./dist/cjs'); ` +
+        `const { parentPort, workerData } = require('node:worker_threads');" +
+        "(async () => { let sum = 0n; ` +
+        `for await (const x of Dataset.range(workerData.n).map((v) => v.mul(2n))) { sum += x.get(); ` +
+        `if (workerData.slow) await new Promise((r) => setTimeout(r, 1)); } ` +
+        `parentPort.postMessage(String(sum)); })();";
       const sums = [];
       const workers = [1000, 2000, 3000, 4000].map((n) => new Worker(code, { eval: true, workerData: { n } }));
       const doomed = new Worker(code, { eval: true, workerData: { n: 1e9, slow: true } });
       setTimeout(() => doomed.terminate().then(() => console.log('terminated')), 300);
-      Promise.all(workers.map((w) => new Promise((res, rej) => { w.on('message', (m) => { sums.push(m); res(); }); w.on('error', rej); })))
-        .then(() => { console.log('sums', sums.sort().join(',')); workers.forEach((w) => w.terminate()); });`);
+      Promise.all(workers.map((w) => new Promise((res, rej) => { ` +
+        `w.on('message', (m) => { sums.push(m); res(); }); w.on('error', rej); })))
+        .then(() => { console.log('sums', sums.sort().join(',')); workers.forEach((w) => w.terminate()); });`,
+    );
     expect(r.stderr).not.toMatch(/Segmentation|Aborted|core dumped/);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('terminated');

@@ -18,11 +18,13 @@ function whyUnrunnable(def: OpDef): string | null {
   why = null;
   if ([...def.inputs, ...def.outputs].some((a) => a.isRef)) {
     why =
-      'it takes reference-typed (TF1 variable) tensors, which a TensorFlow function cannot hold; use the resource-variable form of the op';
+      'it takes reference-typed (TF1 variable) tensors, which a TensorFlow function cannot hold; ' +
+      'use the resource-variable form of the op';
   } else {
     const devices = kernelDevices(addon().kernelsFor(def.name));
     if (!devices.includes('CPU') && !devices.includes('DEFAULT')) {
-      why = `no CPU kernel is registered for it in this TensorFlow${devices.length ? ` (only for ${devices.join(', ')})` : ''}`;
+      const only = devices.length ? ` (only for ${devices.join(', ')})` : '';
+      why = `no CPU kernel is registered for it in this TensorFlow${only}`;
     }
   }
   unrunnable.set(def.name, why);
@@ -92,7 +94,8 @@ export function callOp(type: string, args: Record<string, unknown> | undefined):
           throw new TypeError(`tf.raw.${type} attr '${key}' must be a traced function (tf.traceFunction)`);
         if (fn.captures.length > 0) {
           throw new TypeError(
-            `tf.raw.${type} attr '${key}': the function captures ${fn.captures.length} value(s) from outside; a raw op cannot pass them, so give them as explicit arguments`,
+            `tf.raw.${type} attr '${key}': the function captures ${fn.captures.length} value(s) from outside; ` +
+              'a raw op cannot pass them, so give them as explicit arguments',
           );
         }
       }

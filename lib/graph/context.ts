@@ -95,7 +95,8 @@ export class GraphContext {
     const ctx = GraphContext.current();
     if (!ctx) {
       throw new TypeError(
-        `${what}: tf ops build graph nodes, so they can only be called inside a Dataset callback (map, filter, flatMap, …)`,
+        `${what}: tf ops build graph nodes, ` +
+          'so they can only be called inside a Dataset callback (map, filter, flatMap, …)',
       );
     }
     return ctx;
@@ -151,7 +152,8 @@ export class GraphContext {
             ? 'use toGraphDef() and feed graphFeeds() instead'
             : 'pass large data as inputs instead';
         throw new RangeError(
-          `${what}: the host data to inline is ${this.inlinedBytes} bytes, over the 2 GB a protobuf can hold; ${instead}`,
+          `${what}: the host data to inline is ${this.inlinedBytes} bytes, ` +
+            `over the 2 GB a protobuf can hold; ${instead}`,
         );
       }
       const c = this.constant(value);
@@ -184,7 +186,8 @@ export class GraphContext {
     while (ancestor && ancestor !== sym.ctx) ancestor = ancestor.parent;
     if (!ancestor) {
       throw new TypeError(
-        `a symbolic tensor (${sym.opName}) from another callback was used here; Syms exist only inside the callback that made them`,
+        `a symbolic tensor (${sym.opName}) from another callback was used here; ` +
+          'Syms exist only inside the callback that made them',
       );
     }
     const ph = this.placeholder(sym.dtype, sym.shape, 'captured');

@@ -135,7 +135,8 @@ function downloadWheel(version: string, dir: string, log: (s: string) => void): 
   const r = spawnSync(python(), args, { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.error || r.status !== 0) {
     throw new Error(
-      `pip download failed (${r.error?.message ?? `exit ${r.status}`}); is ${python()} with pip installed and PyPI reachable? ` +
+      `pip download failed (${r.error?.message ?? `exit ${r.status}`}); ` +
+        `is ${python()} with pip installed and PyPI reachable? ` +
         'Set PIP_INDEX_URL for a mirror, or HTTPS_PROXY for a proxy.',
     );
   }
@@ -149,7 +150,8 @@ function extractWheel(wheel: string, into: string): void {
   const script = [
     'import sys, zipfile, os',
     'z = zipfile.ZipFile(sys.argv[1]); out = sys.argv[2]',
-    'want = {"tensorflow/libtensorflow_cc.so.2": "lib/libtensorflow_cc.so.2", "tensorflow/libtensorflow_framework.so.2": "lib/libtensorflow_framework.so.2"}',
+    'want = {"tensorflow/libtensorflow_cc.so.2": "lib/libtensorflow_cc.so.2", ' +
+      '"tensorflow/libtensorflow_framework.so.2": "lib/libtensorflow_framework.so.2"}',
     'names = z.namelist()',
     'missing = [n for n in want if n not in names]',
     'if missing: sys.exit("wheel lacks " + ", ".join(missing))',

@@ -50,7 +50,8 @@ function pythonTensorFlowDir(attempts: SearchAttempt[]): string | undefined {
       python,
       [
         '-c',
-        "import importlib.util as u; s = u.find_spec('tensorflow'); print(s.submodule_search_locations[0] if s and s.submodule_search_locations else '')",
+        "import importlib.util as u; s = u.find_spec('tensorflow'); " +
+          "print(s.submodule_search_locations[0] if s and s.submodule_search_locations else '')",
       ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 },
     ).trim();

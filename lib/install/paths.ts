@@ -52,7 +52,10 @@ export function packageRoot(): string {
   return path.resolve(__dirname, '..', '..');
 }
 
-/** The Python venv with the pinned tensorflow-cpu that tests, benchmarks and `gen:ops` use (TFDATA_TEST_VENV overrides). */
+/**
+ * The Python venv with the pinned tensorflow-cpu that tests, benchmarks and `gen:ops` use
+ * (TFDATA_TEST_VENV overrides).
+ */
 export function venvDir(): string {
   return process.env.TFDATA_TEST_VENV || path.join(cacheRoot(), `py-${PINNED_TF_VERSION}`);
 }

@@ -88,7 +88,10 @@ export class Tensor<D extends DType = DType> {
     return this.#shape;
   }
 
-  /** The values, row-major, as the dtype's TypedArray (for pipeline outputs, memory TensorFlow filled and this tensor alone owns). */
+  /**
+   * The values, row-major, as the dtype's TypedArray (for pipeline outputs, memory TensorFlow filled
+   * and this tensor alone owns).
+   */
   get data(): DataTypeMap[D] {
     return this.#data;
   }
@@ -210,7 +213,8 @@ function flatten(values: unknown): { shape: number[]; leaves: Scalar[] } {
     }
     if (!Array.isArray(v) || v.length !== shape[depth]) {
       throw new TypeError(
-        `values is ragged: ${path} has ${Array.isArray(v) ? `length ${v.length}` : 'no array'} where ${shape[depth]} was expected`,
+        `values is ragged: ${path} has ${Array.isArray(v) ? `length ${v.length}` : 'no array'} ` +
+          `where ${shape[depth]} was expected`,
       );
     }
     for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, `${path}[${i}]`);

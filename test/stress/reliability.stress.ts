@@ -149,7 +149,8 @@ test('a heavy pipeline leaves the event loop responsive (timer drift p99 ≤ 5 m
   h.disable();
   clearInterval(timer);
   figures['event loop during a heavy pipeline'] =
-    `p50 ${(h.percentile(50) / 1e6).toFixed(2)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(2)} ms, ${ticks} timer ticks in ${Date.now() - started} ms`;
+    `p50 ${(h.percentile(50) / 1e6).toFixed(2)} ms, p99 ${(h.percentile(99) / 1e6).toFixed(2)} ms, ` +
+    `${ticks} timer ticks in ${Date.now() - started} ms`;
   expect(n).toBe(400);
   expect(h.percentile(99) / 1e6).toBeLessThanOrEqual(5);
 });

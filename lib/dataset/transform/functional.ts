@@ -104,9 +104,8 @@ export function filter(input: DatasetInput, predicate: (element: never) => Sym<'
   const f = trace(input, 'filter', predicate);
   const out = f.outputSpecs;
   if (out.length !== 1 || out[0].dtype !== 'bool' || (out[0].shape !== null && out[0].shape.length !== 0)) {
-    throw new TypeError(
-      `filter: predicate must return a bool scalar, got ${out.map((s) => `${s.dtype}${shapeText(s.shape)}`).join(', ')}`,
-    );
+    const got = out.map((s) => `${s.dtype}${shapeText(s.shape)}`).join(', ');
+    throw new TypeError(`filter: predicate must return a bool scalar, got ${got}`);
   }
   return derived(input, 'FilterDataset', `predicate=${f.name}`, input.specs, input.skeleton, (ctx, variant) =>
     emitDatasetOp(ctx, 'FilterDataset', [variant, ctx.resolveCaptures(f)], input.specs, { predicate: f }),
