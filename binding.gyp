@@ -8,6 +8,7 @@
         "native/delivery.cc",
         "native/exit_gate.cc",
         "native/graph.cc",
+        "native/js_ops.cc",
         "native/registry.cc",
         "native/session.cc",
         "native/status.cc",

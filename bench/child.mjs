@@ -1,13 +1,14 @@
 // One contender × workload in its own process (clean peak RSS): prints one JSON line.
 // usage: node bench/child.mjs <tfdata|plain|tfjs> <workload> <n> [flips file] | graphdef <workload> <n> <out.pb>
+//        | service <workload> <n> <dispatcher address> <off|dynamic>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { init, nativeStats } from 'tfdata-node';
 import { checksum } from './data.mjs';
-import { plainPrepare, tfdataDataset, tfdataPrepare, tfjsPrepare, w3Flips } from './contenders.mjs';
+import { plainPrepare, servicePrepare, tfdataDataset, tfdataPrepare, tfjsPrepare, w3Flips } from './contenders.mjs';
 
-const [contender, workload, nText, extra] = process.argv.slice(2);
+const [contender, workload, nText, extra, mode] = process.argv.slice(2);
 const n = Number(nText);
 
 if (contender === 'graphdef') {
@@ -33,23 +34,25 @@ if (contender === 'flips') {
   process.exit(0);
 }
 
-const flips = extra ? readFileSync(extra) : undefined;
+const flips = extra && contender !== 'service' ? readFileSync(extra) : undefined;
 // Loading libtensorflow (~1 s for the 800 MB library) is not part of any contender's timing.
-if (contender === 'tfdata') init();
-const prepare = { tfdata: tfdataPrepare, plain: plainPrepare, tfjs: tfjsPrepare }[contender];
+if (contender === 'tfdata' || contender === 'service') init();
+const prepare = { tfdata: tfdataPrepare, plain: plainPrepare, tfjs: tfjsPrepare, service: servicePrepare }[contender];
 const loop = monitorEventLoopDelay({ resolution: 1 });
 let ticks = 0;
 const timer = setInterval(() => ticks++, 1); // a timer ticking alongside the pipeline
 const statsBefore = contender === 'tfdata' ? nativeStats() : undefined;
 // Inputs are built (and, for tfdata-node, copied into TensorFlow) before timing, as Python's are.
-const run = await prepare(workload, n, flips);
+const run = await prepare(workload, n, contender === 'service' ? extra : flips, mode);
 loop.enable();
 const start = process.hrtime.bigint();
 let elements = 0;
 let first = 0;
 let last = 0;
+let total = 0; // order-free: the service's 'dynamic' mode yields elements in no fixed order
 for await (const data of run()) {
   last = checksum(data);
+  total += last;
   if (elements === 0) first = last;
   elements++;
 }
@@ -61,6 +64,7 @@ const result = {
   elements,
   first,
   last,
+  total,
   peakRssMB: process.resourceUsage().maxRSS / 1024,
   eventLoopP50ms: loop.percentile(50) / 1e6,
   eventLoopP99ms: loop.percentile(99) / 1e6,

@@ -1,4 +1,5 @@
-// The Node contenders of each workload: tfdata-node, plain JS and tfjs-data. Each returns an
+// The Node contenders of each workload: tfdata-node (also on the tf.data service), plain JS and
+// tfjs-data. Each returns an
 // async iterable of batches/elements (TypedArrays or tensors) and a way to read them.
 import { Dataset, tensor, ops as tf } from 'tfdata-node';
 import { w1Data, w3Images } from './data.mjs';
@@ -33,7 +34,42 @@ export function tfdataDataset(workload, n) {
     return Dataset.range(n)
       .batch(256)
       .map((v) => v.add(1));
+  if (workload === 's1') return Dataset.range(n).map((v) => slowly(v, SLEEP_MICROS));
+  if (workload === 's2') return tfdataDataset('w1', n);
   throw new Error(`unknown workload ${workload}`);
+}
+
+// ---- tfdata-node on the tf.data service (bench/service.mjs starts the servers) ----
+
+/**
+ * S1's per-element latency: a stage that waits, as one reading a remote store would. The wait
+ * happens twice per element (DatasetToSingleElement also asks for the end), 10 ms in all.
+ */
+export const SLEEP_MICROS = 5_000n;
+
+/** `v` after a wait of `micros` (SleepDataset over the one element, inside the map function). */
+function slowly(v, micros) {
+  const one = tf.raw.TensorDataset({ components: [v], output_shapes: [[]] });
+  const slept = tf.raw.SleepDataset({
+    input_dataset: one,
+    sleep_microseconds: micros,
+    output_types: ['int64'],
+    output_shapes: [[]],
+  });
+  return tf.raw.DatasetToSingleElement({ dataset: slept, output_types: ['int64'], output_shapes: [[]] })[0];
+}
+
+/**
+ * The workload's pipeline run by the service's workers, in `processingMode` ('off' or 'dynamic').
+ * It is registered before timing (its host data travels then; inputs are built untimed for all).
+ */
+export async function servicePrepare(workload, n, service, processingMode) {
+  const ds = tfdataDataset(workload, n);
+  await Dataset.registerWithService(ds, service);
+  const served = ds.distribute({ service, processingMode, taskRefreshMs: 100 });
+  return async function* () {
+    for await (const t of served) yield t.data;
+  };
 }
 
 /** Builds the pipeline (host data copied into TensorFlow), then returns the timed iteration. */

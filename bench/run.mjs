@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init } from 'tfdata-node';
 import { SIZES } from './data.mjs';
+import { runServiceWorkloads } from './service.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -125,6 +126,9 @@ for (const w of workloads) {
   }
 }
 
+// The tf.data service workloads (S1, S2): skipped, with the reason, when its servers cannot start.
+const service = await runServiceWorkloads({ scale, runJson, python });
+
 // Identical work: first and last batch agree (tfjs-data, on fewer rows, is checked on its first batch).
 const close = (a, b) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a), Math.abs(b));
 const agreement = {};
@@ -189,8 +193,10 @@ for (const w of workloads) {
     );
   }
 }
+if (service.skipped) lines.push(`tf.data service workloads skipped: ${service.skipped}`);
+else lines.push(...service.lines);
 lines.push('', 'ratios (tfdata-node vs …):');
-for (const [k, v] of Object.entries(ratios)) lines.push(`  ${pad(k, 48)}${v.toFixed(2)}`);
+for (const [k, v] of Object.entries({ ...ratios, ...service.ratios })) lines.push(`  ${pad(k, 48)}${v.toFixed(2)}`);
 const w1 = t('w1', 'tfdata');
 lines.push(
   '',
@@ -199,11 +205,18 @@ lines.push(
 );
 console.log(lines.join('\n'));
 
-const record = { date: new Date().toISOString(), machine, results, agreement, ratios };
+const record = {
+  date: new Date().toISOString(),
+  machine,
+  results: { ...results, ...service.results },
+  agreement: { ...agreement, ...service.agreement },
+  ratios: { ...ratios, ...service.ratios },
+  ...(service.skipped ? { serviceSkipped: service.skipped } : {}),
+};
 const stamp = record.date.replace(/[:.]/g, '-');
 writeFileSync(path.join(here, 'results', `${scale}-${stamp}.json`), JSON.stringify(record, null, 2));
 writeFileSync(path.join(here, 'results', `latest-${scale}.json`), JSON.stringify(record, null, 2));
-if (Object.values(agreement).some((a) => Object.values(a).some((ok) => !ok))) {
+if (Object.values(record.agreement).some((a) => Object.values(a).some((ok) => !ok))) {
   console.error('bench: some contenders disagree on the first/last batch: see the table');
   process.exitCode = 1;
 }

@@ -1,4 +1,4 @@
-// `npx tfdata-node fetch | doctor | version`
+// `npx tfdata-node fetch | doctor | version | service`
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { FetchSource, fetchLibrary } from './install/fetch';
 import { locateLibrary, notFoundMessage } from './install/locate';
 import { PINNED_TF_VERSION, cacheDir, cacheRoot } from './install/paths';
+import { runServer, servicePython } from './install/service';
 import { addonCandidates, addonModule, init, loadedAddonFile } from './native';
 
 function flag(args: string[], name: string): string | undefined {
@@ -19,7 +20,12 @@ const USAGE = `usage: tfdata-node <command>
   fetch [--version V] [--from wheel|tarball|file] [--file PATH] [--sha256 HEX] [--force] [--if-missing]
         fill the libtensorflow cache (${cacheRoot()})
   doctor   show the addon, the libtensorflow found, the cache and what to fix
-  version  print the TensorFlow version that loads`;
+  version  print the TensorFlow version that loads
+  service dispatcher [--port P] [--work-dir D] [--worker-addresses H:P,...] [--python PY]
+  service worker --dispatcher HOST:PORT [--port P] [--worker-address H:P] [--python PY]
+           run a tf.data service server (TensorFlow's own, from the test venv or --python) in the
+           foreground: one JSON line once it listens; SIGTERM or Ctrl-C stops it. It listens on
+           all interfaces without authentication: keep it behind a firewall (README "Scaling out")`;
 
 async function fetchCommand(args: string[]): Promise<number> {
   if (args.includes('--if-missing')) {
@@ -101,6 +107,18 @@ function doctor(): number {
   return 1;
 }
 
+async function serviceCommand(args: string[]): Promise<number> {
+  const [role, ...rest] = args;
+  if (role !== 'dispatcher' && role !== 'worker') {
+    console.error('tfdata-node service: say `dispatcher` or `worker` (see `tfdata-node help`)');
+    return 2;
+  }
+  const python = servicePython(flag(rest, '--python'));
+  const i = rest.findIndex((a) => a === '--python' || a.startsWith('--python='));
+  if (i >= 0) rest.splice(i, rest[i] === '--python' ? 2 : 1);
+  return runServer(python, [role, ...rest]);
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
@@ -112,6 +130,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'version':
         console.log(init().version);
         return 0;
+      case 'service':
+        return await serviceCommand(args);
       default:
         console.log(USAGE);
         return command === undefined || command === 'help' || command === '--help' ? 0 : 2;

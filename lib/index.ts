@@ -13,6 +13,10 @@ export type {
   FileOptions,
 } from './dataset/dataset';
 export type { DatasetOptions } from './dataset/options';
+export type { DistributeOptions, FromServiceOptions, ServiceReadOptions } from './dataset/transform/distribute';
+export type { ElementOfSpec, ServiceComponentSpec, SpecStructure } from './dataset/service/spec';
+export type { RegisterOptions } from './dataset/service/register';
+export type { Compression, ProcessingMode } from './dataset/service/metadata';
 export { DatasetIterator } from './iterate/iterator';
 export type { IteratorOptions } from './iterate/iterator';
 export { Tensor, tensor } from './tensor/tensor';
@@ -28,7 +32,12 @@ export type {
   SourceLeaf,
   SymOfSource,
   TypedArrayDType,
+  SignatureSpec,
+  SymOfSignature,
+  YieldOf,
+  YieldedComponent,
 } from './dataset/element';
+export type { GeneratorOptions, MapJsOptions } from './dataset/generator';
 export type {
   DType,
   GraphDType,
@@ -49,7 +58,7 @@ export { fetchLibrary } from './install/fetch';
 export type { FetchOptions, FetchResult, FetchSource } from './install/fetch';
 export { locateLibrary } from './install/locate';
 export type { LibraryLocation, SearchAttempt } from './install/locate';
-export type { AttrValue } from './graph/context';
+export type { AttrValue, GraphFunction } from './graph/context';
 export type { TracedFunction, TensorSpec } from './trace/function';
 import * as ops from './ops/index';
 export { ops };

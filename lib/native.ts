@@ -81,6 +81,16 @@ export interface Addon {
   version(): string;
   libraryPath(): string | null;
   setErrorClass(ctor: typeof TFError): void;
+  /** Registers the JS-backed ops and their CPU kernels (native/js_ops.cc), once per process. */
+  registerJsOps(): void;
+  /** Installs this environment's answerer of JS-backed kernels' requests. */
+  setJsHandler(handler: (request: number, kind: number, source: number, inputs: RawTensor[]) => void): void;
+  /** A new source id, answered by this environment's handler. */
+  jsSource(): number;
+  /** Forgets a source: kernels that still name it fail with FAILED_PRECONDITION. */
+  dropJsSource(source: number): void;
+  /** Answers a request (code 0 with outputs, or a TensorFlow status code and message); false if none waits. */
+  jsAnswer(request: number, code: number, message: string, outputs: NativeTensorHandle[] | null): boolean;
   /** Serialized OpList of every registered op. */
   opList(): Buffer;
   /** Serialized KernelList of the kernels registered for an op. */

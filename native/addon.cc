@@ -7,6 +7,7 @@
 #include "addon_data.h"
 #include "exit_gate.h"
 #include "graph.h"
+#include "js_ops.h"
 #include "registry.h"
 #include "session.h"
 #include "status.h"
@@ -86,6 +87,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Function::Init(env, exports);
   Session::Init(env, exports);
   InitRegistry(env, exports);
+  InitJsOps(env, exports);
   return exports;
 }
 

@@ -9,6 +9,8 @@
 
 namespace tfdata {
 
+class JsBridge;  // js_ops.cc
+
 struct AddonData {
   Napi::FunctionReference tf_error_class;  // lib/errors.ts TFError, set by the TS layer
   Napi::FunctionReference graph_class;
@@ -16,6 +18,9 @@ struct AddonData {
   Napi::FunctionReference tensor_class;
   Napi::FunctionReference session_class;
 
+  // Answers the requests of JS-backed kernels (lib/iterate/js-host.ts), and their channel.
+  Napi::FunctionReference js_handler;
+  std::shared_ptr<JsBridge> js_bridge;
   // The channel session threads post results through (made on first use).
   std::shared_ptr<Mailbox> Deliveries(Napi::Env env);
 

@@ -16,6 +16,12 @@ typedef struct TF_FunctionOptions TF_FunctionOptions;
 typedef struct TF_SessionOptions TF_SessionOptions;
 typedef struct TF_Session TF_Session;
 typedef struct TF_ImportGraphDefOptions TF_ImportGraphDefOptions;
+// The op and kernel registration API (tensorflow/c/ops.h, tensorflow/c/kernels.h).
+typedef struct TF_OpDefinitionBuilder TF_OpDefinitionBuilder;
+typedef struct TF_ShapeInferenceContext TF_ShapeInferenceContext;
+typedef struct TF_KernelBuilder TF_KernelBuilder;
+typedef struct TF_OpKernelConstruction TF_OpKernelConstruction;
+typedef struct TF_OpKernelContext TF_OpKernelContext;
 
 typedef struct TF_Buffer {
   const void* data;
@@ -33,7 +39,7 @@ typedef struct TF_TString {
   alignas(8) unsigned char raw[24];
 } TF_TString;
 
-typedef int TF_DataType;  // enum TF_DataType; values in tensor.h
+typedef int TF_DataType;  // enum TF_DataType; values in generated/tables.h
 typedef int TF_Code;      // enum TF_Code
 }
 
@@ -110,7 +116,29 @@ typedef int TF_Code;      // enum TF_Code
   X(void, TF_DeleteSession, (TF_Session*, TF_Status*))                                                            \
   X(void, TF_SessionRun,                                                                                          \
     (TF_Session*, const TF_Buffer*, const TF_Output*, TF_Tensor* const*, int, const TF_Output*, TF_Tensor**, int, \
-     const TF_Operation* const*, int, TF_Buffer*, TF_Status*))
+     const TF_Operation* const*, int, TF_Buffer*, TF_Status*))                                                    \
+  X(void, TF_SetStatus, (TF_Status*, TF_Code, const char*))                                                       \
+  X(TF_OpDefinitionBuilder*, TF_NewOpDefinitionBuilder, (const char*))                                            \
+  X(void, TF_OpDefinitionBuilderAddAttr, (TF_OpDefinitionBuilder*, const char*))                                  \
+  X(void, TF_OpDefinitionBuilderAddInput, (TF_OpDefinitionBuilder*, const char*))                                 \
+  X(void, TF_OpDefinitionBuilderAddOutput, (TF_OpDefinitionBuilder*, const char*))                                \
+  X(void, TF_OpDefinitionBuilderSetIsStateful, (TF_OpDefinitionBuilder*, bool))                                   \
+  X(void, TF_OpDefinitionBuilderSetShapeInferenceFunction,                                                        \
+    (TF_OpDefinitionBuilder*, void (*)(TF_ShapeInferenceContext*, TF_Status*)))                                   \
+  X(void, TF_ShapeInferenceContextSetUnknownShape, (TF_ShapeInferenceContext*, TF_Status*))                       \
+  X(void, TF_RegisterOpDefinition, (TF_OpDefinitionBuilder*, TF_Status*))                                         \
+  X(TF_KernelBuilder*, TF_NewKernelBuilder,                                                                       \
+    (const char*, const char*, void* (*)(TF_OpKernelConstruction*), void (*)(void*, TF_OpKernelContext*),         \
+     void (*)(void*)))                                                                                            \
+  X(void, TF_RegisterKernelBuilder, (const char*, TF_KernelBuilder*, TF_Status*))                                 \
+  X(void, TF_OpKernelConstruction_GetAttrInt64, (TF_OpKernelConstruction*, const char*, int64_t*, TF_Status*))    \
+  X(void, TF_OpKernelConstruction_Failure, (TF_OpKernelConstruction*, TF_Status*))                                \
+  X(int, TF_NumInputs, (TF_OpKernelContext*))                                                                     \
+  X(int, TF_NumOutputs, (TF_OpKernelContext*))                                                                    \
+  X(void, TF_GetInput, (TF_OpKernelContext*, int, TF_Tensor**, TF_Status*))                                       \
+  X(void, TF_SetOutput, (TF_OpKernelContext*, int, const TF_Tensor*, TF_Status*))                                 \
+  X(TF_DataType, TF_ExpectedOutputDataType, (TF_OpKernelContext*, int))                                           \
+  X(void, TF_OpKernelContext_Failure, (TF_OpKernelContext*, TF_Status*))
 
 struct TfApi {
 #define TFDATA_DECLARE_POINTER(ret, name, params) ret(*name) params = nullptr;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npx tfdata-node fetch | doctor | version` (the implementation is lib/cli.ts).
+// `npx tfdata-node fetch | doctor | version | service` (the implementation is lib/cli.ts).
 'use strict';
 const path = require('node:path');
 

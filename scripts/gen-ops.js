@@ -39,6 +39,47 @@ function union(enums) {
 const RESERVED = new Set(['Sym', 'Operand', 'GraphDType', 'Tensor', 'StaticShape', 'GraphFunction', 'OpArgs']);
 const paramName = (attr) => (RESERVED.has(attr) || !/^[A-Za-z_]\w*$/.test(attr) ? `${attr}_` : attr);
 
+/** How an argument is typed, in words: `of dtype T`, `a list of N tensors of dtype T`, `int64`. */
+function argKind(arg) {
+  const dtype = arg.typeAttr
+    ? `dtype ${arg.typeAttr}`
+    : arg.type
+      ? (dtypeName.get(arg.type) ?? `TF dtype ${arg.type}`)
+      : '';
+  if (arg.typeListAttr) return `(a list of tensors, dtypes ${arg.typeListAttr})`;
+  if (arg.numberAttr) return `(a list of ${arg.numberAttr} tensors of ${dtype})`;
+  return `(${dtype})`;
+}
+
+/** An attr default as TypeScript would write it. */
+function defaultText(v) {
+  if (!v) return undefined;
+  switch (v.kind) {
+    case 's':
+      return JSON.stringify(v.value);
+    case 'i':
+    case 'f':
+    case 'b':
+      return String(v.value);
+    case 'type':
+      return dtypeName.has(v.value) ? `'${dtypeName.get(v.value)}'` : `TF dtype ${v.value}`;
+    case 'shape':
+      return v.value === null ? 'null (unknown rank)' : `[${v.value.map((d) => (d === null ? 'null' : d)).join(', ')}]`;
+    case 'list': {
+      const items = [
+        ...v.s.map((x) => JSON.stringify(x)),
+        ...v.i,
+        ...v.f,
+        ...v.b,
+        ...v.type.map((t) => dtypeName.get(t) ?? t),
+      ];
+      return `[${items.join(', ')}]`;
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** Everything needed to write one builder; `loose` lists why an op is not typed fully. */
 function describe(def, devices, summaries) {
   const loose = [];
@@ -95,7 +136,7 @@ function describe(def, devices, summaries) {
       loose.push(`input ${arg.name} is a list of mixed dtypes`);
     } else if (arg.numberAttr) t = `readonly Operand<${d}>[]`;
     else t = `Operand<${d}>`;
-    fields.push({ name: arg.name, type: t, optional: false, doc: arg.description });
+    fields.push({ name: arg.name, type: t, optional: false, doc: arg.description || `Input ${argKind(arg)}.` });
   }
   for (const a of attrs.values()) {
     if (inferred.has(a.name)) continue;
@@ -149,7 +190,14 @@ function describe(def, devices, summaries) {
         t = 'unknown';
         loose.push(`attr ${a.name} has kind ${a.type}`);
     }
-    fields.push({ name: a.name, type: t, optional: a.hasDefault, doc: a.description });
+    const shown = a.hasDefault ? defaultText(a.defaultValue) : undefined;
+    const base = a.description || `Attr of kind ${a.type}.`;
+    fields.push({
+      name: a.name,
+      type: t,
+      optional: a.hasDefault,
+      doc: shown === undefined ? base : `${base} Default: ${shown}.`,
+    });
   }
   if (fields.some((f) => f.name === 'name')) throw new Error(`${def.name}: an argument is called 'name'`);
 
@@ -157,9 +205,10 @@ function describe(def, devices, summaries) {
     const d = argDtype(arg, `output ${arg.name}`);
     if (arg.typeListAttr) {
       loose.push(`output ${arg.name} is a list of mixed dtypes`);
-      return { name: arg.name, type: 'Sym[]' };
+      return { name: arg.name, type: 'Sym[]', doc: arg.description || `Output ${argKind(arg)}.` };
     }
-    return { name: arg.name, type: arg.numberAttr ? `Sym<${d}>[]` : `Sym<${d}>` };
+    const type = arg.numberAttr ? `Sym<${d}>[]` : `Sym<${d}>`;
+    return { name: arg.name, type, doc: arg.description || `Output ${argKind(arg)}.` };
   });
   let result;
   if (outs.length === 0) result = 'void';
@@ -259,9 +308,9 @@ function builder(d) {
   lines.push('  /** Node name prefix in the graph (default: the op type). */', '  name?: string;');
   if (!Array.isArray(result)) lines.push(...wrapType('}): ', `${result} {`, ''));
   else {
-    const record = `{ ${result.map((o) => `${o.name}: ${o.type}`).join('; ')} }`;
-    if (`}): ${record} {`.length <= WIDTH) lines.push(`}): ${record} {`);
-    else lines.push('}): {', ...result.map((o) => `  ${o.name}: ${o.type};`), '} {');
+    lines.push('}): {');
+    for (const o of result) lines.push(...wrap(`/** ${docText(o.doc)} */`, '  '), `  ${o.name}: ${o.type};`);
+    lines.push('} {');
   }
   lines.push(`  return callOp('${def.name}', args) as never;`);
   lines.push('}');

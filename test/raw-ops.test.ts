@@ -30,8 +30,10 @@ function example(features: Record<string, { int64?: number[]; float?: number[]; 
 
 describe('tf.raw: the whole registry', () => {
   test('has one builder per registered op', () => {
+    // Our own JS-backed ops (TfdataNode*) join the registry once a pipeline uses them.
     const registered = parseOpList(addon().opList())
       .map((d) => d.name)
+      .filter((n) => !n.startsWith('TfdataNode'))
       .sort();
     expect(Object.keys(tf.raw).sort()).toEqual(registered);
     expect(registered.length).toBeGreaterThan(1500);

@@ -1,9 +1,10 @@
 // A dataset's node tree → the pipeline graph with its iterator ops: the only place that builds
 // a whole pipeline.
 import { GraphContext } from '../graph/context';
-import { CompiledPipeline } from '../iterate/iterator';
+import type { CompiledPipeline } from '../iterate/iterator';
 import { Sym } from '../graph/sym';
 import { DatasetInput, typeAttrs } from './definition';
+import { pipelineOf } from './preflight';
 
 /** Adds the iterator ops over `variant`: `make_iterator` (run once) and `next` (fetched per element). */
 function addIteratorOps(ctx: GraphContext, dataset: DatasetInput, variant: Sym): { make: number; next: Sym[] } {
@@ -24,7 +25,8 @@ export function compile(dataset: DatasetInput): { pipeline: CompiledPipeline; va
     const variant = dataset.emit(ctx);
     const { make, next } = addIteratorOps(ctx, dataset, variant);
     return {
-      pipeline: new CompiledPipeline(
+      pipeline: pipelineOf(
+        dataset,
         ctx,
         make,
         next.map((s) => s.ref),

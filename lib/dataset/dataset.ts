@@ -1,7 +1,17 @@
 // Dataset<T>: the façade. Each method checks its `this`-side arguments, asks one definition file
 // for the op (sources.ts, transform/*.ts) and wraps the result; compile.ts builds the pipeline.
 import '../ops/methods'; // callbacks receive Syms with their method forms
-import { ComponentSpec, Element, HostElement, SourceStructure, SpecOf, SymOfSource } from './element';
+import {
+  ComponentSpec,
+  Element,
+  HostElement,
+  SourceStructure,
+  SpecOf,
+  SymOfSignature,
+  SymOfSource,
+  YieldOf,
+} from './element';
+import { GeneratorOptions, MapJsOptions, fromGenerator, mapJs } from './generator';
 import { TensorSpec } from '../trace/function';
 import { GraphContext } from '../graph/context';
 import { CompiledPipeline, DatasetIterator, IteratorOptions } from '../iterate/iterator';
@@ -22,6 +32,9 @@ import {
 import { FileOptions, RangeBound, fileSource, fromTensorSlices, fromTensors, range, zip } from './sources';
 import { BatchOptions, PaddedBatchOptions, batch, paddedBatch, unbatch } from './transform/batch';
 import { InterleaveOptions, MapOptions, filter, flatMap, interleave, map } from './transform/functional';
+import { DistributeOptions, FromServiceOptions, distribute, fromService } from './transform/distribute';
+import { ElementOfSpec, SpecStructure } from './service/spec';
+import { RegisterOptions, registerWithService } from './service/register';
 import {
   ShuffleOptions,
   cache,
@@ -104,11 +117,54 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     return new Dataset(fileSource('TFRecordDataset', filenames, options));
   }
 
+  /**
+   * Elements from a JavaScript iterable, async iterable or object-mode Readable that `fn`
+   * returns, called anew for each iteration (with `options.args` as Tensors). It is a real
+   * source in the graph (GeneratorDataset): what follows runs in TensorFlow. Elements cross in
+   * chunks, only as far as the pipeline's buffers ask; closing the iterator calls the
+   * generator's `return()`. See README "Streaming sources".
+   */
+  static fromGenerator<const S>(
+    fn: (...args: Tensor[]) => Iterable<YieldOf<S>> | AsyncIterable<YieldOf<S>>,
+    options: GeneratorOptions<S>,
+  ): Dataset<SymOfSignature<S>> {
+    return new Dataset(fromGenerator(fn, options));
+  }
+
   /** Elements of several datasets side by side, as a tuple or record (ZipDataset); stops at the shortest. */
   static zip<S extends readonly Dataset<unknown>[] | { readonly [key: string]: Dataset<unknown> }>(
     datasets: S,
   ): Dataset<ZipElement<S>> {
     return new Dataset(zip(datasets));
+  }
+
+  /**
+   * Registers `dataset` with the tf.data service and resolves to its dataset id, for consumers
+   * elsewhere (`Dataset.fromService`, Python's `from_dataset_id`). Registering the same dataset
+   * again gives the same id. Host data the pipeline captured is serialised into the registration
+   * (at most 2 GB in all). An unreachable dispatcher rejects with a `TFError` `UNAVAILABLE`.
+   */
+  static registerWithService(
+    dataset: Dataset<unknown>,
+    service: string,
+    options: RegisterOptions = {},
+  ): Promise<string> {
+    if (!(dataset instanceof Dataset))
+      return Promise.reject(new TypeError('registerWithService: dataset must be a Dataset'));
+    return registerWithService(dataset, service, options);
+  }
+
+  /**
+   * The elements of a dataset registered with the tf.data service (by `registerWithService` or
+   * Python's `register_dataset`), read from its workers. `elementSpec` is the registered
+   * dataset's `elementSpec`.
+   */
+  static fromService<const S extends SpecStructure>(
+    service: string,
+    datasetId: string,
+    options: FromServiceOptions<S>,
+  ): Dataset<ElementOfSpec<S>> {
+    return new Dataset(fromService(service, datasetId, options));
   }
 
   // ---- introspection ----
@@ -134,6 +190,12 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
    * giving a standalone graph (protobuf limits it to 2 GB: more is a RangeError).
    */
   toGraphDef(options: { inlineData?: boolean } = {}): Uint8Array {
+    if (this.compile().pipeline.hasJsSource) {
+      throw new TypeError(
+        'toGraphDef: this pipeline reads from JavaScript (fromGenerator, mapJs), ' +
+          'which a graph run elsewhere cannot reach',
+      );
+    }
     if (!options.inlineData) return new Uint8Array(this.compile().pipeline.ctx.native.toGraphDef());
     return inlinedGraphDef(this);
   }
@@ -164,6 +226,19 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   /** Applies `fn` to each element. `fn` is traced once into a TensorFlow function. */
   map<R>(fn: (element: T) => R, options: MapOptions = {}): Dataset<R> {
     return new Dataset(map(this, fn, options));
+  }
+
+  /**
+   * Applies a JavaScript function to each element: the `py_function` analog, for work only a JS
+   * library can do. It is the slow path (one crossing per element, see README "Streaming
+   * sources"): prefer `map` with ops. `fn` gets host Tensors and returns (or resolves to) values
+   * of `outputSignature`.
+   */
+  mapJs<const S>(
+    fn: (element: HostElement<T>) => YieldOf<S> | Promise<YieldOf<S>>,
+    options: MapJsOptions<S>,
+  ): Dataset<SymOfSignature<S>> {
+    return new Dataset(mapJs(this, fn, options));
   }
 
   /** Keeps the elements for which `predicate` returns a true bool scalar. */
@@ -248,6 +323,15 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   /** Sets pipeline-wide options (tf.data.Options): autotune, determinism, threads. */
   withOptions(options: DatasetOptions): Dataset<T> {
     return new Dataset(withOptions(this, options));
+  }
+
+  /**
+   * Runs this pipeline on the tf.data service's workers (a dispatcher and N workers, see
+   * `npx tfdata-node service`); the returned dataset reads their elements, and what follows it
+   * runs here. The pipeline is registered once, before the first iterator's first step.
+   */
+  distribute(options: DistributeOptions): Dataset<T> {
+    return new Dataset(distribute(this, options));
   }
 
   // ---- iteration ----

@@ -77,3 +77,36 @@ export type SymOfSource<S> =
                 : S extends readonly unknown[]
                   ? { -readonly [K in keyof S]: SymOfSource<S[K]> }
                   : { -readonly [K in keyof S]: SymOfSource<S[K]> };
+
+/** A signature leaf: what `outputSignature` (fromGenerator, mapJs) holds per component. */
+export interface SignatureSpec<D extends DType = DType> {
+  /** The element type. */
+  readonly dtype: D;
+  /** Static shape (null dims unknown; null when the rank is unknown). */
+  readonly shape: readonly (number | null)[] | null;
+}
+
+/** The Sym structure of an output signature: `{ x: { dtype: 'float32', shape: [32] } }` → `{ x: Sym<'float32'> }`. */
+export type SymOfSignature<S> =
+  S extends SignatureSpec<infer D>
+    ? Sym<D>
+    : S extends readonly unknown[]
+      ? { -readonly [K in keyof S]: SymOfSignature<S[K]> }
+      : { -readonly [K in keyof S]: SymOfSignature<S[K]> };
+
+/** One component as a generator may yield it: a Tensor, TypedArray, Buffer, nested array or scalar. */
+export type YieldedComponent =
+  | Tensor
+  | AnyTypedArray
+  | Buffer
+  | NestedArray<number>
+  | NestedArray<bigint>
+  | NestedArray<boolean>
+  | NestedArray<string>;
+
+/** What a generator yields for a signature: the same structure with host values. */
+export type YieldOf<S> = S extends SignatureSpec
+  ? YieldedComponent
+  : S extends readonly unknown[]
+    ? { [K in keyof S]: YieldOf<S[K]> }
+    : { [K in keyof S]: YieldOf<S[K]> };

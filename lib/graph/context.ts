@@ -22,7 +22,7 @@ export type AttrValue =
 export type OpInput = Sym | readonly Sym[];
 
 /** Where a captured input of a function comes from in the caller's graph. */
-export type CaptureSource = { host: Tensor } | { outer: Sym };
+export type CaptureSource = { host: Tensor } | { outer: Sym } | { iterationToken: true };
 
 /** A function a graph can call: what tracing makes (trace/function.ts), as the graph layer sees it. */
 export interface GraphFunction {
@@ -70,6 +70,7 @@ export class GraphContext {
   /** Datasets already emitted here (so a dataset used twice is built once). */
   readonly emitted = new Map<object, Sym>();
   private readonly hostCaptures = new Map<unknown, Sym>();
+  private token: Sym | undefined;
   private readonly outerCaptures = new Map<Sym, Sym>();
   private readonly names = new Map<string, number>();
   private disposed = false;
@@ -177,6 +178,24 @@ export class GraphContext {
     return this.addOp('Const', [], { dtype: value.dtype, value }, { name: 'Const' })[0];
   }
 
+  /**
+   * An int64 scalar that has a fresh value each time an iterator of the pipeline starts: how
+   * JavaScript-backed sources (fromGenerator) tell one iteration from another. A pipeline feeds
+   * it at iterator start; a function receives it as a captured input from its caller.
+   */
+  iterationToken(): Sym {
+    if (!this.token) {
+      this.token = this.placeholder('int64', [], 'iteration_token');
+      if (this.kind === 'function') this.captures.push({ inner: this.token, source: { iterationToken: true } });
+    }
+    return this.token;
+  }
+
+  /** The pipeline's iteration token, if a source asked for one (iterators feed it). */
+  get iterationTokenRef(): OutputRef | undefined {
+    return this.kind === 'pipeline' ? this.token?.ref : undefined;
+  }
+
   /** `sym` as a tensor of this graph: itself, or a captured input when it lives in an enclosing function. */
   own(sym: Sym): Sym {
     if (sym.ctx === this) return sym;
@@ -198,7 +217,9 @@ export class GraphContext {
 
   /** What a function's captures stand for in this graph (its other_arguments here). */
   resolveCaptures(fn: GraphFunction): Sym[] {
-    return fn.captures.map((c) => ('host' in c ? this.captureHost(c.host) : this.own(c.outer)));
+    return fn.captures.map((c) =>
+      'host' in c ? this.captureHost(c.host) : 'outer' in c ? this.own(c.outer) : this.iterationToken(),
+    );
   }
 
   /** Copies a function (and what it calls) into this graph once; returns its name. */

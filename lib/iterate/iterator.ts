@@ -9,6 +9,7 @@ import { Tensor } from '../tensor/tensor';
 
 import { TFError } from '../errors';
 import { encodeProto } from '../proto';
+import { closeIteration, newIterationToken, setIterationTimeout, takeJsError } from './js-host';
 
 const MAX_CHUNK = 256;
 const CHUNK_BUDGET_MICROS = 2000; // a chunk returns at most ~2 ms after its first element
@@ -75,6 +76,9 @@ function watch(signal: AbortSignal, iterator: { close(): void }): () => void {
   };
 }
 
+// An iterator collected without being closed still ends its generators.
+const abandoned = new FinalizationRegistry<bigint>((token) => closeIteration(token));
+
 /** The pipeline graph of one dataset, with its iterator ops, built once and shared by iterators. */
 export class CompiledPipeline {
   private cardinalityOp: Sym | undefined;
@@ -86,8 +90,17 @@ export class CompiledPipeline {
     readonly skeleton: Skeleton,
   ) {}
 
-  feeds(): [OutputRef, ReturnType<Tensor['handle']>][] {
-    return this.ctx.feeds.map(([ref, t]) => [ref, t.handle()]);
+  /** What a step feeds: the captured host tensors, and the iteration token when a JS source needs one. */
+  feeds(token: bigint = newIterationToken()): [OutputRef, ReturnType<Tensor['handle']>][] {
+    const feeds: [OutputRef, ReturnType<Tensor['handle']>][] = this.ctx.feeds.map(([ref, t]) => [ref, t.handle()]);
+    const tokenRef = this.ctx.iterationTokenRef;
+    if (tokenRef) feeds.push([tokenRef, new Tensor('int64', [], BigInt64Array.of(token)).handle()]);
+    return feeds;
+  }
+
+  /** Whether iterators must tell JS sources when they end (fromGenerator, mapJs). */
+  get hasJsSource(): boolean {
+    return this.ctx.iterationTokenRef !== undefined;
   }
 
   newSession(): NativeSession {
@@ -141,6 +154,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
   private readonly unwatch: (() => void) | undefined;
   private readonly timeoutMs: number | undefined;
   private readonly runOptions: Uint8Array;
+  private readonly token = newIterationToken();
 
   /** @internal */
   constructor(
@@ -195,6 +209,11 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
     this.buffer = [];
     this.unwatch?.();
     this.session?.close(); // cancels a step in flight; the session is deleted off the event loop
+    // Generators of this iteration are closed (return()), and kernels waiting on them released.
+    if (this.pipeline.hasJsSource) {
+      closeIteration(this.token);
+      abandoned.unregister(this);
+    }
   }
 
   /** True once closed, ended, failed or aborted. */
@@ -215,9 +234,9 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
     if (this.closed) return { done: true, value: undefined }; // closed while starting
     while (this.buffer.length === 0) {
       if (this.failure) {
-        const error = this.failure;
+        const error = this.explain(this.failure); // before close(), which forgets the iteration's JS errors
         this.close();
-        throw this.explain(error);
+        throw error;
       }
       if (this.ended) {
         this.close();
@@ -240,16 +259,25 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
   private async start(): Promise<void> {
     this.session = this.pipeline.newSession();
     try {
-      await this.session.run(this.pipeline.feeds(), [], [this.pipeline.makeIterator], this.runOptions);
+      if (this.pipeline.hasJsSource) {
+        abandoned.register(this, this.token, this);
+        if (this.timeoutMs !== undefined) setIterationTimeout(this.token, this.timeoutMs);
+      }
+      await this.session.run(this.pipeline.feeds(this.token), [], [this.pipeline.makeIterator], this.runOptions);
     } catch (e) {
       if (this.closed) return; // closed or aborted meanwhile: the cancelled step is not an error
+      const error = this.explain(e);
       this.close();
-      throw this.explain(e);
+      throw error;
     }
   }
 
-  /** A timed-out step says which limit it hit. */
+  /** A timed-out step says which limit it hit; an error thrown by JS code is rethrown as itself. */
   private explain(error: unknown): unknown {
+    if (error instanceof TFError) {
+      const thrown = takeJsError(error.message);
+      if (thrown !== undefined) return thrown;
+    }
     if (error instanceof TFError && error.tfCode === DEADLINE_EXCEEDED && this.timeoutMs !== undefined) {
       return new TFError(
         `iterator step exceeded timeoutMs (${this.timeoutMs} ms): ${error.message}`,

@@ -62,5 +62,6 @@ export function cond<R>(pred: Operand<'bool'>, thenFn: () => R, elseFn: () => R)
 
 function specOfCapture(c: CaptureSource): TensorSpec {
   if ('host' in c) return { dtype: c.host.dtype, shape: [...c.host.shape] };
+  if ('iterationToken' in c) return { dtype: 'int64', shape: [] };
   return { dtype: c.outer.dtype, shape: c.outer.shape };
 }

@@ -1,16 +1,15 @@
 // Functions for the `func` attrs of raw ops (If, While, MapDefun…): a callback traced once on
 // Syms of the given specs, as Python passes a concrete function to `tf.raw_ops`. A raw op has no
 // way to pass captured inputs, so host values the body uses are baked in as constants.
-import type { GraphDType } from '../tensor/dtypes';
-import type { StaticShape, Sym } from '../graph/sym';
-import { TracedFunction, traceFunction as trace } from '../trace/function';
+import type { Sym } from '../graph/sym';
+import { TensorSpec, TracedFunction, traceFunction as trace } from '../trace/function';
 
 /**
  * Traces `body` into a TensorFlow function with one input per spec; the result can be given to
  * any `func` attr of a `tf.raw` op. Host values it uses become constants of the function; Syms of
  * the enclosing callback cannot be captured by a raw op: give them as inputs instead.
  */
-export function traceFunction<const S extends readonly { dtype: GraphDType; shape: StaticShape }[]>(
+export function traceFunction<const S extends readonly TensorSpec[]>(
   inputSpecs: S,
   body: (...inputs: { [K in keyof S]: Sym<S[K]['dtype']> }) => unknown,
   label = 'raw',

@@ -311,7 +311,47 @@ const CASES: Record<string, () => Dataset<unknown>> = {
     )
       .map((x) => tf.cast(x, 'float64').mul(new Float64Array([0.5, 1.0])))
       .batch(1),
+  // ---- JavaScript sources (Python: from_generator, py_function) ----
+  gen_records: () =>
+    Dataset.fromGenerator(genRecords, {
+      outputSignature: { x: { dtype: 'float32', shape: [3] }, n: { dtype: 'int64', shape: [] } },
+    })
+      .shuffle(20, { seed: 5 })
+      .map(({ x, n }) => ({ s: x.mul(2).sum(), n: n.add(1n) }))
+      .batch(7),
+  gen_ragged: () =>
+    Dataset.fromGenerator(genRagged, { outputSignature: { dtype: 'int32', shape: [null] } }).paddedBatch(3, {
+      paddingValues: -1,
+    }),
+  gen_args_interleave: () =>
+    Dataset.range(3).interleave(
+      (i) => Dataset.fromGenerator(genShard, { outputSignature: { dtype: 'int64', shape: [] }, args: [i] }),
+      { cycleLength: 3, numParallelCalls: 3 },
+    ),
+  gen_strings: () =>
+    Dataset.fromGenerator(genWords, { outputSignature: { dtype: 'string', shape: [] } }).map((w) =>
+      tf.stringSplit(w, ' '),
+    ),
+  map_js: () =>
+    dsI().mapJs((x) => Int32Array.from(x.data as Int32Array, (v) => v * 3 + 1), {
+      outputSignature: { dtype: 'int32', shape: [2] },
+    }),
 };
+
+// The generators of the JS-source cases; reference.py has the same ones.
+function* genRecords(): Generator<{ x: Float32Array; n: bigint }> {
+  for (let i = 0; i < 50; i++) yield { x: Float32Array.of(i, i / 2, -i), n: BigInt(i) };
+}
+function* genRagged(): Generator<number[]> {
+  for (let i = 0; i < 8; i++) yield Array.from({ length: i % 4 }, (_, j) => i * 10 + j);
+}
+function* genShard(i: Tensor): Generator<bigint> {
+  const k = i.get() as bigint;
+  for (let j = 0n; j < 4n; j++) yield k * 100n + j;
+}
+function* genWords(): Generator<string> {
+  yield* ['alpha beta', 'gamma', 'delta epsilon zeta'];
+}
 
 function encode(t: Tensor): EncodedTensor {
   const flat = (t.size === 0 ? [] : ([] as unknown[]).concat(...[t.toArray()].flat(Infinity as 1))) as unknown[];

@@ -97,7 +97,32 @@ CASES = {
     "seed_example_1": lambda: tf.data.Dataset.from_tensor_slices(np.array([[1, 2], [3, 4]], dtype=np.int32)).map(nf(lambda x: x + tf.constant([[5, 6], [7, 8]]))),
     "seed_example_2_cast": lambda: tf.data.Dataset.from_tensor_slices(np.array([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], dtype=np.int32)).map(nf(lambda x: tf.cast(x, tf.float64) * tf.constant(0.5, tf.float64))).batch(1),
     "seed_example_3_cast": lambda: tf.data.Dataset.from_tensor_slices(np.array([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], dtype=np.int32)).map(nf(lambda x: tf.cast(x, tf.float64) * tf.constant([0.5, 1.0], tf.float64))).batch(1),
+    # ---- JavaScript sources: from_generator and py_function, as fromGenerator and mapJs ----
+    "gen_records": lambda: tf.data.Dataset.from_generator(gen_records, output_signature={"x": tf.TensorSpec([3], tf.float32), "n": tf.TensorSpec([], tf.int64)}).shuffle(20, seed=5).map(nf(lambda e: {"s": tf.reduce_sum(e["x"] * 2), "n": e["n"] + 1})).batch(7),
+    "gen_ragged": lambda: tf.data.Dataset.from_generator(gen_ragged, output_signature=tf.TensorSpec([None], tf.int32)).padded_batch(3, padding_values=np.int32(-1)),
+    "gen_args_interleave": lambda: tf.data.Dataset.range(3).interleave(lambda i: tf.data.Dataset.from_generator(gen_shard, args=(i,), output_signature=tf.TensorSpec([], tf.int64)), cycle_length=3, num_parallel_calls=3, deterministic=True),
+    "gen_strings": lambda: tf.data.Dataset.from_generator(gen_words, output_signature=tf.TensorSpec([], tf.string)).map(nf(lambda w: tf.strings.split(w, " "))),
+    "map_js": lambda: ds_i().map(nf(lambda x: tf.ensure_shape(tf.py_function(lambda v: v.numpy() * 3 + 1, [x], tf.int32), [2]))),
 }
+
+
+def gen_records():
+    for i in range(50):
+        yield {"x": np.array([i, i / 2, -i], np.float32), "n": np.int64(i)}
+
+
+def gen_ragged():
+    for i in range(8):
+        yield np.array([i * 10 + j for j in range(i % 4)], np.int32)
+
+
+def gen_shard(i):
+    for j in range(4):
+        yield np.int64(i * 100 + j)
+
+
+def gen_words():
+    yield from ["alpha beta", "gamma", "delta epsilon zeta"]
 
 
 def _options():

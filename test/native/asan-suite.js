@@ -65,6 +65,51 @@ async function main() {
     (await Dataset.fromTensorSlices(L).toArray()).map((t) => t.get()),
     [1, 2, 3],
   );
+  // JS-backed kernels: a generator (chunked and not), mapJs, a throw, an abort while JS is awaited
+  function* rows() {
+    for (let i = 0; i < 600; i++) yield { x: Float32Array.of(i, -i), s: `r${i}` };
+  }
+  const sig = { x: { dtype: 'float32', shape: [2] }, s: { dtype: 'string', shape: [] } };
+  const generated = await Dataset.fromGenerator(rows, { outputSignature: sig })
+    .shuffle(50, { seed: 1 })
+    .batch(64)
+    .toArray();
+  assert.strictEqual(generated.length, Math.ceil(600 / 64));
+  const ragged = await Dataset.fromGenerator(
+    function* () {
+      yield [1, 2];
+      yield [];
+    },
+    { outputSignature: { dtype: 'int32', shape: [null] } },
+  ).toArray();
+  assert.strictEqual(ragged.length, 2);
+  const viaJs = await Dataset.range(20)
+    .mapJs((x) => Number(x.get()) * 2, { outputSignature: { dtype: 'float64', shape: [] }, numParallelCalls: 3 })
+    .toArray();
+  assert.strictEqual(viaJs[19].get(), 38);
+  const thrown = new Error('from the generator');
+  await assert.rejects(
+    Dataset.fromGenerator(
+      function* () {
+        yield 1;
+        throw thrown;
+      },
+      { outputSignature: { dtype: 'int32', shape: [] } },
+    ).toArray(),
+    (e) => e === thrown,
+  );
+  const stalled = new AbortController();
+  const waiting = Dataset.fromGenerator(
+    async function* () {
+      yield 1;
+      await new Promise(() => undefined);
+    },
+    { outputSignature: { dtype: 'int32', shape: [] } },
+  ).iterator({ signal: stalled.signal });
+  await waiting.next();
+  const awaited = waiting.next();
+  setTimeout(() => stalled.abort(), 20);
+  await assert.rejects(awaited);
   const cached = Dataset.range(4).batch(4).cache();
   for await (const e of cached) e.data.fill(9n);
   assert.deepStrictEqual((await cached.toArray())[0].toArray(), [0n, 1n, 2n, 3n]);

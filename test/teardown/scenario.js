@@ -8,7 +8,7 @@ const { Worker, isMainThread, parentPort, workerData } = require('node:worker_th
 
 const LIB = path.resolve(__dirname, '../../dist/cjs');
 const WAYS = ['terminate', 'worker-exit', 'exit', 'throw', 'drain'];
-const MOMENTS = ['pull', 'stream', 'start', 'close', 'trace', 'idle', 'many', 'cardinality'];
+const MOMENTS = ['pull', 'stream', 'start', 'close', 'trace', 'idle', 'many', 'cardinality', 'generator', 'mapjs'];
 // Exit codes each way asks for (terminate: Node reports 1 for a terminated worker).
 const WORKER_EXIT_CODE = 7;
 const MAIN_EXIT_CODE = 3;
@@ -100,6 +100,35 @@ async function reach(moment, end, finite) {
         .repeat(3);
       for (let i = 0; i < 4; i++) ds.cardinality().catch(() => undefined);
       end();
+      return;
+    }
+    case 'generator': {
+      // A kernel waiting on JavaScript: a slow async generator behind shuffle and prefetch.
+      async function* slow() {
+        for (let i = 0; !finite || i < 300; i++) {
+          await new Promise((r) => setTimeout(r, 1));
+          yield i;
+        }
+      }
+      const it = Dataset.fromGenerator(slow, { outputSignature: { dtype: 'int32', shape: [] } })
+        .shuffle(100, { seed: 1 })
+        .prefetch(2)
+        .iterator();
+      it.next().catch(() => undefined);
+      setTimeout(end, Number(process.env.TEARDOWN_DELAY ?? 50));
+      return;
+    }
+    case 'mapjs': {
+      // Parallel mapJs calls in flight, each answered after a timer.
+      const it = Dataset.range(finite ? 200 : 1e9)
+        .mapJs((x) => new Promise((r) => setTimeout(() => r(Number(x.get())), 1)), {
+          outputSignature: { dtype: 'float64', shape: [] },
+          numParallelCalls: 4,
+        })
+        .prefetch(4)
+        .iterator();
+      it.next().catch(() => undefined);
+      setTimeout(end, Number(process.env.TEARDOWN_DELAY ?? 50));
       return;
     }
     default:

@@ -1,6 +1,6 @@
 // Compile-time checks of the typed API (checked by test/types.test.ts with tsc).
 // Each @ts-expect-error line must fail to compile; every other line must compile.
-import { Dataset, Sym, Tensor, tensor, ops as tf } from '../../lib';
+import { Dataset, Element, SpecStructure, Sym, Tensor, tensor, ops as tf } from '../../lib';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assert = <T extends true>(): T => true as T;
@@ -82,3 +82,63 @@ images.map(({ image, label }) => {
   tf.raw.Cumsum({ x: label });
   return c;
 });
+
+// The tf.data service: distribute keeps the element type; fromService types it from the spec.
+const served = images.distribute({ service: 'localhost:5050', processingMode: 'dynamic', jobName: 'train' });
+assert<Equal<typeof served, typeof images>>();
+void served;
+const read = Dataset.fromService('grpc://localhost:5050', 'id', {
+  elementSpec: { image: { dtype: 'uint8', shape: [3, 2, 2] }, label: { dtype: 'int32', shape: [] } },
+  processingMode: 'off',
+});
+assert<Equal<typeof read, Dataset<{ image: Sym<'uint8'>; label: Sym<'int32'> }>>>();
+void read;
+const readBack = Dataset.fromService('localhost:5050', 'id', {
+  elementSpec: images.elementSpec,
+  processingMode: 'off',
+});
+assert<Equal<typeof readBack, Dataset<{ image: Sym<'uint8'>; label: Sym<'int32'> }>>>();
+void readBack;
+const registered: Promise<string> = Dataset.registerWithService(images, 'localhost:5050', { compression: 'none' });
+void registered;
+// @ts-expect-error processingMode is required
+images.distribute({ service: 'localhost:5050' });
+// @ts-expect-error 'parallel_epochs' is Python's old name: 'off'
+images.distribute({ service: 'localhost:5050', processingMode: 'parallel_epochs' });
+// @ts-expect-error fromService needs the element spec
+Dataset.fromService('localhost:5050', 'id', { processingMode: 'off' });
+
+// fromGenerator / mapJs: the element type comes from outputSignature.
+const generated = Dataset.fromGenerator(
+  function* () {
+    yield { x: Float32Array.of(1, 2), label: 3 };
+  },
+  { outputSignature: { x: { dtype: 'float32', shape: [2] }, label: { dtype: 'int32', shape: [] } } },
+);
+generated.map(({ x, label }) => {
+  assert<Equal<typeof x, Sym<'float32'>>>();
+  assert<Equal<typeof label, Sym<'int32'>>>();
+  return x.add(tf.cast(label, 'float32'));
+});
+const tokens = Dataset.range(3).mapJs((x) => ({ n: Number(x.get()) }), {
+  outputSignature: { n: { dtype: 'float64', shape: [] } },
+});
+tokens.map(({ n }) => {
+  assert<Equal<typeof n, Sym<'float64'>>>();
+  return n;
+});
+function* yieldsOne() {
+  yield 1;
+}
+function* yieldsY() {
+  yield { y: 1 };
+}
+// @ts-expect-error outputSignature is required
+Dataset.fromGenerator(yieldsOne, {});
+// @ts-expect-error a yielded record must have the signature's keys
+Dataset.fromGenerator(yieldsY, { outputSignature: { x: { dtype: 'int32', shape: [] } } });
+// A spec only known at run time gives the general element type.
+declare const someSpec: SpecStructure;
+const untyped = Dataset.fromService('localhost:5050', 'id', { elementSpec: someSpec, processingMode: 'off' });
+assert<Equal<typeof untyped, Dataset<Element>>>();
+void untyped;

@@ -13,6 +13,7 @@ import type { Tensor } from '../../tensor/tensor';
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _Arg<T extends GraphDType>(args: {
+  /** Attr of kind type. */
   T: T;
   /** This argument is the index-th argument of the function. Attributes for shape inference: 1. _output_shapes: this
   attribute should contain a list of TensorShapeProto describing the shape(s) of the tensor(s) this _Arg node will
@@ -32,7 +33,9 @@ export function _Arg<T extends GraphDType>(args: {
  * Converts an array of tensors to a list of tensors.
  */
 export function _ArrayToList<T extends GraphDType>(args: {
+  /** Input (a list of N tensors of dtype T). */
   input: readonly Operand<T>[];
+  /** Attr of kind list(type). */
   out_types: readonly (GraphDType)[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -52,7 +55,7 @@ export function _ConfigureDistributedTPU(args: {
   inputs: readonly Operand<'int32'>[];
   /** Usually the master TPU worker is the only worker compile ops are sent, and the master worker is the only one which
   can execute them. Other TPU clients distribute TPU compilation across all the hosts of the mesh, and setting this flag
-  to True enables such mesh initialization mode. */
+  to True enables such mesh initialization mode. Default: false. */
   enable_whole_mesh_compilations?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -66,6 +69,7 @@ export function _ConfigureDistributedTPU(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _DeviceArg<T extends GraphDType>(args: {
+  /** Attr of kind type. */
   T: T;
   /** This argument is the index-th argument of the function. */
   index: number;
@@ -109,6 +113,7 @@ export function _DisconnectHostFromDistributedTPUSystem(args?: {
  * The _EagerConst op (TensorFlow registers no summary for it).
  */
 export function _EagerConst<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -120,25 +125,42 @@ export function _EagerConst<T extends GraphDType>(args: {
  * Internal FusedBatchNorm operation: reserved for internal use.
  */
 export function _FusedBatchNormEx<T extends 'float16' | 'float32' | 'bfloat16', U extends 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype U). */
   scale: Operand<U>;
+  /** Input (dtype U). */
   offset: Operand<U>;
+  /** Input (dtype U). */
   mean: Operand<U>;
+  /** Input (dtype U). */
   variance: Operand<U>;
+  /** Input (a list of num_side_inputs tensors of dtype T). */
   side_input: readonly Operand<T>[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 1. */
   exponential_avg_factor?: number;
+  /** Attr of kind string. Default: "Identity". */
   activation_mode?: string;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   y: Sym<T>;
+  /** Output (dtype U). */
   batch_mean: Sym<U>;
+  /** Output (dtype U). */
   batch_variance: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_1: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_2: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_3: Sym<U>;
 } {
   return callOp('_FusedBatchNormEx', args) as never;
@@ -150,27 +172,46 @@ export function _FusedBatchNormEx<T extends 'float16' | 'float32' | 'bfloat16', 
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function _FusedBatchNormGradEx<T extends 'float16' | 'float32', U extends 'float32'>(args: {
+  /** Input (dtype T). */
   y_backprop: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (float32). */
   scale: Operand<'float32'>;
+  /** Input (dtype U). */
   reserve_space_1: Operand<U>;
+  /** Input (dtype U). */
   reserve_space_2: Operand<U>;
+  /** Input (dtype U). */
   reserve_space_3: Operand<U>;
+  /** Input (float32). */
   offset: Operand<'float32'>;
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind int. Default: 0. */
   num_side_inputs?: number;
+  /** Attr of kind string. Default: "Identity". */
   activation_mode?: string;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW" | "NDHWC" | "NCDHW";
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   x_backprop: Sym<T>;
+  /** Output (dtype U). */
   scale_backprop: Sym<U>;
+  /** Output (dtype U). */
   offset_backprop: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_4: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_5: Sym<U>;
+  /** Output (a list of num_side_inputs tensors of dtype T). */
   side_input_backprop: Sym<T>[];
 } {
   return callOp('_FusedBatchNormGradEx', args) as never;
@@ -180,20 +221,35 @@ export function _FusedBatchNormGradEx<T extends 'float16' | 'float32', U extends
  * Performs a convolution followed by a specified series of operations.
  */
 export function _FusedConv2D<T extends 'float16' | 'float32' | 'float64' | 'int8'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (a list of tensors, dtypes TArgs). */
   args: readonly Operand[];
+  /** Input (a list of num_host_args tensors of float32). */
   host_args: readonly Operand<'float32'>[];
+  /** Attr of kind int. */
   num_args: number;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW" | "NCHW_VECT_C";
+  /** Attr of kind string. Default: "HWIO". */
   filter_format?: "HWIO" | "OIHW" | "OIHW_VECT_I";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -205,16 +261,27 @@ export function _FusedConv2D<T extends 'float16' | 'float32' | 'float64' | 'int8
  * *NOTE*: Do not invoke this operator directly in Python. Graph rewrite pass is
  */
 export function _FusedConv3D<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (a list of num_args tensors of dtype T). */
   args: readonly Operand<T>[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -226,15 +293,25 @@ export function _FusedConv3D<T extends 'bfloat16' | 'float32' | 'float16'>(args:
  * The _FusedDepthwiseConv2dNative op (TensorFlow registers no summary for it).
  */
 export function _FusedDepthwiseConv2dNative<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (a list of num_args tensors of dtype T). */
   args: readonly Operand<T>[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -246,13 +323,21 @@ export function _FusedDepthwiseConv2dNative<T extends 'float16' | 'bfloat16' | '
  * Performs a MatMul followed by a specified series of operations.
  */
 export function _FusedMatMul<T extends 'bfloat16' | 'float16' | 'float32'>(args: {
+  /** Input (dtype T). */
   a: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Input (a list of num_args tensors of dtype T). */
   args: readonly Operand<T>[];
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -264,27 +349,50 @@ export function _FusedMatMul<T extends 'bfloat16' | 'float16' | 'float32'>(args:
  * The _FusedQuantizedConv2D op (TensorFlow registers no summary for it).
  */
 export function _FusedQuantizedConv2D(args: {
+  /** Input (a list of tensors, dtypes Tdevice_inputs). */
   device_inputs: readonly Operand[];
+  /** Input (a list of tensors, dtypes Thost_inputs). */
   host_inputs: readonly Operand[];
+  /** Attr of kind type. Default: TF dtype 12. */
   Tinput?: never;
+  /** Attr of kind type. Default: TF dtype 11. */
   Tfilter?: never;
+  /** Attr of kind type. Default: TF dtype 13. */
   Tbias?: 'float32';
+  /** Attr of kind type. */
   Tsummand: 'float32';
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: never;
+  /** Attr of kind list(type). Default: []. */
   Tdevice_outputs?: readonly (GraphDType)[];
+  /** Attr of kind list(type). */
   Thost_outputs: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0. */
   alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { device_outputs: Sym[]; host_outputs: Sym[] } {
+}): {
+  /** Output (a list of tensors, dtypes Tdevice_outputs). */
+  device_outputs: Sym[];
+  /** Output (a list of tensors, dtypes Thost_outputs). */
+  host_outputs: Sym[];
+} {
   return callOp('_FusedQuantizedConv2D', args) as never;
 }
 
@@ -292,27 +400,50 @@ export function _FusedQuantizedConv2D(args: {
  * The _FusedQuantizedDepthwiseConv2D op (TensorFlow registers no summary for it).
  */
 export function _FusedQuantizedDepthwiseConv2D(args: {
+  /** Input (a list of tensors, dtypes Tdevice_inputs). */
   device_inputs: readonly Operand[];
+  /** Input (a list of tensors, dtypes Thost_inputs). */
   host_inputs: readonly Operand[];
+  /** Attr of kind type. Default: TF dtype 12. */
   Tinput?: never;
+  /** Attr of kind type. Default: TF dtype 11. */
   Tfilter?: never;
+  /** Attr of kind type. Default: TF dtype 13. */
   Tbias?: 'float32';
+  /** Attr of kind type. */
   Tsummand: 'float32';
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: never;
+  /** Attr of kind list(type). Default: []. */
   Tdevice_outputs?: readonly (GraphDType)[];
+  /** Attr of kind list(type). */
   Thost_outputs: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0. */
   alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { device_outputs: Sym[]; host_outputs: Sym[] } {
+}): {
+  /** Output (a list of tensors, dtypes Tdevice_outputs). */
+  device_outputs: Sym[];
+  /** Output (a list of tensors, dtypes Thost_outputs). */
+  host_outputs: Sym[];
+} {
   return callOp('_FusedQuantizedDepthwiseConv2D', args) as never;
 }
 
@@ -320,8 +451,11 @@ export function _FusedQuantizedDepthwiseConv2D(args: {
  * Cast x of type SrcT to y of DstT.
  */
 export function _HostCast<SrcT extends GraphDType, DstT extends GraphDType>(args: {
+  /** Input (dtype SrcT). */
   x: Operand<SrcT>;
+  /** Attr of kind type. */
   DstT: DstT;
+  /** Attr of kind bool. Default: false. */
   Truncate?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -335,6 +469,7 @@ export function _HostCast<SrcT extends GraphDType, DstT extends GraphDType>(args
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _HostRecv<tensor_type extends GraphDType>(args: {
+  /** Attr of kind type. */
   tensor_type: tensor_type;
   /** The name of the tensor to receive. */
   tensor_name: string;
@@ -345,7 +480,8 @@ export function _HostRecv<tensor_type extends GraphDType>(args: {
   /** The name of the device receiving the tensor. */
   recv_device: string;
   /** If set to true, this indicates that the node was added to the graph as a result of a client-side feed or fetch of
-  Tensor data, in which case the corresponding send or recv is expected to be managed locally by the caller. */
+  Tensor data, in which case the corresponding send or recv is expected to be managed locally by the caller. Default:
+  false. */
   client_terminated?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -370,7 +506,8 @@ export function _HostSend<T extends GraphDType>(args: {
   /** The name of the device receiving the tensor. */
   recv_device: string;
   /** If set to true, this indicates that the node was added to the graph as a result of a client-side feed or fetch of
-  Tensor data, in which case the corresponding send or recv is expected to be managed locally by the caller. */
+  Tensor data, in which case the corresponding send or recv is expected to be managed locally by the caller. Default:
+  false. */
   client_terminated?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -391,6 +528,7 @@ export function _If<Tcond extends GraphDType>(args: {
   cond: Operand<Tcond>;
   /** A list of input tensors. */
   input: readonly Operand[];
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
   /** A function that takes 'inputs' and returns a list of tensors, whose types are the same as what else_branch
   returns. */
@@ -416,8 +554,9 @@ export function _InitializeHostForDistributedTPU(args: {
   input: Operand<'string'>;
   /** Usually the master TPU worker is the only worker compile ops are sent, and the master worker is the only one which
   can execute them. Other TPU clients distribute TPU compilation across all the hosts of the mesh, and setting this flag
-  to True enables such mesh initialization mode. */
+  to True enables such mesh initialization mode. Default: false. */
   enable_whole_mesh_compilations?: boolean;
+  /** Attr of kind int. Default: 0. */
   tpu_cancellation_closes_chips?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -429,8 +568,11 @@ export function _InitializeHostForDistributedTPU(args: {
  * Converts a list of tensors to an array of tensors.
  */
 export function _ListToArray<T extends GraphDType>(args: {
+  /** Input (a list of tensors, dtypes Tin). */
   input: readonly Operand[];
+  /** Attr of kind type. */
   T: T;
+  /** Attr of kind int. */
   N: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -442,15 +584,26 @@ export function _ListToArray<T extends GraphDType>(args: {
  * MKL version of AvgPool operator. Uses MKL DNN APIs to perform average pooling
  */
 export function _MklAvgPool<T extends 'float32' | 'float16' | 'float64' | 'bfloat16'>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklAvgPool', args) as never;
 }
 
@@ -458,15 +611,26 @@ export function _MklAvgPool<T extends 'float32' | 'float16' | 'float64' | 'bfloa
  * MKL version of AvgPool3D operator. Uses MKL DNN APIs to perform average pooling
  */
 export function _MklAvgPool3D<T extends 'float32' | 'float16' | 'float64' | 'bfloat16'>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklAvgPool3D', args) as never;
 }
 
@@ -474,17 +638,30 @@ export function _MklAvgPool3D<T extends 'float32' | 'float16' | 'float64' | 'bfl
  * oneDNN version of AvgPool3DGrad operator. Uses oneDNN APIs to compute gradients
  */
 export function _MklAvgPool3DGrad<T extends 'float32' | 'float16' | 'float64' | 'bfloat16'>(args: {
+  /** Input (int32). */
   orig_input_shape: Operand<'int32'>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (uint8). */
   mkl_orig_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_grad: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklAvgPool3DGrad', args) as never;
 }
 
@@ -492,17 +669,30 @@ export function _MklAvgPool3DGrad<T extends 'float32' | 'float16' | 'float64' | 
  * oneDNN version of AvgPoolGrad operator. Uses oneDNN APIs to compute gradients
  */
 export function _MklAvgPoolGrad<T extends 'float32' | 'float16' | 'float64' | 'bfloat16'>(args: {
+  /** Input (int32). */
   orig_input_shape: Operand<'int32'>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (uint8). */
   mkl_orig_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_grad: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklAvgPoolGrad', args) as never;
 }
 
@@ -510,11 +700,17 @@ export function _MklAvgPoolGrad<T extends 'float32' | 'float16' | 'float64' | 'b
  * The _MklBatchMatMul op (TensorFlow registers no summary for it).
  */
 export function _MklBatchMatMul<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   adj_x?: boolean;
+  /** Attr of kind bool. Default: false. */
   adj_y?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_x?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_y?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -526,11 +722,17 @@ export function _MklBatchMatMul<T extends 'bfloat16' | 'float32' | 'float16'>(ar
  * The _MklBatchMatMulV2 op (TensorFlow registers no summary for it).
  */
 export function _MklBatchMatMulV2<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   adj_x?: boolean;
+  /** Attr of kind bool. Default: false. */
   adj_y?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_x?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_y?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -542,13 +744,22 @@ export function _MklBatchMatMulV2<T extends 'bfloat16' | 'float32' | 'float16'>(
  * MKL version of Concat operator. Uses MKL DNN APIs to perform concatenation.
  */
 export function _MklConcat<T extends GraphDType>(args: {
+  /** Input (int32). */
   concat_dim: Operand<'int32'>;
+  /** Input (a list of N tensors of dtype T). */
   values: readonly Operand<T>[];
+  /** Input (uint8). */
   mkl_concat_dim: Operand<'uint8'>;
+  /** Input (a list of N tensors of uint8). */
   mkl_values: readonly Operand<'uint8'>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklConcat', args) as never;
 }
 
@@ -556,13 +767,22 @@ export function _MklConcat<T extends GraphDType>(args: {
  * MKL version of ConcatV2 operator. Uses MKL DNN APIs to perform concatenation.
  */
 export function _MklConcatV2<T extends GraphDType, Tidx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (a list of N tensors of dtype T). */
   values: readonly Operand<T>[];
+  /** Input (dtype Tidx). */
   axis: Operand<Tidx>;
+  /** Input (a list of N tensors of uint8). */
   mkl_values: readonly Operand<'uint8'>[];
+  /** Input (uint8). */
   mkl_axis: Operand<'uint8'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklConcatV2', args) as never;
 }
 
@@ -570,7 +790,9 @@ export function _MklConcatV2<T extends GraphDType, Tidx extends 'int32' | 'int64
  * The _MklConjugateTranspose op (TensorFlow registers no summary for it).
  */
 export function _MklConjugateTranspose<T extends GraphDType, Tperm extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype Tperm). */
   perm: Operand<Tperm>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -582,20 +804,40 @@ export function _MklConjugateTranspose<T extends GraphDType, Tperm extends 'int3
  * MKL version of Conv2D operator. Uses MKL DNN APIs to perform 2D convolution.
  */
 export function _MklConv2D<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; filter_output: Sym<T>; mkl_output: Sym<'uint8'>; mkl_filter_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  filter_output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_filter_output: Sym<'uint8'>;
+} {
   return callOp('_MklConv2D', args) as never;
 }
 
@@ -603,21 +845,38 @@ export function _MklConv2D<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
  * MKL version of Conv2DBackpropFilter. Uses MKL DNN APIs to compute the
  */
 export function _MklConv2DBackpropFilter<T extends 'bfloat16' | 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   filter_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter_size: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_out_backprop: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklConv2DBackpropFilter', args) as never;
 }
 
@@ -625,20 +884,40 @@ export function _MklConv2DBackpropFilter<T extends 'bfloat16' | 'float32'>(args:
  * MKL version of Conv2DBackpropFilterWithBias. Uses MKL DNN APIs to compute the
  */
 export function _MklConv2DBackpropFilterWithBias<T extends 'bfloat16' | 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   filter_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter_size: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_out_backprop: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; bias_grad: Sym<T>; mkl_output: Sym<'uint8'>; mkl_bias_grad: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  bias_grad: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_bias_grad: Sym<'uint8'>;
+} {
   return callOp('_MklConv2DBackpropFilterWithBias', args) as never;
 }
 
@@ -646,21 +925,38 @@ export function _MklConv2DBackpropFilterWithBias<T extends 'bfloat16' | 'float32
  * MKL version of Convolution2D backward input. Uses MKL DNN APIs to compute the
  */
 export function _MklConv2DBackpropInput<T extends 'bfloat16' | 'float32'>(args: {
+  /** Input (int32). */
   input_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Input (uint8). */
   mkl_input_sizes: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_out_backprop: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklConv2DBackpropInput', args) as never;
 }
 
@@ -668,22 +964,44 @@ export function _MklConv2DBackpropInput<T extends 'bfloat16' | 'float32'>(args: 
  * MKL version of Conv2D and BiasAdd operator. Uses MKL DNN APIs to perform
  */
 export function _MklConv2DWithBias<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   bias: Operand<T>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_bias: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; filter_output: Sym<T>; mkl_output: Sym<'uint8'>; mkl_filter_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  filter_output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_filter_output: Sym<'uint8'>;
+} {
   return callOp('_MklConv2DWithBias', args) as never;
 }
 
@@ -691,18 +1009,36 @@ export function _MklConv2DWithBias<T extends 'bfloat16' | 'float32' | 'float16'>
  * MKL version of Conv3D operator. Uses MKL DNN APIs to perform 3D convolution.
  */
 export function _MklConv3D<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; filter_output: Sym<T>; mkl_output: Sym<'uint8'>; mkl_filter_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  filter_output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_filter_output: Sym<'uint8'>;
+} {
   return callOp('_MklConv3D', args) as never;
 }
 
@@ -710,19 +1046,34 @@ export function _MklConv3D<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
  * MKL version of Conv3DBackpropFilter. Uses MKL DNN APIs to compute the
  */
 export function _MklConv3DBackpropFilterV2<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   filter_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter_size: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_out_backprop: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklConv3DBackpropFilterV2', args) as never;
 }
 
@@ -733,19 +1084,34 @@ export function _MklConv3DBackpropInputV2<
   T extends 'bfloat16' | 'float32' | 'float16',
   Tshape extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype Tshape). */
   input_sizes: Operand<Tshape>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Input (uint8). */
   mkl_input_sizes: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_out_backprop: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklConv3DBackpropInputV2', args) as never;
 }
 
@@ -753,19 +1119,38 @@ export function _MklConv3DBackpropInputV2<
  * The _MklDepthwiseConv2dNative op (TensorFlow registers no summary for it).
  */
 export function _MklDepthwiseConv2dNative<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; filter_output: Sym<T>; mkl_output: Sym<'uint8'>; mkl_filter_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  filter_output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_filter_output: Sym<'uint8'>;
+} {
   return callOp('_MklDepthwiseConv2dNative', args) as never;
 }
 
@@ -775,20 +1160,36 @@ export function _MklDepthwiseConv2dNative<T extends 'float16' | 'bfloat16' | 'fl
 export function _MklDepthwiseConv2dNativeBackpropFilter<
   T extends 'float16' | 'bfloat16' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   filter_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_out_backprop: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklDepthwiseConv2dNativeBackpropFilter', args) as never;
 }
 
@@ -796,20 +1197,36 @@ export function _MklDepthwiseConv2dNativeBackpropFilter<
  * The _MklDepthwiseConv2dNativeBackpropInput op (TensorFlow registers no summary for it).
  */
 export function _MklDepthwiseConv2dNativeBackpropInput<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (int32). */
   input_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_out_backprop: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklDepthwiseConv2dNativeBackpropInput', args) as never;
 }
 
@@ -817,12 +1234,19 @@ export function _MklDepthwiseConv2dNativeBackpropInput<T extends 'float16' | 'bf
  * The _MklDequantize op (TensorFlow registers no summary for it).
  */
 export function _MklDequantize<T extends never, dtype extends 'bfloat16' | 'float32' = 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (float32). */
   min_range: Operand<'float32'>;
+  /** Input (float32). */
   max_range: Operand<'float32'>;
+  /** Attr of kind bool. Default: false. */
   narrow_range?: boolean;
+  /** Attr of kind int. Default: -1. */
   axis?: number;
+  /** Attr of kind string. Default: "SCALED". */
   mode?: "MIN_COMBINED" | "MIN_FIRST" | "SCALED";
+  /** Attr of kind type. Default: 'float32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -834,7 +1258,9 @@ export function _MklDequantize<T extends never, dtype extends 'bfloat16' | 'floa
  * The _MklEinsum op (TensorFlow registers no summary for it).
  */
 export function _MklEinsum<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (a list of N tensors of dtype T). */
   inputs: readonly Operand<T>[];
+  /** Attr of kind string. */
   equation: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -848,11 +1274,18 @@ export function _MklEinsum<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function _MklElu<T extends 'float32' | 'bfloat16' = 'float32'>(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Input (uint8). */
   mkl_features: Operand<'uint8'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { activations: Sym<T>; mkl_activations: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  activations: Sym<T>;
+  /** Output (uint8). */
+  mkl_activations: Sym<'uint8'>;
+} {
   return callOp('_MklElu', args) as never;
 }
 
@@ -862,13 +1295,22 @@ export function _MklElu<T extends 'float32' | 'bfloat16' = 'float32'>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function _MklEluGrad<T extends 'float32' | 'bfloat16' = 'float32'>(args: {
+  /** Input (dtype T). */
   gradients: Operand<T>;
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Input (uint8). */
   mkl_gradients: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_features: Operand<'uint8'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { backprops: Sym<T>; mkl_backprops: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  backprops: Sym<T>;
+  /** Output (uint8). */
+  mkl_backprops: Sym<'uint8'>;
+} {
   return callOp('_MklEluGrad', args) as never;
 }
 
@@ -876,13 +1318,21 @@ export function _MklEluGrad<T extends 'float32' | 'bfloat16' = 'float32'>(args: 
  * *NOTE*: Do not invoke this operator directly in Python. Grappler is
  */
 export function _MklFusedBatchMatMulV2<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Input (a list of num_args tensors of dtype T). */
   args: readonly Operand<T>[];
+  /** Attr of kind bool. Default: false. */
   adj_x?: boolean;
+  /** Attr of kind bool. Default: false. */
   adj_y?: boolean;
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -897,32 +1347,56 @@ export function _MklFusedBatchNorm<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   scale: Operand<T>;
+  /** Input (dtype T). */
   offset: Operand<T>;
+  /** Input (dtype T). */
   mean: Operand<T>;
+  /** Input (dtype T). */
   variance: Operand<T>;
+  /** Input (uint8). */
   mkl_x: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_scale: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_offset: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_mean: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_variance: Operand<'uint8'>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind float. Default: 1. */
   exponential_avg_factor?: number;
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   y: Sym<T>;
+  /** Output (dtype T). */
   batch_mean: Sym<T>;
+  /** Output (dtype T). */
   batch_variance: Sym<T>;
+  /** Output (dtype T). */
   reserve_space_1: Sym<T>;
+  /** Output (dtype T). */
   reserve_space_2: Sym<T>;
+  /** Output (uint8). */
   mkl_y: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_batch_mean: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_batch_variance: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_1: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_2: Sym<'uint8'>;
 } {
   return callOp('_MklFusedBatchNorm', args) as never;
@@ -932,37 +1406,66 @@ export function _MklFusedBatchNorm<
  * MKL version of FusedBatchNormEx operator. Uses MKL DNN APIs to perform fused
  */
 export function _MklFusedBatchNormEx<T extends 'bfloat16' | 'float32' | 'float16', U extends 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype U). */
   scale: Operand<U>;
+  /** Input (dtype U). */
   offset: Operand<U>;
+  /** Input (dtype U). */
   mean: Operand<U>;
+  /** Input (dtype U). */
   variance: Operand<U>;
+  /** Input (a list of num_side_inputs tensors of dtype T). */
   side_input: readonly Operand<T>[];
+  /** Input (uint8). */
   mkl_x: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_scale: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_offset: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_mean: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_variance: Operand<'uint8'>;
+  /** Input (a list of num_side_inputs tensors of uint8). */
   mkl_side_input: readonly Operand<'uint8'>[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 1. */
   exponential_avg_factor?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind string. Default: "Identity". */
   activation_mode?: string;
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   y: Sym<T>;
+  /** Output (dtype U). */
   batch_mean: Sym<U>;
+  /** Output (dtype U). */
   batch_variance: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_1: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_2: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_3: Sym<U>;
+  /** Output (uint8). */
   mkl_y: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_batch_mean: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_batch_variance: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_1: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_2: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_3: Sym<'uint8'>;
 } {
   return callOp('_MklFusedBatchNormEx', args) as never;
@@ -975,31 +1478,54 @@ export function _MklFusedBatchNormGrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   y_backprop: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   scale: Operand<T>;
+  /** Input (dtype T). */
   reserve_space_1: Operand<T>;
+  /** Input (dtype T). */
   reserve_space_2: Operand<T>;
+  /** Input (uint8). */
   mkl_y_backprop: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_x: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_scale: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_reserve_space_1: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_reserve_space_2: Operand<'uint8'>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   x_backprop: Sym<T>;
+  /** Output (dtype T). */
   scale_backprop: Sym<T>;
+  /** Output (dtype T). */
   offset_backprop: Sym<T>;
+  /** Output (dtype T). */
   reserve_space_3: Sym<T>;
+  /** Output (dtype T). */
   reserve_space_4: Sym<T>;
+  /** Output (uint8). */
   mkl_x_backprop: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_scale_backprop: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_offset_backprop: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_3: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_4: Sym<'uint8'>;
 } {
   return callOp('_MklFusedBatchNormGrad', args) as never;
@@ -1009,31 +1535,54 @@ export function _MklFusedBatchNormGrad<
  * The _MklFusedBatchNormGradV2 op (TensorFlow registers no summary for it).
  */
 export function _MklFusedBatchNormGradV2<T extends 'bfloat16' | 'float32' | 'float16', U extends 'float32'>(args: {
+  /** Input (dtype T). */
   y_backprop: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (float32). */
   scale: Operand<'float32'>;
+  /** Input (dtype U). */
   reserve_space_1: Operand<U>;
+  /** Input (dtype U). */
   reserve_space_2: Operand<U>;
+  /** Input (uint8). */
   mkl_y_backprop: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_x: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_scale: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_reserve_space_1: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_reserve_space_2: Operand<'uint8'>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   x_backprop: Sym<T>;
+  /** Output (dtype U). */
   scale_backprop: Sym<U>;
+  /** Output (dtype U). */
   offset_backprop: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_3: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_4: Sym<U>;
+  /** Output (uint8). */
   mkl_x_backprop: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_scale_backprop: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_offset_backprop: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_3: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_4: Sym<'uint8'>;
 } {
   return callOp('_MklFusedBatchNormGradV2', args) as never;
@@ -1043,33 +1592,58 @@ export function _MklFusedBatchNormGradV2<T extends 'bfloat16' | 'float32' | 'flo
  * MKL-DNN implementation of FusedBatchNormGradV3: Do not invoke this operator directly in Python.
  */
 export function _MklFusedBatchNormGradV3<T extends 'float16' | 'bfloat16' | 'float32', U extends 'float32'>(args: {
+  /** Input (dtype T). */
   y_backprop: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (float32). */
   scale: Operand<'float32'>;
+  /** Input (dtype U). */
   reserve_space_1: Operand<U>;
+  /** Input (dtype U). */
   reserve_space_2: Operand<U>;
+  /** Input (dtype U). */
   reserve_space_3: Operand<U>;
+  /** Input (uint8). */
   mkl_y_backprop: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_x: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_scale: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_reserve_space_1: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_reserve_space_2: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_reserve_space_3: Operand<'uint8'>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   x_backprop: Sym<T>;
+  /** Output (dtype U). */
   scale_backprop: Sym<U>;
+  /** Output (dtype U). */
   offset_backprop: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_4: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_5: Sym<U>;
+  /** Output (uint8). */
   mkl_x_backprop: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_scale_backprop: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_offset_backprop: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_4: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_5: Sym<'uint8'>;
 } {
   return callOp('_MklFusedBatchNormGradV3', args) as never;
@@ -1079,32 +1653,56 @@ export function _MklFusedBatchNormGradV3<T extends 'float16' | 'bfloat16' | 'flo
  * The _MklFusedBatchNormV2 op (TensorFlow registers no summary for it).
  */
 export function _MklFusedBatchNormV2<T extends 'bfloat16' | 'float32' | 'float16', U extends 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype U). */
   scale: Operand<U>;
+  /** Input (dtype U). */
   offset: Operand<U>;
+  /** Input (dtype U). */
   mean: Operand<U>;
+  /** Input (dtype U). */
   variance: Operand<U>;
+  /** Input (uint8). */
   mkl_x: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_scale: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_offset: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_mean: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_variance: Operand<'uint8'>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind float. Default: 1. */
   exponential_avg_factor?: number;
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   y: Sym<T>;
+  /** Output (dtype U). */
   batch_mean: Sym<U>;
+  /** Output (dtype U). */
   batch_variance: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_1: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_2: Sym<U>;
+  /** Output (uint8). */
   mkl_y: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_batch_mean: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_batch_variance: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_1: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_2: Sym<'uint8'>;
 } {
   return callOp('_MklFusedBatchNormV2', args) as never;
@@ -1114,34 +1712,60 @@ export function _MklFusedBatchNormV2<T extends 'bfloat16' | 'float32' | 'float16
  * MKL-DNN implementation of FusedBatchNormV3: Do not invoke this operator directly in Python.
  */
 export function _MklFusedBatchNormV3<T extends 'float16' | 'bfloat16' | 'float32', U extends 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype U). */
   scale: Operand<U>;
+  /** Input (dtype U). */
   offset: Operand<U>;
+  /** Input (dtype U). */
   mean: Operand<U>;
+  /** Input (dtype U). */
   variance: Operand<U>;
+  /** Input (uint8). */
   mkl_x: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_scale: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_offset: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_mean: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_variance: Operand<'uint8'>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind float. Default: 1. */
   exponential_avg_factor?: number;
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   y: Sym<T>;
+  /** Output (dtype U). */
   batch_mean: Sym<U>;
+  /** Output (dtype U). */
   batch_variance: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_1: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_2: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_3: Sym<U>;
+  /** Output (uint8). */
   mkl_y: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_batch_mean: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_batch_variance: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_1: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_2: Sym<'uint8'>;
+  /** Output (uint8). */
   mkl_reserve_space_3: Sym<'uint8'>;
 } {
   return callOp('_MklFusedBatchNormV3', args) as never;
@@ -1151,25 +1775,50 @@ export function _MklFusedBatchNormV3<T extends 'float16' | 'bfloat16' | 'float32
  * *NOTE*: Do not invoke this operator directly in Python. MKL DNN graph transformer
  */
 export function _MklFusedConv2D<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (a list of num_args tensors of dtype T). */
   args: readonly Operand<T>[];
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter: Operand<'uint8'>;
+  /** Input (a list of num_args tensors of uint8). */
   mkl_args: readonly Operand<'uint8'>[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; filter_output: Sym<T>; mkl_output: Sym<'uint8'>; mkl_filter_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  filter_output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_filter_output: Sym<'uint8'>;
+} {
   return callOp('_MklFusedConv2D', args) as never;
 }
 
@@ -1177,23 +1826,46 @@ export function _MklFusedConv2D<T extends 'bfloat16' | 'float32' | 'float16'>(ar
  * The _MklFusedDepthwiseConv2dNative op (TensorFlow registers no summary for it).
  */
 export function _MklFusedDepthwiseConv2dNative<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (a list of num_args tensors of dtype T). */
   args: readonly Operand<T>[];
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter: Operand<'uint8'>;
+  /** Input (a list of num_args tensors of uint8). */
   mkl_args: readonly Operand<'uint8'>[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; filter_output: Sym<T>; mkl_output: Sym<'uint8'>; mkl_filter_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  filter_output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_filter_output: Sym<'uint8'>;
+} {
   return callOp('_MklFusedDepthwiseConv2dNative', args) as never;
 }
 
@@ -1201,12 +1873,19 @@ export function _MklFusedDepthwiseConv2dNative<T extends 'bfloat16' | 'float32' 
  * oneDNN version of fused instance normalization operator.
  */
 export function _MklFusedInstanceNorm<T extends 'float32' | 'bfloat16' | 'float16'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   gamma: Operand<T>;
+  /** Input (dtype T). */
   beta: Operand<T>;
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
+  /** Attr of kind list(int). */
   reduction_axes: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1218,21 +1897,38 @@ export function _MklFusedInstanceNorm<T extends 'float32' | 'bfloat16' | 'float1
  * MKL version of FusedMatMul operator. Uses MKL-DNN APIs to implement MatMul
  */
 export function _MklFusedMatMul<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   a: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Input (a list of num_args tensors of dtype T). */
   args: readonly Operand<T>[];
+  /** Input (uint8). */
   mkl_a: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_b: Operand<'uint8'>;
+  /** Input (a list of num_args tensors of uint8). */
   mkl_args: readonly Operand<'uint8'>[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { product: Sym<T>; mkl_product: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  product: Sym<T>;
+  /** Output (uint8). */
+  mkl_product: Sym<'uint8'>;
+} {
   return callOp('_MklFusedMatMul', args) as never;
 }
 
@@ -1240,6 +1936,7 @@ export function _MklFusedMatMul<T extends 'bfloat16' | 'float32' | 'float16'>(ar
  * oneDNN version of the Mish operator. Uses oneDNN APIs to implement Mish operator.
  */
 export function _MklFusedMish<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1251,9 +1948,13 @@ export function _MklFusedMish<T extends 'bfloat16' | 'float32' | 'float16'>(args
  * The _MklLayerNorm op (TensorFlow registers no summary for it).
  */
 export function _MklLayerNorm<T extends 'float32' | 'bfloat16' | 'float16'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   scale: Operand<T>;
+  /** Input (dtype T). */
   offset: Operand<T>;
+  /** Attr of kind float. Default: 0.0010000000474974513. */
   epsilon?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1267,12 +1968,20 @@ export function _MklLayerNorm<T extends 'float32' | 'bfloat16' | 'float16'>(args
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function _MklLeakyRelu<T extends 'float32' | 'bfloat16' = 'float32'>(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Input (uint8). */
   mkl_features: Operand<'uint8'>;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { activations: Sym<T>; mkl_activations: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  activations: Sym<T>;
+  /** Output (uint8). */
+  mkl_activations: Sym<'uint8'>;
+} {
   return callOp('_MklLeakyRelu', args) as never;
 }
 
@@ -1282,14 +1991,24 @@ export function _MklLeakyRelu<T extends 'float32' | 'bfloat16' = 'float32'>(args
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function _MklLeakyReluGrad<T extends 'float32' | 'bfloat16' = 'float32'>(args: {
+  /** Input (dtype T). */
   gradients: Operand<T>;
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Input (uint8). */
   mkl_gradients: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_features: Operand<'uint8'>;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { backprops: Sym<T>; mkl_backprops: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  backprops: Sym<T>;
+  /** Output (uint8). */
+  mkl_backprops: Sym<'uint8'>;
+} {
   return callOp('_MklLeakyReluGrad', args) as never;
 }
 
@@ -1297,11 +2016,17 @@ export function _MklLeakyReluGrad<T extends 'float32' | 'bfloat16' = 'float32'>(
  * The _MklMatMul op (TensorFlow registers no summary for it).
  */
 export function _MklMatMul<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   a: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_b?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1313,17 +2038,34 @@ export function _MklMatMul<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
  * MKL version of MaxPool operator. Uses MKL DNN APIs to perform max pooling
  */
 export function _MklMaxPool<T extends 'float32' | 'float16' | 'bfloat16' = 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind bool. Default: false. */
   workspace_enabled?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; workspace: Sym<'uint8'>; mkl_output: Sym<'uint8'>; mkl_workspace: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  workspace: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_workspace: Sym<'uint8'>;
+} {
   return callOp('_MklMaxPool', args) as never;
 }
 
@@ -1331,16 +2073,32 @@ export function _MklMaxPool<T extends 'float32' | 'float16' | 'bfloat16' = 'floa
  * MKL version of MaxPool3D operator. Uses MKL DNN APIs to perform average pooling
  */
 export function _MklMaxPool3D<T extends 'float16' | 'bfloat16' | 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
+  /** Attr of kind bool. Default: false. */
   workspace_enabled?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; workspace: Sym<'uint8'>; mkl_output: Sym<'uint8'>; mkl_workspace: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  workspace: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_workspace: Sym<'uint8'>;
+} {
   return callOp('_MklMaxPool3D', args) as never;
 }
 
@@ -1351,22 +2109,40 @@ export function _MklMaxPool3DGrad<
   TInput extends 'float16' | 'bfloat16' | 'float32' = 'float32',
   T extends 'float16' | 'bfloat16' | 'float32' = 'float32',
 >(args: {
+  /** Input (dtype TInput). */
   orig_input: Operand<TInput>;
+  /** Input (dtype TInput). */
   orig_output: Operand<TInput>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (uint8). */
   workspace: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_orig_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_orig_output: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_grad: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_workspace: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
+  /** Attr of kind bool. Default: false. */
   workspace_enabled?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklMaxPool3DGrad', args) as never;
 }
 
@@ -1374,23 +2150,42 @@ export function _MklMaxPool3DGrad<
  * oneDNN version of MaxPoolGrad. Uses oneDNN APIs to compute gradients of
  */
 export function _MklMaxPoolGrad<T extends 'float32' | 'float16' | 'bfloat16' = 'float32'>(args: {
+  /** Input (dtype T). */
   orig_input: Operand<T>;
+  /** Input (dtype T). */
   orig_output: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (uint8). */
   workspace: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_orig_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_orig_output: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_grad: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_workspace: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   workspace_enabled?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; mkl_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+} {
   return callOp('_MklMaxPoolGrad', args) as never;
 }
 
@@ -1398,10 +2193,15 @@ export function _MklMaxPoolGrad<T extends 'float32' | 'float16' | 'bfloat16' = '
  * oneDNN version of AvgPool operator that does not depend on layout
  */
 export function _MklNativeAvgPool<T extends 'float32' | 'float16' | 'float64' | 'bfloat16'>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1413,10 +2213,15 @@ export function _MklNativeAvgPool<T extends 'float32' | 'float16' | 'float64' | 
  * oneDNN version of AvgPool3D operator that does not depend on layout
  */
 export function _MklNativeAvgPool3D<T extends 'float32' | 'float16' | 'float64' | 'bfloat16'>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1428,11 +2233,17 @@ export function _MklNativeAvgPool3D<T extends 'float32' | 'float16' | 'float64' 
  * oneDNN version of AvgPool3DGrad operator that does not depend on layout
  */
 export function _MklNativeAvgPool3DGrad<T extends 'float32' | 'float16' | 'float64' | 'bfloat16'>(args: {
+  /** Input (int32). */
   orig_input_shape: Operand<'int32'>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1444,11 +2255,17 @@ export function _MklNativeAvgPool3DGrad<T extends 'float32' | 'float16' | 'float
  * oneDNN version of AvgPoolGrad operator that does not depend on layout
  */
 export function _MklNativeAvgPoolGrad<T extends 'float32' | 'float16' | 'float64' | 'bfloat16'>(args: {
+  /** Input (int32). */
   orig_input_shape: Operand<'int32'>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1460,14 +2277,23 @@ export function _MklNativeAvgPoolGrad<T extends 'float32' | 'float16' | 'float64
  * MKL version of Conv2D operator for Eager mode. Uses MKL DNN APIs to perform 2D convolution.
  */
 export function _MklNativeConv2D<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1479,14 +2305,23 @@ export function _MklNativeConv2D<T extends 'bfloat16' | 'float32' | 'float16'>(a
  * MKL version of Conv2DBackpropFilter for Eager mode. Uses MKL DNN APIs
  */
 export function _MklNativeConv2DBackpropFilter<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   filter_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1498,17 +2333,30 @@ export function _MklNativeConv2DBackpropFilter<T extends 'bfloat16' | 'float32' 
  * oneDNN version of Conv2DBackpropFilterWithBias. Uses oneDNN APIs to compute the
  */
 export function _MklNativeConv2DBackpropFilterWithBias<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   filter_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; bias_grad: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  bias_grad: Sym<T>;
+} {
   return callOp('_MklNativeConv2DBackpropFilterWithBias', args) as never;
 }
 
@@ -1516,14 +2364,23 @@ export function _MklNativeConv2DBackpropFilterWithBias<T extends 'bfloat16' | 'f
  * MKL version of Convolution2D backward input for Eager mode. Uses MKL DNN APIs
  */
 export function _MklNativeConv2DBackpropInput<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (int32). */
   input_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1535,15 +2392,25 @@ export function _MklNativeConv2DBackpropInput<T extends 'bfloat16' | 'float32' |
  * MKL version of Conv2D and BiasAdd operator. Uses oneDNN APIs to perform
  */
 export function _MklNativeConv2DWithBias<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   bias: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1555,12 +2422,19 @@ export function _MklNativeConv2DWithBias<T extends 'bfloat16' | 'float32' | 'flo
  * MKL version of Conv3D operator that does not depend on layout propagation.
  */
 export function _MklNativeConv3D<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1572,12 +2446,19 @@ export function _MklNativeConv3D<T extends 'bfloat16' | 'float32' | 'float16'>(a
  * MKL version of Conv3DBackpropFilter op that does not depend on layout
  */
 export function _MklNativeConv3DBackpropFilterV2<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   filter_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1592,12 +2473,19 @@ export function _MklNativeConv3DBackpropInputV2<
   T extends 'bfloat16' | 'float32' | 'float16',
   Tshape extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype Tshape). */
   input_sizes: Operand<Tshape>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1609,13 +2497,21 @@ export function _MklNativeConv3DBackpropInputV2<
  * The _MklNativeDepthwiseConv2dNative op (TensorFlow registers no summary for it).
  */
 export function _MklNativeDepthwiseConv2dNative<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1629,13 +2525,21 @@ export function _MklNativeDepthwiseConv2dNative<T extends 'float16' | 'bfloat16'
 export function _MklNativeDepthwiseConv2dNativeBackpropFilter<
   T extends 'float16' | 'bfloat16' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   filter_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1649,13 +2553,21 @@ export function _MklNativeDepthwiseConv2dNativeBackpropFilter<
 export function _MklNativeDepthwiseConv2dNativeBackpropInput<
   T extends 'float16' | 'bfloat16' | 'float32' | 'float64',
 >(args: {
+  /** Input (int32). */
   input_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1670,18 +2582,38 @@ export function _MklNativeFusedBatchNorm<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   scale: Operand<T>;
+  /** Input (dtype T). */
   offset: Operand<T>;
+  /** Input (dtype T). */
   mean: Operand<T>;
+  /** Input (dtype T). */
   variance: Operand<T>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind float. Default: 1. */
   exponential_avg_factor?: number;
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { y: Sym<T>; batch_mean: Sym<T>; batch_variance: Sym<T>; reserve_space_1: Sym<T>; reserve_space_2: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  y: Sym<T>;
+  /** Output (dtype T). */
+  batch_mean: Sym<T>;
+  /** Output (dtype T). */
+  batch_variance: Sym<T>;
+  /** Output (dtype T). */
+  reserve_space_1: Sym<T>;
+  /** Output (dtype T). */
+  reserve_space_2: Sym<T>;
+} {
   return callOp('_MklNativeFusedBatchNorm', args) as never;
 }
 
@@ -1689,25 +2621,42 @@ export function _MklNativeFusedBatchNorm<
  * oneDNN version of FusedBatchNormEx operator that does not depend on layout propagation.
  */
 export function _MklNativeFusedBatchNormEx<T extends 'bfloat16' | 'float32' | 'float16', U extends 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype U). */
   scale: Operand<U>;
+  /** Input (dtype U). */
   offset: Operand<U>;
+  /** Input (dtype U). */
   mean: Operand<U>;
+  /** Input (dtype U). */
   variance: Operand<U>;
+  /** Input (a list of num_side_inputs tensors of dtype T). */
   side_input: readonly Operand<T>[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 1. */
   exponential_avg_factor?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind string. Default: "Identity". */
   activation_mode?: string;
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   y: Sym<T>;
+  /** Output (dtype U). */
   batch_mean: Sym<U>;
+  /** Output (dtype U). */
   batch_variance: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_1: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_2: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_3: Sym<U>;
 } {
   return callOp('_MklNativeFusedBatchNormEx', args) as never;
@@ -1720,21 +2669,34 @@ export function _MklNativeFusedBatchNormGrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   y_backprop: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   scale: Operand<T>;
+  /** Input (dtype T). */
   reserve_space_1: Operand<T>;
+  /** Input (dtype T). */
   reserve_space_2: Operand<T>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   x_backprop: Sym<T>;
+  /** Output (dtype T). */
   scale_backprop: Sym<T>;
+  /** Output (dtype T). */
   offset_backprop: Sym<T>;
+  /** Output (dtype T). */
   reserve_space_3: Sym<T>;
+  /** Output (dtype T). */
   reserve_space_4: Sym<T>;
 } {
   return callOp('_MklNativeFusedBatchNormGrad', args) as never;
@@ -1747,21 +2709,34 @@ export function _MklNativeFusedBatchNormGradV2<
   T extends 'bfloat16' | 'float32' | 'float16',
   U extends 'float32',
 >(args: {
+  /** Input (dtype T). */
   y_backprop: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (float32). */
   scale: Operand<'float32'>;
+  /** Input (dtype U). */
   reserve_space_1: Operand<U>;
+  /** Input (dtype U). */
   reserve_space_2: Operand<U>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   x_backprop: Sym<T>;
+  /** Output (dtype U). */
   scale_backprop: Sym<U>;
+  /** Output (dtype U). */
   offset_backprop: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_3: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_4: Sym<U>;
 } {
   return callOp('_MklNativeFusedBatchNormGradV2', args) as never;
@@ -1774,22 +2749,36 @@ export function _MklNativeFusedBatchNormGradV3<
   T extends 'float16' | 'bfloat16' | 'float32',
   U extends 'float32',
 >(args: {
+  /** Input (dtype T). */
   y_backprop: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (float32). */
   scale: Operand<'float32'>;
+  /** Input (dtype U). */
   reserve_space_1: Operand<U>;
+  /** Input (dtype U). */
   reserve_space_2: Operand<U>;
+  /** Input (dtype U). */
   reserve_space_3: Operand<U>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   x_backprop: Sym<T>;
+  /** Output (dtype U). */
   scale_backprop: Sym<U>;
+  /** Output (dtype U). */
   offset_backprop: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_4: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_5: Sym<U>;
 } {
   return callOp('_MklNativeFusedBatchNormGradV3', args) as never;
@@ -1799,18 +2788,38 @@ export function _MklNativeFusedBatchNormGradV3<
  * The _MklNativeFusedBatchNormV2 op (TensorFlow registers no summary for it).
  */
 export function _MklNativeFusedBatchNormV2<T extends 'bfloat16' | 'float32' | 'float16', U extends 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype U). */
   scale: Operand<U>;
+  /** Input (dtype U). */
   offset: Operand<U>;
+  /** Input (dtype U). */
   mean: Operand<U>;
+  /** Input (dtype U). */
   variance: Operand<U>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind float. Default: 1. */
   exponential_avg_factor?: number;
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { y: Sym<T>; batch_mean: Sym<U>; batch_variance: Sym<U>; reserve_space_1: Sym<U>; reserve_space_2: Sym<U> } {
+}): {
+  /** Output (dtype T). */
+  y: Sym<T>;
+  /** Output (dtype U). */
+  batch_mean: Sym<U>;
+  /** Output (dtype U). */
+  batch_variance: Sym<U>;
+  /** Output (dtype U). */
+  reserve_space_1: Sym<U>;
+  /** Output (dtype U). */
+  reserve_space_2: Sym<U>;
+} {
   return callOp('_MklNativeFusedBatchNormV2', args) as never;
 }
 
@@ -1818,23 +2827,38 @@ export function _MklNativeFusedBatchNormV2<T extends 'bfloat16' | 'float32' | 'f
  * oneDNN version of FusedBatchNormV3 operator that does not depend
  */
 export function _MklNativeFusedBatchNormV3<T extends 'float16' | 'bfloat16' | 'float32', U extends 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype U). */
   scale: Operand<U>;
+  /** Input (dtype U). */
   offset: Operand<U>;
+  /** Input (dtype U). */
   mean: Operand<U>;
+  /** Input (dtype U). */
   variance: Operand<U>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind float. Default: 1. */
   exponential_avg_factor?: number;
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   y: Sym<T>;
+  /** Output (dtype U). */
   batch_mean: Sym<U>;
+  /** Output (dtype U). */
   batch_variance: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_1: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_2: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_3: Sym<U>;
 } {
   return callOp('_MklNativeFusedBatchNormV3', args) as never;
@@ -1844,21 +2868,37 @@ export function _MklNativeFusedBatchNormV3<T extends 'float16' | 'bfloat16' | 'f
  * *NOTE*: Do not invoke this operator directly in Python. oneDNN graph transformer
  */
 export function _MklNativeFusedConv2D<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (a list of tensors, dtypes TArgs). */
   args: readonly Operand[];
+  /** Input (a list of num_host_args tensors of float32). */
   host_args: readonly Operand<'float32'>[];
+  /** Attr of kind int. */
   num_args: number;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind string. Default: "HWIO". */
   filter_format?: "HWIO" | "OIHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1870,17 +2910,29 @@ export function _MklNativeFusedConv2D<T extends 'bfloat16' | 'float32' | 'float1
  * MKL version of Conv3D operator that does not depend on layout propagation.
  */
 export function _MklNativeFusedConv3D<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (a list of num_args tensors of dtype T). */
   args: readonly Operand<T>[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1892,16 +2944,27 @@ export function _MklNativeFusedConv3D<T extends 'bfloat16' | 'float32' | 'float1
  * The _MklNativeFusedDepthwiseConv2dNative op (TensorFlow registers no summary for it).
  */
 export function _MklNativeFusedDepthwiseConv2dNative<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (a list of num_args tensors of dtype T). */
   args: readonly Operand<T>[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1913,14 +2976,23 @@ export function _MklNativeFusedDepthwiseConv2dNative<T extends 'bfloat16' | 'flo
  * oneDNN version of FusedMatMul operator that does not depend
  */
 export function _MklNativeFusedMatMul<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   a: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Input (a list of num_args tensors of dtype T). */
   args: readonly Operand<T>[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1932,16 +3004,28 @@ export function _MklNativeFusedMatMul<T extends 'bfloat16' | 'float32' | 'float1
  * oneDNN version of MaxPool operator that does not depend
  */
 export function _MklNativeMaxPool<T extends 'float32' | 'float16' | 'bfloat16' = 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind bool. Default: false. */
   workspace_enabled?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; workspace: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  workspace: Sym<'uint8'>;
+} {
   return callOp('_MklNativeMaxPool', args) as never;
 }
 
@@ -1949,15 +3033,26 @@ export function _MklNativeMaxPool<T extends 'float32' | 'float16' | 'bfloat16' =
  * oneDNN version of MaxPool3D operator that does not depend on layout propagation.
  */
 export function _MklNativeMaxPool3D<T extends 'float16' | 'bfloat16' | 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
+  /** Attr of kind bool. Default: false. */
   workspace_enabled?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; workspace: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (uint8). */
+  workspace: Sym<'uint8'>;
+} {
   return callOp('_MklNativeMaxPool3D', args) as never;
 }
 
@@ -1968,14 +3063,23 @@ export function _MklNativeMaxPool3DGrad<
   TInput extends 'float16' | 'bfloat16' | 'float32' = 'float32',
   T extends 'float16' | 'bfloat16' | 'float32' = 'float32',
 >(args: {
+  /** Input (dtype TInput). */
   orig_input: Operand<TInput>;
+  /** Input (dtype TInput). */
   orig_output: Operand<TInput>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (uint8). */
   workspace: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
+  /** Attr of kind bool. Default: false. */
   workspace_enabled?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1987,15 +3091,25 @@ export function _MklNativeMaxPool3DGrad<
  * oneDNN version of MaxPoolGrad that does not depend on layout propagation.
  */
 export function _MklNativeMaxPoolGrad<T extends 'float32' | 'float16' | 'bfloat16' = 'float32'>(args: {
+  /** Input (dtype T). */
   orig_input: Operand<T>;
+  /** Input (dtype T). */
   orig_output: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (uint8). */
   workspace: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   workspace_enabled?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2010,14 +3124,23 @@ export function _MklNativePadWithConv2D<
   T extends 'bfloat16' | 'float32' | 'float16',
   Tpaddings extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype Tpaddings). */
   paddings: Operand<Tpaddings>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2032,17 +3155,29 @@ export function _MklNativePadWithFusedConv2D<
   T extends 'bfloat16' | 'float32' | 'float16',
   Tpaddings extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (a list of num_args tensors of dtype T). */
   args: readonly Operand<T>[];
+  /** Input (dtype Tpaddings). */
   paddings: Operand<Tpaddings>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2054,13 +3189,21 @@ export function _MklNativePadWithFusedConv2D<
  * The _MklNativeSparseMatrixMatMul op (TensorFlow registers no summary for it).
  */
 export function _MklNativeSparseMatrixMatMul<T extends GraphDType>(args: {
+  /** Input (variant). */
   a: Operand<'variant'>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind bool. Default: false. */
   adjoint_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   adjoint_b?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_output?: boolean;
+  /** Attr of kind bool. Default: false. */
   conjugate_output?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2075,21 +3218,42 @@ export function _MklPadWithConv2D<
   T extends 'bfloat16' | 'float32' | 'float16',
   Tpaddings extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype Tpaddings). */
   paddings: Operand<Tpaddings>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_paddings: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; filter_output: Sym<T>; mkl_output: Sym<'uint8'>; mkl_filter_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  filter_output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_filter_output: Sym<'uint8'>;
+} {
   return callOp('_MklPadWithConv2D', args) as never;
 }
 
@@ -2100,25 +3264,50 @@ export function _MklPadWithFusedConv2D<
   T extends 'bfloat16' | 'float32' | 'float16',
   Tpaddings extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (a list of num_args tensors of dtype T). */
   args: readonly Operand<T>[];
+  /** Input (dtype Tpaddings). */
   paddings: Operand<Tpaddings>;
+  /** Input (uint8). */
   mkl_input: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_filter: Operand<'uint8'>;
+  /** Input (a list of num_args tensors of uint8). */
   mkl_args: readonly Operand<'uint8'>[];
+  /** Input (uint8). */
   mkl_paddings: Operand<'uint8'>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; filter_output: Sym<T>; mkl_output: Sym<'uint8'>; mkl_filter_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  filter_output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_filter_output: Sym<'uint8'>;
+} {
   return callOp('_MklPadWithFusedConv2D', args) as never;
 }
 
@@ -2126,18 +3315,34 @@ export function _MklPadWithFusedConv2D<
  * The _MklQuantizeV2 op (TensorFlow registers no summary for it).
  */
 export function _MklQuantizeV2<T extends never>(args: {
+  /** Input (float32). */
   input: Operand<'float32'>;
+  /** Input (float32). */
   min_range: Operand<'float32'>;
+  /** Input (float32). */
   max_range: Operand<'float32'>;
+  /** Attr of kind type. */
   T: T;
+  /** Attr of kind string. Default: "SCALED". */
   mode?: "MIN_COMBINED" | "MIN_FIRST" | "SCALED";
+  /** Attr of kind string. Default: "HALF_AWAY_FROM_ZERO". */
   round_mode?: "HALF_AWAY_FROM_ZERO" | "HALF_TO_EVEN";
+  /** Attr of kind bool. Default: false. */
   narrow_range?: boolean;
+  /** Attr of kind int. Default: -1. */
   axis?: number;
+  /** Attr of kind float. Default: 0.009999999776482582. */
   ensure_minimum_range?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; output_min: Sym<'float32'>; output_max: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (float32). */
+  output_min: Sym<'float32'>;
+  /** Output (float32). */
+  output_max: Sym<'float32'>;
+} {
   return callOp('_MklQuantizeV2', args) as never;
 }
 
@@ -2145,15 +3350,28 @@ export function _MklQuantizeV2<T extends never>(args: {
  * MKL version of QuantizedAvgPool operator. Uses MKL DNN APIs to perform average pooling
  */
 export function _MklQuantizedAvgPool<T extends never>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedAvgPool', args) as never;
 }
 
@@ -2161,13 +3379,24 @@ export function _MklQuantizedAvgPool<T extends never>(args: {
  * The _MklQuantizedConcatV2 op (TensorFlow registers no summary for it).
  */
 export function _MklQuantizedConcatV2<T extends GraphDType, Tidx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (a list of N tensors of dtype T). */
   values: readonly Operand<T>[];
+  /** Input (dtype Tidx). */
   axis: Operand<Tidx>;
+  /** Input (a list of N tensors of float32). */
   input_mins: readonly Operand<'float32'>[];
+  /** Input (a list of N tensors of float32). */
   input_maxes: readonly Operand<'float32'>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; output_min: Sym<'float32'>; output_max: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (float32). */
+  output_min: Sym<'float32'>;
+  /** Output (float32). */
+  output_max: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedConcatV2', args) as never;
 }
 
@@ -2175,22 +3404,42 @@ export function _MklQuantizedConcatV2<T extends GraphDType, Tidx extends 'int32'
  * The _MklQuantizedConv2D op (TensorFlow registers no summary for it).
  */
 export function _MklQuantizedConv2D<Tinput extends never, Tfilter extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedConv2D', args) as never;
 }
 
@@ -2198,22 +3447,42 @@ export function _MklQuantizedConv2D<Tinput extends never, Tfilter extends never,
  * The _MklQuantizedConv2DAndRelu op (TensorFlow registers no summary for it).
  */
 export function _MklQuantizedConv2DAndRelu<Tinput extends never, Tfilter extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedConv2DAndRelu', args) as never;
 }
 
@@ -2225,24 +3494,46 @@ export function _MklQuantizedConv2DAndReluAndRequantize<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedConv2DAndReluAndRequantize', args) as never;
 }
 
@@ -2254,24 +3545,46 @@ export function _MklQuantizedConv2DAndRequantize<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 11. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedConv2DAndRequantize', args) as never;
 }
 
@@ -2283,22 +3596,42 @@ export function _MklQuantizedConv2DPerChannel<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedConv2DPerChannel', args) as never;
 }
 
@@ -2306,24 +3639,46 @@ export function _MklQuantizedConv2DPerChannel<
  * The _MklQuantizedConv2DWithBias op (TensorFlow registers no summary for it).
  */
 export function _MklQuantizedConv2DWithBias<Tinput extends never, Tfilter extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   bias: Operand<'float32'>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedConv2DWithBias', args) as never;
 }
 
@@ -2335,24 +3690,46 @@ export function _MklQuantizedConv2DWithBiasAndRelu<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   bias: Operand<'float32'>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedConv2DWithBiasAndRelu', args) as never;
 }
 
@@ -2365,26 +3742,50 @@ export function _MklQuantizedConv2DWithBiasAndReluAndRequantize<
   Tbias extends 'float32',
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedConv2DWithBiasAndReluAndRequantize', args) as never;
 }
 
@@ -2397,26 +3798,50 @@ export function _MklQuantizedConv2DWithBiasAndRequantize<
   Tbias extends 'float32',
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 11. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedConv2DWithBiasAndRequantize', args) as never;
 }
 
@@ -2430,29 +3855,56 @@ export function _MklQuantizedConv2DWithBiasSignedSumAndReluAndRequantize<
   Tsummand extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Input (dtype Tsummand). */
   summand: Operand<Tsummand>;
+  /** Input (float32). */
   min_summand: Operand<'float32'>;
+  /** Input (float32). */
   max_summand: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedConv2DWithBiasSignedSumAndReluAndRequantize', args) as never;
 }
 
@@ -2464,25 +3916,48 @@ export function _MklQuantizedConv2DWithBiasSumAndRelu<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   bias: Operand<'float32'>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   summand: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedConv2DWithBiasSumAndRelu', args) as never;
 }
 
@@ -2496,29 +3971,56 @@ export function _MklQuantizedConv2DWithBiasSumAndReluAndRequantize<
   Tsummand extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Input (dtype Tsummand). */
   summand: Operand<Tsummand>;
+  /** Input (float32). */
   min_summand: Operand<'float32'>;
+  /** Input (float32). */
   max_summand: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedConv2DWithBiasSumAndReluAndRequantize', args) as never;
 }
 
@@ -2530,21 +4032,40 @@ export function _MklQuantizedDepthwiseConv2D<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedDepthwiseConv2D', args) as never;
 }
 
@@ -2556,23 +4077,44 @@ export function _MklQuantizedDepthwiseConv2DWithBias<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   bias: Operand<'float32'>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedDepthwiseConv2DWithBias', args) as never;
 }
 
@@ -2584,24 +4126,46 @@ export function _MklQuantizedDepthwiseConv2DWithBiasAndRelu<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   bias: Operand<'float32'>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedDepthwiseConv2DWithBiasAndRelu', args) as never;
 }
 
@@ -2614,26 +4178,50 @@ export function _MklQuantizedDepthwiseConv2DWithBiasAndReluAndRequantize<
   Tbias extends 'float32',
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: string;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   is_filter_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedDepthwiseConv2DWithBiasAndReluAndRequantize', args) as never;
 }
 
@@ -2646,22 +4234,42 @@ export function _MklQuantizedMatMulWithBias<
   Tbias extends 'float32',
   Toutput extends never,
 >(args: {
+  /** Input (dtype T1). */
   a: Operand<T1>;
+  /** Input (dtype T2). */
   b: Operand<T2>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_a: Operand<'float32'>;
+  /** Input (float32). */
   max_a: Operand<'float32'>;
+  /** Input (float32). */
   min_b: Operand<'float32'>;
+  /** Input (float32). */
   max_b: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   Toutput?: Toutput;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind string. Default: "MIN_FIRST". */
   input_quant_mode?: "MIN_FIRST" | "SCALED";
+  /** Attr of kind bool. Default: true. */
   is_weight_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { out: Sym<Toutput>; min_out: Sym<'float32'>; max_out: Sym<'float32'> } {
+}): {
+  /** Output (dtype Toutput). */
+  out: Sym<Toutput>;
+  /** Output (float32). */
+  min_out: Sym<'float32'>;
+  /** Output (float32). */
+  max_out: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedMatMulWithBias', args) as never;
 }
 
@@ -2674,20 +4282,35 @@ export function _MklQuantizedMatMulWithBiasAndDequantize<
   Tbias extends 'float32',
   Toutput extends 'float32',
 >(args: {
+  /** Input (dtype T1). */
   a: Operand<T1>;
+  /** Input (dtype T2). */
   b: Operand<T2>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_a: Operand<'float32'>;
+  /** Input (float32). */
   max_a: Operand<'float32'>;
+  /** Input (float32). */
   min_b: Operand<'float32'>;
+  /** Input (float32). */
   max_b: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. */
   Toutput: Toutput;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind string. Default: "MIN_FIRST". */
   input_quant_mode?: "MIN_FIRST" | "SCALED";
+  /** Attr of kind bool. Default: true. */
   is_weight_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2699,22 +4322,42 @@ export function _MklQuantizedMatMulWithBiasAndDequantize<
  * The _MklQuantizedMatMulWithBiasAndRelu op (TensorFlow registers no summary for it).
  */
 export function _MklQuantizedMatMulWithBiasAndRelu<T1 extends never, T2 extends never, Toutput extends never>(args: {
+  /** Input (dtype T1). */
   a: Operand<T1>;
+  /** Input (dtype T2). */
   b: Operand<T2>;
+  /** Input (float32). */
   bias: Operand<'float32'>;
+  /** Input (float32). */
   min_a: Operand<'float32'>;
+  /** Input (float32). */
   max_a: Operand<'float32'>;
+  /** Input (float32). */
   min_b: Operand<'float32'>;
+  /** Input (float32). */
   max_b: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   Toutput?: Toutput;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind string. Default: "MIN_FIRST". */
   input_quant_mode?: "MIN_FIRST" | "SCALED";
+  /** Attr of kind bool. Default: true. */
   is_weight_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { out: Sym<Toutput>; min_out: Sym<'float32'>; max_out: Sym<'float32'> } {
+}): {
+  /** Output (dtype Toutput). */
+  out: Sym<Toutput>;
+  /** Output (float32). */
+  min_out: Sym<'float32'>;
+  /** Output (float32). */
+  max_out: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedMatMulWithBiasAndRelu', args) as never;
 }
 
@@ -2727,24 +4370,46 @@ export function _MklQuantizedMatMulWithBiasAndReluAndRequantize<
   Tbias extends 'float32',
   Toutput extends never,
 >(args: {
+  /** Input (dtype T1). */
   a: Operand<T1>;
+  /** Input (dtype T2). */
   b: Operand<T2>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_a: Operand<'float32'>;
+  /** Input (float32). */
   max_a: Operand<'float32'>;
+  /** Input (float32). */
   min_b: Operand<'float32'>;
+  /** Input (float32). */
   max_b: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   Toutput?: Toutput;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind string. Default: "MIN_FIRST". */
   input_quant_mode?: "MIN_FIRST" | "SCALED";
+  /** Attr of kind bool. Default: true. */
   is_weight_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { out: Sym<Toutput>; min_out: Sym<'float32'>; max_out: Sym<'float32'> } {
+}): {
+  /** Output (dtype Toutput). */
+  out: Sym<Toutput>;
+  /** Output (float32). */
+  min_out: Sym<'float32'>;
+  /** Output (float32). */
+  max_out: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedMatMulWithBiasAndReluAndRequantize', args) as never;
 }
 
@@ -2757,24 +4422,46 @@ export function _MklQuantizedMatMulWithBiasAndRequantize<
   Tbias extends 'float32',
   Toutput extends never,
 >(args: {
+  /** Input (dtype T1). */
   a: Operand<T1>;
+  /** Input (dtype T2). */
   b: Operand<T2>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_a: Operand<'float32'>;
+  /** Input (float32). */
   max_a: Operand<'float32'>;
+  /** Input (float32). */
   min_b: Operand<'float32'>;
+  /** Input (float32). */
   max_b: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   Toutput?: Toutput;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind string. Default: "MIN_FIRST". */
   input_quant_mode?: "MIN_FIRST" | "SCALED";
+  /** Attr of kind bool. Default: true. */
   is_weight_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { out: Sym<Toutput>; min_out: Sym<'float32'>; max_out: Sym<'float32'> } {
+}): {
+  /** Output (dtype Toutput). */
+  out: Sym<Toutput>;
+  /** Output (float32). */
+  min_out: Sym<'float32'>;
+  /** Output (float32). */
+  max_out: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedMatMulWithBiasAndRequantize', args) as never;
 }
 
@@ -2782,15 +4469,28 @@ export function _MklQuantizedMatMulWithBiasAndRequantize<
  * MKL version of QuantizedMaxPool operator. Uses MKL DNN APIs to perform max pooling
  */
 export function _MklQuantizedMaxPool<T extends never>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_MklQuantizedMaxPool', args) as never;
 }
 
@@ -2800,11 +4500,18 @@ export function _MklQuantizedMaxPool<T extends never>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function _MklRelu<T extends 'float32' | 'bfloat16' = 'float32'>(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Input (uint8). */
   mkl_features: Operand<'uint8'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { activations: Sym<T>; mkl_activations: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  activations: Sym<T>;
+  /** Output (uint8). */
+  mkl_activations: Sym<'uint8'>;
+} {
   return callOp('_MklRelu', args) as never;
 }
 
@@ -2814,11 +4521,18 @@ export function _MklRelu<T extends 'float32' | 'bfloat16' = 'float32'>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function _MklRelu6<T extends 'float32' | 'bfloat16' = 'float32'>(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Input (uint8). */
   mkl_features: Operand<'uint8'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { activations: Sym<T>; mkl_activations: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  activations: Sym<T>;
+  /** Output (uint8). */
+  mkl_activations: Sym<'uint8'>;
+} {
   return callOp('_MklRelu6', args) as never;
 }
 
@@ -2828,13 +4542,22 @@ export function _MklRelu6<T extends 'float32' | 'bfloat16' = 'float32'>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function _MklRelu6Grad<T extends 'float32' | 'bfloat16' = 'float32'>(args: {
+  /** Input (dtype T). */
   gradients: Operand<T>;
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Input (uint8). */
   mkl_gradients: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_features: Operand<'uint8'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { backprops: Sym<T>; mkl_backprops: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  backprops: Sym<T>;
+  /** Output (uint8). */
+  mkl_backprops: Sym<'uint8'>;
+} {
   return callOp('_MklRelu6Grad', args) as never;
 }
 
@@ -2844,13 +4567,22 @@ export function _MklRelu6Grad<T extends 'float32' | 'bfloat16' = 'float32'>(args
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function _MklReluGrad<T extends 'float32' | 'bfloat16' = 'float32'>(args: {
+  /** Input (dtype T). */
   gradients: Operand<T>;
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Input (uint8). */
   mkl_gradients: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_features: Operand<'uint8'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { backprops: Sym<T>; mkl_backprops: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  backprops: Sym<T>;
+  /** Output (uint8). */
+  mkl_backprops: Sym<'uint8'>;
+} {
   return callOp('_MklReluGrad', args) as never;
 }
 
@@ -2858,6 +4590,7 @@ export function _MklReluGrad<T extends 'float32' | 'bfloat16' = 'float32'>(args:
  * oneDNN version of Softmax operator. Uses oneDNN APIs to perform softmax
  */
 export function _MklSoftmax<T extends 'bfloat16' | 'float32' | 'float16' = 'float32'>(args: {
+  /** Input (dtype T). */
   logits: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2869,6 +4602,7 @@ export function _MklSoftmax<T extends 'bfloat16' | 'float32' | 'float16' = 'floa
  * MKL version of Swish operator. Uses MKL DNN APIs to implement Swish operator.
  */
 export function _MklSwish<T extends 'float32' | 'bfloat16' | 'float16' = 'float32'>(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2885,11 +4619,18 @@ export function _MklTanh<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Input (uint8). */
   mkl_features: Operand<'uint8'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { activations: Sym<T>; mkl_activations: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  activations: Sym<T>;
+  /** Output (uint8). */
+  mkl_activations: Sym<'uint8'>;
+} {
   return callOp('_MklTanh', args) as never;
 }
 
@@ -2902,13 +4643,22 @@ export function _MklTanhGrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   gradients: Operand<T>;
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Input (uint8). */
   mkl_gradients: Operand<'uint8'>;
+  /** Input (uint8). */
   mkl_features: Operand<'uint8'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { backprops: Sym<T>; mkl_backprops: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  backprops: Sym<T>;
+  /** Output (uint8). */
+  mkl_backprops: Sym<'uint8'>;
+} {
   return callOp('_MklTanhGrad', args) as never;
 }
 
@@ -2916,7 +4666,9 @@ export function _MklTanhGrad<
  * The _MklTranspose op (TensorFlow registers no summary for it).
  */
 export function _MklTranspose<T extends GraphDType, Tperm extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype Tperm). */
   perm: Operand<Tperm>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2934,6 +4686,7 @@ export function _MklTranspose<T extends GraphDType, Tperm extends 'int32' | 'int
 export function _NcclBroadcastRecv<T extends 'float16' | 'float32' | 'float64' | 'int32' | 'int64'>(args: {
   /** The shape of the output. */
   shape: Operand<'int32'>;
+  /** Attr of kind type. */
   T: T;
   /** The number of devices participating in this reduction. */
   num_devices: number;
@@ -3046,26 +4799,48 @@ export function _ParallelConcatUpdate<T extends GraphDType>(args: {
  * The _QuantizedMatMul op (TensorFlow registers no summary for it).
  */
 export function _QuantizedMatMul(args: {
+  /** Input (a list of tensors, dtypes Tdevice_inputs). */
   device_inputs: readonly Operand[];
+  /** Input (a list of tensors, dtypes Thost_inputs). */
   host_inputs: readonly Operand[];
+  /** Attr of kind list(type). Default: []. */
   Tdevice_outputs?: readonly (GraphDType)[];
+  /** Attr of kind list(type). Default: []. */
   Thost_outputs?: readonly (GraphDType)[];
+  /** Attr of kind type. */
   T1: never;
+  /** Attr of kind type. */
   T2: never;
+  /** Attr of kind type. Default: 'float32'. */
   Tbias?: 'bfloat16' | 'float32';
+  /** Attr of kind type. Default: 'float32'. */
   U?: 'bfloat16' | 'float32';
+  /** Attr of kind type. Default: 'float32'. */
   Tout?: 'bfloat16' | 'float32';
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_weight_const?: boolean;
+  /** Attr of kind bool. Default: true. */
   is_bias_const?: boolean;
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind string. Default: "SCALED". */
   input_quant_mode?: "MIN_FIRST" | "SCALED";
+  /** Attr of kind string. Default: "SCALED". */
   output_quant_mode?: "MIN_FIRST" | "SCALED";
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { device_outputs: Sym[]; host_outputs: Sym[] } {
+}): {
+  /** Output (a list of tensors, dtypes Tdevice_outputs). */
+  device_outputs: Sym[];
+  /** Output (a list of tensors, dtypes Thost_outputs). */
+  host_outputs: Sym[];
+} {
   return callOp('_QuantizedMatMul', args) as never;
 }
 
@@ -3073,16 +4848,30 @@ export function _QuantizedMatMul(args: {
  * The _QuantizedMaxPool3D op (TensorFlow registers no summary for it).
  */
 export function _QuantizedMaxPool3D<T extends never>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('_QuantizedMaxPool3D', args) as never;
 }
 
@@ -3092,7 +4881,9 @@ export function _QuantizedMaxPool3D<T extends never>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _ReadVariablesOp(args: {
+  /** Input (a list of N tensors of resource). */
   resources: readonly Operand<'resource'>[];
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3106,6 +4897,7 @@ export function _ReadVariablesOp(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _Recv<tensor_type extends GraphDType>(args: {
+  /** Attr of kind type. */
   tensor_type: tensor_type;
   /** The name of the tensor to receive. */
   tensor_name: string;
@@ -3116,7 +4908,8 @@ export function _Recv<tensor_type extends GraphDType>(args: {
   /** The name of the device receiving the tensor. */
   recv_device: string;
   /** If set to true, this indicates that the node was added to the graph as a result of a client-side feed or fetch of
-  Tensor data, in which case the corresponding send or recv is expected to be managed locally by the caller. */
+  Tensor data, in which case the corresponding send or recv is expected to be managed locally by the caller. Default:
+  false. */
   client_terminated?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3146,11 +4939,17 @@ export function _Retval<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _ScopedAllocator<T extends GraphDType>(args: {
+  /** Attr of kind list(shape). */
   shapes: readonly StaticShape[];
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind type. */
   T: T;
+  /** Attr of kind string. */
   sa_name: string;
+  /** Attr of kind int. */
   id: number;
+  /** Attr of kind int. */
   expected_call_count: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3164,11 +4963,17 @@ export function _ScopedAllocator<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _ScopedAllocatorConcat<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   backing: Operand<T>;
+  /** Input (a list of N tensors of dtype T). */
   inputs: readonly Operand<T>[];
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind bool. Default: false. */
   reshape?: boolean;
+  /** Attr of kind string. */
   sa_name: string;
+  /** Attr of kind int. */
   id: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3182,10 +4987,15 @@ export function _ScopedAllocatorConcat<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _ScopedAllocatorSplit<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   concat: Operand<T>;
+  /** Input (a list of N tensors of dtype T). */
   split: readonly Operand<T>[];
+  /** Attr of kind string. */
   sa_name: string;
+  /** Attr of kind int. */
   id: number;
+  /** Attr of kind list(shape). */
   shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3210,7 +5020,8 @@ export function _Send<T extends GraphDType>(args: {
   /** The name of the device receiving the tensor. */
   recv_device: string;
   /** If set to true, this indicates that the node was added to the graph as a result of a client-side feed or fetch of
-  Tensor data, in which case the corresponding send or recv is expected to be managed locally by the caller. */
+  Tensor data, in which case the corresponding send or recv is expected to be managed locally by the caller. Default:
+  false. */
   client_terminated?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3252,8 +5063,11 @@ export function _ShutdownDistributedTPU(args?: {
  * The _SwitchN op (TensorFlow registers no summary for it).
  */
 export function _SwitchN<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (int32). */
   output_index: Operand<'int32'>;
+  /** Attr of kind int. */
   num_outs: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3269,13 +5083,22 @@ export function _SwitchN<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _TPUCompileMlir(args: {
+  /** Input (a list of NumDynamicShapes tensors of int64). */
   dynamic_shapes: readonly Operand<'int64'>[];
+  /** Attr of kind int. */
   num_computations: number;
+  /** Attr of kind string. Default: "". */
   mlir_module?: string;
+  /** Attr of kind string. */
   metadata: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { compilation_status: Sym<'string'>; program: Sym<'string'>[] } {
+}): {
+  /** Output (string). */
+  compilation_status: Sym<'string'>;
+  /** Output (a list of num_computations tensors of string). */
+  program: Sym<'string'>[];
+} {
   return callOp('_TPUCompileMlir', args) as never;
 }
 
@@ -3287,24 +5110,43 @@ export function _TPUCompileMlir(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _TPUReplicate(args: {
+  /** Input (a list of tensors, dtypes Tinputs). */
   inputs: readonly Operand[];
+  /** Input (a list of tensors, dtypes Tbroadcast_inputs). */
   broadcast_inputs: readonly Operand[];
+  /** Input (a list of NumVariables tensors of resource). */
   variables: readonly Operand<'resource'>[];
+  /** Input (a list of tensors, dtypes Tguaranteed_constants). */
   guaranteed_constants: readonly Operand[];
+  /** Attr of kind func. */
   computation: GraphFunction;
+  /** Attr of kind int. */
   num_replicas: number;
+  /** Attr of kind int. Default: 1. */
   num_cores_per_replica?: number;
+  /** Attr of kind string. Default: "". */
   topology?: string;
+  /** Attr of kind bool. Default: true. */
   use_tpu?: boolean;
+  /** Attr of kind list(int). Default: []. */
   device_assignment?: readonly number[];
+  /** Attr of kind list(string). Default: []. */
   host_compute_core?: readonly string[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(string). Default: []. */
   padding_map?: readonly string[];
+  /** Attr of kind string. Default: "STEP_MARK_AT_ENTRY". */
   step_marker_location?: string;
+  /** Attr of kind bool. Default: false. */
   allow_soft_placement?: boolean;
+  /** Attr of kind int. Default: 0. */
   num_distributed_variables?: number;
+  /** Attr of kind bool. Default: false. */
   use_spmd_for_xla_partitioning?: boolean;
+  /** Attr of kind bool. Default: false. */
   use_shardy_partitioner?: boolean;
+  /** Attr of kind string. Default: "". */
   tpu_compile_options_proto?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3318,7 +5160,9 @@ export function _TPUReplicate(args: {
 export function _TensorToHashBucketFast<
   T extends 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind int. */
   num_buckets: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3330,7 +5174,9 @@ export function _TensorToHashBucketFast<
  * *NOTE*: Do not invoke this operator directly in Python. Graph rewrite pass is
  */
 export function _UnaryOpsComposition<T extends 'float32' | 'float16' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Attr of kind list(string). */
   op_names: readonly string[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3344,10 +5190,15 @@ export function _UnaryOpsComposition<T extends 'float32' | 'float16' | 'float64'
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _VarHandlesOp(args: {
+  /** Attr of kind list(string). */
   containers: readonly string[];
+  /** Attr of kind list(string). */
   shared_names: readonly string[];
+  /** Attr of kind int. */
   N: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3365,7 +5216,7 @@ export function _VarHandlesOp(args: {
 export function _WaitForDistributedTPU(args: {
   /** For each initialized host, a vector giving the global TPU id of each TPU on the host. */
   inputs: readonly Operand<'int32'>[];
-  /** The number of seconds to wait for the TPU system to stabilize. */
+  /** The number of seconds to wait for the TPU system to stabilize. Default: 20. */
   startup_timeout_sec?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3403,10 +5254,15 @@ export function _While(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _XlaAotOnlyVarHandleOp(args: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind string. Default: "". */
   debug_name?: string;
+  /** Attr of kind type. */
   dtype: GraphDType;
+  /** Attr of kind shape. */
   shape: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3420,14 +5276,27 @@ export function _XlaAotOnlyVarHandleOp(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _XlaCompile(args: {
+  /** Input (a list of tensors, dtypes Tconstants). */
   constants: readonly Operand[];
+  /** Input (a list of tensors, dtypes Targs). */
   args: readonly Operand[];
+  /** Input (a list of Nresources tensors of resource). */
   resources: readonly Operand<'resource'>[];
+  /** Attr of kind bool. */
   must_compile: boolean;
+  /** Attr of kind func. */
   function: GraphFunction;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { key: Sym<'string'>; compilation_successful: Sym<'bool'> } {
+}): {
+  /** A key that can be used to look up the local executable compiled by the node and associated metadata. */
+  key: Sym<'string'>;
+  /** If the `must_compile` attr is false the _XlaCompile op can decide not to compile the clusters based on some
+  profitability heuristics. In that case `compilation_successful` is false if _XlaCompile chose not to compile the
+  cluster. If the `must_compile` attr is true then _XlaCompile always attempts to compile the cluster and
+  `compilation_successful` is always true. */
+  compilation_successful: Sym<'bool'>;
+} {
   return callOp('_XlaCompile', args) as never;
 }
 
@@ -3463,8 +5332,9 @@ export function _XlaHostComputeMlir(args: {
   recv_key: string;
   /** MLIR module with the host computation used for shape inference. Should be set to empty string if output shapes are
   static. If non-empty, should contain a serialized mlir module with a function named `host_func` with the same number
-  of inputs and outputs as this op as it will be used to refine output shapes. */
+  of inputs and outputs as this op as it will be used to refine output shapes. Default: "". */
   host_mlir_module?: string;
+  /** Attr of kind bool. Default: false. */
   manual_sharding?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3476,7 +5346,9 @@ export function _XlaHostComputeMlir(args: {
  * XLA Merge Op. For use by the XLA JIT only.
  */
 export function _XlaMerge<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   partitioned_call: Operand<T>;
+  /** Input (dtype T). */
   xla_run: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3500,6 +5372,7 @@ export function _XlaRecvAtHost(args: {
   key: string;
   /** The device id relative to the associated host device. */
   device_ordinal: number;
+  /** Attr of kind string. Default: "TPU". */
   device_type?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3523,6 +5396,7 @@ export function _XlaRecvAtHostV2(args: {
   Toutputs: readonly (GraphDType)[];
   /** A key that is unique in the computation and associates the send with the consumer in the XLA computation. */
   key: string;
+  /** Attr of kind string. Default: "TPU". */
   device_type?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3536,8 +5410,11 @@ export function _XlaRecvAtHostV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function _XlaRun(args: {
+  /** Input (a list of tensors, dtypes Targs). */
   args: readonly Operand[];
+  /** Input (string). */
   key: Operand<'string'>;
+  /** Attr of kind list(type). */
   Tresults: readonly (GraphDType)[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3561,6 +5438,7 @@ export function _XlaSendFromHost(args: {
   key: string;
   /** The device id relative to the associated host device. */
   device_ordinal: number;
+  /** Attr of kind string. Default: "TPU". */
   device_type?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3584,6 +5462,7 @@ export function _XlaSendFromHostV2(args: {
   device_ordinal: Operand<'int64'>;
   /** A key that is unique in the computation and associates the send with the consumer in the XLA computation. */
   key: string;
+  /** Attr of kind string. Default: "TPU". */
   device_type?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3595,17 +5474,30 @@ export function _XlaSendFromHostV2(args: {
  * Dummy node that enables fusing Conv2DBackpropFilter and BiasAddGrad operator
  */
 export function __MklDummyConv2DBackpropFilterWithBias<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   filter_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; bias_grad: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  bias_grad: Sym<T>;
+} {
   return callOp('__MklDummyConv2DBackpropFilterWithBias', args) as never;
 }
 
@@ -3613,15 +5505,25 @@ export function __MklDummyConv2DBackpropFilterWithBias<T extends 'bfloat16' | 'f
  * Dummy node that enables fusing Conv2D and BiasAdd operator for MKL. This node
  */
 export function __MklDummyConv2DWithBias<T extends 'bfloat16' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   bias: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind bool. Default: false. */
   is_filter_const?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3636,13 +5538,21 @@ export function __MklDummyPadWithConv2D<
   T extends 'bfloat16' | 'float32' | 'float16',
   Tpaddings extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype Tpaddings). */
   paddings: Operand<Tpaddings>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3657,19 +5567,39 @@ export function __MklDummyPadWithFusedConv2D<
   T extends 'bfloat16' | 'float32' | 'float16',
   Tpaddings extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (a list of num_args tensors of dtype T). */
   args: readonly Operand<T>[];
+  /** Input (dtype Tpaddings). */
   paddings: Operand<Tpaddings>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(string). Default: []. */
   fused_ops?: readonly string[];
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   leakyrelu_alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; filter_output: Sym<T>; mkl_output: Sym<'uint8'>; mkl_filter_output: Sym<'uint8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  filter_output: Sym<T>;
+  /** Output (uint8). */
+  mkl_output: Sym<'uint8'>;
+  /** Output (uint8). */
+  mkl_filter_output: Sym<'uint8'>;
+} {
   return callOp('__MklDummyPadWithFusedConv2D', args) as never;
 }

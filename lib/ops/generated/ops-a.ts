@@ -9,7 +9,9 @@ import type { GraphDType } from '../../tensor/dtypes';
  * Raise a exception to abort the process when called.
  */
 export function Abort(args?: {
+  /** Attr of kind string. Default: "". */
   error_msg?: string;
+  /** Attr of kind bool. Default: false. */
   exit_without_error?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -23,6 +25,7 @@ export function Abort(args?: {
 export function Abs<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -39,7 +42,9 @@ export function AccumulateNV2<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (a list of N tensors of dtype T). */
   inputs: readonly Operand<T>[];
+  /** Attr of kind shape. */
   shape: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -56,8 +61,11 @@ export function AccumulatorApplyGradient<
   dtype extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16'
     | 'float16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int64). */
   local_step: Operand<'int64'>;
+  /** Input (dtype dtype). */
   gradient: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -71,6 +79,7 @@ export function AccumulatorApplyGradient<
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function AccumulatorNumAccumulated(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -84,7 +93,9 @@ export function AccumulatorNumAccumulated(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function AccumulatorSetGlobalStep(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int64). */
   new_global_step: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -101,8 +112,11 @@ export function AccumulatorTakeGradient<
   dtype extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16'
     | 'float16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int32). */
   num_required: Operand<'int32'>;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -114,6 +128,7 @@ export function AccumulatorTakeGradient<
  * Computes acos of x element-wise.
  */
 export function Acos<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -125,6 +140,7 @@ export function Acos<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(a
  * Computes inverse hyperbolic cosine of x element-wise.
  */
 export function Acosh<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -138,7 +154,9 @@ export function Acosh<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(
 export function Add<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'uint8' | 'int8' | 'int16' | 'int32' | 'int64' | 'string',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -152,10 +170,15 @@ export function Add<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AddManySparseToTensorsMap<T extends GraphDType>(args: {
+  /** Input (int64). */
   sparse_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   sparse_values: Operand<T>;
+  /** Input (int64). */
   sparse_shape: Operand<'int64'>;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -170,6 +193,7 @@ export function AddN<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64' | 'variant',
 >(args: {
+  /** Input (a list of N tensors of dtype T). */
   inputs: readonly Operand<T>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -183,10 +207,15 @@ export function AddN<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AddSparseToTensorsMap<T extends GraphDType>(args: {
+  /** Input (int64). */
   sparse_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   sparse_values: Operand<T>;
+  /** Input (int64). */
   sparse_shape: Operand<'int64'>;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -201,7 +230,9 @@ export function AddV2<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'int8' | 'int16'
     | 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -215,9 +246,13 @@ export function AddV2<
  * @deprecated since GraphDef version 2: Use AdjustContrastv2 instead
  */
 export function AdjustContrast<T extends 'uint8' | 'int8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
+  /** Input (float32). */
   contrast_factor: Operand<'float32'>;
+  /** Input (float32). */
   min_value: Operand<'float32'>;
+  /** Input (float32). */
   max_value: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -229,7 +264,9 @@ export function AdjustContrast<T extends 'uint8' | 'int8' | 'int16' | 'int32' | 
  * Adjust the contrast of one or more images.
  */
 export function AdjustContrastv2<T extends 'float16' | 'float32' = 'float32'>(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
+  /** Input (float32). */
   contrast_factor: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -241,7 +278,9 @@ export function AdjustContrastv2<T extends 'float16' | 'float32' = 'float32'>(ar
  * Adjust the hue of one or more images.
  */
 export function AdjustHue<T extends 'float16' | 'float32' = 'float32'>(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
+  /** Input (float32). */
   delta: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -253,7 +292,9 @@ export function AdjustHue<T extends 'float16' | 'float32' = 'float32'>(args: {
  * Adjust the saturation of one or more images.
  */
 export function AdjustSaturation<T extends 'float16' | 'float32' = 'float32'>(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
+  /** Input (float32). */
   scale: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -265,8 +306,11 @@ export function AdjustSaturation<T extends 'float16' | 'float32' = 'float32'>(ar
  * Computes the "logical and" of elements across dimensions of a tensor.
  */
 export function All<Tidx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (bool). */
   input: Operand<'bool'>;
+  /** Input (dtype Tidx). */
   reduction_indices: Operand<Tidx>;
+  /** Attr of kind bool. Default: false. */
   keep_dims?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -280,15 +324,28 @@ export function All<Tidx extends 'int32' | 'int64' = 'int32'>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AllCandidateSampler(args: {
+  /** Input (int64). */
   true_classes: Operand<'int64'>;
+  /** Attr of kind int. */
   num_true: number;
+  /** Attr of kind int. */
   num_sampled: number;
+  /** Attr of kind bool. */
   unique: boolean;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sampled_candidates: Sym<'int64'>; true_expected_count: Sym<'float32'>; sampled_expected_count: Sym<'float32'> } {
+}): {
+  /** Output (int64). */
+  sampled_candidates: Sym<'int64'>;
+  /** Output (float32). */
+  true_expected_count: Sym<'float32'>;
+  /** Output (float32). */
+  sampled_expected_count: Sym<'float32'>;
+} {
   return callOp('AllCandidateSampler', args) as never;
 }
 
@@ -303,10 +360,15 @@ export function AllToAll<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64' | 'bool',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   group_assignment: Operand<'int32'>;
+  /** Attr of kind int. */
   concat_dimension: number;
+  /** Attr of kind int. */
   split_dimension: number;
+  /** Attr of kind int. */
   split_count: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -318,7 +380,9 @@ export function AllToAll<
  * Returns the argument of a complex number.
  */
 export function Angle<T extends never, Tout extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind type. Default: 'float32'. */
   Tout?: Tout;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -332,7 +396,9 @@ export function Angle<T extends never, Tout extends 'float32' | 'float64' = 'flo
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AnonymousHashTable(args: {
+  /** Attr of kind type. */
   key_dtype: GraphDType;
+  /** Attr of kind type. */
   value_dtype: GraphDType;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -346,7 +412,9 @@ export function AnonymousHashTable(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AnonymousIterator(args: {
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -360,11 +428,18 @@ export function AnonymousIterator(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AnonymousIteratorV2(args: {
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { handle: Sym<'resource'>; deleter: Sym<'variant'> } {
+}): {
+  /** Output (resource). */
+  handle: Sym<'resource'>;
+  /** Output (variant). */
+  deleter: Sym<'variant'>;
+} {
   return callOp('AnonymousIteratorV2', args) as never;
 }
 
@@ -374,7 +449,9 @@ export function AnonymousIteratorV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AnonymousIteratorV3(args: {
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -390,7 +467,12 @@ export function AnonymousIteratorV3(args: {
 export function AnonymousMemoryCache(args?: {
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { handle: Sym<'resource'>; deleter: Sym<'variant'> } {
+}): {
+  /** Output (resource). */
+  handle: Sym<'resource'>;
+  /** Output (variant). */
+  deleter: Sym<'variant'>;
+} {
   return callOp('AnonymousMemoryCache', args) as never;
 }
 
@@ -400,12 +482,20 @@ export function AnonymousMemoryCache(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AnonymousMultiDeviceIterator(args: {
+  /** Attr of kind list(string). */
   devices: readonly string[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { handle: Sym<'resource'>; deleter: Sym<'variant'> } {
+}): {
+  /** Output (resource). */
+  handle: Sym<'resource'>;
+  /** Output (variant). */
+  deleter: Sym<'variant'>;
+} {
   return callOp('AnonymousMultiDeviceIterator', args) as never;
 }
 
@@ -415,8 +505,11 @@ export function AnonymousMultiDeviceIterator(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AnonymousMultiDeviceIteratorV3(args: {
+  /** Attr of kind list(string). */
   devices: readonly string[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -430,11 +523,17 @@ export function AnonymousMultiDeviceIteratorV3(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AnonymousMutableDenseHashTable<key_dtype extends GraphDType>(args: {
+  /** Input (dtype key_dtype). */
   empty_key: Operand<key_dtype>;
+  /** Input (dtype key_dtype). */
   deleted_key: Operand<key_dtype>;
+  /** Attr of kind type. */
   value_dtype: GraphDType;
+  /** Attr of kind shape. Default: []. */
   value_shape?: StaticShape;
+  /** Attr of kind int. Default: 131072. */
   initial_num_buckets?: number;
+  /** Attr of kind float. Default: 0.800000011920929. */
   max_load_factor?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -448,7 +547,9 @@ export function AnonymousMutableDenseHashTable<key_dtype extends GraphDType>(arg
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AnonymousMutableHashTable(args: {
+  /** Attr of kind type. */
   key_dtype: GraphDType;
+  /** Attr of kind type. */
   value_dtype: GraphDType;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -462,8 +563,11 @@ export function AnonymousMutableHashTable(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AnonymousMutableHashTableOfTensors(args: {
+  /** Attr of kind type. */
   key_dtype: GraphDType;
+  /** Attr of kind type. */
   value_dtype: GraphDType;
+  /** Attr of kind shape. Default: []. */
   value_shape?: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -477,11 +581,18 @@ export function AnonymousMutableHashTableOfTensors(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AnonymousRandomSeedGenerator(args: {
+  /** Input (int64). */
   seed: Operand<'int64'>;
+  /** Input (int64). */
   seed2: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { handle: Sym<'resource'>; deleter: Sym<'variant'> } {
+}): {
+  /** Output (resource). */
+  handle: Sym<'resource'>;
+  /** Output (variant). */
+  deleter: Sym<'variant'>;
+} {
   return callOp('AnonymousRandomSeedGenerator', args) as never;
 }
 
@@ -491,12 +602,20 @@ export function AnonymousRandomSeedGenerator(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AnonymousSeedGenerator(args: {
+  /** Input (int64). */
   seed: Operand<'int64'>;
+  /** Input (int64). */
   seed2: Operand<'int64'>;
+  /** Input (bool). */
   reshuffle: Operand<'bool'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { handle: Sym<'resource'>; deleter: Sym<'variant'> } {
+}): {
+  /** Output (resource). */
+  handle: Sym<'resource'>;
+  /** Output (variant). */
+  deleter: Sym<'variant'>;
+} {
   return callOp('AnonymousSeedGenerator', args) as never;
 }
 
@@ -504,8 +623,11 @@ export function AnonymousSeedGenerator(args: {
  * Computes the "logical or" of elements across dimensions of a tensor.
  */
 export function Any<Tidx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (bool). */
   input: Operand<'bool'>;
+  /** Input (dtype Tidx). */
   reduction_indices: Operand<Tidx>;
+  /** Attr of kind bool. Default: false. */
   keep_dims?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -522,15 +644,25 @@ export function ApplyAdaMax<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   m: Operand<T>;
+  /** Input (dtype T). */
   v: Operand<T>;
+  /** Input (dtype T). */
   beta1_power: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   beta1: Operand<T>;
+  /** Input (dtype T). */
   beta2: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -547,13 +679,21 @@ export function ApplyAdadelta<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   accum_update: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   rho: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -570,11 +710,17 @@ export function ApplyAdagrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: true. */
   update_slots?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -591,14 +737,23 @@ export function ApplyAdagradDA<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   gradient_accumulator: Operand<T>;
+  /** Input (dtype T). */
   gradient_squared_accumulator: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (int64). */
   global_step: Operand<'int64'>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -615,12 +770,19 @@ export function ApplyAdagradV2<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: true. */
   update_slots?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -637,17 +799,29 @@ export function ApplyAdam<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   m: Operand<T>;
+  /** Input (dtype T). */
   v: Operand<T>;
+  /** Input (dtype T). */
   beta1_power: Operand<T>;
+  /** Input (dtype T). */
   beta2_power: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   beta1: Operand<T>;
+  /** Input (dtype T). */
   beta2: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   use_nesterov?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -664,13 +838,21 @@ export function ApplyAddSign<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   m: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   alpha: Operand<T>;
+  /** Input (dtype T). */
   sign_decay: Operand<T>;
+  /** Input (dtype T). */
   beta: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -687,15 +869,25 @@ export function ApplyCenteredRMSProp<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   mg: Operand<T>;
+  /** Input (dtype T). */
   ms: Operand<T>;
+  /** Input (dtype T). */
   mom: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   rho: Operand<T>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -712,15 +904,25 @@ export function ApplyFtrl<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   linear: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   lr_power: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   multiply_linear_by_lr?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -737,16 +939,27 @@ export function ApplyFtrlV2<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   linear: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   l2_shrinkage: Operand<T>;
+  /** Input (dtype T). */
   lr_power: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   multiply_linear_by_lr?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -763,9 +976,13 @@ export function ApplyGradientDescent<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   alpha: Operand<T>;
+  /** Input (dtype T). */
   delta: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -782,12 +999,19 @@ export function ApplyMomentum<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   use_nesterov?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -804,13 +1028,21 @@ export function ApplyPowerSign<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   m: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   logbase: Operand<T>;
+  /** Input (dtype T). */
   sign_decay: Operand<T>;
+  /** Input (dtype T). */
   beta: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -827,12 +1059,19 @@ export function ApplyProximalAdagrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -849,11 +1088,17 @@ export function ApplyProximalGradientDescent<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   alpha: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   delta: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -870,14 +1115,23 @@ export function ApplyRMSProp<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   ms: Operand<T>;
+  /** Input (dtype T). */
   mom: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   rho: Operand<T>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -889,16 +1143,28 @@ export function ApplyRMSProp<
  * Returns min/max k values and their indices of the input operand in an approximate manner.
  */
 export function ApproxTopK<T extends 'float16' | 'bfloat16' | 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind int. */
   k: number;
+  /** Attr of kind int. Default: -1. */
   reduction_dimension?: number;
+  /** Attr of kind float. Default: 0.949999988079071. */
   recall_target?: number;
+  /** Attr of kind bool. Default: true. */
   is_max_k?: boolean;
+  /** Attr of kind int. Default: -1. */
   reduction_input_size_override?: number;
+  /** Attr of kind bool. Default: true. */
   aggregate_to_topk?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { values: Sym<T>; indices: Sym<'int32'> } {
+}): {
+  /** Output (dtype T). */
+  values: Sym<T>;
+  /** Output (int32). */
+  indices: Sym<'int32'>;
+} {
   return callOp('ApproxTopK', args) as never;
 }
 
@@ -909,8 +1175,11 @@ export function ApproximateEqual<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Attr of kind float. Default: 0.000009999999747378752. */
   tolerance?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -927,8 +1196,11 @@ export function ArgMax<
   Tidx extends 'int16' | 'int32' | 'int64' = 'int32',
   output_type extends 'int16' | 'uint16' | 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tidx). */
   dimension: Operand<Tidx>;
+  /** Attr of kind type. Default: 'int64'. */
   output_type?: output_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -945,8 +1217,11 @@ export function ArgMin<
   Tidx extends 'int32' | 'int64' = 'int32',
   output_type extends 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tidx). */
   dimension: Operand<Tidx>;
+  /** Attr of kind type. Default: 'int64'. */
   output_type?: output_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -961,11 +1236,17 @@ export function AsString<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64' | 'bool' | 'variant' | 'string',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind int. Default: -1. */
   precision?: number;
+  /** Attr of kind bool. Default: false. */
   scientific?: boolean;
+  /** Attr of kind bool. Default: false. */
   shortest?: boolean;
+  /** Attr of kind int. Default: -1. */
   width?: number;
+  /** Attr of kind string. Default: "". */
   fill?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -977,6 +1258,7 @@ export function AsString<
  * Computes the trignometric inverse sine of x element-wise.
  */
 export function Asin<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -988,6 +1270,7 @@ export function Asin<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(a
  * Computes inverse hyperbolic sine of x element-wise.
  */
 export function Asinh<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1001,8 +1284,11 @@ export function Asinh<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Assert(args: {
+  /** Input (bool). */
   condition: Operand<'bool'>;
+  /** Input (a list of tensors, dtypes T). */
   data: readonly Operand[];
+  /** Attr of kind int. Default: 3. */
   summarize?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1014,9 +1300,13 @@ export function Assert(args: {
  * TODO: add doc.
  */
 export function AssertCardinalityDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   cardinality: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1028,9 +1318,13 @@ export function AssertCardinalityDataset(args: {
  * A transformation that asserts which transformations happen next.
  */
 export function AssertNextDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   transformations: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1042,9 +1336,13 @@ export function AssertNextDataset(args: {
  * A transformation that asserts which transformations happened previously.
  */
 export function AssertPrevDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   transformations: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1058,9 +1356,13 @@ export function AssertPrevDataset(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function Assign<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   validate_shape?: boolean;
+  /** Attr of kind bool. Default: true. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1077,8 +1379,11 @@ export function AssignAdd<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1092,7 +1397,9 @@ export function AssignAdd<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AssignAddVariableOp<dtype extends GraphDType>(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (dtype dtype). */
   value: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1109,8 +1416,11 @@ export function AssignSub<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1124,7 +1434,9 @@ export function AssignSub<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AssignSubVariableOp<dtype extends GraphDType>(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (dtype dtype). */
   value: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1138,8 +1450,11 @@ export function AssignSubVariableOp<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AssignVariableOp<dtype extends GraphDType>(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (dtype dtype). */
   value: Operand<dtype>;
+  /** Attr of kind bool. Default: false. */
   validate_shape?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1155,9 +1470,13 @@ export function AssignVariableOp<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function AssignVariableXlaConcatND<T extends GraphDType>(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (a list of N tensors of dtype T). */
   inputs: readonly Operand<T>[];
+  /** Attr of kind list(int). */
   num_concats: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   paddings?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1169,6 +1488,7 @@ export function AssignVariableXlaConcatND<T extends GraphDType>(args: {
  * Computes the trignometric inverse tangent of x element-wise.
  */
 export function Atan<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1180,7 +1500,9 @@ export function Atan<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(a
  * Computes arctangent of `y/x` element-wise, respecting signs of the arguments.
  */
 export function Atan2<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1192,6 +1514,7 @@ export function Atan2<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(
  * Computes inverse hyperbolic tangent of x element-wise.
  */
 export function Atanh<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1203,9 +1526,13 @@ export function Atanh<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(
  * Produces a visualization of audio data over time.
  */
 export function AudioSpectrogram(args: {
+  /** Input (float32). */
   input: Operand<'float32'>;
+  /** Attr of kind int. */
   window_size: number;
+  /** Attr of kind int. */
   stride: number;
+  /** Attr of kind bool. Default: false. */
   magnitude_squared?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1219,9 +1546,13 @@ export function AudioSpectrogram(args: {
  * @deprecated since GraphDef version 15: Use AudioSummaryV2.
  */
 export function AudioSummary(args: {
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Input (float32). */
   tensor: Operand<'float32'>;
+  /** Attr of kind float. */
   sample_rate: number;
+  /** Attr of kind int. Default: 3. */
   max_outputs?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1233,9 +1564,13 @@ export function AudioSummary(args: {
  * Outputs a `Summary` protocol buffer with audio.
  */
 export function AudioSummaryV2(args: {
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Input (float32). */
   tensor: Operand<'float32'>;
+  /** Input (float32). */
   sample_rate: Operand<'float32'>;
+  /** Attr of kind int. Default: 3. */
   max_outputs?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1247,12 +1582,19 @@ export function AudioSummaryV2(args: {
  * Creates a dataset that shards the input dataset.
  */
 export function AutoShardDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   num_workers: Operand<'int64'>;
+  /** Input (int64). */
   index: Operand<'int64'>;
+  /** Attr of kind int. Default: 0. */
   auto_shard_policy?: number;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind int. Default: 0. */
   num_replicas?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1264,10 +1606,15 @@ export function AutoShardDataset(args: {
  * Performs average pooling on the input.
  */
 export function AvgPool<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1279,10 +1626,15 @@ export function AvgPool<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'
  * Performs 3D average pooling on the input.
  */
 export function AvgPool3D<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1294,11 +1646,17 @@ export function AvgPool3D<T extends 'float16' | 'bfloat16' | 'float32' | 'float6
  * Computes gradients of average pooling function.
  */
 export function AvgPool3DGrad<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (int32). */
   orig_input_shape: Operand<'int32'>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1310,11 +1668,17 @@ export function AvgPool3DGrad<T extends 'float16' | 'bfloat16' | 'float32' | 'fl
  * Computes gradients of the average pooling function.
  */
 export function AvgPoolGrad<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (int32). */
   orig_input_shape: Operand<'int32'>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

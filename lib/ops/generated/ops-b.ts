@@ -10,9 +10,13 @@ import type { GraphDType } from '../../tensor/dtypes';
  * TODO: add doc.
  */
 export function BandedTriangularSolve<T extends 'float64' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   matrix: Operand<T>;
+  /** Input (dtype T). */
   rhs: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   lower?: boolean;
+  /** Attr of kind bool. Default: false. */
   adjoint?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -28,10 +32,15 @@ export function BandedTriangularSolve<T extends 'float64' | 'float32' | 'float16
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Barrier(args: {
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). Default: []. */
   shapes?: readonly StaticShape[];
+  /** Attr of kind int. Default: -1. */
   capacity?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -45,7 +54,9 @@ export function Barrier(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function BarrierClose(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Attr of kind bool. Default: false. */
   cancel_pending_enqueues?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -59,6 +70,7 @@ export function BarrierClose(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function BarrierIncompleteSize(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -72,9 +84,13 @@ export function BarrierIncompleteSize(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function BarrierInsertMany<T extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (string). */
   keys: Operand<'string'>;
+  /** Input (dtype T). */
   values: Operand<T>;
+  /** Attr of kind int. */
   component_index: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -88,6 +104,7 @@ export function BarrierInsertMany<T extends GraphDType>(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function BarrierReadySize(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -101,15 +118,28 @@ export function BarrierReadySize(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function BarrierTakeMany(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int32). */
   num_elements: Operand<'int32'>;
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind bool. Default: false. */
   allow_small_batch?: boolean;
+  /** Attr of kind bool. Default: false. */
   wait_for_incomplete?: boolean;
+  /** Attr of kind int. Default: -1. */
   timeout_ms?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { indices: Sym<'int64'>; keys: Sym<'string'>; values: Sym[] } {
+}): {
+  /** Output (int64). */
+  indices: Sym<'int64'>;
+  /** Output (string). */
+  keys: Sym<'string'>;
+  /** Output (a list of tensors, dtypes component_types). */
+  values: Sym[];
+} {
   return callOp('BarrierTakeMany', args) as never;
 }
 
@@ -117,19 +147,36 @@ export function BarrierTakeMany(args: {
  * Batches all input tensors nondeterministically.
  */
 export function Batch(args: {
+  /** Input (a list of tensors, dtypes T). */
   in_tensors: readonly Operand[];
+  /** Attr of kind int. */
   num_batch_threads: number;
+  /** Attr of kind int. */
   max_batch_size: number;
+  /** Attr of kind int. Default: 10. */
   max_enqueued_batches?: number;
+  /** Attr of kind int. */
   batch_timeout_micros: number;
+  /** Attr of kind list(int). Default: []. */
   allowed_batch_sizes?: readonly number[];
+  /** Attr of kind int. */
   grad_timeout_micros: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind string. Default: "". */
   batching_queue?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { batched_tensors: Sym[]; batch_index: Sym<'int64'>; id: Sym<'int64'> } {
+}): {
+  /** Output (a list of tensors, dtypes T). */
+  batched_tensors: Sym[];
+  /** Output (int64). */
+  batch_index: Sym<'int64'>;
+  /** Output (int64). */
+  id: Sym<'int64'>;
+} {
   return callOp('Batch', args) as never;
 }
 
@@ -139,6 +186,7 @@ export function Batch(args: {
  * @deprecated since GraphDef version 13: Use Cholesky instead.
  */
 export function BatchCholesky<T extends 'float64' | 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -152,7 +200,9 @@ export function BatchCholesky<T extends 'float64' | 'float32'>(args: {
  * @deprecated since GraphDef version 13: Use CholeskyGrad instead.
  */
 export function BatchCholeskyGrad<T extends 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   l: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -164,10 +214,15 @@ export function BatchCholeskyGrad<T extends 'float32' | 'float64'>(args: {
  * Creates a dataset that batches `batch_size` elements from `input_dataset`.
  */
 export function BatchDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   batch_size: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -179,12 +234,19 @@ export function BatchDataset(args: {
  * Creates a dataset that batches `batch_size` elements from `input_dataset`.
  */
 export function BatchDatasetV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   batch_size: Operand<'int64'>;
+  /** Input (bool). */
   drop_remainder: Operand<'bool'>;
+  /** Attr of kind bool. Default: false. */
   parallel_copy?: boolean;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -200,6 +262,7 @@ export function BatchDatasetV2(args: {
  * @deprecated since GraphDef version 15: Use FFT
  */
 export function BatchFFT(args: {
+  /** Input (TF dtype 8). */
   input: Operand<never>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -215,6 +278,7 @@ export function BatchFFT(args: {
  * @deprecated since GraphDef version 15: Use FFT2D
  */
 export function BatchFFT2D(args: {
+  /** Input (TF dtype 8). */
   input: Operand<never>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -230,6 +294,7 @@ export function BatchFFT2D(args: {
  * @deprecated since GraphDef version 15: Use FFT3D
  */
 export function BatchFFT3D(args: {
+  /** Input (TF dtype 8). */
   input: Operand<never>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -241,25 +306,44 @@ export function BatchFFT3D(args: {
  * Batches all the inputs tensors to the computation done by the function.
  */
 export function BatchFunction(args: {
+  /** Input (a list of tensors, dtypes Tin). */
   in_tensors: readonly Operand[];
+  /** Input (a list of tensors, dtypes Tcaptured). */
   captured_tensors: readonly Operand[];
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind int. */
   num_batch_threads: number;
+  /** Attr of kind int. */
   max_batch_size: number;
+  /** Attr of kind int. */
   batch_timeout_micros: number;
+  /** Attr of kind int. Default: 10. */
   max_enqueued_batches?: number;
+  /** Attr of kind list(int). Default: []. */
   allowed_batch_sizes?: readonly number[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind string. Default: "". */
   batching_queue?: string;
+  /** Attr of kind int. Default: 0. */
   low_priority_max_batch_size?: number;
+  /** Attr of kind int. Default: 0. */
   low_priority_batch_timeout_micros?: number;
+  /** Attr of kind list(int). Default: []. */
   low_priority_allowed_batch_sizes?: readonly number[];
+  /** Attr of kind int. Default: 0. */
   low_priority_max_enqueued_batches?: number;
+  /** Attr of kind string. Default: "low_priority_padding_with_max_batch_size". */
   mixed_priority_policy?: "low_priority_padding_with_max_batch_size"
     | "low_priority_padding_with_next_allowed_batch_size" | "priority_isolation" | "priority_merge";
+  /** Attr of kind string. Default: "PAD_UP". */
   batch_padding_policy?: "PAD_UP" | "BATCH_DOWN" | "MINIMIZE_TPU_COST_PER_REQUEST";
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
+  /** Attr of kind bool. Default: false. */
   enable_large_batch_splitting?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -275,6 +359,7 @@ export function BatchFunction(args: {
  * @deprecated since GraphDef version 15: Use IFFT
  */
 export function BatchIFFT(args: {
+  /** Input (TF dtype 8). */
   input: Operand<never>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -290,6 +375,7 @@ export function BatchIFFT(args: {
  * @deprecated since GraphDef version 15: Use IFFT2D
  */
 export function BatchIFFT2D(args: {
+  /** Input (TF dtype 8). */
   input: Operand<never>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -305,6 +391,7 @@ export function BatchIFFT2D(args: {
  * @deprecated since GraphDef version 15: Use IFFT3D
  */
 export function BatchIFFT3D(args: {
+  /** Input (TF dtype 8). */
   input: Operand<never>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -316,11 +403,17 @@ export function BatchIFFT3D(args: {
  * Multiplies slices of two tensors in batches.
  */
 export function BatchMatMul<T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   adj_x?: boolean;
+  /** Attr of kind bool. Default: false. */
   adj_y?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_x?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_y?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -335,11 +428,17 @@ export function BatchMatMulV2<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32'
     | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   adj_x?: boolean;
+  /** Attr of kind bool. Default: false. */
   adj_y?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_x?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_y?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -355,12 +454,19 @@ export function BatchMatMulV3<
   Tb extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'uint8' | 'int8' | 'int16' | 'int32' | 'int64',
   Tout extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int16' | 'int32' | 'int64',
 >(args: {
+  /** Input (dtype Ta). */
   x: Operand<Ta>;
+  /** Input (dtype Tb). */
   y: Operand<Tb>;
+  /** Attr of kind type. */
   Tout: Tout;
+  /** Attr of kind bool. Default: false. */
   adj_x?: boolean;
+  /** Attr of kind bool. Default: false. */
   adj_y?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_x?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_y?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -374,8 +480,11 @@ export function BatchMatMulV3<
  * @deprecated since GraphDef version 14: Use MatrixBandPart
  */
 export function BatchMatrixBandPart<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int64). */
   num_lower: Operand<'int64'>;
+  /** Input (int64). */
   num_upper: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -389,6 +498,7 @@ export function BatchMatrixBandPart<T extends GraphDType>(args: {
  * @deprecated since GraphDef version 13: Use MatrixDeterminant instead.
  */
 export function BatchMatrixDeterminant<T extends 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -402,6 +512,7 @@ export function BatchMatrixDeterminant<T extends 'float32' | 'float64'>(args: {
  * @deprecated since GraphDef version 14: Use MatrixDiag
  */
 export function BatchMatrixDiag<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   diagonal: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -415,6 +526,7 @@ export function BatchMatrixDiag<T extends GraphDType>(args: {
  * @deprecated since GraphDef version 14: Use MatrixDiagPart
  */
 export function BatchMatrixDiagPart<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -428,7 +540,9 @@ export function BatchMatrixDiagPart<T extends GraphDType>(args: {
  * @deprecated since GraphDef version 13: Use MatrixInverse instead.
  */
 export function BatchMatrixInverse<T extends 'float64' | 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   adjoint?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -442,7 +556,9 @@ export function BatchMatrixInverse<T extends 'float64' | 'float32'>(args: {
  * @deprecated since GraphDef version 14: Use MatrixSetDiag
  */
 export function BatchMatrixSetDiag<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   diagonal: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -456,8 +572,11 @@ export function BatchMatrixSetDiag<T extends GraphDType>(args: {
  * @deprecated since GraphDef version 13: Use MatrixSolve instead.
  */
 export function BatchMatrixSolve<T extends 'float64' | 'float32'>(args: {
+  /** Input (dtype T). */
   matrix: Operand<T>;
+  /** Input (dtype T). */
   rhs: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   adjoint?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -471,9 +590,13 @@ export function BatchMatrixSolve<T extends 'float64' | 'float32'>(args: {
  * @deprecated since GraphDef version 13: Use MatrixSolveLs instead.
  */
 export function BatchMatrixSolveLs<T extends 'float64' | 'float32'>(args: {
+  /** Input (dtype T). */
   matrix: Operand<T>;
+  /** Input (dtype T). */
   rhs: Operand<T>;
+  /** Input (float64). */
   l2_regularizer: Operand<'float64'>;
+  /** Attr of kind bool. Default: true. */
   fast?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -487,9 +610,13 @@ export function BatchMatrixSolveLs<T extends 'float64' | 'float32'>(args: {
  * @deprecated since GraphDef version 13: Use MatrixTriangularSolve instead.
  */
 export function BatchMatrixTriangularSolve<T extends 'float64' | 'float32'>(args: {
+  /** Input (dtype T). */
   matrix: Operand<T>;
+  /** Input (dtype T). */
   rhs: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   lower?: boolean;
+  /** Attr of kind bool. Default: false. */
   adjoint?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -506,12 +633,19 @@ export function BatchNormWithGlobalNormalization<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   t: Operand<T>;
+  /** Input (dtype T). */
   m: Operand<T>;
+  /** Input (dtype T). */
   v: Operand<T>;
+  /** Input (dtype T). */
   beta: Operand<T>;
+  /** Input (dtype T). */
   gamma: Operand<T>;
+  /** Attr of kind float. */
   variance_epsilon: number;
+  /** Attr of kind bool. */
   scale_after_normalization: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -528,16 +662,34 @@ export function BatchNormWithGlobalNormalizationGrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   t: Operand<T>;
+  /** Input (dtype T). */
   m: Operand<T>;
+  /** Input (dtype T). */
   v: Operand<T>;
+  /** Input (dtype T). */
   gamma: Operand<T>;
+  /** Input (dtype T). */
   backprop: Operand<T>;
+  /** Attr of kind float. */
   variance_epsilon: number;
+  /** Attr of kind bool. */
   scale_after_normalization: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { dx: Sym<T>; dm: Sym<T>; dv: Sym<T>; db: Sym<T>; dg: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  dx: Sym<T>;
+  /** Output (dtype T). */
+  dm: Sym<T>;
+  /** Output (dtype T). */
+  dv: Sym<T>;
+  /** Output (dtype T). */
+  db: Sym<T>;
+  /** Output (dtype T). */
+  dg: Sym<T>;
+} {
   return callOp('BatchNormWithGlobalNormalizationGrad', args) as never;
 }
 
@@ -547,6 +699,7 @@ export function BatchNormWithGlobalNormalizationGrad<
  * @deprecated since GraphDef version 11: Use SelfAdjointEigV2 instead.
  */
 export function BatchSelfAdjointEig<T extends 'float64' | 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -560,11 +713,18 @@ export function BatchSelfAdjointEig<T extends 'float64' | 'float32'>(args: {
  * @deprecated since GraphDef version 13: Use SelfAdjointEigV2 instead.
  */
 export function BatchSelfAdjointEigV2<T extends 'float64' | 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   compute_v?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { e: Sym<T>; v: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  e: Sym<T>;
+  /** Output (dtype T). */
+  v: Sym<T>;
+} {
   return callOp('BatchSelfAdjointEigV2', args) as never;
 }
 
@@ -574,12 +734,22 @@ export function BatchSelfAdjointEigV2<T extends 'float64' | 'float32'>(args: {
  * @deprecated since GraphDef version 13: Use Svd instead.
  */
 export function BatchSvd<T extends 'float64' | 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   compute_uv?: boolean;
+  /** Attr of kind bool. Default: false. */
   full_matrices?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { s: Sym<T>; u: Sym<T>; v: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  s: Sym<T>;
+  /** Output (dtype T). */
+  u: Sym<T>;
+  /** Output (dtype T). */
+  v: Sym<T>;
+} {
   return callOp('BatchSvd', args) as never;
 }
 
@@ -587,8 +757,11 @@ export function BatchSvd<T extends 'float64' | 'float32'>(args: {
  * BatchToSpace for 4-D tensors of type T.
  */
 export function BatchToSpace<T extends GraphDType, Tidx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tidx). */
   crops: Operand<Tidx>;
+  /** Attr of kind int. */
   block_size: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -604,8 +777,11 @@ export function BatchToSpaceND<
   Tblock_shape extends 'int32' | 'int64' = 'int32',
   Tcrops extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tblock_shape). */
   block_shape: Operand<Tblock_shape>;
+  /** Input (dtype Tcrops). */
   crops: Operand<Tcrops>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -617,6 +793,7 @@ export function BatchToSpaceND<
  * TODO: add doc.
  */
 export function BesselI0<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -628,6 +805,7 @@ export function BesselI0<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * TODO: add doc.
  */
 export function BesselI0e<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -639,6 +817,7 @@ export function BesselI0e<T extends 'bfloat16' | 'float16' | 'float32' | 'float6
  * TODO: add doc.
  */
 export function BesselI1<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -650,6 +829,7 @@ export function BesselI1<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * TODO: add doc.
  */
 export function BesselI1e<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -661,6 +841,7 @@ export function BesselI1e<T extends 'bfloat16' | 'float16' | 'float32' | 'float6
  * TODO: add doc.
  */
 export function BesselJ0<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -672,6 +853,7 @@ export function BesselJ0<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * TODO: add doc.
  */
 export function BesselJ1<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -683,6 +865,7 @@ export function BesselJ1<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * TODO: add doc.
  */
 export function BesselK0<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -694,6 +877,7 @@ export function BesselK0<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * TODO: add doc.
  */
 export function BesselK0e<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -705,6 +889,7 @@ export function BesselK0e<T extends 'bfloat16' | 'float16' | 'float32' | 'float6
  * TODO: add doc.
  */
 export function BesselK1<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -716,6 +901,7 @@ export function BesselK1<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * TODO: add doc.
  */
 export function BesselK1e<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -727,6 +913,7 @@ export function BesselK1e<T extends 'bfloat16' | 'float16' | 'float32' | 'float6
  * TODO: add doc.
  */
 export function BesselY0<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -738,6 +925,7 @@ export function BesselY0<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * TODO: add doc.
  */
 export function BesselY1<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -749,8 +937,11 @@ export function BesselY1<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * Compute the regularized incomplete beta integral \\(I_x(a, b)\\).
  */
 export function Betainc<T extends 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   a: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -765,8 +956,11 @@ export function BiasAdd<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (dtype T). */
   bias: Operand<T>;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -781,7 +975,9 @@ export function BiasAddGrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -796,7 +992,9 @@ export function BiasAddV1<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (dtype T). */
   bias: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -808,8 +1006,11 @@ export function BiasAddV1<
  * Counts the number of occurrences of each value in an integer array.
  */
 export function Bincount<T extends 'int32' | 'int64' | 'float32' | 'float64'>(args: {
+  /** Input (int32). */
   arr: Operand<'int32'>;
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Input (dtype T). */
   weights: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -826,7 +1027,9 @@ export function Bitcast<
   type extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'uint16' | 'uint32'
     | 'uint64' | 'int8' | 'int16',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind type. */
   type: type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -840,7 +1043,9 @@ export function Bitcast<
 export function BitwiseAnd<
   T extends 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -854,7 +1059,9 @@ export function BitwiseAnd<
 export function BitwiseOr<
   T extends 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -868,7 +1075,9 @@ export function BitwiseOr<
 export function BitwiseXor<
   T extends 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -880,21 +1089,48 @@ export function BitwiseXor<
  * Computes the LSTM cell forward propagation for all the time steps.
  */
 export function BlockLSTM<T extends 'float16' | 'float32'>(args: {
+  /** Input (int64). */
   seq_len_max: Operand<'int64'>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   cs_prev: Operand<T>;
+  /** Input (dtype T). */
   h_prev: Operand<T>;
+  /** Input (dtype T). */
   w: Operand<T>;
+  /** Input (dtype T). */
   wci: Operand<T>;
+  /** Input (dtype T). */
   wcf: Operand<T>;
+  /** Input (dtype T). */
   wco: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Attr of kind float. Default: 1. */
   forget_bias?: number;
+  /** Attr of kind float. Default: 3. */
   cell_clip?: number;
+  /** Attr of kind bool. Default: false. */
   use_peephole?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { i: Sym<T>; cs: Sym<T>; f: Sym<T>; o: Sym<T>; ci: Sym<T>; co: Sym<T>; h: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  i: Sym<T>;
+  /** Output (dtype T). */
+  cs: Sym<T>;
+  /** Output (dtype T). */
+  f: Sym<T>;
+  /** Output (dtype T). */
+  o: Sym<T>;
+  /** Output (dtype T). */
+  ci: Sym<T>;
+  /** Output (dtype T). */
+  co: Sym<T>;
+  /** Output (dtype T). */
+  h: Sym<T>;
+} {
   return callOp('BlockLSTM', args) as never;
 }
 
@@ -902,35 +1138,62 @@ export function BlockLSTM<T extends 'float16' | 'float32'>(args: {
  * Computes the LSTM cell backward propagation for the entire time sequence.
  */
 export function BlockLSTMGrad<T extends 'float16' | 'float32'>(args: {
+  /** Input (int64). */
   seq_len_max: Operand<'int64'>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   cs_prev: Operand<T>;
+  /** Input (dtype T). */
   h_prev: Operand<T>;
+  /** Input (dtype T). */
   w: Operand<T>;
+  /** Input (dtype T). */
   wci: Operand<T>;
+  /** Input (dtype T). */
   wcf: Operand<T>;
+  /** Input (dtype T). */
   wco: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Input (dtype T). */
   i: Operand<T>;
+  /** Input (dtype T). */
   cs: Operand<T>;
+  /** Input (dtype T). */
   f: Operand<T>;
+  /** Input (dtype T). */
   o: Operand<T>;
+  /** Input (dtype T). */
   ci: Operand<T>;
+  /** Input (dtype T). */
   co: Operand<T>;
+  /** Input (dtype T). */
   h: Operand<T>;
+  /** Input (dtype T). */
   cs_grad: Operand<T>;
+  /** Input (dtype T). */
   h_grad: Operand<T>;
+  /** Attr of kind bool. */
   use_peephole: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   x_grad: Sym<T>;
+  /** Output (dtype T). */
   cs_prev_grad: Sym<T>;
+  /** Output (dtype T). */
   h_prev_grad: Sym<T>;
+  /** Output (dtype T). */
   w_grad: Sym<T>;
+  /** Output (dtype T). */
   wci_grad: Sym<T>;
+  /** Output (dtype T). */
   wcf_grad: Sym<T>;
+  /** Output (dtype T). */
   wco_grad: Sym<T>;
+  /** Output (dtype T). */
   b_grad: Sym<T>;
 } {
   return callOp('BlockLSTMGrad', args) as never;
@@ -940,35 +1203,62 @@ export function BlockLSTMGrad<T extends 'float16' | 'float32'>(args: {
  * Computes the LSTM cell backward propagation for the entire time sequence.
  */
 export function BlockLSTMGradV2<T extends 'float16' | 'float32'>(args: {
+  /** Input (int64). */
   seq_len_max: Operand<'int64'>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   cs_prev: Operand<T>;
+  /** Input (dtype T). */
   h_prev: Operand<T>;
+  /** Input (dtype T). */
   w: Operand<T>;
+  /** Input (dtype T). */
   wci: Operand<T>;
+  /** Input (dtype T). */
   wcf: Operand<T>;
+  /** Input (dtype T). */
   wco: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Input (dtype T). */
   i: Operand<T>;
+  /** Input (dtype T). */
   cs: Operand<T>;
+  /** Input (dtype T). */
   f: Operand<T>;
+  /** Input (dtype T). */
   o: Operand<T>;
+  /** Input (dtype T). */
   ci: Operand<T>;
+  /** Input (dtype T). */
   co: Operand<T>;
+  /** Input (dtype T). */
   h: Operand<T>;
+  /** Input (dtype T). */
   cs_grad: Operand<T>;
+  /** Input (dtype T). */
   h_grad: Operand<T>;
+  /** Attr of kind bool. */
   use_peephole: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   x_grad: Sym<T>;
+  /** Output (dtype T). */
   cs_prev_grad: Sym<T>;
+  /** Output (dtype T). */
   h_prev_grad: Sym<T>;
+  /** Output (dtype T). */
   w_grad: Sym<T>;
+  /** Output (dtype T). */
   wci_grad: Sym<T>;
+  /** Output (dtype T). */
   wcf_grad: Sym<T>;
+  /** Output (dtype T). */
   wco_grad: Sym<T>;
+  /** Output (dtype T). */
   b_grad: Sym<T>;
 } {
   return callOp('BlockLSTMGradV2', args) as never;
@@ -978,20 +1268,46 @@ export function BlockLSTMGradV2<T extends 'float16' | 'float32'>(args: {
  * Computes the LSTM cell forward propagation for all the time steps.
  */
 export function BlockLSTMV2<T extends 'float16' | 'float32'>(args: {
+  /** Input (int64). */
   seq_len_max: Operand<'int64'>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   cs_prev: Operand<T>;
+  /** Input (dtype T). */
   h_prev: Operand<T>;
+  /** Input (dtype T). */
   w: Operand<T>;
+  /** Input (dtype T). */
   wci: Operand<T>;
+  /** Input (dtype T). */
   wcf: Operand<T>;
+  /** Input (dtype T). */
   wco: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Attr of kind float. Default: 0. */
   cell_clip?: number;
+  /** Attr of kind bool. Default: false. */
   use_peephole?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { i: Sym<T>; cs: Sym<T>; f: Sym<T>; o: Sym<T>; ci: Sym<T>; co: Sym<T>; h: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  i: Sym<T>;
+  /** Output (dtype T). */
+  cs: Sym<T>;
+  /** Output (dtype T). */
+  f: Sym<T>;
+  /** Output (dtype T). */
+  o: Sym<T>;
+  /** Output (dtype T). */
+  ci: Sym<T>;
+  /** Output (dtype T). */
+  co: Sym<T>;
+  /** Output (dtype T). */
+  h: Sym<T>;
+} {
   return callOp('BlockLSTMV2', args) as never;
 }
 
@@ -1001,11 +1317,17 @@ export function BlockLSTMV2<T extends 'float16' | 'float32'>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function BoostedTreesAggregateStats(args: {
+  /** Input (int32). */
   node_ids: Operand<'int32'>;
+  /** Input (float32). */
   gradients: Operand<'float32'>;
+  /** Input (float32). */
   hessians: Operand<'float32'>;
+  /** Input (int32). */
   feature: Operand<'int32'>;
+  /** Attr of kind int. */
   max_splits: number;
+  /** Attr of kind int. */
   num_buckets: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1019,7 +1341,9 @@ export function BoostedTreesAggregateStats(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function BoostedTreesBucketize(args: {
+  /** Input (a list of num_features tensors of float32). */
   float_values: readonly Operand<'float32'>[];
+  /** Input (a list of num_features tensors of float32). */
   bucket_boundaries: readonly Operand<'float32'>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1033,23 +1357,38 @@ export function BoostedTreesBucketize(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function BoostedTreesCalculateBestFeatureSplit(args: {
+  /** Input (int32). */
   node_id_range: Operand<'int32'>;
+  /** Input (float32). */
   stats_summary: Operand<'float32'>;
+  /** Input (float32). */
   l1: Operand<'float32'>;
+  /** Input (float32). */
   l2: Operand<'float32'>;
+  /** Input (float32). */
   tree_complexity: Operand<'float32'>;
+  /** Input (float32). */
   min_node_weight: Operand<'float32'>;
+  /** Attr of kind int. */
   logits_dimension: number;
+  /** Attr of kind string. Default: "inequality". */
   split_type?: "inequality" | "equality";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (int32). */
   node_ids: Sym<'int32'>;
+  /** Output (float32). */
   gains: Sym<'float32'>;
+  /** Output (int32). */
   feature_dimensions: Sym<'int32'>;
+  /** Output (int32). */
   thresholds: Sym<'int32'>;
+  /** Output (float32). */
   left_node_contribs: Sym<'float32'>;
+  /** Output (float32). */
   right_node_contribs: Sym<'float32'>;
+  /** Output (string). */
   split_with_default_directions: Sym<'string'>;
 } {
   return callOp('BoostedTreesCalculateBestFeatureSplit', args) as never;
@@ -1062,25 +1401,42 @@ export function BoostedTreesCalculateBestFeatureSplit(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function BoostedTreesCalculateBestFeatureSplitV2(args: {
+  /** Input (int32). */
   node_id_range: Operand<'int32'>;
+  /** Input (a list of num_features tensors of float32). */
   stats_summaries_list: readonly Operand<'float32'>[];
+  /** Input (string). */
   split_types: Operand<'string'>;
+  /** Input (int32). */
   candidate_feature_ids: Operand<'int32'>;
+  /** Input (float32). */
   l1: Operand<'float32'>;
+  /** Input (float32). */
   l2: Operand<'float32'>;
+  /** Input (float32). */
   tree_complexity: Operand<'float32'>;
+  /** Input (float32). */
   min_node_weight: Operand<'float32'>;
+  /** Attr of kind int. */
   logits_dimension: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (int32). */
   node_ids: Sym<'int32'>;
+  /** Output (float32). */
   gains: Sym<'float32'>;
+  /** Output (int32). */
   feature_ids: Sym<'int32'>;
+  /** Output (int32). */
   feature_dimensions: Sym<'int32'>;
+  /** Output (int32). */
   thresholds: Sym<'int32'>;
+  /** Output (float32). */
   left_node_contribs: Sym<'float32'>;
+  /** Output (float32). */
   right_node_contribs: Sym<'float32'>;
+  /** Output (string). */
   split_with_default_directions: Sym<'string'>;
 } {
   return callOp('BoostedTreesCalculateBestFeatureSplitV2', args) as never;
@@ -1092,20 +1448,32 @@ export function BoostedTreesCalculateBestFeatureSplitV2(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function BoostedTreesCalculateBestGainsPerFeature(args: {
+  /** Input (int32). */
   node_id_range: Operand<'int32'>;
+  /** Input (a list of num_features tensors of float32). */
   stats_summary_list: readonly Operand<'float32'>[];
+  /** Input (float32). */
   l1: Operand<'float32'>;
+  /** Input (float32). */
   l2: Operand<'float32'>;
+  /** Input (float32). */
   tree_complexity: Operand<'float32'>;
+  /** Input (float32). */
   min_node_weight: Operand<'float32'>;
+  /** Attr of kind int. */
   max_splits: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (a list of num_features tensors of int32). */
   node_ids_list: Sym<'int32'>[];
+  /** Output (a list of num_features tensors of float32). */
   gains_list: Sym<'float32'>[];
+  /** Output (a list of num_features tensors of int32). */
   thresholds_list: Sym<'int32'>[];
+  /** Output (a list of num_features tensors of float32). */
   left_node_contribs_list: Sym<'float32'>[];
+  /** Output (a list of num_features tensors of float32). */
   right_node_contribs_list: Sym<'float32'>[];
 } {
   return callOp('BoostedTreesCalculateBestGainsPerFeature', args) as never;
@@ -1120,10 +1488,15 @@ export function BoostedTreesCalculateBestGainsPerFeature(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesCenterBias(args: {
+  /** Input (resource). */
   tree_ensemble_handle: Operand<'resource'>;
+  /** Input (float32). */
   mean_gradients: Operand<'float32'>;
+  /** Input (float32). */
   mean_hessians: Operand<'float32'>;
+  /** Input (float32). */
   l1: Operand<'float32'>;
+  /** Input (float32). */
   l2: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1139,8 +1512,11 @@ export function BoostedTreesCenterBias(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesCreateEnsemble(args: {
+  /** Input (resource). */
   tree_ensemble_handle: Operand<'resource'>;
+  /** Input (int64). */
   stamp_token: Operand<'int64'>;
+  /** Input (string). */
   tree_ensemble_serialized: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1156,9 +1532,13 @@ export function BoostedTreesCreateEnsemble(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesCreateQuantileStreamResource(args: {
+  /** Input (resource). */
   quantile_stream_resource_handle: Operand<'resource'>;
+  /** Input (float32). */
   epsilon: Operand<'float32'>;
+  /** Input (int64). */
   num_streams: Operand<'int64'>;
+  /** Attr of kind int. Default: 1099511627776. */
   max_elements?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1174,8 +1554,11 @@ export function BoostedTreesCreateQuantileStreamResource(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesDeserializeEnsemble(args: {
+  /** Input (resource). */
   tree_ensemble_handle: Operand<'resource'>;
+  /** Input (int64). */
   stamp_token: Operand<'int64'>;
+  /** Input (string). */
   tree_ensemble_serialized: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1191,7 +1574,9 @@ export function BoostedTreesDeserializeEnsemble(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesEnsembleResourceHandleOp(args?: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1207,8 +1592,11 @@ export function BoostedTreesEnsembleResourceHandleOp(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesExampleDebugOutputs(args: {
+  /** Input (resource). */
   tree_ensemble_handle: Operand<'resource'>;
+  /** Input (a list of num_bucketized_features tensors of int32). */
   bucketized_features: readonly Operand<'int32'>[];
+  /** Attr of kind int. */
   logits_dimension: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1224,7 +1612,9 @@ export function BoostedTreesExampleDebugOutputs(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesFlushQuantileSummaries(args: {
+  /** Input (resource). */
   quantile_stream_resource_handle: Operand<'resource'>;
+  /** Attr of kind int. */
   num_features: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1240,14 +1630,20 @@ export function BoostedTreesFlushQuantileSummaries(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesGetEnsembleStates(args: {
+  /** Input (resource). */
   tree_ensemble_handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (int64). */
   stamp_token: Sym<'int64'>;
+  /** Output (int32). */
   num_trees: Sym<'int32'>;
+  /** Output (int32). */
   num_finalized_trees: Sym<'int32'>;
+  /** Output (int32). */
   num_attempted_layers: Sym<'int32'>;
+  /** Output (int32). */
   last_layer_nodes_range: Sym<'int32'>;
 } {
   return callOp('BoostedTreesGetEnsembleStates', args) as never;
@@ -1259,8 +1655,11 @@ export function BoostedTreesGetEnsembleStates(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function BoostedTreesMakeQuantileSummaries(args: {
+  /** Input (a list of num_features tensors of float32). */
   float_values: readonly Operand<'float32'>[];
+  /** Input (float32). */
   example_weights: Operand<'float32'>;
+  /** Input (float32). */
   epsilon: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1274,11 +1673,17 @@ export function BoostedTreesMakeQuantileSummaries(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function BoostedTreesMakeStatsSummary(args: {
+  /** Input (int32). */
   node_ids: Operand<'int32'>;
+  /** Input (float32). */
   gradients: Operand<'float32'>;
+  /** Input (float32). */
   hessians: Operand<'float32'>;
+  /** Input (a list of num_features tensors of int32). */
   bucketized_features_list: readonly Operand<'int32'>[];
+  /** Attr of kind int. */
   max_splits: number;
+  /** Attr of kind int. */
   num_buckets: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1294,8 +1699,11 @@ export function BoostedTreesMakeStatsSummary(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesPredict(args: {
+  /** Input (resource). */
   tree_ensemble_handle: Operand<'resource'>;
+  /** Input (a list of num_bucketized_features tensors of int32). */
   bucketized_features: readonly Operand<'int32'>[];
+  /** Attr of kind int. */
   logits_dimension: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1311,7 +1719,9 @@ export function BoostedTreesPredict(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesQuantileStreamResourceAddSummaries(args: {
+  /** Input (resource). */
   quantile_stream_resource_handle: Operand<'resource'>;
+  /** Input (a list of num_features tensors of float32). */
   summaries: readonly Operand<'float32'>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1327,7 +1737,9 @@ export function BoostedTreesQuantileStreamResourceAddSummaries(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesQuantileStreamResourceDeserialize(args: {
+  /** Input (resource). */
   quantile_stream_resource_handle: Operand<'resource'>;
+  /** Input (a list of num_streams tensors of float32). */
   bucket_boundaries: readonly Operand<'float32'>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1343,8 +1755,11 @@ export function BoostedTreesQuantileStreamResourceDeserialize(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesQuantileStreamResourceFlush(args: {
+  /** Input (resource). */
   quantile_stream_resource_handle: Operand<'resource'>;
+  /** Input (int64). */
   num_buckets: Operand<'int64'>;
+  /** Attr of kind bool. Default: false. */
   generate_quantiles?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1360,7 +1775,9 @@ export function BoostedTreesQuantileStreamResourceFlush(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesQuantileStreamResourceGetBucketBoundaries(args: {
+  /** Input (resource). */
   quantile_stream_resource_handle: Operand<'resource'>;
+  /** Attr of kind int. */
   num_features: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1376,7 +1793,9 @@ export function BoostedTreesQuantileStreamResourceGetBucketBoundaries(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesQuantileStreamResourceHandleOp(args?: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1392,10 +1811,16 @@ export function BoostedTreesQuantileStreamResourceHandleOp(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesSerializeEnsemble(args: {
+  /** Input (resource). */
   tree_ensemble_handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { stamp_token: Sym<'int64'>; tree_ensemble_serialized: Sym<'string'> } {
+}): {
+  /** Output (int64). */
+  stamp_token: Sym<'int64'>;
+  /** Output (string). */
+  tree_ensemble_serialized: Sym<'string'>;
+} {
   return callOp('BoostedTreesSerializeEnsemble', args) as never;
 }
 
@@ -1405,17 +1830,32 @@ export function BoostedTreesSerializeEnsemble(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function BoostedTreesSparseAggregateStats(args: {
+  /** Input (int32). */
   node_ids: Operand<'int32'>;
+  /** Input (float32). */
   gradients: Operand<'float32'>;
+  /** Input (float32). */
   hessians: Operand<'float32'>;
+  /** Input (int32). */
   feature_indices: Operand<'int32'>;
+  /** Input (int32). */
   feature_values: Operand<'int32'>;
+  /** Input (int32). */
   feature_shape: Operand<'int32'>;
+  /** Attr of kind int. */
   max_splits: number;
+  /** Attr of kind int. */
   num_buckets: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { stats_summary_indices: Sym<'int32'>; stats_summary_values: Sym<'float32'>; stats_summary_shape: Sym<'int32'> } {
+}): {
+  /** Output (int32). */
+  stats_summary_indices: Sym<'int32'>;
+  /** Output (float32). */
+  stats_summary_values: Sym<'float32'>;
+  /** Output (int32). */
+  stats_summary_shape: Sym<'int32'>;
+} {
   return callOp('BoostedTreesSparseAggregateStats', args) as never;
 }
 
@@ -1425,25 +1865,42 @@ export function BoostedTreesSparseAggregateStats(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function BoostedTreesSparseCalculateBestFeatureSplit(args: {
+  /** Input (int32). */
   node_id_range: Operand<'int32'>;
+  /** Input (int32). */
   stats_summary_indices: Operand<'int32'>;
+  /** Input (float32). */
   stats_summary_values: Operand<'float32'>;
+  /** Input (int32). */
   stats_summary_shape: Operand<'int32'>;
+  /** Input (float32). */
   l1: Operand<'float32'>;
+  /** Input (float32). */
   l2: Operand<'float32'>;
+  /** Input (float32). */
   tree_complexity: Operand<'float32'>;
+  /** Input (float32). */
   min_node_weight: Operand<'float32'>;
+  /** Attr of kind int. */
   logits_dimension: number;
+  /** Attr of kind string. Default: "inequality". */
   split_type?: "inequality";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (int32). */
   node_ids: Sym<'int32'>;
+  /** Output (float32). */
   gains: Sym<'float32'>;
+  /** Output (int32). */
   feature_dimensions: Sym<'int32'>;
+  /** Output (int32). */
   thresholds: Sym<'int32'>;
+  /** Output (float32). */
   left_node_contribs: Sym<'float32'>;
+  /** Output (float32). */
   right_node_contribs: Sym<'float32'>;
+  /** Output (string). */
   split_with_default_directions: Sym<'string'>;
 } {
   return callOp('BoostedTreesSparseCalculateBestFeatureSplit', args) as never;
@@ -1457,14 +1914,26 @@ export function BoostedTreesSparseCalculateBestFeatureSplit(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesTrainingPredict(args: {
+  /** Input (resource). */
   tree_ensemble_handle: Operand<'resource'>;
+  /** Input (int32). */
   cached_tree_ids: Operand<'int32'>;
+  /** Input (int32). */
   cached_node_ids: Operand<'int32'>;
+  /** Input (a list of num_bucketized_features tensors of int32). */
   bucketized_features: readonly Operand<'int32'>[];
+  /** Attr of kind int. */
   logits_dimension: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { partial_logits: Sym<'float32'>; tree_ids: Sym<'int32'>; node_ids: Sym<'int32'> } {
+}): {
+  /** Output (float32). */
+  partial_logits: Sym<'float32'>;
+  /** Output (int32). */
+  tree_ids: Sym<'int32'>;
+  /** Output (int32). */
+  node_ids: Sym<'int32'>;
+} {
   return callOp('BoostedTreesTrainingPredict', args) as never;
 }
 
@@ -1476,15 +1945,25 @@ export function BoostedTreesTrainingPredict(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesUpdateEnsemble(args: {
+  /** Input (resource). */
   tree_ensemble_handle: Operand<'resource'>;
+  /** Input (int32). */
   feature_ids: Operand<'int32'>;
+  /** Input (a list of num_features tensors of int32). */
   node_ids: readonly Operand<'int32'>[];
+  /** Input (a list of num_features tensors of float32). */
   gains: readonly Operand<'float32'>[];
+  /** Input (a list of num_features tensors of int32). */
   thresholds: readonly Operand<'int32'>[];
+  /** Input (a list of num_features tensors of float32). */
   left_node_contribs: readonly Operand<'float32'>[];
+  /** Input (a list of num_features tensors of float32). */
   right_node_contribs: readonly Operand<'float32'>[];
+  /** Input (int32). */
   max_depth: Operand<'int32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Attr of kind int. */
   pruning_mode: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1500,18 +1979,31 @@ export function BoostedTreesUpdateEnsemble(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function BoostedTreesUpdateEnsembleV2(args: {
+  /** Input (resource). */
   tree_ensemble_handle: Operand<'resource'>;
+  /** Input (a list of num_groups tensors of int32). */
   feature_ids: readonly Operand<'int32'>[];
+  /** Input (a list of num_features tensors of int32). */
   dimension_ids: readonly Operand<'int32'>[];
+  /** Input (a list of num_features tensors of int32). */
   node_ids: readonly Operand<'int32'>[];
+  /** Input (a list of num_features tensors of float32). */
   gains: readonly Operand<'float32'>[];
+  /** Input (a list of num_features tensors of int32). */
   thresholds: readonly Operand<'int32'>[];
+  /** Input (a list of num_features tensors of float32). */
   left_node_contribs: readonly Operand<'float32'>[];
+  /** Input (a list of num_features tensors of float32). */
   right_node_contribs: readonly Operand<'float32'>[];
+  /** Input (a list of num_features tensors of string). */
   split_types: readonly Operand<'string'>[];
+  /** Input (int32). */
   max_depth: Operand<'int32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (int32). */
   pruning_mode: Operand<'int32'>;
+  /** Attr of kind int. Default: 1. */
   logits_dimension?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1523,7 +2015,9 @@ export function BoostedTreesUpdateEnsembleV2(args: {
  * Return the shape of s0 op s1 with broadcast.
  */
 export function BroadcastArgs<T extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   s0: Operand<T>;
+  /** Input (dtype T). */
   s1: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1535,11 +2029,18 @@ export function BroadcastArgs<T extends 'int32' | 'int64' = 'int32'>(args: {
  * Return the reduction indices for computing gradients of s0 op s1 with broadcast.
  */
 export function BroadcastGradientArgs<T extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   s0: Operand<T>;
+  /** Input (dtype T). */
   s1: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { r0: Sym<T>; r1: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  r0: Sym<T>;
+  /** Output (dtype T). */
+  r1: Sym<T>;
+} {
   return callOp('BroadcastGradientArgs', args) as never;
 }
 
@@ -1547,7 +2048,9 @@ export function BroadcastGradientArgs<T extends 'int32' | 'int64' = 'int32'>(arg
  * Broadcast an array for a compatible shape.
  */
 export function BroadcastTo<T extends GraphDType, Tidx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tidx). */
   shape: Operand<Tidx>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1559,7 +2062,9 @@ export function BroadcastTo<T extends GraphDType, Tidx extends 'int32' | 'int64'
  * Bucketizes 'input' based on 'boundaries'.
  */
 export function Bucketize<T extends 'int32' | 'int64' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind list(float). */
   boundaries: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1571,9 +2076,13 @@ export function Bucketize<T extends 'int32' | 'int64' | 'float32' | 'float64'>(a
  * Records the bytes size of each element of `input_dataset` in a StatsAggregator.
  */
 export function BytesProducedStatsDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

@@ -11,12 +11,22 @@ import type { Tensor } from '../../tensor/tensor';
  * Reads out the CSR components at batch `index`.
  */
 export function CSRSparseMatrixComponents<type extends 'float32' | 'float64'>(args: {
+  /** Input (variant). */
   csr_sparse_matrix: Operand<'variant'>;
+  /** Input (int32). */
   index: Operand<'int32'>;
+  /** Attr of kind type. */
   type: type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { row_ptrs: Sym<'int32'>; col_inds: Sym<'int32'>; values: Sym<type> } {
+}): {
+  /** Output (int32). */
+  row_ptrs: Sym<'int32'>;
+  /** Output (int32). */
+  col_inds: Sym<'int32'>;
+  /** Output (dtype type). */
+  values: Sym<type>;
+} {
   return callOp('CSRSparseMatrixComponents', args) as never;
 }
 
@@ -24,7 +34,9 @@ export function CSRSparseMatrixComponents<type extends 'float32' | 'float64'>(ar
  * Convert a (possibly batched) CSRSparseMatrix to dense.
  */
 export function CSRSparseMatrixToDense<type extends 'float32' | 'float64'>(args: {
+  /** Input (variant). */
   sparse_input: Operand<'variant'>;
+  /** Attr of kind type. */
   type: type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -36,11 +48,20 @@ export function CSRSparseMatrixToDense<type extends 'float32' | 'float64'>(args:
  * Converts a (possibly batched) CSRSparesMatrix to a SparseTensor.
  */
 export function CSRSparseMatrixToSparseTensor<type extends 'float32' | 'float64'>(args: {
+  /** Input (variant). */
   sparse_matrix: Operand<'variant'>;
+  /** Attr of kind type. */
   type: type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { indices: Sym<'int64'>; values: Sym<type>; dense_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  indices: Sym<'int64'>;
+  /** Output (dtype type). */
+  values: Sym<type>;
+  /** Output (int64). */
+  dense_shape: Sym<'int64'>;
+} {
   return callOp('CSRSparseMatrixToSparseTensor', args) as never;
 }
 
@@ -50,15 +71,25 @@ export function CSRSparseMatrixToSparseTensor<type extends 'float32' | 'float64'
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CSVDataset(args: {
+  /** Input (string). */
   filenames: Operand<'string'>;
+  /** Input (string). */
   compression_type: Operand<'string'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Input (bool). */
   header: Operand<'bool'>;
+  /** Input (string). */
   field_delim: Operand<'string'>;
+  /** Input (bool). */
   use_quote_delim: Operand<'bool'>;
+  /** Input (string). */
   na_value: Operand<'string'>;
+  /** Input (int64). */
   select_cols: Operand<'int64'>;
+  /** Input (a list of tensors, dtypes output_types). */
   record_defaults: readonly Operand[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -72,16 +103,27 @@ export function CSVDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CSVDatasetV2(args: {
+  /** Input (string). */
   filenames: Operand<'string'>;
+  /** Input (string). */
   compression_type: Operand<'string'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Input (bool). */
   header: Operand<'bool'>;
+  /** Input (string). */
   field_delim: Operand<'string'>;
+  /** Input (bool). */
   use_quote_delim: Operand<'bool'>;
+  /** Input (string). */
   na_value: Operand<'string'>;
+  /** Input (int64). */
   select_cols: Operand<'int64'>;
+  /** Input (a list of tensors, dtypes output_types). */
   record_defaults: readonly Operand[];
+  /** Input (int64). */
   exclude_cols: Operand<'int64'>;
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -93,17 +135,26 @@ export function CSVDatasetV2(args: {
  * Performs beam search decoding on the logits given in input.
  */
 export function CTCBeamSearchDecoder<T extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   inputs: Operand<T>;
+  /** Input (int32). */
   sequence_length: Operand<'int32'>;
+  /** Attr of kind int. */
   beam_width: number;
+  /** Attr of kind int. */
   top_paths: number;
+  /** Attr of kind bool. Default: true. */
   merge_repeated?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (a list of top_paths tensors of int64). */
   decoded_indices: Sym<'int64'>[];
+  /** Output (a list of top_paths tensors of int64). */
   decoded_values: Sym<'int64'>[];
+  /** Output (a list of top_paths tensors of int64). */
   decoded_shape: Sym<'int64'>[];
+  /** Output (dtype T). */
   log_probability: Sym<T>;
 } {
   return callOp('CTCBeamSearchDecoder', args) as never;
@@ -113,16 +164,24 @@ export function CTCBeamSearchDecoder<T extends 'float32' | 'float64' = 'float32'
  * Performs greedy decoding on the logits given in inputs.
  */
 export function CTCGreedyDecoder<T extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   inputs: Operand<T>;
+  /** Input (int32). */
   sequence_length: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   merge_repeated?: boolean;
+  /** Attr of kind int. Default: -1. */
   blank_index?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (int64). */
   decoded_indices: Sym<'int64'>;
+  /** Output (int64). */
   decoded_values: Sym<'int64'>;
+  /** Output (int64). */
   decoded_shape: Sym<'int64'>;
+  /** Output (dtype T). */
   log_probability: Sym<T>;
 } {
   return callOp('CTCGreedyDecoder', args) as never;
@@ -132,16 +191,28 @@ export function CTCGreedyDecoder<T extends 'float32' | 'float64' = 'float32'>(ar
  * Calculates the CTC Loss (log probability) for each batch entry. Also calculates
  */
 export function CTCLoss<T extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   inputs: Operand<T>;
+  /** Input (int64). */
   labels_indices: Operand<'int64'>;
+  /** Input (int32). */
   labels_values: Operand<'int32'>;
+  /** Input (int32). */
   sequence_length: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   preprocess_collapse_repeated?: boolean;
+  /** Attr of kind bool. Default: true. */
   ctc_merge_repeated?: boolean;
+  /** Attr of kind bool. Default: false. */
   ignore_longer_outputs_than_inputs?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { loss: Sym<T>; gradient: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  loss: Sym<T>;
+  /** Output (dtype T). */
+  gradient: Sym<T>;
+} {
   return callOp('CTCLoss', args) as never;
 }
 
@@ -151,16 +222,28 @@ export function CTCLoss<T extends 'float32' | 'float64' = 'float32'>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function CTCLossV2(args: {
+  /** Input (float32). */
   inputs: Operand<'float32'>;
+  /** Input (int64). */
   labels_indices: Operand<'int64'>;
+  /** Input (int32). */
   labels_values: Operand<'int32'>;
+  /** Input (int32). */
   sequence_length: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   preprocess_collapse_repeated?: boolean;
+  /** Attr of kind bool. Default: true. */
   ctc_merge_repeated?: boolean;
+  /** Attr of kind bool. Default: false. */
   ignore_longer_outputs_than_inputs?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { loss: Sym<'float32'>; gradient: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  loss: Sym<'float32'>;
+  /** Output (float32). */
+  gradient: Sym<'float32'>;
+} {
   return callOp('CTCLossV2', args) as never;
 }
 
@@ -168,10 +251,15 @@ export function CTCLossV2(args: {
  * Creates a dataset that caches elements from `input_dataset`.
  */
 export function CacheDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   filename: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -185,11 +273,17 @@ export function CacheDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CacheDatasetV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   filename: Operand<'string'>;
+  /** Input (resource). */
   cache: Operand<'resource'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -203,9 +297,13 @@ export function CacheDatasetV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CalibrationStatisticsSaver(args: {
+  /** Input (a list of tensors, dtypes Tin). */
   args: readonly Operand[];
+  /** Attr of kind list(string). */
   ids: readonly string[];
+  /** Attr of kind list(int). */
   calibration_methods: readonly number[];
+  /** Attr of kind string. */
   output_file_path: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -219,10 +317,15 @@ export function CalibrationStatisticsSaver(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Case(args: {
+  /** Input (int32). */
   branch_index: Operand<'int32'>;
+  /** Input (a list of tensors, dtypes Tin). */
   input: readonly Operand[];
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
+  /** Attr of kind list(func). */
   branches: readonly GraphFunction[];
+  /** Attr of kind list(shape). Default: []. */
   output_shapes?: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -234,8 +337,11 @@ export function Case(args: {
  * Cast x of type SrcT to y of DstT.
  */
 export function Cast<SrcT extends GraphDType, DstT extends GraphDType>(args: {
+  /** Input (dtype SrcT). */
   x: Operand<SrcT>;
+  /** Attr of kind type. */
   DstT: DstT;
+  /** Attr of kind bool. Default: false. */
   Truncate?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -247,6 +353,7 @@ export function Cast<SrcT extends GraphDType, DstT extends GraphDType>(args: {
  * Returns element-wise smallest integer not less than x.
  */
 export function Ceil<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -260,7 +367,9 @@ export function Ceil<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(a
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CheckNumerics<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Attr of kind string. */
   message: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -274,7 +383,9 @@ export function CheckNumerics<T extends 'bfloat16' | 'float16' | 'float32' | 'fl
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CheckNumericsV2<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Attr of kind string. */
   message: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -286,6 +397,7 @@ export function CheckNumericsV2<T extends 'bfloat16' | 'float16' | 'float32' | '
  * Checks whether a tensor is located in host memory pinned for GPU.
  */
 export function CheckPinned<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -297,6 +409,7 @@ export function CheckPinned<T extends GraphDType>(args: {
  * Computes the Cholesky decomposition of one or more square matrices.
  */
 export function Cholesky<T extends 'float64' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -308,7 +421,9 @@ export function Cholesky<T extends 'float64' | 'float32' | 'float16'>(args: {
  * Computes the reverse mode backpropagated gradient of the Cholesky algorithm.
  */
 export function CholeskyGrad<T extends 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   l: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -320,14 +435,23 @@ export function CholeskyGrad<T extends 'float16' | 'float32' | 'float64'>(args: 
  * TODO: add doc.
  */
 export function ChooseFastestBranchDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   ratio_numerator: Operand<'int64'>;
+  /** Input (int64). */
   ratio_denominator: Operand<'int64'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Attr of kind int. */
   num_elements_per_branch: number;
+  /** Attr of kind list(func). */
   branches: readonly GraphFunction[];
+  /** Attr of kind list(int). */
   other_arguments_lengths: readonly number[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -339,9 +463,13 @@ export function ChooseFastestBranchDataset(args: {
  * TODO: add doc.
  */
 export function ChooseFastestDataset(args: {
+  /** Input (a list of N tensors of variant). */
   input_datasets: readonly Operand<'variant'>[];
+  /** Attr of kind int. */
   num_experiments: number;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -356,8 +484,11 @@ export function ClipByValue<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   t: Operand<T>;
+  /** Input (dtype T). */
   clip_value_min: Operand<T>;
+  /** Input (dtype T). */
   clip_value_max: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -371,6 +502,7 @@ export function ClipByValue<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CloseSummaryWriter(args: {
+  /** Input (resource). */
   writer: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -386,6 +518,7 @@ export function CloseSummaryWriter(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CollateTPUEmbeddingMemory(args: {
+  /** Input (a list of N tensors of string). */
   memory_configs: readonly Operand<'string'>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -401,13 +534,21 @@ export function CollateTPUEmbeddingMemory(args: {
 export function CollectiveAllToAllV2<
   T extends 'bfloat16' | 'float32' | 'float16' | 'float64' | 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   group_size: Operand<'int32'>;
+  /** Input (int32). */
   group_key: Operand<'int32'>;
+  /** Input (int32). */
   instance_key: Operand<'int32'>;
+  /** Input (a list of Nordering_token tensors of resource). */
   ordering_token: readonly Operand<'resource'>[];
+  /** Attr of kind string. Default: "auto". */
   communication_hint?: string;
+  /** Attr of kind float. Default: 0. */
   timeout_seconds?: number;
+  /** Attr of kind bool. Default: false. */
   is_stateless?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -423,9 +564,13 @@ export function CollectiveAllToAllV2<
 export function CollectiveAllToAllV3<
   T extends 'bfloat16' | 'float32' | 'float16' | 'float64' | 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (resource). */
   communicator: Operand<'resource'>;
+  /** Input (int32). */
   group_assignment: Operand<'int32'>;
+  /** Attr of kind float. Default: 0. */
   timeout_seconds?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -439,12 +584,20 @@ export function CollectiveAllToAllV3<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CollectiveAssignGroupV2(args: {
+  /** Input (int32). */
   group_assignment: Operand<'int32'>;
+  /** Input (int32). */
   device_index: Operand<'int32'>;
+  /** Input (int32). */
   base_key: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { group_size: Sym<'int32'>; group_key: Sym<'int32'> } {
+}): {
+  /** Output (int32). */
+  group_size: Sym<'int32'>;
+  /** Output (int32). */
+  group_key: Sym<'int32'>;
+} {
   return callOp('CollectiveAssignGroupV2', args) as never;
 }
 
@@ -454,12 +607,19 @@ export function CollectiveAssignGroupV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CollectiveBcastRecv<T extends 'bool' | 'float32' | 'float16' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Attr of kind type. */
   T: T;
+  /** Attr of kind int. */
   group_size: number;
+  /** Attr of kind int. */
   group_key: number;
+  /** Attr of kind int. */
   instance_key: number;
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind string. Default: "auto". */
   communication_hint?: string;
+  /** Attr of kind float. Default: 0. */
   timeout_seconds?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -476,12 +636,19 @@ export function CollectiveBcastRecvV2<
   T extends 'bool' | 'float32' | 'float16' | 'float64' | 'int32' | 'int64',
   Tshape extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (int32). */
   group_size: Operand<'int32'>;
+  /** Input (int32). */
   group_key: Operand<'int32'>;
+  /** Input (int32). */
   instance_key: Operand<'int32'>;
+  /** Input (dtype Tshape). */
   shape: Operand<Tshape>;
+  /** Attr of kind type. */
   T: T;
+  /** Attr of kind string. Default: "auto". */
   communication_hint?: string;
+  /** Attr of kind float. Default: 0. */
   timeout_seconds?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -495,12 +662,19 @@ export function CollectiveBcastRecvV2<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CollectiveBcastSend<T extends 'bool' | 'float32' | 'float16' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind int. */
   group_size: number;
+  /** Attr of kind int. */
   group_key: number;
+  /** Attr of kind int. */
   instance_key: number;
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind string. Default: "auto". */
   communication_hint?: string;
+  /** Attr of kind float. Default: 0. */
   timeout_seconds?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -514,11 +688,17 @@ export function CollectiveBcastSend<T extends 'bool' | 'float32' | 'float16' | '
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CollectiveBcastSendV2<T extends 'bool' | 'float32' | 'float16' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   group_size: Operand<'int32'>;
+  /** Input (int32). */
   group_key: Operand<'int32'>;
+  /** Input (int32). */
   instance_key: Operand<'int32'>;
+  /** Attr of kind string. Default: "auto". */
   communication_hint?: string;
+  /** Attr of kind float. Default: 0. */
   timeout_seconds?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -532,12 +712,19 @@ export function CollectiveBcastSendV2<T extends 'bool' | 'float32' | 'float16' |
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CollectiveGather<T extends 'float32' | 'float16' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind int. */
   group_size: number;
+  /** Attr of kind int. */
   group_key: number;
+  /** Attr of kind int. */
   instance_key: number;
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind string. Default: "auto". */
   communication_hint?: string;
+  /** Attr of kind float. Default: 0. */
   timeout_seconds?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -551,13 +738,21 @@ export function CollectiveGather<T extends 'float32' | 'float16' | 'float64' | '
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CollectiveGatherV2<T extends 'float32' | 'float16' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   group_size: Operand<'int32'>;
+  /** Input (int32). */
   group_key: Operand<'int32'>;
+  /** Input (int32). */
   instance_key: Operand<'int32'>;
+  /** Input (a list of Nordering_token tensors of resource). */
   ordering_token: readonly Operand<'resource'>[];
+  /** Attr of kind string. Default: "auto". */
   communication_hint?: string;
+  /** Attr of kind float. Default: 0. */
   timeout_seconds?: number;
+  /** Attr of kind bool. Default: false. */
   is_stateless?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -571,10 +766,15 @@ export function CollectiveGatherV2<T extends 'float32' | 'float16' | 'float64' |
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CollectiveInitializeCommunicator(args: {
+  /** Input (int32). */
   group_key: Operand<'int32'>;
+  /** Input (int32). */
   rank: Operand<'int32'>;
+  /** Input (int32). */
   group_size: Operand<'int32'>;
+  /** Attr of kind string. Default: "auto". */
   communication_hint?: string;
+  /** Attr of kind float. Default: 0. */
   timeout_seconds?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -593,7 +793,9 @@ export function CollectivePermute<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   source_target_pairs: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -607,15 +809,25 @@ export function CollectivePermute<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CollectiveReduce<T extends 'bfloat16' | 'float32' | 'float16' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind int. */
   group_size: number;
+  /** Attr of kind int. */
   group_key: number;
+  /** Attr of kind int. */
   instance_key: number;
+  /** Attr of kind string. */
   merge_op: "Min" | "Max" | "Mul" | "Add";
+  /** Attr of kind string. */
   final_op: "Id" | "Div";
+  /** Attr of kind list(int). */
   subdiv_offsets: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   wait_for?: readonly number[];
+  /** Attr of kind string. Default: "auto". */
   communication_hint?: string;
+  /** Attr of kind float. Default: 0. */
   timeout_seconds?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -631,16 +843,27 @@ export function CollectiveReduce<T extends 'bfloat16' | 'float32' | 'float16' | 
 export function CollectiveReduceScatterV2<
   T extends 'bfloat16' | 'float32' | 'float16' | 'float64' | 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   group_size: Operand<'int32'>;
+  /** Input (int32). */
   group_key: Operand<'int32'>;
+  /** Input (int32). */
   instance_key: Operand<'int32'>;
+  /** Input (a list of Nordering_token tensors of resource). */
   ordering_token: readonly Operand<'resource'>[];
+  /** Attr of kind string. */
   merge_op: "Min" | "Max" | "Mul" | "Add";
+  /** Attr of kind string. */
   final_op: "Id" | "Div";
+  /** Attr of kind string. Default: "auto". */
   communication_hint?: string;
+  /** Attr of kind float. Default: 0. */
   timeout_seconds?: number;
+  /** Attr of kind bool. Default: false. */
   is_stateless?: boolean;
+  /** Attr of kind int. Default: -1. */
   max_subdivs_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -654,16 +877,27 @@ export function CollectiveReduceScatterV2<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CollectiveReduceV2<T extends 'bfloat16' | 'float32' | 'float16' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   group_size: Operand<'int32'>;
+  /** Input (int32). */
   group_key: Operand<'int32'>;
+  /** Input (int32). */
   instance_key: Operand<'int32'>;
+  /** Input (a list of Nordering_token tensors of resource). */
   ordering_token: readonly Operand<'resource'>[];
+  /** Attr of kind string. */
   merge_op: "Min" | "Max" | "Mul" | "Add";
+  /** Attr of kind string. */
   final_op: "Id" | "Div";
+  /** Attr of kind string. Default: "auto". */
   communication_hint?: string;
+  /** Attr of kind float. Default: 0. */
   timeout_seconds?: number;
+  /** Attr of kind bool. Default: false. */
   is_stateless?: boolean;
+  /** Attr of kind int. Default: -1. */
   max_subdivs_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -677,10 +911,15 @@ export function CollectiveReduceV2<T extends 'bfloat16' | 'float32' | 'float16' 
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CollectiveReduceV3<T extends 'bfloat16' | 'float32' | 'float16' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (resource). */
   communicator: Operand<'resource'>;
+  /** Input (int32). */
   group_assignment: Operand<'int32'>;
+  /** Attr of kind string. */
   reduction: "Min" | "Max" | "Mul" | "Add";
+  /** Attr of kind float. Default: 0. */
   timeout_seconds?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -692,20 +931,32 @@ export function CollectiveReduceV3<T extends 'bfloat16' | 'float32' | 'float16' 
  * Greedily selects a subset of bounding boxes in descending order of score,
  */
 export function CombinedNonMaxSuppression(args: {
+  /** Input (float32). */
   boxes: Operand<'float32'>;
+  /** Input (float32). */
   scores: Operand<'float32'>;
+  /** Input (int32). */
   max_output_size_per_class: Operand<'int32'>;
+  /** Input (int32). */
   max_total_size: Operand<'int32'>;
+  /** Input (float32). */
   iou_threshold: Operand<'float32'>;
+  /** Input (float32). */
   score_threshold: Operand<'float32'>;
+  /** Attr of kind bool. Default: false. */
   pad_per_class?: boolean;
+  /** Attr of kind bool. Default: true. */
   clip_boxes?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (float32). */
   nmsed_boxes: Sym<'float32'>;
+  /** Output (float32). */
   nmsed_scores: Sym<'float32'>;
+  /** Output (float32). */
   nmsed_classes: Sym<'float32'>;
+  /** Output (int32). */
   valid_detections: Sym<'int32'>;
 } {
   return callOp('CombinedNonMaxSuppression', args) as never;
@@ -715,8 +966,11 @@ export function CombinedNonMaxSuppression(args: {
  * Converts two real numbers to a complex number.
  */
 export function Complex<Tout extends never, T extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   real: Operand<T>;
+  /** Input (dtype T). */
   imag: Operand<T>;
+  /** Attr of kind type. Default: TF dtype 8. */
   Tout?: Tout;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -728,7 +982,9 @@ export function Complex<Tout extends never, T extends 'float32' | 'float64' = 'f
  * Computes the complex absolute value of a tensor.
  */
 export function ComplexAbs<T extends never, Tout extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Attr of kind type. Default: 'float32'. */
   Tout?: Tout;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -740,7 +996,9 @@ export function ComplexAbs<T extends never, Tout extends 'float32' | 'float64' =
  * Encodes an `ExtensionType` value into a `variant` scalar Tensor.
  */
 export function CompositeTensorVariantFromComponents(args: {
+  /** Input (a list of tensors, dtypes Tcomponents). */
   components: readonly Operand[];
+  /** Attr of kind string. */
   metadata: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -752,8 +1010,11 @@ export function CompositeTensorVariantFromComponents(args: {
  * Decodes a `variant` scalar Tensor into an `ExtensionType` value.
  */
 export function CompositeTensorVariantToComponents(args: {
+  /** Input (variant). */
   encoded: Operand<'variant'>;
+  /** Attr of kind string. */
   metadata: string;
+  /** Attr of kind list(type). */
   Tcomponents: readonly (GraphDType)[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -765,6 +1026,7 @@ export function CompositeTensorVariantToComponents(args: {
  * Compresses a dataset element.
  */
 export function CompressElement(args: {
+  /** Input (a list of tensors, dtypes input_types). */
   components: readonly Operand[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -776,14 +1038,26 @@ export function CompressElement(args: {
  * Computes the ids of the positions in sampled_candidates that match true_labels.
  */
 export function ComputeAccidentalHits(args: {
+  /** Input (int64). */
   true_classes: Operand<'int64'>;
+  /** Input (int64). */
   sampled_candidates: Operand<'int64'>;
+  /** Attr of kind int. */
   num_true: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { indices: Sym<'int32'>; ids: Sym<'int64'>; weights: Sym<'float32'> } {
+}): {
+  /** Output (int32). */
+  indices: Sym<'int32'>;
+  /** Output (int64). */
+  ids: Sym<'int64'>;
+  /** Output (float32). */
+  weights: Sym<'float32'>;
+} {
   return callOp('ComputeAccidentalHits', args) as never;
 }
 
@@ -791,6 +1065,7 @@ export function ComputeAccidentalHits(args: {
  * Computes the static batch size of a dataset sans partial batches.
  */
 export function ComputeBatchSize(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -806,6 +1081,7 @@ export function ComputeBatchSize(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ComputeDedupDataSize(args: {
+  /** Attr of kind string. */
   config: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -821,9 +1097,13 @@ export function ComputeDedupDataSize(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ComputeDedupDataSizeV2(args: {
+  /** Attr of kind string. */
   config: string;
+  /** Attr of kind string. */
   embedding_partitions: string;
+  /** Attr of kind string. */
   hbm_buffers_config: string;
+  /** Attr of kind string. */
   tpu_topology: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -839,6 +1119,7 @@ export function ComputeDedupDataSizeV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ComputeDedupDataTupleMask(args: {
+  /** Attr of kind string. */
   config: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -854,9 +1135,13 @@ export function ComputeDedupDataTupleMask(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ComputeDedupDataTupleMaskV2(args: {
+  /** Attr of kind string. */
   config: string;
+  /** Attr of kind string. */
   embedding_partitions: string;
+  /** Attr of kind string. */
   hbm_buffers_config: string;
+  /** Attr of kind string. */
   tpu_topology: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -868,7 +1153,9 @@ export function ComputeDedupDataTupleMaskV2(args: {
  * Concatenates tensors along one dimension.
  */
 export function Concat<T extends GraphDType>(args: {
+  /** Input (int32). */
   concat_dim: Operand<'int32'>;
+  /** Input (a list of N tensors of dtype T). */
   values: readonly Operand<T>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -880,7 +1167,9 @@ export function Concat<T extends GraphDType>(args: {
  * Computes offsets of concat inputs within its output.
  */
 export function ConcatOffset<shape_type extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (int32). */
   concat_dim: Operand<'int32'>;
+  /** Input (a list of N tensors of dtype shape_type). */
   shape: readonly Operand<shape_type>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -892,7 +1181,9 @@ export function ConcatOffset<shape_type extends 'int32' | 'int64' = 'int32'>(arg
  * Concatenates tensors along one dimension.
  */
 export function ConcatV2<T extends GraphDType, Tidx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (a list of N tensors of dtype T). */
   values: readonly Operand<T>[];
+  /** Input (dtype Tidx). */
   axis: Operand<Tidx>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -904,10 +1195,15 @@ export function ConcatV2<T extends GraphDType, Tidx extends 'int32' | 'int64' = 
  * Creates a dataset that concatenates `input_dataset` with `another_dataset`.
  */
 export function ConcatenateDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (variant). */
   another_dataset: Operand<'variant'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -923,11 +1219,16 @@ export function ConcatenateDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ConditionalAccumulator(args: {
+  /** Attr of kind type. */
   dtype: 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64';
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind string. Default: "MEAN". */
   reduction_type?: "MEAN" | "SUM";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -943,6 +1244,7 @@ export function ConditionalAccumulator(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ConfigureAndInitializeGlobalTPU(args?: {
+  /** Attr of kind bool. Default: true. */
   use_tfrt_host_runtime?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -958,11 +1260,17 @@ export function ConfigureAndInitializeGlobalTPU(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ConfigureDistributedTPU(args?: {
+  /** Attr of kind string. Default: "". */
   embedding_config?: string;
+  /** Attr of kind string. Default: "". */
   tpu_embedding_config?: string;
+  /** Attr of kind bool. Default: false. */
   is_global_init?: boolean;
+  /** Attr of kind bool. Default: false. */
   enable_whole_mesh_compilations?: boolean;
+  /** Attr of kind bool. Default: true. */
   compilation_failure_closes_chips?: boolean;
+  /** Attr of kind int. Default: 0. */
   tpu_cancellation_closes_chips?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -978,6 +1286,7 @@ export function ConfigureDistributedTPU(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ConfigureTPUEmbedding(args: {
+  /** Attr of kind string. */
   config: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -993,8 +1302,11 @@ export function ConfigureTPUEmbedding(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ConfigureTPUEmbeddingHost(args: {
+  /** Input (string). */
   common_config: Operand<'string'>;
+  /** Input (string). */
   memory_config: Operand<'string'>;
+  /** Attr of kind string. */
   config: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1010,6 +1322,7 @@ export function ConfigureTPUEmbeddingHost(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ConfigureTPUEmbeddingMemory(args: {
+  /** Input (string). */
   common_config: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1021,6 +1334,7 @@ export function ConfigureTPUEmbeddingMemory(args: {
  * Returns the complex conjugate of a complex number.
  */
 export function Conj<T extends 'variant'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1032,7 +1346,9 @@ export function Conj<T extends 'variant'>(args: {
  * Shuffle dimensions of x according to a permutation and conjugate the result.
  */
 export function ConjugateTranspose<T extends GraphDType, Tperm extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype Tperm). */
   perm: Operand<Tperm>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1048,6 +1364,7 @@ export function ConjugateTranspose<T extends GraphDType, Tperm extends 'int32' |
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ConnectTPUEmbeddingHosts(args: {
+  /** Input (a list of N tensors of string). */
   network_configs: readonly Operand<'string'>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1059,7 +1376,9 @@ export function ConnectTPUEmbeddingHosts(args: {
  * Returns a constant tensor.
  */
 export function Const<dtype extends GraphDType>(args: {
+  /** Attr of kind tensor. */
   value: Tensor;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1073,6 +1392,7 @@ export function Const<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ConsumeMutexLock(args: {
+  /** Input (variant). */
   mutex_lock: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1094,14 +1414,23 @@ export function ControlTrigger(args?: {
  * Computes a N-D convolution given (N+1+batch_dims)-D `input` and (N+2)-D `filter` tensors.
  */
 export function Conv<T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "CHANNELS_LAST". */
   data_format?: "CHANNELS_FIRST" | "CHANNELS_LAST";
+  /** Attr of kind list(int). Default: []. */
   dilations?: readonly number[];
+  /** Attr of kind int. Default: 1. */
   batch_dims?: number;
+  /** Attr of kind int. Default: 1. */
   groups?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1113,13 +1442,21 @@ export function Conv<T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 
  * Computes a 2-D convolution given 4-D `input` and `filter` tensors.
  */
 export function Conv2D<T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1131,14 +1468,23 @@ export function Conv2D<T extends 'float16' | 'bfloat16' | 'float32' | 'float64' 
  * Computes the gradients of convolution with respect to the filter.
  */
 export function Conv2DBackpropFilter<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   filter_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1152,14 +1498,23 @@ export function Conv2DBackpropFilter<T extends 'float16' | 'bfloat16' | 'float32
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function Conv2DBackpropFilterV2<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1171,14 +1526,23 @@ export function Conv2DBackpropFilterV2<T extends 'float16' | 'bfloat16' | 'float
  * Computes the gradients of convolution with respect to the input.
  */
 export function Conv2DBackpropInput<T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int32'>(args: {
+  /** Input (int32). */
   input_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1192,14 +1556,23 @@ export function Conv2DBackpropInput<T extends 'float16' | 'bfloat16' | 'float32'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function Conv2DBackpropInputV2<T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind bool. Default: true. */
   use_cudnn_on_gpu?: boolean;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1211,11 +1584,17 @@ export function Conv2DBackpropInputV2<T extends 'float16' | 'bfloat16' | 'float3
  * Computes a 3-D convolution given 5-D `input` and `filter` tensors.
  */
 export function Conv3D<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1229,11 +1608,17 @@ export function Conv3D<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>
  * @deprecated since GraphDef version 10: Use Conv3DBackpropFilterV2
  */
 export function Conv3DBackpropFilter<T extends 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1245,12 +1630,19 @@ export function Conv3DBackpropFilter<T extends 'float16' | 'float32' | 'float64'
  * Computes the gradients of 3-D convolution with respect to the filter.
  */
 export function Conv3DBackpropFilterV2<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   filter_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1264,11 +1656,17 @@ export function Conv3DBackpropFilterV2<T extends 'float16' | 'bfloat16' | 'float
  * @deprecated since GraphDef version 10: Use Conv3DBackpropInputV2
  */
 export function Conv3DBackpropInput<T extends 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1283,12 +1681,19 @@ export function Conv3DBackpropInputV2<
   T extends 'float16' | 'bfloat16' | 'float32' | 'float64',
   Tshape extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype Tshape). */
   input_sizes: Operand<Tshape>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1304,14 +1709,26 @@ export function Conv3DBackpropInputV2<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ConvertToCooTensor(args: {
+  /** Input (int32). */
   indices_or_row_splits: Operand<'int32'>;
+  /** Input (int32). */
   values: Operand<'int32'>;
+  /** Input (float32). */
   weights: Operand<'float32'>;
+  /** Attr of kind int. */
   sample_count: number;
+  /** Attr of kind string. */
   combiner: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { row_ids: Sym<'int32'>; col_ids: Sym<'int32'>; gains: Sym<'float32'> } {
+}): {
+  /** Output (int32). */
+  row_ids: Sym<'int32'>;
+  /** Output (int32). */
+  col_ids: Sym<'int32'>;
+  /** Output (float32). */
+  gains: Sym<'float32'>;
+} {
   return callOp('ConvertToCooTensor', args) as never;
 }
 
@@ -1321,20 +1738,38 @@ export function ConvertToCooTensor(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function ConvertToListOfSparseCoreCooTensors(args: {
+  /** Input (int32). */
   indices_or_row_splits: Operand<'int32'>;
+  /** Input (int32). */
   values: Operand<'int32'>;
+  /** Input (float32). */
   weights: Operand<'float32'>;
+  /** Attr of kind int. */
   sample_count: number;
+  /** Attr of kind int. */
   num_sc_per_chip: number;
+  /** Attr of kind int. */
   row_offset: number;
+  /** Attr of kind int. */
   col_offset: number;
+  /** Attr of kind int. */
   col_shift: number;
+  /** Attr of kind int. */
   num_sc_shards: number;
+  /** Attr of kind int. */
   stacked_table_sample_count: number;
+  /** Attr of kind string. */
   combiner: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { row_ids_list: Sym<'int32'>[]; col_ids_list: Sym<'int32'>[]; gains_list: Sym<'float32'>[] } {
+}): {
+  /** Output (a list of num_sc_per_chip tensors of int32). */
+  row_ids_list: Sym<'int32'>[];
+  /** Output (a list of num_sc_per_chip tensors of int32). */
+  col_ids_list: Sym<'int32'>[];
+  /** Output (a list of num_sc_per_chip tensors of float32). */
+  gains_list: Sym<'float32'>[];
+} {
   return callOp('ConvertToListOfSparseCoreCooTensors', args) as never;
 }
 
@@ -1344,28 +1779,48 @@ export function ConvertToListOfSparseCoreCooTensors(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function ConvertToSparseCoreCsrWrappedCooTensor(args: {
+  /** Input (a list of num_sc_per_chip tensors of int32). */
   sorted_row_ids_list: readonly Operand<'int32'>[];
+  /** Input (a list of num_sc_per_chip tensors of int32). */
   sorted_col_ids_list: readonly Operand<'int32'>[];
+  /** Input (a list of num_sc_per_chip tensors of float32). */
   sorted_gains_list: readonly Operand<'float32'>[];
+  /** Input (a list of num_sc_per_chip tensors of int32). */
   id_counts_list: readonly Operand<'int32'>[];
+  /** Input (int64). */
   splits: Operand<'int64'>;
+  /** Attr of kind int. */
   sample_count_per_sc: number;
+  /** Attr of kind int. */
   num_replica: number;
+  /** Attr of kind int. */
   max_minibatches_per_sc: number;
+  /** Attr of kind int. */
   max_ids_per_chip_per_sample: number;
+  /** Attr of kind int. */
   table_vocab_size: number;
+  /** Attr of kind int. */
   feature_width: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind bool. */
   allow_id_dropping: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (int32). */
   row_pointers: Sym<'int32'>;
+  /** Output (int32). */
   sorted_sample_ids: Sym<'int32'>;
+  /** Output (int32). */
   sorted_token_ids: Sym<'int32'>;
+  /** Output (float32). */
   sorted_gains: Sym<'float32'>;
+  /** Output (int32). */
   row_pointers_unpadded_size: Sym<'int32'>;
+  /** Output (int32). */
   ids_unpadded_size: Sym<'int32'>;
+  /** Output (int32). */
   num_minibatches_per_sc: Sym<'int32'>;
 } {
   return callOp('ConvertToSparseCoreCsrWrappedCooTensor', args) as never;
@@ -1375,8 +1830,11 @@ export function ConvertToSparseCoreCsrWrappedCooTensor(args: {
  * Copy a tensor from CPU-to-CPU or GPU-to-GPU.
  */
 export function Copy<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. Default: "". */
   tensor_name?: string;
+  /** Attr of kind list(string). Default: []. */
   debug_ops_spec?: readonly string[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1388,8 +1846,11 @@ export function Copy<T extends GraphDType>(args: {
  * Copy a tensor to host.
  */
 export function CopyHost<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. Default: "". */
   tensor_name?: string;
+  /** Attr of kind list(string). Default: []. */
   debug_ops_spec?: readonly string[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1403,7 +1864,9 @@ export function CopyHost<T extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function CopyToMesh<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. */
   mesh: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1417,7 +1880,9 @@ export function CopyToMesh<T extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function CopyToMeshGrad<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   forward_input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1429,6 +1894,7 @@ export function CopyToMeshGrad<T extends GraphDType>(args: {
  * Computes cos of x element-wise.
  */
 export function Cos<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1440,6 +1906,7 @@ export function Cos<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(ar
  * Computes hyperbolic cosine of x element-wise.
  */
 export function Cosh<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1453,7 +1920,9 @@ export function Cosh<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(a
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function CountUpTo<T extends 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Attr of kind int. */
   limit: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1467,10 +1936,15 @@ export function CountUpTo<T extends 'int32' | 'int64'>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CreateSummaryDbWriter(args: {
+  /** Input (resource). */
   writer: Operand<'resource'>;
+  /** Input (string). */
   db_uri: Operand<'string'>;
+  /** Input (string). */
   experiment_name: Operand<'string'>;
+  /** Input (string). */
   run_name: Operand<'string'>;
+  /** Input (string). */
   user_name: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1484,10 +1958,15 @@ export function CreateSummaryDbWriter(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CreateSummaryFileWriter(args: {
+  /** Input (resource). */
   writer: Operand<'resource'>;
+  /** Input (string). */
   logdir: Operand<'string'>;
+  /** Input (int32). */
   max_queue: Operand<'int32'>;
+  /** Input (int32). */
   flush_millis: Operand<'int32'>;
+  /** Input (string). */
   filename_suffix: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1501,11 +1980,17 @@ export function CreateSummaryFileWriter(args: {
 export function CropAndResize<
   T extends 'uint8' | 'uint16' | 'int8' | 'int16' | 'int32' | 'int64' | 'float16' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype T). */
   image: Operand<T>;
+  /** Input (float32). */
   boxes: Operand<'float32'>;
+  /** Input (int32). */
   box_ind: Operand<'int32'>;
+  /** Input (int32). */
   crop_size: Operand<'int32'>;
+  /** Attr of kind string. Default: "bilinear". */
   method?: "bilinear" | "nearest";
+  /** Attr of kind float. Default: 0. */
   extrapolation_value?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1519,10 +2004,15 @@ export function CropAndResize<
 export function CropAndResizeGradBoxes<
   T extends 'uint8' | 'uint16' | 'int8' | 'int16' | 'int32' | 'int64' | 'float16' | 'float32' | 'float64',
 >(args: {
+  /** Input (float32). */
   grads: Operand<'float32'>;
+  /** Input (dtype T). */
   image: Operand<T>;
+  /** Input (float32). */
   boxes: Operand<'float32'>;
+  /** Input (int32). */
   box_ind: Operand<'int32'>;
+  /** Attr of kind string. Default: "bilinear". */
   method?: "bilinear";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1534,11 +2024,17 @@ export function CropAndResizeGradBoxes<
  * Computes the gradient of the crop_and_resize op wrt the input image tensor.
  */
 export function CropAndResizeGradImage<T extends 'float32' | 'float16' | 'float64'>(args: {
+  /** Input (float32). */
   grads: Operand<'float32'>;
+  /** Input (float32). */
   boxes: Operand<'float32'>;
+  /** Input (int32). */
   box_ind: Operand<'int32'>;
+  /** Input (int32). */
   image_size: Operand<'int32'>;
+  /** Attr of kind type. */
   T: T;
+  /** Attr of kind string. Default: "bilinear". */
   method?: "bilinear" | "nearest";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1553,7 +2049,9 @@ export function Cross<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   a: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1569,7 +2067,9 @@ export function Cross<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CrossReplicaSum<T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int32' | 'uint32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   group_assignment: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1585,20 +2085,40 @@ export function CrossReplicaSum<T extends 'float16' | 'bfloat16' | 'float32' | '
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CudnnRNN<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   input_h: Operand<T>;
+  /** Input (dtype T). */
   input_c: Operand<T>;
+  /** Input (dtype T). */
   params: Operand<T>;
+  /** Attr of kind string. Default: "lstm". */
   rnn_mode?: "rnn_relu" | "rnn_tanh" | "lstm" | "gru";
+  /** Attr of kind string. Default: "linear_input". */
   input_mode?: "linear_input" | "skip_input" | "auto_select";
+  /** Attr of kind string. Default: "unidirectional". */
   direction?: "unidirectional" | "bidirectional";
+  /** Attr of kind float. Default: 0. */
   dropout?: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; output_h: Sym<T>; output_c: Sym<T>; reserve_space: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  output_h: Sym<T>;
+  /** Output (dtype T). */
+  output_c: Sym<T>;
+  /** Output (dtype T). */
+  reserve_space: Sym<T>;
+} {
   return callOp('CudnnRNN', args) as never;
 }
 
@@ -1610,26 +2130,52 @@ export function CudnnRNN<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CudnnRNNBackprop<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   input_h: Operand<T>;
+  /** Input (dtype T). */
   input_c: Operand<T>;
+  /** Input (dtype T). */
   params: Operand<T>;
+  /** Input (dtype T). */
   output: Operand<T>;
+  /** Input (dtype T). */
   output_h: Operand<T>;
+  /** Input (dtype T). */
   output_c: Operand<T>;
+  /** Input (dtype T). */
   output_backprop: Operand<T>;
+  /** Input (dtype T). */
   output_h_backprop: Operand<T>;
+  /** Input (dtype T). */
   output_c_backprop: Operand<T>;
+  /** Input (dtype T). */
   reserve_space: Operand<T>;
+  /** Attr of kind string. Default: "lstm". */
   rnn_mode?: "rnn_relu" | "rnn_tanh" | "lstm" | "gru";
+  /** Attr of kind string. Default: "linear_input". */
   input_mode?: "linear_input" | "skip_input" | "auto_select";
+  /** Attr of kind string. Default: "unidirectional". */
   direction?: "unidirectional" | "bidirectional";
+  /** Attr of kind float. Default: 0. */
   dropout?: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { input_backprop: Sym<T>; input_h_backprop: Sym<T>; input_c_backprop: Sym<T>; params_backprop: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  input_backprop: Sym<T>;
+  /** Output (dtype T). */
+  input_h_backprop: Sym<T>;
+  /** Output (dtype T). */
+  input_c_backprop: Sym<T>;
+  /** Output (dtype T). */
+  params_backprop: Sym<T>;
+} {
   return callOp('CudnnRNNBackprop', args) as never;
 }
 
@@ -1641,27 +2187,54 @@ export function CudnnRNNBackprop<T extends 'bfloat16' | 'float16' | 'float32' | 
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CudnnRNNBackpropV2<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   input_h: Operand<T>;
+  /** Input (dtype T). */
   input_c: Operand<T>;
+  /** Input (dtype T). */
   params: Operand<T>;
+  /** Input (dtype T). */
   output: Operand<T>;
+  /** Input (dtype T). */
   output_h: Operand<T>;
+  /** Input (dtype T). */
   output_c: Operand<T>;
+  /** Input (dtype T). */
   output_backprop: Operand<T>;
+  /** Input (dtype T). */
   output_h_backprop: Operand<T>;
+  /** Input (dtype T). */
   output_c_backprop: Operand<T>;
+  /** Input (dtype T). */
   reserve_space: Operand<T>;
+  /** Input (int8). */
   host_reserved: Operand<'int8'>;
+  /** Attr of kind string. Default: "lstm". */
   rnn_mode?: "rnn_relu" | "rnn_tanh" | "lstm" | "gru";
+  /** Attr of kind string. Default: "linear_input". */
   input_mode?: "linear_input" | "skip_input" | "auto_select";
+  /** Attr of kind string. Default: "unidirectional". */
   direction?: "unidirectional" | "bidirectional";
+  /** Attr of kind float. Default: 0. */
   dropout?: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { input_backprop: Sym<T>; input_h_backprop: Sym<T>; input_c_backprop: Sym<T>; params_backprop: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  input_backprop: Sym<T>;
+  /** Output (dtype T). */
+  input_h_backprop: Sym<T>;
+  /** Output (dtype T). */
+  input_c_backprop: Sym<T>;
+  /** Output (dtype T). */
+  params_backprop: Sym<T>;
+} {
   return callOp('CudnnRNNBackpropV2', args) as never;
 }
 
@@ -1673,30 +2246,60 @@ export function CudnnRNNBackpropV2<T extends 'bfloat16' | 'float16' | 'float32' 
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CudnnRNNBackpropV3<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   input_h: Operand<T>;
+  /** Input (dtype T). */
   input_c: Operand<T>;
+  /** Input (dtype T). */
   params: Operand<T>;
+  /** Input (int32). */
   sequence_lengths: Operand<'int32'>;
+  /** Input (dtype T). */
   output: Operand<T>;
+  /** Input (dtype T). */
   output_h: Operand<T>;
+  /** Input (dtype T). */
   output_c: Operand<T>;
+  /** Input (dtype T). */
   output_backprop: Operand<T>;
+  /** Input (dtype T). */
   output_h_backprop: Operand<T>;
+  /** Input (dtype T). */
   output_c_backprop: Operand<T>;
+  /** Input (dtype T). */
   reserve_space: Operand<T>;
+  /** Input (int8). */
   host_reserved: Operand<'int8'>;
+  /** Attr of kind string. Default: "lstm". */
   rnn_mode?: "rnn_relu" | "rnn_tanh" | "lstm" | "gru";
+  /** Attr of kind string. Default: "linear_input". */
   input_mode?: "linear_input" | "skip_input" | "auto_select";
+  /** Attr of kind string. Default: "unidirectional". */
   direction?: "unidirectional" | "bidirectional";
+  /** Attr of kind float. Default: 0. */
   dropout?: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind int. Default: 0. */
   num_proj?: number;
+  /** Attr of kind bool. Default: true. */
   time_major?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { input_backprop: Sym<T>; input_h_backprop: Sym<T>; input_c_backprop: Sym<T>; params_backprop: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  input_backprop: Sym<T>;
+  /** Output (dtype T). */
+  input_h_backprop: Sym<T>;
+  /** Output (dtype T). */
+  input_c_backprop: Sym<T>;
+  /** Output (dtype T). */
+  params_backprop: Sym<T>;
+} {
   return callOp('CudnnRNNBackpropV3', args) as never;
 }
 
@@ -1706,16 +2309,27 @@ export function CudnnRNNBackpropV3<T extends 'bfloat16' | 'float16' | 'float32' 
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function CudnnRNNCanonicalToParams<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (int32). */
   num_layers: Operand<'int32'>;
+  /** Input (int32). */
   num_units: Operand<'int32'>;
+  /** Input (int32). */
   input_size: Operand<'int32'>;
+  /** Input (a list of num_params tensors of dtype T). */
   weights: readonly Operand<T>[];
+  /** Input (a list of num_params tensors of dtype T). */
   biases: readonly Operand<T>[];
+  /** Attr of kind string. Default: "lstm". */
   rnn_mode?: "rnn_relu" | "rnn_tanh" | "lstm" | "gru";
+  /** Attr of kind string. Default: "linear_input". */
   input_mode?: "linear_input" | "skip_input" | "auto_select";
+  /** Attr of kind string. Default: "unidirectional". */
   direction?: "unidirectional" | "bidirectional";
+  /** Attr of kind float. Default: 0. */
   dropout?: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1729,17 +2343,29 @@ export function CudnnRNNCanonicalToParams<T extends 'bfloat16' | 'float16' | 'fl
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function CudnnRNNCanonicalToParamsV2<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (int32). */
   num_layers: Operand<'int32'>;
+  /** Input (int32). */
   num_units: Operand<'int32'>;
+  /** Input (int32). */
   input_size: Operand<'int32'>;
+  /** Input (a list of num_params_weights tensors of dtype T). */
   weights: readonly Operand<T>[];
+  /** Input (a list of num_params_biases tensors of dtype T). */
   biases: readonly Operand<T>[];
+  /** Attr of kind string. Default: "lstm". */
   rnn_mode?: "rnn_relu" | "rnn_tanh" | "lstm" | "gru";
+  /** Attr of kind string. Default: "linear_input". */
   input_mode?: "linear_input" | "skip_input" | "auto_select";
+  /** Attr of kind string. Default: "unidirectional". */
   direction?: "unidirectional" | "bidirectional";
+  /** Attr of kind float. Default: 0. */
   dropout?: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind int. Default: 0. */
   num_proj?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1753,17 +2379,29 @@ export function CudnnRNNCanonicalToParamsV2<T extends 'bfloat16' | 'float16' | '
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function CudnnRNNParamsSize<S extends 'int32' | 'int64'>(args: {
+  /** Input (int32). */
   num_layers: Operand<'int32'>;
+  /** Input (int32). */
   num_units: Operand<'int32'>;
+  /** Input (int32). */
   input_size: Operand<'int32'>;
+  /** Attr of kind type. */
   T: 'bfloat16' | 'float16' | 'float32' | 'float64';
+  /** Attr of kind type. */
   S: S;
+  /** Attr of kind string. Default: "lstm". */
   rnn_mode?: "rnn_relu" | "rnn_tanh" | "lstm" | "gru";
+  /** Attr of kind string. Default: "linear_input". */
   input_mode?: "linear_input" | "skip_input" | "auto_select";
+  /** Attr of kind string. Default: "unidirectional". */
   direction?: "unidirectional" | "bidirectional";
+  /** Attr of kind float. Default: 0. */
   dropout?: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind int. Default: 0. */
   num_proj?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1777,20 +2415,36 @@ export function CudnnRNNParamsSize<S extends 'int32' | 'int64'>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function CudnnRNNParamsToCanonical<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (int32). */
   num_layers: Operand<'int32'>;
+  /** Input (int32). */
   num_units: Operand<'int32'>;
+  /** Input (int32). */
   input_size: Operand<'int32'>;
+  /** Input (dtype T). */
   params: Operand<T>;
+  /** Attr of kind int. */
   num_params: number;
+  /** Attr of kind string. Default: "lstm". */
   rnn_mode?: "rnn_relu" | "rnn_tanh" | "lstm" | "gru";
+  /** Attr of kind string. Default: "linear_input". */
   input_mode?: "linear_input" | "skip_input" | "auto_select";
+  /** Attr of kind string. Default: "unidirectional". */
   direction?: "unidirectional" | "bidirectional";
+  /** Attr of kind float. Default: 0. */
   dropout?: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { weights: Sym<T>[]; biases: Sym<T>[] } {
+}): {
+  /** Output (a list of num_params tensors of dtype T). */
+  weights: Sym<T>[];
+  /** Output (a list of num_params tensors of dtype T). */
+  biases: Sym<T>[];
+} {
   return callOp('CudnnRNNParamsToCanonical', args) as never;
 }
 
@@ -1800,22 +2454,40 @@ export function CudnnRNNParamsToCanonical<T extends 'bfloat16' | 'float16' | 'fl
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function CudnnRNNParamsToCanonicalV2<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (int32). */
   num_layers: Operand<'int32'>;
+  /** Input (int32). */
   num_units: Operand<'int32'>;
+  /** Input (int32). */
   input_size: Operand<'int32'>;
+  /** Input (dtype T). */
   params: Operand<T>;
+  /** Attr of kind int. */
   num_params_weights: number;
+  /** Attr of kind int. */
   num_params_biases: number;
+  /** Attr of kind string. Default: "lstm". */
   rnn_mode?: "rnn_relu" | "rnn_tanh" | "lstm" | "gru";
+  /** Attr of kind string. Default: "linear_input". */
   input_mode?: "linear_input" | "skip_input" | "auto_select";
+  /** Attr of kind string. Default: "unidirectional". */
   direction?: "unidirectional" | "bidirectional";
+  /** Attr of kind float. Default: 0. */
   dropout?: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind int. Default: 0. */
   num_proj?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { weights: Sym<T>[]; biases: Sym<T>[] } {
+}): {
+  /** Output (a list of num_params_weights tensors of dtype T). */
+  weights: Sym<T>[];
+  /** Output (a list of num_params_biases tensors of dtype T). */
+  biases: Sym<T>[];
+} {
   return callOp('CudnnRNNParamsToCanonicalV2', args) as never;
 }
 
@@ -1827,20 +2499,42 @@ export function CudnnRNNParamsToCanonicalV2<T extends 'bfloat16' | 'float16' | '
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CudnnRNNV2<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   input_h: Operand<T>;
+  /** Input (dtype T). */
   input_c: Operand<T>;
+  /** Input (dtype T). */
   params: Operand<T>;
+  /** Attr of kind string. Default: "lstm". */
   rnn_mode?: "rnn_relu" | "rnn_tanh" | "lstm" | "gru";
+  /** Attr of kind string. Default: "linear_input". */
   input_mode?: "linear_input" | "skip_input" | "auto_select";
+  /** Attr of kind string. Default: "unidirectional". */
   direction?: "unidirectional" | "bidirectional";
+  /** Attr of kind float. Default: 0. */
   dropout?: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; output_h: Sym<T>; output_c: Sym<T>; reserve_space: Sym<T>; host_reserved: Sym<'int8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  output_h: Sym<T>;
+  /** Output (dtype T). */
+  output_c: Sym<T>;
+  /** Output (dtype T). */
+  reserve_space: Sym<T>;
+  /** Output (int8). */
+  host_reserved: Sym<'int8'>;
+} {
   return callOp('CudnnRNNV2', args) as never;
 }
 
@@ -1852,23 +2546,48 @@ export function CudnnRNNV2<T extends 'bfloat16' | 'float16' | 'float32' | 'float
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function CudnnRNNV3<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   input_h: Operand<T>;
+  /** Input (dtype T). */
   input_c: Operand<T>;
+  /** Input (dtype T). */
   params: Operand<T>;
+  /** Input (int32). */
   sequence_lengths: Operand<'int32'>;
+  /** Attr of kind string. Default: "lstm". */
   rnn_mode?: "rnn_relu" | "rnn_tanh" | "lstm" | "gru";
+  /** Attr of kind string. Default: "linear_input". */
   input_mode?: "linear_input" | "skip_input" | "auto_select";
+  /** Attr of kind string. Default: "unidirectional". */
   direction?: "unidirectional" | "bidirectional";
+  /** Attr of kind float. Default: 0. */
   dropout?: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind int. Default: 0. */
   num_proj?: number;
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
+  /** Attr of kind bool. Default: true. */
   time_major?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; output_h: Sym<T>; output_c: Sym<T>; reserve_space: Sym<T>; host_reserved: Sym<'int8'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype T). */
+  output_h: Sym<T>;
+  /** Output (dtype T). */
+  output_c: Sym<T>;
+  /** Output (dtype T). */
+  reserve_space: Sym<T>;
+  /** Output (int8). */
+  host_reserved: Sym<'int8'>;
+} {
   return callOp('CudnnRNNV3', args) as never;
 }
 
@@ -1880,9 +2599,13 @@ export function Cumprod<
     | 'uint32' | 'uint64',
   Tidx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype Tidx). */
   axis: Operand<Tidx>;
+  /** Attr of kind bool. Default: false. */
   exclusive?: boolean;
+  /** Attr of kind bool. Default: false. */
   reverse?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1898,9 +2621,13 @@ export function Cumsum<
     | 'uint32' | 'uint64',
   Tidx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype Tidx). */
   axis: Operand<Tidx>;
+  /** Attr of kind bool. Default: false. */
   exclusive?: boolean;
+  /** Attr of kind bool. Default: false. */
   reverse?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1915,9 +2642,13 @@ export function CumulativeLogsumexp<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64',
   Tidx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype Tidx). */
   axis: Operand<Tidx>;
+  /** Attr of kind bool. Default: false. */
   exclusive?: boolean;
+  /** Attr of kind bool. Default: false. */
   reverse?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1929,14 +2660,29 @@ export function CumulativeLogsumexp<
  * The CustomAggregator op (TensorFlow registers no summary for it).
  */
 export function CustomAggregator(args: {
+  /** Input (float32). */
   input: Operand<'float32'>;
+  /** Attr of kind string. */
   id: string;
+  /** Attr of kind int. Default: 0. */
   calibration_method?: number;
+  /** Attr of kind int. Default: 0. */
   num_bins?: number;
+  /** Attr of kind float. Default: 0. */
   min_percentile?: number;
+  /** Attr of kind float. Default: 0. */
   max_percentile?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<'float32'>; min: Sym<'float32'>; max: Sym<'float32'>; histogram: Sym<'int64'> } {
+}): {
+  /** Output (float32). */
+  output: Sym<'float32'>;
+  /** Output (float32). */
+  min: Sym<'float32'>;
+  /** Output (float32). */
+  max: Sym<'float32'>;
+  /** Output (int64). */
+  histogram: Sym<'int64'>;
+} {
   return callOp('CustomAggregator', args) as never;
 }

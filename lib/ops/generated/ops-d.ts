@@ -16,8 +16,11 @@ export function DTensorAllGather<
   T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int8' | 'uint8' | 'int32' | 'uint32' | 'int64' | 'uint64'
     | 'bool',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. */
   input_layout: string;
+  /** Attr of kind string. */
   output_layout: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -34,9 +37,13 @@ export function DTensorAllReduce<
   T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int8' | 'uint8' | 'int32' | 'uint32' | 'int64' | 'uint64'
     | 'bool',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   group_assignment: Operand<'int32'>;
+  /** Attr of kind string. */
   reduce_op: "Min" | "Max" | "Mul" | "Add" | "Mean" | "Any" | "All";
+  /** Attr of kind string. */
   device_type: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -53,8 +60,11 @@ export function DTensorAllScatter<
   T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int8' | 'uint8' | 'int32' | 'uint32' | 'int64' | 'uint64'
     | 'bool' | 'string',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. */
   input_layout: string;
+  /** Attr of kind string. */
   output_layout: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -70,8 +80,11 @@ export function DTensorAllScatter<
 export function DTensorAllToAll<
   T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int32' | 'uint32' | 'int64' | 'bool',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. */
   input_layout: string;
+  /** Attr of kind string. */
   output_layout: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -87,10 +100,15 @@ export function DTensorAllToAll<
 export function DTensorReduceScatter<
   T extends 'float16' | 'bfloat16' | 'float32' | 'int32' | 'uint32' | 'int64' | 'bool',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   group_assignment: Operand<'int32'>;
+  /** Input (int32). */
   scatter_dimension: Operand<'int32'>;
+  /** Attr of kind string. */
   reduce_op: "Min" | "Max" | "Mul" | "Add" | "Mean" | "Any" | "All";
+  /** Attr of kind string. */
   device_type: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -106,11 +124,17 @@ export function DTensorReduceScatter<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DTensorRestoreV2(args: {
+  /** Input (string). */
   prefix: Operand<'string'>;
+  /** Input (string). */
   tensor_names: Operand<'string'>;
+  /** Input (string). */
   shape_and_slices: Operand<'string'>;
+  /** Attr of kind list(shape). */
   input_shapes: readonly StaticShape[];
+  /** Attr of kind list(string). */
   input_layouts: readonly string[];
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -126,6 +150,7 @@ export function DTensorRestoreV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DTensorSetGlobalTPUArray(args: {
+  /** Input (string). */
   topology: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -137,8 +162,11 @@ export function DTensorSetGlobalTPUArray(args: {
  * Returns the dimension index in the destination data format given the one in
  */
 export function DataFormatDimMap<T extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Attr of kind string. Default: "NHWC". */
   src_format?: string;
+  /** Attr of kind string. Default: "NCHW". */
   dst_format?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -150,8 +178,11 @@ export function DataFormatDimMap<T extends 'int32' | 'int64' = 'int32'>(args: {
  * Permute input tensor from `src_format` to `dst_format`.
  */
 export function DataFormatVecPermute<T extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Attr of kind string. Default: "NHWC". */
   src_format?: string;
+  /** Attr of kind string. Default: "NCHW". */
   dst_format?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -165,18 +196,31 @@ export function DataFormatVecPermute<T extends 'int32' | 'int64' = 'int32'>(args
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DataServiceDataset(args: {
+  /** Input (int64). */
   dataset_id: Operand<'int64'>;
+  /** Input (string). */
   processing_mode: Operand<'string'>;
+  /** Input (string). */
   address: Operand<'string'>;
+  /** Input (string). */
   protocol: Operand<'string'>;
+  /** Input (string). */
   job_name: Operand<'string'>;
+  /** Input (int64). */
   max_outstanding_requests: Operand<'int64'>;
+  /** Input (resource). */
   iteration_counter: Operand<'resource'>;
+  /** Attr of kind int. Default: -1. */
   task_refresh_interval_hint_ms?: number;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   data_transfer_protocol?: string;
+  /** Attr of kind string. Default: "AUTO". */
   target_workers?: string;
+  /** Attr of kind string. Default: "". */
   cross_trainer_cache_options?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -190,20 +234,35 @@ export function DataServiceDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DataServiceDatasetV2(args: {
+  /** Input (int64). */
   dataset_id: Operand<'int64'>;
+  /** Input (string). */
   processing_mode: Operand<'string'>;
+  /** Input (string). */
   address: Operand<'string'>;
+  /** Input (string). */
   protocol: Operand<'string'>;
+  /** Input (string). */
   job_name: Operand<'string'>;
+  /** Input (int64). */
   consumer_index: Operand<'int64'>;
+  /** Input (int64). */
   num_consumers: Operand<'int64'>;
+  /** Input (int64). */
   max_outstanding_requests: Operand<'int64'>;
+  /** Input (resource). */
   iteration_counter: Operand<'resource'>;
+  /** Attr of kind int. Default: -1. */
   task_refresh_interval_hint_ms?: number;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   data_transfer_protocol?: string;
+  /** Attr of kind string. Default: "AUTO". */
   target_workers?: string;
+  /** Attr of kind string. Default: "". */
   cross_trainer_cache_options?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -217,22 +276,39 @@ export function DataServiceDatasetV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DataServiceDatasetV3(args: {
+  /** Input (int64). */
   dataset_id: Operand<'int64'>;
+  /** Input (string). */
   processing_mode: Operand<'string'>;
+  /** Input (string). */
   address: Operand<'string'>;
+  /** Input (string). */
   protocol: Operand<'string'>;
+  /** Input (string). */
   job_name: Operand<'string'>;
+  /** Input (int64). */
   consumer_index: Operand<'int64'>;
+  /** Input (int64). */
   num_consumers: Operand<'int64'>;
+  /** Input (int64). */
   max_outstanding_requests: Operand<'int64'>;
+  /** Input (resource). */
   iteration_counter: Operand<'resource'>;
+  /** Attr of kind int. Default: -1. */
   task_refresh_interval_hint_ms?: number;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   data_transfer_protocol?: string;
+  /** Attr of kind string. Default: "AUTO". */
   target_workers?: string;
+  /** Attr of kind bool. Default: false. */
   uncompress?: boolean;
+  /** Attr of kind func. */
   uncompress_fn: GraphFunction;
+  /** Attr of kind string. Default: "". */
   cross_trainer_cache_options?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -246,22 +322,39 @@ export function DataServiceDatasetV3(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DataServiceDatasetV4(args: {
+  /** Input (string). */
   dataset_id: Operand<'string'>;
+  /** Input (string). */
   processing_mode: Operand<'string'>;
+  /** Input (string). */
   address: Operand<'string'>;
+  /** Input (string). */
   protocol: Operand<'string'>;
+  /** Input (string). */
   job_name: Operand<'string'>;
+  /** Input (int64). */
   consumer_index: Operand<'int64'>;
+  /** Input (int64). */
   num_consumers: Operand<'int64'>;
+  /** Input (int64). */
   max_outstanding_requests: Operand<'int64'>;
+  /** Input (resource). */
   iteration_counter: Operand<'resource'>;
+  /** Attr of kind int. Default: -1. */
   task_refresh_interval_hint_ms?: number;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   data_transfer_protocol?: string;
+  /** Attr of kind string. Default: "AUTO". */
   target_workers?: string;
+  /** Attr of kind bool. Default: false. */
   uncompress?: boolean;
+  /** Attr of kind func. */
   uncompress_fn: GraphFunction;
+  /** Attr of kind string. Default: "". */
   cross_trainer_cache_options?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -273,7 +366,9 @@ export function DataServiceDatasetV4(args: {
  * Returns the cardinality of `input_dataset`.
  */
 export function DatasetCardinality(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind string. Default: "". */
   cardinality_options?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -285,6 +380,7 @@ export function DatasetCardinality(args: {
  * Returns the fingerprint of `input_dataset`.
  */
 export function DatasetFingerprint(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -296,6 +392,7 @@ export function DatasetFingerprint(args: {
  * Creates a dataset from the given `graph_def`.
  */
 export function DatasetFromGraph(args: {
+  /** Input (string). */
   graph_def: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -307,9 +404,13 @@ export function DatasetFromGraph(args: {
  * Returns a serialized GraphDef representing `input_dataset`.
  */
 export function DatasetToGraph(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind list(string). Default: []. */
   stateful_whitelist?: readonly string[];
+  /** Attr of kind bool. Default: false. */
   allow_stateful?: boolean;
+  /** Attr of kind bool. Default: false. */
   strip_device_assignment?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -321,8 +422,11 @@ export function DatasetToGraph(args: {
  * Returns a serialized GraphDef representing `input_dataset`.
  */
 export function DatasetToGraphV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind int. Default: 0. */
   external_state_policy?: number;
+  /** Attr of kind bool. Default: false. */
   strip_device_assignment?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -336,9 +440,13 @@ export function DatasetToGraphV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DatasetToSingleElement(args: {
+  /** Input (variant). */
   dataset: Operand<'variant'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -352,8 +460,11 @@ export function DatasetToSingleElement(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DatasetToTFRecord(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   filename: Operand<'string'>;
+  /** Input (string). */
   compression_type: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -365,6 +476,7 @@ export function DatasetToTFRecord(args: {
  * TODO: add doc.
  */
 export function Dawsn<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -376,6 +488,7 @@ export function Dawsn<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(
  * Identity op for gradient debugging.
  */
 export function DebugGradientIdentity<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -389,6 +502,7 @@ export function DebugGradientIdentity<T extends GraphDType>(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function DebugGradientRefIdentity<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -400,10 +514,15 @@ export function DebugGradientRefIdentity<T extends GraphDType>(args: {
  * Provides an identity mapping of the non-Ref type input tensor for debugging.
  */
 export function DebugIdentity<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. Default: "". */
   device_name?: string;
+  /** Attr of kind string. Default: "". */
   tensor_name?: string;
+  /** Attr of kind list(string). Default: []. */
   debug_urls?: readonly string[];
+  /** Attr of kind bool. Default: false. */
   gated_grpc?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -417,13 +536,21 @@ export function DebugIdentity<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DebugIdentityV2<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. Default: "". */
   tfdbg_context_id?: string;
+  /** Attr of kind string. Default: "". */
   op_name?: string;
+  /** Attr of kind int. Default: -1. */
   output_slot?: number;
+  /** Attr of kind int. Default: -1. */
   tensor_debug_mode?: number;
+  /** Attr of kind list(string). Default: []. */
   debug_urls?: readonly string[];
+  /** Attr of kind int. Default: 1000. */
   circular_buffer_size?: number;
+  /** Attr of kind string. Default: "". */
   tfdbg_run_id?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -437,13 +564,21 @@ export function DebugIdentityV2<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DebugIdentityV3<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. Default: "". */
   device_name?: string;
+  /** Attr of kind string. Default: "". */
   tensor_name?: string;
+  /** Attr of kind string. Default: "". */
   io_of_node?: string;
+  /** Attr of kind bool. Default: false. */
   is_input?: boolean;
+  /** Attr of kind int. Default: -1. */
   io_index?: number;
+  /** Attr of kind list(string). Default: []. */
   debug_urls?: readonly string[];
+  /** Attr of kind bool. Default: false. */
   gated_grpc?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -455,10 +590,15 @@ export function DebugIdentityV3<T extends GraphDType>(args: {
  * Debug NaN Value Counter Op.
  */
 export function DebugNanCount<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. Default: "". */
   device_name?: string;
+  /** Attr of kind string. Default: "". */
   tensor_name?: string;
+  /** Attr of kind list(string). Default: []. */
   debug_urls?: readonly string[];
+  /** Attr of kind bool. Default: false. */
   gated_grpc?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -470,13 +610,21 @@ export function DebugNanCount<T extends GraphDType>(args: {
  * Debug Numeric Summary Op.
  */
 export function DebugNumericSummary<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. Default: "". */
   device_name?: string;
+  /** Attr of kind string. Default: "". */
   tensor_name?: string;
+  /** Attr of kind list(string). Default: []. */
   debug_urls?: readonly string[];
+  /** Attr of kind float. Default: -Infinity. */
   lower_bound?: number;
+  /** Attr of kind float. Default: Infinity. */
   upper_bound?: number;
+  /** Attr of kind bool. Default: false. */
   mute_if_healthy?: boolean;
+  /** Attr of kind bool. Default: false. */
   gated_grpc?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -491,9 +639,13 @@ export function DebugNumericSummaryV2<
   T extends GraphDType,
   output_dtype extends 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind type. Default: 'float32'. */
   output_dtype?: output_dtype;
+  /** Attr of kind int. Default: -1. */
   tensor_debug_mode?: number;
+  /** Attr of kind int. Default: -1. */
   tensor_id?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -505,13 +657,21 @@ export function DebugNumericSummaryV2<
  * Decode and Crop a JPEG-encoded image to a uint8 tensor.
  */
 export function DecodeAndCropJpeg(args: {
+  /** Input (string). */
   contents: Operand<'string'>;
+  /** Input (int32). */
   crop_window: Operand<'int32'>;
+  /** Attr of kind int. Default: 0. */
   channels?: number;
+  /** Attr of kind int. Default: 1. */
   ratio?: number;
+  /** Attr of kind bool. Default: true. */
   fancy_upscaling?: boolean;
+  /** Attr of kind bool. Default: false. */
   try_recover_truncated?: boolean;
+  /** Attr of kind float. Default: 1. */
   acceptable_fraction?: number;
+  /** Attr of kind string. Default: "". */
   dct_method?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -523,6 +683,7 @@ export function DecodeAndCropJpeg(args: {
  * Decode web-safe base64-encoded strings.
  */
 export function DecodeBase64(args: {
+  /** Input (string). */
   input: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -534,7 +695,9 @@ export function DecodeBase64(args: {
  * Decode the first frame of a BMP-encoded image to a uint8 tensor.
  */
 export function DecodeBmp(args: {
+  /** Input (string). */
   contents: Operand<'string'>;
+  /** Attr of kind int. Default: 0. */
   channels?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -546,11 +709,17 @@ export function DecodeBmp(args: {
  * Convert CSV records to tensors. Each column maps to one tensor.
  */
 export function DecodeCSV(args: {
+  /** Input (string). */
   records: Operand<'string'>;
+  /** Input (a list of tensors, dtypes OUT_TYPE). */
   record_defaults: readonly Operand[];
+  /** Attr of kind string. Default: ",". */
   field_delim?: string;
+  /** Attr of kind bool. Default: true. */
   use_quote_delim?: boolean;
+  /** Attr of kind string. Default: "". */
   na_value?: string;
+  /** Attr of kind list(int). Default: []. */
   select_cols?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -562,7 +731,9 @@ export function DecodeCSV(args: {
  * Decompress strings.
  */
 export function DecodeCompressed(args: {
+  /** Input (string). */
   bytes: Operand<'string'>;
+  /** Attr of kind string. Default: "". */
   compression_type?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -574,6 +745,7 @@ export function DecodeCompressed(args: {
  * Decode the frame(s) of a GIF-encoded image to a uint8 tensor.
  */
 export function DecodeGif(args: {
+  /** Input (string). */
   contents: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -585,9 +757,13 @@ export function DecodeGif(args: {
  * Function for decode_bmp, decode_gif, decode_jpeg, decode_jxl, decode_webp, and decode_png.
  */
 export function DecodeImage<dtype extends 'uint8' | 'uint16' | 'float32' = 'uint8'>(args: {
+  /** Input (string). */
   contents: Operand<'string'>;
+  /** Attr of kind int. Default: 0. */
   channels?: number;
+  /** Attr of kind type. Default: 'uint8'. */
   dtype?: dtype;
+  /** Attr of kind bool. Default: true. */
   expand_animations?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -599,6 +775,7 @@ export function DecodeImage<dtype extends 'uint8' | 'uint16' | 'float32' = 'uint
  * Convert JSON-encoded Example records to binary protocol buffer strings.
  */
 export function DecodeJSONExample(args: {
+  /** Input (string). */
   json_examples: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -610,12 +787,19 @@ export function DecodeJSONExample(args: {
  * Decode a JPEG-encoded image to a uint8 tensor.
  */
 export function DecodeJpeg(args: {
+  /** Input (string). */
   contents: Operand<'string'>;
+  /** Attr of kind int. Default: 0. */
   channels?: number;
+  /** Attr of kind int. Default: 1. */
   ratio?: number;
+  /** Attr of kind bool. Default: true. */
   fancy_upscaling?: boolean;
+  /** Attr of kind bool. Default: false. */
   try_recover_truncated?: boolean;
+  /** Attr of kind float. Default: 1. */
   acceptable_fraction?: number;
+  /** Attr of kind string. Default: "". */
   dct_method?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -627,8 +811,11 @@ export function DecodeJpeg(args: {
  * Decode a JPEG XL encoded image to a uint8 tensor.
  */
 export function DecodeJxl<dtype extends 'uint8'>(args: {
+  /** Input (string). */
   contents: Operand<'string'>;
+  /** Attr of kind int. Default: 0. */
   channels?: number;
+  /** Attr of kind type. Default: 'uint8'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -643,9 +830,13 @@ export function DecodePaddedRaw<
   out_type extends 'float16' | 'float32' | 'float64' | 'int32' | 'uint16' | 'uint8' | 'int16' | 'int8' | 'int64'
     | 'bfloat16',
 >(args: {
+  /** Input (string). */
   input_bytes: Operand<'string'>;
+  /** Input (int32). */
   fixed_length: Operand<'int32'>;
+  /** Attr of kind type. */
   out_type: out_type;
+  /** Attr of kind bool. Default: true. */
   little_endian?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -657,8 +848,11 @@ export function DecodePaddedRaw<
  * Decode a PNG-encoded image to a uint8 or uint16 tensor.
  */
 export function DecodePng<dtype extends 'uint8' | 'uint16' = 'uint8'>(args: {
+  /** Input (string). */
   contents: Operand<'string'>;
+  /** Attr of kind int. Default: 0. */
   channels?: number;
+  /** Attr of kind type. Default: 'uint8'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -670,16 +864,28 @@ export function DecodePng<dtype extends 'uint8' | 'uint16' = 'uint8'>(args: {
  * The op extracts fields from a serialized protocol buffers message into tensors.
  */
 export function DecodeProtoV2(args: {
+  /** Input (string). */
   bytes: Operand<'string'>;
+  /** Attr of kind string. */
   message_type: string;
+  /** Attr of kind list(string). */
   field_names: readonly string[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "local://". */
   descriptor_source?: string;
+  /** Attr of kind string. Default: "binary". */
   message_format?: string;
+  /** Attr of kind bool. Default: false. */
   sanitize?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sizes: Sym<'int32'>; values: Sym[] } {
+}): {
+  /** Output (int32). */
+  sizes: Sym<'int32'>;
+  /** Output (a list of tensors, dtypes output_types). */
+  values: Sym[];
+} {
   return callOp('DecodeProtoV2', args) as never;
 }
 
@@ -690,8 +896,11 @@ export function DecodeRaw<
   out_type extends 'float16' | 'float32' | 'float64' | 'int32' | 'uint16' | 'uint8' | 'int16' | 'int8' | 'int64'
     | 'bool' | 'bfloat16',
 >(args: {
+  /** Input (string). */
   bytes: Operand<'string'>;
+  /** Attr of kind type. */
   out_type: out_type;
+  /** Attr of kind bool. Default: true. */
   little_endian?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -703,12 +912,20 @@ export function DecodeRaw<
  * Decode a 16-bit PCM WAV file to a float tensor.
  */
 export function DecodeWav(args: {
+  /** Input (string). */
   contents: Operand<'string'>;
+  /** Attr of kind int. Default: -1. */
   desired_channels?: number;
+  /** Attr of kind int. Default: -1. */
   desired_samples?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { audio: Sym<'float32'>; sample_rate: Sym<'int32'> } {
+}): {
+  /** Output (float32). */
+  audio: Sym<'float32'>;
+  /** Output (int32). */
+  sample_rate: Sym<'int32'>;
+} {
   return callOp('DecodeWav', args) as never;
 }
 
@@ -716,8 +933,11 @@ export function DecodeWav(args: {
  * Decode a WebP-encoded image to a uint8 tensor.
  */
 export function DecodeWebP<dtype extends 'uint8'>(args: {
+  /** Input (string). */
   contents: Operand<'string'>;
+  /** Attr of kind int. Default: 0. */
   channels?: number;
+  /** Attr of kind type. Default: 'uint8'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -731,6 +951,7 @@ export function DecodeWebP<dtype extends 'uint8'>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DeepCopy<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -744,7 +965,9 @@ export function DeepCopy<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DeleteIterator(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (variant). */
   deleter: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -758,7 +981,9 @@ export function DeleteIterator(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DeleteMemoryCache(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (variant). */
   deleter: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -772,8 +997,11 @@ export function DeleteMemoryCache(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DeleteMultiDeviceIterator(args: {
+  /** Input (resource). */
   multi_device_iterator: Operand<'resource'>;
+  /** Input (a list of N tensors of resource). */
   iterators: readonly Operand<'resource'>[];
+  /** Input (variant). */
   deleter: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -787,7 +1015,9 @@ export function DeleteMultiDeviceIterator(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DeleteRandomSeedGenerator(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (variant). */
   deleter: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -801,7 +1031,9 @@ export function DeleteRandomSeedGenerator(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DeleteRpcFutureResource(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (variant). */
   deleter: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -815,7 +1047,9 @@ export function DeleteRpcFutureResource(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DeleteSeedGenerator(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (variant). */
   deleter: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -829,6 +1063,7 @@ export function DeleteSeedGenerator(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DeleteSessionTensor(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -843,9 +1078,13 @@ export function DenseBincount<
   Tidx extends 'int32' | 'int64',
   T extends 'int32' | 'int64' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype Tidx). */
   input: Operand<Tidx>;
+  /** Input (dtype Tidx). */
   size: Operand<Tidx>;
+  /** Input (dtype T). */
   weights: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   binary_output?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -860,14 +1099,26 @@ export function DenseCountSparseOutput<
   T extends 'int32' | 'int64',
   output_type extends 'int32' | 'int64' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype T). */
   values: Operand<T>;
+  /** Input (dtype output_type). */
   weights: Operand<output_type>;
+  /** Attr of kind int. Default: -1. */
   minlength?: number;
+  /** Attr of kind int. Default: -1. */
   maxlength?: number;
+  /** Attr of kind bool. */
   binary_output: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_values: Sym<output_type>; output_dense_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (dtype output_type). */
+  output_values: Sym<output_type>;
+  /** Output (int64). */
+  output_dense_shape: Sym<'int64'>;
+} {
   return callOp('DenseCountSparseOutput', args) as never;
 }
 
@@ -875,7 +1126,9 @@ export function DenseCountSparseOutput<
  * Converts a dense tensor to a (possibly batched) CSRSparseMatrix.
  */
 export function DenseToCSRSparseMatrix<T extends 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   dense_input: Operand<T>;
+  /** Input (int64). */
   indices: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -889,13 +1142,24 @@ export function DenseToCSRSparseMatrix<T extends 'float32' | 'float64'>(args: {
 export function DenseToDenseSetOperation<
   T extends 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'string',
 >(args: {
+  /** Input (dtype T). */
   set1: Operand<T>;
+  /** Input (dtype T). */
   set2: Operand<T>;
+  /** Attr of kind string. */
   set_operation: string;
+  /** Attr of kind bool. Default: true. */
   validate_indices?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { result_indices: Sym<'int64'>; result_values: Sym<T>; result_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  result_indices: Sym<'int64'>;
+  /** Output (dtype T). */
+  result_values: Sym<T>;
+  /** Output (int64). */
+  result_shape: Sym<'int64'>;
+} {
   return callOp('DenseToDenseSetOperation', args) as never;
 }
 
@@ -903,10 +1167,15 @@ export function DenseToDenseSetOperation<
  * Creates a dataset that batches input elements into a SparseTensor.
  */
 export function DenseToSparseBatchDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   batch_size: Operand<'int64'>;
+  /** Input (int64). */
   row_shape: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -920,15 +1189,28 @@ export function DenseToSparseBatchDataset(args: {
 export function DenseToSparseSetOperation<
   T extends 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'string',
 >(args: {
+  /** Input (dtype T). */
   set1: Operand<T>;
+  /** Input (int64). */
   set2_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   set2_values: Operand<T>;
+  /** Input (int64). */
   set2_shape: Operand<'int64'>;
+  /** Attr of kind string. */
   set_operation: string;
+  /** Attr of kind bool. Default: true. */
   validate_indices?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { result_indices: Sym<'int64'>; result_values: Sym<T>; result_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  result_indices: Sym<'int64'>;
+  /** Output (dtype T). */
+  result_values: Sym<T>;
+  /** Output (int64). */
+  result_shape: Sym<'int64'>;
+} {
   return callOp('DenseToSparseSetOperation', args) as never;
 }
 
@@ -936,8 +1218,11 @@ export function DenseToSparseSetOperation<
  * DepthToSpace for tensors of type T.
  */
 export function DepthToSpace<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind int. */
   block_size: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW" | "NCHW_VECT_C";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -949,12 +1234,19 @@ export function DepthToSpace<T extends GraphDType>(args: {
  * Computes a 2-D depthwise convolution given 4-D `input` and `filter` tensors.
  */
 export function DepthwiseConv2dNative<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -966,13 +1258,21 @@ export function DepthwiseConv2dNative<T extends 'float16' | 'bfloat16' | 'float3
  * Computes the gradients of depthwise convolution with respect to the filter.
  */
 export function DepthwiseConv2dNativeBackpropFilter<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   filter_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -984,13 +1284,21 @@ export function DepthwiseConv2dNativeBackpropFilter<T extends 'float16' | 'bfloa
  * Computes the gradients of depthwise convolution with respect to the input.
  */
 export function DepthwiseConv2dNativeBackpropInput<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (int32). */
   input_sizes: Operand<'int32'>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1002,12 +1310,19 @@ export function DepthwiseConv2dNativeBackpropInput<T extends 'float16' | 'bfloat
  * Dequantize the 'input' tensor into a float or bfloat16 Tensor.
  */
 export function Dequantize<T extends never, dtype extends 'bfloat16' | 'float32' = 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (float32). */
   min_range: Operand<'float32'>;
+  /** Input (float32). */
   max_range: Operand<'float32'>;
+  /** Attr of kind string. Default: "MIN_COMBINED". */
   mode?: "MIN_COMBINED" | "MIN_FIRST" | "SCALED";
+  /** Attr of kind bool. Default: false. */
   narrow_range?: boolean;
+  /** Attr of kind int. Default: -1. */
   axis?: number;
+  /** Attr of kind type. Default: 'float32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1021,7 +1336,9 @@ export function Dequantize<T extends never, dtype extends 'bfloat16' | 'float32'
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DeserializeIterator(args: {
+  /** Input (resource). */
   resource_handle: Operand<'resource'>;
+  /** Input (variant). */
   serialized: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1033,11 +1350,20 @@ export function DeserializeIterator(args: {
  * Deserialize and concatenate `SparseTensors` from a serialized minibatch.
  */
 export function DeserializeManySparse<dtype extends GraphDType>(args: {
+  /** Input (string). */
   serialized_sparse: Operand<'string'>;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sparse_indices: Sym<'int64'>; sparse_values: Sym<dtype>; sparse_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  sparse_indices: Sym<'int64'>;
+  /** Output (dtype dtype). */
+  sparse_values: Sym<dtype>;
+  /** Output (int64). */
+  sparse_shape: Sym<'int64'>;
+} {
   return callOp('DeserializeManySparse', args) as never;
 }
 
@@ -1045,11 +1371,20 @@ export function DeserializeManySparse<dtype extends GraphDType>(args: {
  * Deserialize `SparseTensor` objects.
  */
 export function DeserializeSparse<dtype extends GraphDType, Tserialized extends 'string' | 'variant' = 'string'>(args: {
+  /** Input (dtype Tserialized). */
   serialized_sparse: Operand<Tserialized>;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sparse_indices: Sym<'int64'>; sparse_values: Sym<dtype>; sparse_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  sparse_indices: Sym<'int64'>;
+  /** Output (dtype dtype). */
+  sparse_values: Sym<dtype>;
+  /** Output (int64). */
+  sparse_shape: Sym<'int64'>;
+} {
   return callOp('DeserializeSparse', args) as never;
 }
 
@@ -1059,7 +1394,9 @@ export function DeserializeSparse<dtype extends GraphDType, Tserialized extends 
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DestroyResourceOp(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Attr of kind bool. Default: true. */
   ignore_lookup_error?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1073,7 +1410,9 @@ export function DestroyResourceOp(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function DestroyTemporaryVariable<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Attr of kind string. */
   var_name: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1087,6 +1426,7 @@ export function DestroyTemporaryVariable<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DeviceIndex(args: {
+  /** Attr of kind list(string). */
   device_names: readonly string[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1098,6 +1438,7 @@ export function DeviceIndex(args: {
  * Returns a diagonal tensor with a given diagonal values.
  */
 export function Diag<T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   diagonal: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1109,6 +1450,7 @@ export function Diag<T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 
  * Returns the diagonal part of the tensor.
  */
 export function DiagPart<T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1120,6 +1462,7 @@ export function DiagPart<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * Computes Psi, the derivative of Lgamma (the log of the absolute value of
  */
 export function Digamma<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1134,10 +1477,15 @@ export function Dilation2D<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind list(int). */
   rates: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1152,11 +1500,17 @@ export function Dilation2DBackpropFilter<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind list(int). */
   rates: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1171,11 +1525,17 @@ export function Dilation2DBackpropInput<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind list(int). */
   rates: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1187,10 +1547,15 @@ export function Dilation2DBackpropInput<
  * A substitute for `InterleaveDataset` on a fixed list of `N` datasets.
  */
 export function DirectedInterleaveDataset(args: {
+  /** Input (variant). */
   selector_input_dataset: Operand<'variant'>;
+  /** Input (a list of N tensors of variant). */
   data_input_datasets: readonly Operand<'variant'>[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: false. */
   stop_on_empty_dataset?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1204,6 +1569,7 @@ export function DirectedInterleaveDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DisableCopyOnRead(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1217,9 +1583,13 @@ export function DisableCopyOnRead(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DistributedSave(args: {
+  /** Input (variant). */
   dataset: Operand<'variant'>;
+  /** Input (string). */
   directory: Operand<'string'>;
+  /** Input (string). */
   address: Operand<'string'>;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1234,7 +1604,9 @@ export function Div<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'uint8' | 'int8' | 'uint16' | 'int16' | 'int32' | 'uint32'
     | 'uint64' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1246,7 +1618,9 @@ export function Div<
  * Returns 0 if the denominator is zero.
  */
 export function DivNoNan<T extends 'float16' | 'float32' | 'bfloat16' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1258,7 +1632,9 @@ export function DivNoNan<T extends 'float16' | 'float32' | 'bfloat16' | 'float64
  * Draw bounding boxes on a batch of images.
  */
 export function DrawBoundingBoxes<T extends 'float32' | 'float16' = 'float32'>(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
+  /** Input (float32). */
   boxes: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1270,8 +1646,11 @@ export function DrawBoundingBoxes<T extends 'float32' | 'float16' = 'float32'>(a
  * Draw bounding boxes on a batch of images.
  */
 export function DrawBoundingBoxesV2<T extends 'float32' | 'float16' = 'float32'>(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
+  /** Input (float32). */
   boxes: Operand<'float32'>;
+  /** Input (float32). */
   colors: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1321,11 +1700,17 @@ export function DummySeedGenerator(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function DumpTensor<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   tensor_data: Operand<T>;
+  /** Attr of kind string. */
   log_dir_path: string;
+  /** Attr of kind string. */
   file_name: string;
+  /** Attr of kind bool. */
   enabled: boolean;
+  /** Attr of kind string. */
   func_name: string;
+  /** Attr of kind string. */
   node_name: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1345,11 +1730,17 @@ export function DynamicEnqueueTPUEmbeddingArbitraryTensorBatch<
   T2 extends 'int32' | 'int64' = 'int32',
   T3 extends 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (a list of N tensors of dtype T1). */
   sample_indices_or_row_splits: readonly Operand<T1>[];
+  /** Input (a list of N tensors of dtype T2). */
   embedding_indices: readonly Operand<T2>[];
+  /** Input (a list of N tensors of dtype T3). */
   aggregation_weights: readonly Operand<T3>[];
+  /** Input (string). */
   mode_override: Operand<'string'>;
+  /** Input (int32). */
   device_ordinal: Operand<'int32'>;
+  /** Attr of kind list(string). Default: []. */
   combiners?: readonly string[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1369,14 +1760,23 @@ export function DynamicEnqueueTPUEmbeddingRaggedTensorBatch<
   T2 extends 'int32' | 'int64' = 'int32',
   T3 extends 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (a list of N tensors of dtype T1). */
   sample_splits: readonly Operand<T1>[];
+  /** Input (a list of N tensors of dtype T2). */
   embedding_indices: readonly Operand<T2>[];
+  /** Input (a list of N tensors of dtype T3). */
   aggregation_weights: readonly Operand<T3>[];
+  /** Input (string). */
   mode_override: Operand<'string'>;
+  /** Input (int32). */
   device_ordinal: Operand<'int32'>;
+  /** Attr of kind list(string). Default: []. */
   combiners?: readonly string[];
+  /** Attr of kind list(int). */
   table_ids: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   max_sequence_lengths?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   num_features?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1388,8 +1788,11 @@ export function DynamicEnqueueTPUEmbeddingRaggedTensorBatch<
  * Partitions `data` into `num_partitions` tensors using indices from `partitions`.
  */
 export function DynamicPartition<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (int32). */
   partitions: Operand<'int32'>;
+  /** Attr of kind int. */
   num_partitions: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1401,7 +1804,9 @@ export function DynamicPartition<T extends GraphDType>(args: {
  * Interleave the values from the `data` tensors into a single tensor.
  */
 export function DynamicStitch<T extends GraphDType>(args: {
+  /** Input (a list of N tensors of int32). */
   indices: readonly Operand<'int32'>[];
+  /** Input (a list of N tensors of dtype T). */
   data: readonly Operand<T>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

@@ -15,9 +15,13 @@ import type { Tensor } from '../../tensor/tensor';
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function EagerPyFunc(args: {
+  /** Input (a list of tensors, dtypes Tin). */
   input: readonly Operand[];
+  /** Attr of kind string. */
   token: string;
+  /** Attr of kind bool. Default: false. */
   is_async?: boolean;
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -29,12 +33,19 @@ export function EagerPyFunc(args: {
  * Computes the (possibly normalized) Levenshtein Edit Distance.
  */
 export function EditDistance<T extends GraphDType>(args: {
+  /** Input (int64). */
   hypothesis_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   hypothesis_values: Operand<T>;
+  /** Input (int64). */
   hypothesis_shape: Operand<'int64'>;
+  /** Input (int64). */
   truth_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   truth_values: Operand<T>;
+  /** Input (int64). */
   truth_shape: Operand<'int64'>;
+  /** Attr of kind bool. Default: true. */
   normalize?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -46,12 +57,20 @@ export function EditDistance<T extends GraphDType>(args: {
  * Computes the eigen decomposition of one or more square matrices.
  */
 export function Eig<T extends 'float32' | 'float64', Tout extends never>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   compute_v?: boolean;
+  /** Attr of kind type. */
   Tout: Tout;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { e: Sym<Tout>; v: Sym<Tout> } {
+}): {
+  /** Output (dtype Tout). */
+  e: Sym<Tout>;
+  /** Output (dtype Tout). */
+  v: Sym<Tout>;
+} {
   return callOp('Eig', args) as never;
 }
 
@@ -59,7 +78,9 @@ export function Eig<T extends 'float32' | 'float64', Tout extends never>(args: {
  * Tensor contraction according to Einstein summation convention.
  */
 export function Einsum<T extends GraphDType>(args: {
+  /** Input (a list of N tensors of dtype T). */
   inputs: readonly Operand<T>[];
+  /** Attr of kind string. */
   equation: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -71,6 +92,7 @@ export function Einsum<T extends GraphDType>(args: {
  * Computes the exponential linear function.
  */
 export function Elu<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -82,7 +104,9 @@ export function Elu<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(ar
  * Computes gradients for the exponential linear (Elu) operation.
  */
 export function EluGrad<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   gradients: Operand<T>;
+  /** Input (dtype T). */
   outputs: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -96,8 +120,11 @@ export function EluGrad<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Empty<dtype extends GraphDType>(args: {
+  /** Input (int32). */
   shape: Operand<'int32'>;
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind bool. Default: false. */
   init?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -109,8 +136,11 @@ export function Empty<dtype extends GraphDType>(args: {
  * Creates and returns an empty tensor list.
  */
 export function EmptyTensorList<shape_type extends 'int32' | 'int64'>(args: {
+  /** Input (dtype shape_type). */
   element_shape: Operand<shape_type>;
+  /** Input (int32). */
   max_num_elements: Operand<'int32'>;
+  /** Attr of kind type. */
   element_dtype: GraphDType;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -132,7 +162,9 @@ export function EmptyTensorMap(args?: {
  * Encode strings into web-safe base64 format.
  */
 export function EncodeBase64(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Attr of kind bool. Default: false. */
   pad?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -144,15 +176,25 @@ export function EncodeBase64(args: {
  * JPEG-encode an image.
  */
 export function EncodeJpeg(args: {
+  /** Input (uint8). */
   image: Operand<'uint8'>;
+  /** Attr of kind string. Default: "". */
   format?: "" | "grayscale" | "rgb";
+  /** Attr of kind int. Default: 95. */
   quality?: number;
+  /** Attr of kind bool. Default: false. */
   progressive?: boolean;
+  /** Attr of kind bool. Default: false. */
   optimize_size?: boolean;
+  /** Attr of kind bool. Default: true. */
   chroma_downsampling?: boolean;
+  /** Attr of kind string. Default: "in". */
   density_unit?: "in" | "cm";
+  /** Attr of kind int. Default: 300. */
   x_density?: number;
+  /** Attr of kind int. Default: 300. */
   y_density?: number;
+  /** Attr of kind string. Default: "". */
   xmp_metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -164,7 +206,9 @@ export function EncodeJpeg(args: {
  * JPEG encode input image with provided compression quality.
  */
 export function EncodeJpegVariableQuality(args: {
+  /** Input (uint8). */
   images: Operand<'uint8'>;
+  /** Input (int32). */
   quality: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -176,7 +220,9 @@ export function EncodeJpegVariableQuality(args: {
  * PNG-encode an image.
  */
 export function EncodePng<T extends 'uint8' | 'uint16' = 'uint8'>(args: {
+  /** Input (dtype T). */
   image: Operand<T>;
+  /** Attr of kind int. Default: -1. */
   compression?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -188,10 +234,15 @@ export function EncodePng<T extends 'uint8' | 'uint16' = 'uint8'>(args: {
  * The op serializes protobuf messages provided in the input tensors.
  */
 export function EncodeProto(args: {
+  /** Input (int32). */
   sizes: Operand<'int32'>;
+  /** Input (a list of tensors, dtypes Tinput_types). */
   values: readonly Operand[];
+  /** Attr of kind list(string). */
   field_names: readonly string[];
+  /** Attr of kind string. */
   message_type: string;
+  /** Attr of kind string. Default: "local://". */
   descriptor_source?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -203,7 +254,9 @@ export function EncodeProto(args: {
  * Encode audio data using the WAV file format.
  */
 export function EncodeWav(args: {
+  /** Input (float32). */
   audio: Operand<'float32'>;
+  /** Input (int32). */
   sample_rate: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -223,11 +276,17 @@ export function EnqueueTPUEmbeddingArbitraryTensorBatch<
   T2 extends 'int32' | 'int64' = 'int32',
   T3 extends 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (a list of N tensors of dtype T1). */
   sample_indices_or_row_splits: readonly Operand<T1>[];
+  /** Input (a list of N tensors of dtype T2). */
   embedding_indices: readonly Operand<T2>[];
+  /** Input (a list of N tensors of dtype T3). */
   aggregation_weights: readonly Operand<T3>[];
+  /** Input (string). */
   mode_override: Operand<'string'>;
+  /** Attr of kind int. Default: -1. */
   device_ordinal?: number;
+  /** Attr of kind list(string). Default: []. */
   combiners?: readonly string[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -243,9 +302,13 @@ export function EnqueueTPUEmbeddingArbitraryTensorBatch<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function EnqueueTPUEmbeddingBatch(args: {
+  /** Input (a list of N tensors of string). */
   batch: readonly Operand<'string'>[];
+  /** Input (string). */
   mode_override: Operand<'string'>;
+  /** Attr of kind int. Default: -1. */
   device_ordinal?: number;
+  /** Attr of kind list(string). Default: []. */
   combiners?: readonly string[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -261,8 +324,11 @@ export function EnqueueTPUEmbeddingBatch(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function EnqueueTPUEmbeddingIntegerBatch(args: {
+  /** Input (a list of N tensors of int32). */
   batch: readonly Operand<'int32'>[];
+  /** Input (string). */
   mode_override: Operand<'string'>;
+  /** Attr of kind int. Default: -1. */
   device_ordinal?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -282,14 +348,23 @@ export function EnqueueTPUEmbeddingRaggedTensorBatch<
   T2 extends 'int32' | 'int64' = 'int32',
   T3 extends 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (a list of N tensors of dtype T1). */
   sample_splits: readonly Operand<T1>[];
+  /** Input (a list of N tensors of dtype T2). */
   embedding_indices: readonly Operand<T2>[];
+  /** Input (a list of N tensors of dtype T3). */
   aggregation_weights: readonly Operand<T3>[];
+  /** Input (string). */
   mode_override: Operand<'string'>;
+  /** Attr of kind int. Default: -1. */
   device_ordinal?: number;
+  /** Attr of kind list(string). Default: []. */
   combiners?: readonly string[];
+  /** Attr of kind list(int). */
   table_ids: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   max_sequence_lengths?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   num_features?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -309,11 +384,17 @@ export function EnqueueTPUEmbeddingSparseBatch<
   T2 extends 'int32' | 'int64' = 'int32',
   T3 extends 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (a list of N tensors of dtype T1). */
   sample_indices: readonly Operand<T1>[];
+  /** Input (a list of N tensors of dtype T2). */
   embedding_indices: readonly Operand<T2>[];
+  /** Input (a list of N tensors of dtype T3). */
   aggregation_weights: readonly Operand<T3>[];
+  /** Input (string). */
   mode_override: Operand<'string'>;
+  /** Attr of kind int. Default: -1. */
   device_ordinal?: number;
+  /** Attr of kind list(string). Default: []. */
   combiners?: readonly string[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -333,14 +414,23 @@ export function EnqueueTPUEmbeddingSparseTensorBatch<
   T2 extends 'int32' | 'int64' = 'int32',
   T3 extends 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (a list of N tensors of dtype T1). */
   sample_indices: readonly Operand<T1>[];
+  /** Input (a list of N tensors of dtype T2). */
   embedding_indices: readonly Operand<T2>[];
+  /** Input (a list of N tensors of dtype T3). */
   aggregation_weights: readonly Operand<T3>[];
+  /** Input (string). */
   mode_override: Operand<'string'>;
+  /** Attr of kind int. Default: -1. */
   device_ordinal?: number;
+  /** Attr of kind list(string). Default: []. */
   combiners?: readonly string[];
+  /** Attr of kind list(int). */
   table_ids: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   max_sequence_lengths?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   num_features?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -352,7 +442,9 @@ export function EnqueueTPUEmbeddingSparseTensorBatch<
  * Ensures that the tensor's shape matches the expected shape.
  */
 export function EnsureShape<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind shape. */
   shape: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -364,9 +456,13 @@ export function EnsureShape<T extends GraphDType>(args: {
  * Creates or finds a child frame, and makes `data` available to the child frame.
  */
 export function Enter<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Attr of kind string. */
   frame_name: string;
+  /** Attr of kind bool. Default: false. */
   is_constant?: boolean;
+  /** Attr of kind int. Default: 10. */
   parallel_iterations?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -378,8 +474,11 @@ export function Enter<T extends GraphDType>(args: {
  * Returns the truth value of (x == y) element-wise.
  */
 export function Equal<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   incompatible_shape_error?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -394,6 +493,7 @@ export function Equal<T extends GraphDType>(args: {
  * range $[−x, x]$.
  */
 export function Erf<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -405,6 +505,7 @@ export function Erf<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(ar
  * Computes the complementary error function of `x` element-wise.
  */
 export function Erfc<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -416,6 +517,7 @@ export function Erfc<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(a
  * TODO: add doc.
  */
 export function Erfinv<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -431,8 +533,11 @@ export function EuclideanNorm<
     | 'uint32' | 'uint64',
   Tidx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tidx). */
   reduction_indices: Operand<Tidx>;
+  /** Attr of kind bool. Default: false. */
   keep_dims?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -448,6 +553,7 @@ export function EuclideanNorm<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExecuteTPUEmbeddingPartitioner(args: {
+  /** Attr of kind string. */
   config: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -459,6 +565,7 @@ export function ExecuteTPUEmbeddingPartitioner(args: {
  * Exits the current frame to its parent frame.
  */
 export function Exit<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -470,6 +577,7 @@ export function Exit<T extends GraphDType>(args: {
  * Computes exponential of x element-wise. \\(y = e^x\\).
  */
 export function Exp<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -481,7 +589,9 @@ export function Exp<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(ar
  * Inserts a dimension of 1 into a tensor's shape.
  */
 export function ExpandDims<T extends GraphDType, Tdim extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tdim). */
   dim: Operand<Tdim>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -493,9 +603,13 @@ export function ExpandDims<T extends GraphDType, Tdim extends 'int32' | 'int64' 
  * TODO: add doc.
  */
 export function ExperimentalAssertNextDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   transformations: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -507,11 +621,17 @@ export function ExperimentalAssertNextDataset(args: {
  * Creates a dataset that shards the input dataset.
  */
 export function ExperimentalAutoShardDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   num_workers: Operand<'int64'>;
+  /** Input (int64). */
   index: Operand<'int64'>;
+  /** Attr of kind int. Default: 0. */
   auto_shard_policy?: number;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -523,9 +643,13 @@ export function ExperimentalAutoShardDataset(args: {
  * Records the bytes size of each element of `input_dataset` in a StatsAggregator.
  */
 export function ExperimentalBytesProducedStatsDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -539,15 +663,25 @@ export function ExperimentalBytesProducedStatsDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExperimentalCSVDataset(args: {
+  /** Input (string). */
   filenames: Operand<'string'>;
+  /** Input (string). */
   compression_type: Operand<'string'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Input (bool). */
   header: Operand<'bool'>;
+  /** Input (string). */
   field_delim: Operand<'string'>;
+  /** Input (bool). */
   use_quote_delim: Operand<'bool'>;
+  /** Input (string). */
   na_value: Operand<'string'>;
+  /** Input (int64). */
   select_cols: Operand<'int64'>;
+  /** Input (a list of tensors, dtypes output_types). */
   record_defaults: readonly Operand[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -559,9 +693,13 @@ export function ExperimentalCSVDataset(args: {
  * TODO: add doc.
  */
 export function ExperimentalChooseFastestDataset(args: {
+  /** Input (a list of N tensors of variant). */
   input_datasets: readonly Operand<'variant'>[];
+  /** Attr of kind int. */
   num_experiments: number;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -573,6 +711,7 @@ export function ExperimentalChooseFastestDataset(args: {
  * Returns the cardinality of `input_dataset`.
  */
 export function ExperimentalDatasetCardinality(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -586,8 +725,11 @@ export function ExperimentalDatasetCardinality(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExperimentalDatasetToTFRecord(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   filename: Operand<'string'>;
+  /** Input (string). */
   compression_type: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -599,10 +741,15 @@ export function ExperimentalDatasetToTFRecord(args: {
  * Creates a dataset that batches input elements into a SparseTensor.
  */
 export function ExperimentalDenseToSparseBatchDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   batch_size: Operand<'int64'>;
+  /** Input (int64). */
   row_shape: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -614,9 +761,13 @@ export function ExperimentalDenseToSparseBatchDataset(args: {
  * A substitute for `InterleaveDataset` on a fixed list of `N` datasets.
  */
 export function ExperimentalDirectedInterleaveDataset(args: {
+  /** Input (variant). */
   selector_input_dataset: Operand<'variant'>;
+  /** Input (a list of N tensors of variant). */
   data_input_datasets: readonly Operand<'variant'>[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -630,16 +781,27 @@ export function ExperimentalDirectedInterleaveDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExperimentalGroupByReducerDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Tkey_func_other_arguments). */
   key_func_other_arguments: readonly Operand[];
+  /** Input (a list of tensors, dtypes Tinit_func_other_arguments). */
   init_func_other_arguments: readonly Operand[];
+  /** Input (a list of tensors, dtypes Treduce_func_other_arguments). */
   reduce_func_other_arguments: readonly Operand[];
+  /** Input (a list of tensors, dtypes Tfinalize_func_other_arguments). */
   finalize_func_other_arguments: readonly Operand[];
+  /** Attr of kind func. */
   key_func: GraphFunction;
+  /** Attr of kind func. */
   init_func: GraphFunction;
+  /** Attr of kind func. */
   reduce_func: GraphFunction;
+  /** Attr of kind func. */
   finalize_func: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -651,14 +813,23 @@ export function ExperimentalGroupByReducerDataset(args: {
  * Creates a dataset that computes a windowed group-by on `input_dataset`.
  */
 export function ExperimentalGroupByWindowDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Tkey_func_other_arguments). */
   key_func_other_arguments: readonly Operand[];
+  /** Input (a list of tensors, dtypes Treduce_func_other_arguments). */
   reduce_func_other_arguments: readonly Operand[];
+  /** Input (a list of tensors, dtypes Twindow_size_func_other_arguments). */
   window_size_func_other_arguments: readonly Operand[];
+  /** Attr of kind func. */
   key_func: GraphFunction;
+  /** Attr of kind func. */
   reduce_func: GraphFunction;
+  /** Attr of kind func. */
   window_size_func: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -670,9 +841,13 @@ export function ExperimentalGroupByWindowDataset(args: {
  * Creates a dataset that contains the elements of `input_dataset` ignoring errors.
  */
 export function ExperimentalIgnoreErrorsDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: false. */
   log_warning?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -686,6 +861,7 @@ export function ExperimentalIgnoreErrorsDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExperimentalIteratorGetDevice(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -699,8 +875,11 @@ export function ExperimentalIteratorGetDevice(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExperimentalLMDBDataset(args: {
+  /** Input (string). */
   filenames: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -712,9 +891,13 @@ export function ExperimentalLMDBDataset(args: {
  * Records the latency of producing `input_dataset` elements in a StatsAggregator.
  */
 export function ExperimentalLatencyStatsDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -726,14 +909,23 @@ export function ExperimentalLatencyStatsDataset(args: {
  * Creates a dataset that fuses mapping with batching.
  */
 export function ExperimentalMapAndBatchDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Input (int64). */
   batch_size: Operand<'int64'>;
+  /** Input (int64). */
   num_parallel_calls: Operand<'int64'>;
+  /** Input (bool). */
   drop_remainder: Operand<'bool'>;
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: false. */
   preserve_cardinality?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -747,13 +939,21 @@ export function ExperimentalMapAndBatchDataset(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow (only GPU); adding it throws.
  */
 export function ExperimentalMapDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: true. */
   use_inter_op_parallelism?: boolean;
+  /** Attr of kind bool. Default: false. */
   preserve_cardinality?: boolean;
+  /** Attr of kind bool. Default: false. */
   force_synchronous?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -767,6 +967,7 @@ export function ExperimentalMapDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExperimentalMatchingFilesDataset(args: {
+  /** Input (string). */
   patterns: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -778,9 +979,13 @@ export function ExperimentalMatchingFilesDataset(args: {
  * Creates a dataset that overrides the maximum intra-op parallelism.
  */
 export function ExperimentalMaxIntraOpParallelismDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   max_intra_op_parallelism: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -792,8 +997,11 @@ export function ExperimentalMaxIntraOpParallelismDataset(args: {
  * TODO: add doc.
  */
 export function ExperimentalNonSerializableDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -805,15 +1013,25 @@ export function ExperimentalNonSerializableDataset(args: {
  * Creates a dataset that applies `f` to the outputs of `input_dataset`.
  */
 export function ExperimentalParallelInterleaveDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Input (int64). */
   cycle_length: Operand<'int64'>;
+  /** Input (int64). */
   block_length: Operand<'int64'>;
+  /** Input (bool). */
   sloppy: Operand<'bool'>;
+  /** Input (int64). */
   buffer_output_elements: Operand<'int64'>;
+  /** Input (int64). */
   prefetch_input_elements: Operand<'int64'>;
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -826,15 +1044,25 @@ export function ExperimentalParallelInterleaveDataset(args: {
  * `SparseTensor` objects representing the parsed features.
  */
 export function ExperimentalParseExampleDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   num_parallel_calls: Operand<'int64'>;
+  /** Input (a list of tensors, dtypes Tdense). */
   dense_defaults: readonly Operand[];
+  /** Attr of kind list(string). */
   sparse_keys: readonly string[];
+  /** Attr of kind list(string). */
   dense_keys: readonly string[];
+  /** Attr of kind list(type). */
   sparse_types: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(shape). */
   dense_shapes: readonly StaticShape[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: false. */
   sloppy?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -846,9 +1074,13 @@ export function ExperimentalParseExampleDataset(args: {
  * Creates a dataset that uses a custom thread pool to compute `input_dataset`.
  */
 export function ExperimentalPrivateThreadPoolDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   num_threads: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -862,9 +1094,13 @@ export function ExperimentalPrivateThreadPoolDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExperimentalRandomDataset(args: {
+  /** Input (int64). */
   seed: Operand<'int64'>;
+  /** Input (int64). */
   seed2: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -876,10 +1112,15 @@ export function ExperimentalRandomDataset(args: {
  * Creates a dataset that changes the batch size.
  */
 export function ExperimentalRebatchDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   num_replicas: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: true. */
   use_fallback?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -891,12 +1132,19 @@ export function ExperimentalRebatchDataset(args: {
  * Creates a dataset successively reduces `f` over the elements of `input_dataset`.
  */
 export function ExperimentalScanDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Tstate). */
   initial_state: readonly Operand[];
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: false. */
   preserve_cardinality?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -910,11 +1158,17 @@ export function ExperimentalScanDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExperimentalSetStatsAggregatorDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (resource). */
   stats_aggregator: Operand<'resource'>;
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Input (string). */
   counter_prefix: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -926,9 +1180,13 @@ export function ExperimentalSetStatsAggregatorDataset(args: {
  * TODO: add doc.
  */
 export function ExperimentalSleepDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   sleep_microseconds: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -940,11 +1198,17 @@ export function ExperimentalSleepDataset(args: {
  * Creates a dataset that passes a sliding window over `input_dataset`.
  */
 export function ExperimentalSlidingWindowDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   window_size: Operand<'int64'>;
+  /** Input (int64). */
   window_shift: Operand<'int64'>;
+  /** Input (int64). */
   window_stride: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -958,10 +1222,15 @@ export function ExperimentalSlidingWindowDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExperimentalSqlDataset(args: {
+  /** Input (string). */
   driver_name: Operand<'string'>;
+  /** Input (string). */
   data_source_name: Operand<'string'>;
+  /** Input (string). */
   query: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -975,7 +1244,9 @@ export function ExperimentalSqlDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExperimentalStatsAggregatorHandle(args?: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -989,6 +1260,7 @@ export function ExperimentalStatsAggregatorHandle(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExperimentalStatsAggregatorSummary(args: {
+  /** Input (resource). */
   iterator: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1000,10 +1272,15 @@ export function ExperimentalStatsAggregatorSummary(args: {
  * Creates a dataset that stops iteration when predicate` is false.
  */
 export function ExperimentalTakeWhileDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Attr of kind func. */
   predicate: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1017,9 +1294,13 @@ export function ExperimentalTakeWhileDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExperimentalThreadPoolDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (resource). */
   thread_pool: Operand<'resource'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1033,10 +1314,15 @@ export function ExperimentalThreadPoolDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ExperimentalThreadPoolHandle(args: {
+  /** Attr of kind int. */
   num_threads: number;
+  /** Attr of kind int. Default: 1. */
   max_intra_op_parallelism?: number;
+  /** Attr of kind string. */
   display_name: string;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1048,8 +1334,11 @@ export function ExperimentalThreadPoolHandle(args: {
  * A dataset that splits the elements of its input into multiple elements.
  */
 export function ExperimentalUnbatchDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1061,8 +1350,11 @@ export function ExperimentalUnbatchDataset(args: {
  * Creates a dataset that contains the unique elements of `input_dataset`.
  */
 export function ExperimentalUniqueDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1074,6 +1366,7 @@ export function ExperimentalUniqueDataset(args: {
  * TODO: add doc.
  */
 export function Expint<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1085,6 +1378,7 @@ export function Expint<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>
  * Computes `exp(x) - 1` element-wise.
  */
 export function Expm1<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1096,12 +1390,19 @@ export function Expm1<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(
  * Extracts a glimpse from the input tensor.
  */
 export function ExtractGlimpse(args: {
+  /** Input (float32). */
   input: Operand<'float32'>;
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Input (float32). */
   offsets: Operand<'float32'>;
+  /** Attr of kind bool. Default: true. */
   centered?: boolean;
+  /** Attr of kind bool. Default: true. */
   normalized?: boolean;
+  /** Attr of kind bool. Default: true. */
   uniform_noise?: boolean;
+  /** Attr of kind string. Default: "uniform". */
   noise?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1113,12 +1414,19 @@ export function ExtractGlimpse(args: {
  * Extracts a glimpse from the input tensor.
  */
 export function ExtractGlimpseV2(args: {
+  /** Input (float32). */
   input: Operand<'float32'>;
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Input (float32). */
   offsets: Operand<'float32'>;
+  /** Attr of kind bool. Default: true. */
   centered?: boolean;
+  /** Attr of kind bool. Default: true. */
   normalized?: boolean;
+  /** Attr of kind bool. Default: true. */
   uniform_noise?: boolean;
+  /** Attr of kind string. Default: "uniform". */
   noise?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1133,10 +1441,15 @@ export function ExtractImagePatches<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16'
     | 'uint32' | 'uint64' | 'bool',
 >(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
+  /** Attr of kind list(int). */
   ksizes: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind list(int). */
   rates: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1148,7 +1461,9 @@ export function ExtractImagePatches<
  * Extract the shape information of a JPEG-encoded image.
  */
 export function ExtractJpegShape<output_type extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (string). */
   contents: Operand<'string'>;
+  /** Attr of kind type. Default: 'int32'. */
   output_type?: output_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1164,9 +1479,13 @@ export function ExtractVolumePatches<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind list(int). */
   ksizes: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

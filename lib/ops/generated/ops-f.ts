@@ -10,6 +10,7 @@ import type { GraphDType } from '../../tensor/dtypes';
  * Fast Fourier transform.
  */
 export function FFT<Tcomplex extends never>(args: {
+  /** Input (dtype Tcomplex). */
   input: Operand<Tcomplex>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -21,6 +22,7 @@ export function FFT<Tcomplex extends never>(args: {
  * 2D fast Fourier transform.
  */
 export function FFT2D<Tcomplex extends never>(args: {
+  /** Input (dtype Tcomplex). */
   input: Operand<Tcomplex>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -32,6 +34,7 @@ export function FFT2D<Tcomplex extends never>(args: {
  * 3D fast Fourier transform.
  */
 export function FFT3D<Tcomplex extends never>(args: {
+  /** Input (dtype Tcomplex). */
   input: Operand<Tcomplex>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -45,8 +48,11 @@ export function FFT3D<Tcomplex extends never>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function FFTND<Tcomplex extends never>(args: {
+  /** Input (dtype Tcomplex). */
   input: Operand<Tcomplex>;
+  /** Input (int32). */
   fft_length: Operand<'int32'>;
+  /** Input (int32). */
   axes: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -62,10 +68,15 @@ export function FFTND<Tcomplex extends never>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function FIFOQueue(args: {
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). Default: []. */
   shapes?: readonly StaticShape[];
+  /** Attr of kind int. Default: -1. */
   capacity?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -79,10 +90,15 @@ export function FIFOQueue(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function FIFOQueueV2(args: {
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). Default: []. */
   shapes?: readonly StaticShape[];
+  /** Attr of kind int. Default: -1. */
   capacity?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -106,7 +122,9 @@ export function Fact(args?: {
  * output needed for the gradient computation of the other branch).
  */
 export function FakeParam<dtype extends GraphDType>(args: {
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. */
   shape: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -118,10 +136,15 @@ export function FakeParam<dtype extends GraphDType>(args: {
  * Fake-quantize the 'inputs' tensor, type float to 'outputs' tensor of same shape and type.
  */
 export function FakeQuantWithMinMaxArgs(args: {
+  /** Input (float32). */
   inputs: Operand<'float32'>;
+  /** Attr of kind float. Default: -6. */
   min?: number;
+  /** Attr of kind float. Default: 6. */
   max?: number;
+  /** Attr of kind int. Default: 8. */
   num_bits?: number;
+  /** Attr of kind bool. Default: false. */
   narrow_range?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -133,11 +156,17 @@ export function FakeQuantWithMinMaxArgs(args: {
  * Compute gradients for a FakeQuantWithMinMaxArgs operation.
  */
 export function FakeQuantWithMinMaxArgsGradient(args: {
+  /** Input (float32). */
   gradients: Operand<'float32'>;
+  /** Input (float32). */
   inputs: Operand<'float32'>;
+  /** Attr of kind float. Default: -6. */
   min?: number;
+  /** Attr of kind float. Default: 6. */
   max?: number;
+  /** Attr of kind int. Default: 8. */
   num_bits?: number;
+  /** Attr of kind bool. Default: false. */
   narrow_range?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -149,10 +178,15 @@ export function FakeQuantWithMinMaxArgsGradient(args: {
  * Fake-quantize the 'inputs' tensor of type float via global float scalars
  */
 export function FakeQuantWithMinMaxVars(args: {
+  /** Input (float32). */
   inputs: Operand<'float32'>;
+  /** Input (float32). */
   min: Operand<'float32'>;
+  /** Input (float32). */
   max: Operand<'float32'>;
+  /** Attr of kind int. Default: 8. */
   num_bits?: number;
+  /** Attr of kind bool. Default: false. */
   narrow_range?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -164,15 +198,28 @@ export function FakeQuantWithMinMaxVars(args: {
  * Compute gradients for a FakeQuantWithMinMaxVars operation.
  */
 export function FakeQuantWithMinMaxVarsGradient(args: {
+  /** Input (float32). */
   gradients: Operand<'float32'>;
+  /** Input (float32). */
   inputs: Operand<'float32'>;
+  /** Input (float32). */
   min: Operand<'float32'>;
+  /** Input (float32). */
   max: Operand<'float32'>;
+  /** Attr of kind int. Default: 8. */
   num_bits?: number;
+  /** Attr of kind bool. Default: false. */
   narrow_range?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { backprops_wrt_input: Sym<'float32'>; backprop_wrt_min: Sym<'float32'>; backprop_wrt_max: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  backprops_wrt_input: Sym<'float32'>;
+  /** Output (float32). */
+  backprop_wrt_min: Sym<'float32'>;
+  /** Output (float32). */
+  backprop_wrt_max: Sym<'float32'>;
+} {
   return callOp('FakeQuantWithMinMaxVarsGradient', args) as never;
 }
 
@@ -180,10 +227,15 @@ export function FakeQuantWithMinMaxVarsGradient(args: {
  * Fake-quantize the 'inputs' tensor of type float via per-channel floats
  */
 export function FakeQuantWithMinMaxVarsPerChannel(args: {
+  /** Input (float32). */
   inputs: Operand<'float32'>;
+  /** Input (float32). */
   min: Operand<'float32'>;
+  /** Input (float32). */
   max: Operand<'float32'>;
+  /** Attr of kind int. Default: 8. */
   num_bits?: number;
+  /** Attr of kind bool. Default: false. */
   narrow_range?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -195,15 +247,28 @@ export function FakeQuantWithMinMaxVarsPerChannel(args: {
  * Compute gradients for a FakeQuantWithMinMaxVarsPerChannel operation.
  */
 export function FakeQuantWithMinMaxVarsPerChannelGradient(args: {
+  /** Input (float32). */
   gradients: Operand<'float32'>;
+  /** Input (float32). */
   inputs: Operand<'float32'>;
+  /** Input (float32). */
   min: Operand<'float32'>;
+  /** Input (float32). */
   max: Operand<'float32'>;
+  /** Attr of kind int. Default: 8. */
   num_bits?: number;
+  /** Attr of kind bool. Default: false. */
   narrow_range?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { backprops_wrt_input: Sym<'float32'>; backprop_wrt_min: Sym<'float32'>; backprop_wrt_max: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  backprops_wrt_input: Sym<'float32'>;
+  /** Output (float32). */
+  backprop_wrt_min: Sym<'float32'>;
+  /** Output (float32). */
+  backprop_wrt_max: Sym<'float32'>;
+} {
   return callOp('FakeQuantWithMinMaxVarsPerChannelGradient', args) as never;
 }
 
@@ -215,6 +280,7 @@ export function FakeQuantWithMinMaxVarsPerChannelGradient(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function FakeQueue(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -228,8 +294,11 @@ export function FakeQueue(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function FileSystemSetConfiguration(args: {
+  /** Input (string). */
   scheme: Operand<'string'>;
+  /** Input (string). */
   key: Operand<'string'>;
+  /** Input (string). */
   value: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -241,7 +310,9 @@ export function FileSystemSetConfiguration(args: {
  * Creates a tensor filled with a scalar value.
  */
 export function Fill<T extends GraphDType, index_type extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype index_type). */
   dims: Operand<index_type>;
+  /** Input (dtype T). */
   value: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -255,8 +326,11 @@ export function Fill<T extends GraphDType, index_type extends 'int32' | 'int64' 
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function FilterByLastComponentDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -268,11 +342,17 @@ export function FilterByLastComponentDataset(args: {
  * Creates a dataset containing elements of `input_dataset` matching `predicate`.
  */
 export function FilterDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Attr of kind func. */
   predicate: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -284,9 +364,13 @@ export function FilterDataset(args: {
  * Creates a dataset by applying `tf.data.Options` to `input_dataset`.
  */
 export function FinalizeDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind bool. Default: false. */
   has_captured_ref?: boolean;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -302,7 +386,9 @@ export function FinalizeDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function FinalizeTPUEmbedding(args: {
+  /** Input (string). */
   common_config: Operand<'string'>;
+  /** Input (string). */
   memory_config: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -318,11 +404,18 @@ export function FinalizeTPUEmbedding(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function FinalizeTPUEmbeddingV2(args: {
+  /** Input (string). */
   common_config: Operand<'string'>;
+  /** Input (string). */
   memory_config: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { embedding_partitions: Sym<'string'>; hbm_buffers_config: Sym<'string'> } {
+}): {
+  /** Output (string). */
+  embedding_partitions: Sym<'string'>;
+  /** Output (string). */
+  hbm_buffers_config: Sym<'string'>;
+} {
   return callOp('FinalizeTPUEmbeddingV2', args) as never;
 }
 
@@ -330,7 +423,9 @@ export function FinalizeTPUEmbeddingV2(args: {
  * Generates fingerprint values.
  */
 export function Fingerprint<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (string). */
   method: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -344,11 +439,17 @@ export function Fingerprint<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function FixedLengthRecordDataset(args: {
+  /** Input (string). */
   filenames: Operand<'string'>;
+  /** Input (int64). */
   header_bytes: Operand<'int64'>;
+  /** Input (int64). */
   record_bytes: Operand<'int64'>;
+  /** Input (int64). */
   footer_bytes: Operand<'int64'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -362,12 +463,19 @@ export function FixedLengthRecordDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function FixedLengthRecordDatasetV2(args: {
+  /** Input (string). */
   filenames: Operand<'string'>;
+  /** Input (int64). */
   header_bytes: Operand<'int64'>;
+  /** Input (int64). */
   record_bytes: Operand<'int64'>;
+  /** Input (int64). */
   footer_bytes: Operand<'int64'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Input (string). */
   compression_type: Operand<'string'>;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -385,11 +493,17 @@ export function FixedLengthRecordDatasetV2(args: {
  * @deprecated since GraphDef version 26: Use FixedLengthRecordReaderV2
  */
 export function FixedLengthRecordReader(args: {
+  /** Attr of kind int. Default: 0. */
   header_bytes?: number;
+  /** Attr of kind int. */
   record_bytes: number;
+  /** Attr of kind int. Default: 0. */
   footer_bytes?: number;
+  /** Attr of kind int. Default: 0. */
   hop_bytes?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -403,12 +517,19 @@ export function FixedLengthRecordReader(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function FixedLengthRecordReaderV2(args: {
+  /** Attr of kind int. Default: 0. */
   header_bytes?: number;
+  /** Attr of kind int. */
   record_bytes: number;
+  /** Attr of kind int. Default: 0. */
   footer_bytes?: number;
+  /** Attr of kind int. Default: 0. */
   hop_bytes?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind string. Default: "". */
   encoding?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -422,22 +543,42 @@ export function FixedLengthRecordReaderV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function FixedUnigramCandidateSampler(args: {
+  /** Input (int64). */
   true_classes: Operand<'int64'>;
+  /** Attr of kind int. */
   num_true: number;
+  /** Attr of kind int. */
   num_sampled: number;
+  /** Attr of kind bool. */
   unique: boolean;
+  /** Attr of kind int. */
   range_max: number;
+  /** Attr of kind string. Default: "". */
   vocab_file?: string;
+  /** Attr of kind float. Default: 1. */
   distortion?: number;
+  /** Attr of kind int. Default: 0. */
   num_reserved_ids?: number;
+  /** Attr of kind int. Default: 1. */
   num_shards?: number;
+  /** Attr of kind int. Default: 0. */
   shard?: number;
+  /** Attr of kind list(float). Default: []. */
   unigrams?: readonly number[];
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sampled_candidates: Sym<'int64'>; true_expected_count: Sym<'float32'>; sampled_expected_count: Sym<'float32'> } {
+}): {
+  /** Output (int64). */
+  sampled_candidates: Sym<'int64'>;
+  /** Output (float32). */
+  true_expected_count: Sym<'float32'>;
+  /** Output (float32). */
+  sampled_expected_count: Sym<'float32'>;
+} {
   return callOp('FixedUnigramCandidateSampler', args) as never;
 }
 
@@ -445,11 +586,17 @@ export function FixedUnigramCandidateSampler(args: {
  * Creates a dataset that applies `f` to the outputs of `input_dataset`.
  */
 export function FlatMapDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -461,6 +608,7 @@ export function FlatMapDataset(args: {
  * Returns element-wise largest integer not greater than x.
  */
 export function Floor<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -475,7 +623,9 @@ export function FloorDiv<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'uint8' | 'int8' | 'uint16' | 'int16' | 'int32' | 'uint32'
     | 'uint64' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -490,7 +640,9 @@ export function FloorMod<
   T extends 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bfloat16' | 'float16'
     | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -504,6 +656,7 @@ export function FloorMod<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function FlushSummaryWriter(args: {
+  /** Input (resource). */
   writer: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -515,10 +668,15 @@ export function FlushSummaryWriter(args: {
  * Applies a for loop.
  */
 export function For(args: {
+  /** Input (int32). */
   start: Operand<'int32'>;
+  /** Input (int32). */
   limit: Operand<'int32'>;
+  /** Input (int32). */
   delta: Operand<'int32'>;
+  /** Input (a list of tensors, dtypes T). */
   input: readonly Operand[];
+  /** Attr of kind func. */
   body: GraphFunction;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -530,16 +688,30 @@ export function For(args: {
  * Performs fractional average pooling on the input.
  */
 export function FractionalAvgPool<T extends 'float32' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind list(float). */
   pooling_ratio: readonly number[];
+  /** Attr of kind bool. Default: false. */
   pseudo_random?: boolean;
+  /** Attr of kind bool. Default: false. */
   overlapping?: boolean;
+  /** Attr of kind bool. Default: false. */
   deterministic?: boolean;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; row_pooling_sequence: Sym<'int64'>; col_pooling_sequence: Sym<'int64'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (int64). */
+  row_pooling_sequence: Sym<'int64'>;
+  /** Output (int64). */
+  col_pooling_sequence: Sym<'int64'>;
+} {
   return callOp('FractionalAvgPool', args) as never;
 }
 
@@ -547,10 +719,15 @@ export function FractionalAvgPool<T extends 'float32' | 'float64' | 'int32' | 'i
  * Computes gradient of the FractionalAvgPool function.
  */
 export function FractionalAvgPoolGrad<T extends 'float32' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (int64). */
   orig_input_tensor_shape: Operand<'int64'>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Input (int64). */
   row_pooling_sequence: Operand<'int64'>;
+  /** Input (int64). */
   col_pooling_sequence: Operand<'int64'>;
+  /** Attr of kind bool. Default: false. */
   overlapping?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -562,16 +739,30 @@ export function FractionalAvgPoolGrad<T extends 'float32' | 'float64' | 'int32' 
  * Performs fractional max pooling on the input.
  */
 export function FractionalMaxPool<T extends 'float32' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind list(float). */
   pooling_ratio: readonly number[];
+  /** Attr of kind bool. Default: false. */
   pseudo_random?: boolean;
+  /** Attr of kind bool. Default: false. */
   overlapping?: boolean;
+  /** Attr of kind bool. Default: false. */
   deterministic?: boolean;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; row_pooling_sequence: Sym<'int64'>; col_pooling_sequence: Sym<'int64'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (int64). */
+  row_pooling_sequence: Sym<'int64'>;
+  /** Output (int64). */
+  col_pooling_sequence: Sym<'int64'>;
+} {
   return callOp('FractionalMaxPool', args) as never;
 }
 
@@ -579,11 +770,17 @@ export function FractionalMaxPool<T extends 'float32' | 'float64' | 'int32' | 'i
  * Computes gradient of the FractionalMaxPool function.
  */
 export function FractionalMaxPoolGrad<T extends 'float32' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   orig_input: Operand<T>;
+  /** Input (dtype T). */
   orig_output: Operand<T>;
+  /** Input (dtype T). */
   out_backprop: Operand<T>;
+  /** Input (int64). */
   row_pooling_sequence: Operand<'int64'>;
+  /** Input (int64). */
   col_pooling_sequence: Operand<'int64'>;
+  /** Attr of kind bool. Default: false. */
   overlapping?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -595,6 +792,7 @@ export function FractionalMaxPoolGrad<T extends 'float32' | 'float64' | 'int32' 
  * TODO: add doc.
  */
 export function FresnelCos<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -606,6 +804,7 @@ export function FresnelCos<T extends 'bfloat16' | 'float16' | 'float32' | 'float
  * TODO: add doc.
  */
 export function FresnelSin<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -617,18 +816,38 @@ export function FresnelSin<T extends 'bfloat16' | 'float16' | 'float32' | 'float
  * Batch normalization.
  */
 export function FusedBatchNorm<T extends 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   scale: Operand<T>;
+  /** Input (dtype T). */
   offset: Operand<T>;
+  /** Input (dtype T). */
   mean: Operand<T>;
+  /** Input (dtype T). */
   variance: Operand<T>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 1. */
   exponential_avg_factor?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { y: Sym<T>; batch_mean: Sym<T>; batch_variance: Sym<T>; reserve_space_1: Sym<T>; reserve_space_2: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  y: Sym<T>;
+  /** Output (dtype T). */
+  batch_mean: Sym<T>;
+  /** Output (dtype T). */
+  batch_variance: Sym<T>;
+  /** Output (dtype T). */
+  reserve_space_1: Sym<T>;
+  /** Output (dtype T). */
+  reserve_space_2: Sym<T>;
+} {
   return callOp('FusedBatchNorm', args) as never;
 }
 
@@ -636,21 +855,34 @@ export function FusedBatchNorm<T extends 'float32'>(args: {
  * Gradient for batch normalization.
  */
 export function FusedBatchNormGrad<T extends 'float32'>(args: {
+  /** Input (dtype T). */
   y_backprop: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   scale: Operand<T>;
+  /** Input (dtype T). */
   reserve_space_1: Operand<T>;
+  /** Input (dtype T). */
   reserve_space_2: Operand<T>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   x_backprop: Sym<T>;
+  /** Output (dtype T). */
   scale_backprop: Sym<T>;
+  /** Output (dtype T). */
   offset_backprop: Sym<T>;
+  /** Output (dtype T). */
   reserve_space_3: Sym<T>;
+  /** Output (dtype T). */
   reserve_space_4: Sym<T>;
 } {
   return callOp('FusedBatchNormGrad', args) as never;
@@ -660,21 +892,34 @@ export function FusedBatchNormGrad<T extends 'float32'>(args: {
  * Gradient for batch normalization.
  */
 export function FusedBatchNormGradV2<T extends 'float16' | 'bfloat16' | 'float32', U extends 'float32'>(args: {
+  /** Input (dtype T). */
   y_backprop: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (float32). */
   scale: Operand<'float32'>;
+  /** Input (dtype U). */
   reserve_space_1: Operand<U>;
+  /** Input (dtype U). */
   reserve_space_2: Operand<U>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   x_backprop: Sym<T>;
+  /** Output (dtype U). */
   scale_backprop: Sym<U>;
+  /** Output (dtype U). */
   offset_backprop: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_3: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_4: Sym<U>;
 } {
   return callOp('FusedBatchNormGradV2', args) as never;
@@ -684,22 +929,36 @@ export function FusedBatchNormGradV2<T extends 'float16' | 'bfloat16' | 'float32
  * Gradient for batch normalization.
  */
 export function FusedBatchNormGradV3<T extends 'float16' | 'bfloat16' | 'float32', U extends 'float32'>(args: {
+  /** Input (dtype T). */
   y_backprop: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (float32). */
   scale: Operand<'float32'>;
+  /** Input (dtype U). */
   reserve_space_1: Operand<U>;
+  /** Input (dtype U). */
   reserve_space_2: Operand<U>;
+  /** Input (dtype U). */
   reserve_space_3: Operand<U>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW" | "NDHWC" | "NCDHW";
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   x_backprop: Sym<T>;
+  /** Output (dtype U). */
   scale_backprop: Sym<U>;
+  /** Output (dtype U). */
   offset_backprop: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_4: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_5: Sym<U>;
 } {
   return callOp('FusedBatchNormGradV3', args) as never;
@@ -709,18 +968,38 @@ export function FusedBatchNormGradV3<T extends 'float16' | 'bfloat16' | 'float32
  * Batch normalization.
  */
 export function FusedBatchNormV2<T extends 'float16' | 'bfloat16' | 'float32', U extends 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype U). */
   scale: Operand<U>;
+  /** Input (dtype U). */
   offset: Operand<U>;
+  /** Input (dtype U). */
   mean: Operand<U>;
+  /** Input (dtype U). */
   variance: Operand<U>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 1. */
   exponential_avg_factor?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { y: Sym<T>; batch_mean: Sym<U>; batch_variance: Sym<U>; reserve_space_1: Sym<U>; reserve_space_2: Sym<U> } {
+}): {
+  /** Output (dtype T). */
+  y: Sym<T>;
+  /** Output (dtype U). */
+  batch_mean: Sym<U>;
+  /** Output (dtype U). */
+  batch_variance: Sym<U>;
+  /** Output (dtype U). */
+  reserve_space_1: Sym<U>;
+  /** Output (dtype U). */
+  reserve_space_2: Sym<U>;
+} {
   return callOp('FusedBatchNormV2', args) as never;
 }
 
@@ -728,23 +1007,38 @@ export function FusedBatchNormV2<T extends 'float16' | 'bfloat16' | 'float32', U
  * Batch normalization.
  */
 export function FusedBatchNormV3<T extends 'float16' | 'bfloat16' | 'float32', U extends 'bfloat16' | 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype U). */
   scale: Operand<U>;
+  /** Input (dtype U). */
   offset: Operand<U>;
+  /** Input (dtype U). */
   mean: Operand<U>;
+  /** Input (dtype U). */
   variance: Operand<U>;
+  /** Attr of kind float. Default: 0.00009999999747378752. */
   epsilon?: number;
+  /** Attr of kind float. Default: 1. */
   exponential_avg_factor?: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW" | "NDHWC" | "NCDHW";
+  /** Attr of kind bool. Default: true. */
   is_training?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (dtype T). */
   y: Sym<T>;
+  /** Output (dtype U). */
   batch_mean: Sym<U>;
+  /** Output (dtype U). */
   batch_variance: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_1: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_2: Sym<U>;
+  /** Output (dtype U). */
   reserve_space_3: Sym<U>;
 } {
   return callOp('FusedBatchNormV3', args) as never;
@@ -754,11 +1048,17 @@ export function FusedBatchNormV3<T extends 'float16' | 'bfloat16' | 'float32', U
  * Performs a padding as a preprocess during a convolution.
  */
 export function FusedPadConv2D<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   paddings: Operand<'int32'>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Attr of kind string. */
   mode: "REFLECT" | "SYMMETRIC";
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -770,13 +1070,21 @@ export function FusedPadConv2D<T extends 'float16' | 'bfloat16' | 'float32' | 'f
  * Performs a resize and padding as a preprocess during a convolution.
  */
 export function FusedResizeAndPadConv2D<T extends 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Input (int32). */
   paddings: Operand<'int32'>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   resize_align_corners?: boolean;
+  /** Attr of kind string. */
   mode: "REFLECT" | "SYMMETRIC";
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

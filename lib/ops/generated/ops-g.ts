@@ -11,15 +11,30 @@ import type { Tensor } from '../../tensor/tensor';
  * Computes the GRU cell forward propagation for 1 time step.
  */
 export function GRUBlockCell<T extends 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   h_prev: Operand<T>;
+  /** Input (dtype T). */
   w_ru: Operand<T>;
+  /** Input (dtype T). */
   w_c: Operand<T>;
+  /** Input (dtype T). */
   b_ru: Operand<T>;
+  /** Input (dtype T). */
   b_c: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { r: Sym<T>; u: Sym<T>; c: Sym<T>; h: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  r: Sym<T>;
+  /** Output (dtype T). */
+  u: Sym<T>;
+  /** Output (dtype T). */
+  c: Sym<T>;
+  /** Output (dtype T). */
+  h: Sym<T>;
+} {
   return callOp('GRUBlockCell', args) as never;
 }
 
@@ -27,19 +42,38 @@ export function GRUBlockCell<T extends 'float32'>(args: {
  * Computes the GRU cell back-propagation for 1 time step.
  */
 export function GRUBlockCellGrad<T extends 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   h_prev: Operand<T>;
+  /** Input (dtype T). */
   w_ru: Operand<T>;
+  /** Input (dtype T). */
   w_c: Operand<T>;
+  /** Input (dtype T). */
   b_ru: Operand<T>;
+  /** Input (dtype T). */
   b_c: Operand<T>;
+  /** Input (dtype T). */
   r: Operand<T>;
+  /** Input (dtype T). */
   u: Operand<T>;
+  /** Input (dtype T). */
   c: Operand<T>;
+  /** Input (dtype T). */
   d_h: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { d_x: Sym<T>; d_h_prev: Sym<T>; d_c_bar: Sym<T>; d_r_bar_u_bar: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  d_x: Sym<T>;
+  /** Output (dtype T). */
+  d_h_prev: Sym<T>;
+  /** Output (dtype T). */
+  d_c_bar: Sym<T>;
+  /** Output (dtype T). */
+  d_r_bar_u_bar: Sym<T>;
+} {
   return callOp('GRUBlockCellGrad', args) as never;
 }
 
@@ -47,8 +81,11 @@ export function GRUBlockCellGrad<T extends 'float32'>(args: {
  * Gather slices from `params` according to `indices`.
  */
 export function Gather<Tparams extends GraphDType, Tindices extends 'int32' | 'int64'>(args: {
+  /** Input (dtype Tparams). */
   params: Operand<Tparams>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: true. */
   validate_indices?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -60,8 +97,11 @@ export function Gather<Tparams extends GraphDType, Tindices extends 'int32' | 'i
  * Gather slices from `params` into a Tensor with shape specified by `indices`.
  */
 export function GatherNd<Tparams extends GraphDType, Tindices extends 'int16' | 'int32' | 'int64'>(args: {
+  /** Input (dtype Tparams). */
   params: Operand<Tparams>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -77,9 +117,13 @@ export function GatherV2<
   Tindices extends 'int16' | 'int32' | 'int64',
   Taxis extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype Tparams). */
   params: Operand<Tparams>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype Taxis). */
   axis: Operand<Taxis>;
+  /** Attr of kind int. Default: 0. */
   batch_dims?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -94,17 +138,30 @@ export function GatherV2<
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function GenerateBoundingBoxProposals(args: {
+  /** Input (float32). */
   scores: Operand<'float32'>;
+  /** Input (float32). */
   bbox_deltas: Operand<'float32'>;
+  /** Input (float32). */
   image_info: Operand<'float32'>;
+  /** Input (float32). */
   anchors: Operand<'float32'>;
+  /** Input (float32). */
   nms_threshold: Operand<'float32'>;
+  /** Input (int32). */
   pre_nms_topn: Operand<'int32'>;
+  /** Input (float32). */
   min_size: Operand<'float32'>;
+  /** Attr of kind int. Default: 300. */
   post_nms_topn?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { rois: Sym<'float32'>; roi_probabilities: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  rois: Sym<'float32'>;
+  /** Output (float32). */
+  roi_probabilities: Sym<'float32'>;
+} {
   return callOp('GenerateBoundingBoxProposals', args) as never;
 }
 
@@ -112,14 +169,24 @@ export function GenerateBoundingBoxProposals(args: {
  * Given a path to new and old vocabulary files, returns a remapping Tensor of
  */
 export function GenerateVocabRemapping(args: {
+  /** Input (string). */
   new_vocab_file: Operand<'string'>;
+  /** Input (string). */
   old_vocab_file: Operand<'string'>;
+  /** Attr of kind int. */
   new_vocab_offset: number;
+  /** Attr of kind int. */
   num_new_vocab: number;
+  /** Attr of kind int. Default: -1. */
   old_vocab_size?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { remapping: Sym<'int64'>; num_present: Sym<'int32'> } {
+}): {
+  /** Output (int64). */
+  remapping: Sym<'int64'>;
+  /** Output (int32). */
+  num_present: Sym<'int32'>;
+} {
   return callOp('GenerateVocabRemapping', args) as never;
 }
 
@@ -129,14 +196,23 @@ export function GenerateVocabRemapping(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function GeneratorDataset(args: {
+  /** Input (a list of tensors, dtypes Tinit_func_args). */
   init_func_other_args: readonly Operand[];
+  /** Input (a list of tensors, dtypes Tnext_func_args). */
   next_func_other_args: readonly Operand[];
+  /** Input (a list of tensors, dtypes Tfinalize_func_args). */
   finalize_func_other_args: readonly Operand[];
+  /** Attr of kind func. */
   init_func: GraphFunction;
+  /** Attr of kind func. */
   next_func: GraphFunction;
+  /** Attr of kind func. */
   finalize_func: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -148,9 +224,13 @@ export function GeneratorDataset(args: {
  * Gets the element at the specified index in a dataset.
  */
 export function GetElementAtIndex(args: {
+  /** Input (variant). */
   dataset: Operand<'variant'>;
+  /** Input (int64). */
   index: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -166,26 +246,44 @@ export function GetElementAtIndex(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function GetMinibatchSplitsWithPhysicalReplica(args: {
+  /** Input (string). */
   program_key: Operand<'string'>;
+  /** Input (int32). */
   row_ids: Operand<'int32'>;
+  /** Input (int32). */
   col_ids: Operand<'int32'>;
+  /** Input (float32). */
   gains: Operand<'float32'>;
+  /** Attr of kind int. */
   sample_count: number;
+  /** Attr of kind int. */
   num_replica: number;
+  /** Attr of kind int. */
   table_vocab_size: number;
+  /** Attr of kind int. */
   feature_width: number;
+  /** Attr of kind int. */
   num_sc_per_chip: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind string. */
   mini_batch_splits: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (int32). */
   sorted_row_ids: Sym<'int32'>;
+  /** Output (int32). */
   sorted_col_ids: Sym<'int32'>;
+  /** Output (float32). */
   sorted_gains: Sym<'float32'>;
+  /** Output (int64). */
   splits: Sym<'int64'>;
+  /** Output (int32). */
   id_counts: Sym<'int32'>;
+  /** Output (int32). */
   max_ids: Sym<'int32'>;
+  /** Output (int32). */
   max_uniques: Sym<'int32'>;
 } {
   return callOp('GetMinibatchSplitsWithPhysicalReplica', args) as never;
@@ -199,30 +297,52 @@ export function GetMinibatchSplitsWithPhysicalReplica(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function GetMinibatchesInCsrWithPhysicalReplica(args: {
+  /** Input (string). */
   program_key: Operand<'string'>;
+  /** Input (int32). */
   row_ids: Operand<'int32'>;
+  /** Input (int32). */
   col_ids: Operand<'int32'>;
+  /** Input (float32). */
   gains: Operand<'float32'>;
+  /** Input (int64). */
   splits: Operand<'int64'>;
+  /** Input (int32). */
   id_counts: Operand<'int32'>;
+  /** Attr of kind int. */
   sample_count: number;
+  /** Attr of kind int. */
   num_replica: number;
+  /** Attr of kind int. */
   max_minibatches_per_sc: number;
+  /** Attr of kind int. */
   max_ids_per_chip_per_sample: number;
+  /** Attr of kind int. */
   table_vocab_size: number;
+  /** Attr of kind int. */
   feature_width: number;
+  /** Attr of kind int. */
   num_sc_per_chip: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind string. */
   mini_batch_in_csr: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (int32). */
   row_pointers: Sym<'int32'>;
+  /** Output (int32). */
   sorted_sample_ids: Sym<'int32'>;
+  /** Output (int32). */
   sorted_token_ids: Sym<'int32'>;
+  /** Output (float32). */
   sorted_gains: Sym<'float32'>;
+  /** Output (int32). */
   row_pointers_unpadded_size: Sym<'int32'>;
+  /** Output (int32). */
   ids_unpadded_size: Sym<'int32'>;
+  /** Output (int32). */
   num_minibatches_per_physical_sparse_core: Sym<'int32'>;
 } {
   return callOp('GetMinibatchesInCsrWithPhysicalReplica', args) as never;
@@ -232,6 +352,7 @@ export function GetMinibatchesInCsrWithPhysicalReplica(args: {
  * Returns the `tf.data.Options` attached to `input_dataset`.
  */
 export function GetOptions(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -245,6 +366,7 @@ export function GetOptions(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function GetSessionHandle<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -258,6 +380,7 @@ export function GetSessionHandle<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function GetSessionHandleV2<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -271,7 +394,9 @@ export function GetSessionHandleV2<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function GetSessionTensor<dtype extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -285,19 +410,34 @@ export function GetSessionTensor<dtype extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function GetStatsFromListOfSparseCoreCooTensors(args: {
+  /** Input (a list of N tensors of int32). */
   row_ids_list: readonly Operand<'int32'>[];
+  /** Input (a list of N tensors of int32). */
   col_ids_list: readonly Operand<'int32'>[];
+  /** Input (a list of N tensors of float32). */
   gains_list: readonly Operand<'float32'>[];
+  /** Attr of kind list(int). */
   sample_count_list: readonly number[];
+  /** Attr of kind list(int). */
   col_offset_list: readonly number[];
+  /** Attr of kind int. */
   num_replica: number;
+  /** Attr of kind int. */
   table_vocab_size: number;
+  /** Attr of kind int. */
   feature_width: number;
+  /** Attr of kind int. */
   num_sc_per_chip: number;
+  /** Attr of kind string. */
   table_name: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { max_ids_per_sparse_core: Sym<'int32'>; max_unique_ids_per_sparse_core: Sym<'int32'> } {
+}): {
+  /** Output (int32). */
+  max_ids_per_sparse_core: Sym<'int32'>;
+  /** Output (int32). */
+  max_unique_ids_per_sparse_core: Sym<'int32'>;
+} {
   return callOp('GetStatsFromListOfSparseCoreCooTensors', args) as never;
 }
 
@@ -333,13 +473,21 @@ export function GlobalIterId(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function GlobalShuffleDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   seed: Operand<'int64'>;
+  /** Input (int64). */
   seed2: Operand<'int64'>;
+  /** Input (resource). */
   seed_generator: Operand<'resource'>;
+  /** Attr of kind bool. Default: true. */
   reshuffle_each_iteration?: boolean;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -354,7 +502,9 @@ export function Greater<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -369,7 +519,9 @@ export function GreaterEqual<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -383,16 +535,27 @@ export function GreaterEqual<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function GroupByReducerDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Tkey_func_other_arguments). */
   key_func_other_arguments: readonly Operand[];
+  /** Input (a list of tensors, dtypes Tinit_func_other_arguments). */
   init_func_other_arguments: readonly Operand[];
+  /** Input (a list of tensors, dtypes Treduce_func_other_arguments). */
   reduce_func_other_arguments: readonly Operand[];
+  /** Input (a list of tensors, dtypes Tfinalize_func_other_arguments). */
   finalize_func_other_arguments: readonly Operand[];
+  /** Attr of kind func. */
   key_func: GraphFunction;
+  /** Attr of kind func. */
   init_func: GraphFunction;
+  /** Attr of kind func. */
   reduce_func: GraphFunction;
+  /** Attr of kind func. */
   finalize_func: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -404,15 +567,25 @@ export function GroupByReducerDataset(args: {
  * Creates a dataset that computes a windowed group-by on `input_dataset`.
  */
 export function GroupByWindowDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Tkey_func_other_arguments). */
   key_func_other_arguments: readonly Operand[];
+  /** Input (a list of tensors, dtypes Treduce_func_other_arguments). */
   reduce_func_other_arguments: readonly Operand[];
+  /** Input (a list of tensors, dtypes Twindow_size_func_other_arguments). */
   window_size_func_other_arguments: readonly Operand[];
+  /** Attr of kind func. */
   key_func: GraphFunction;
+  /** Attr of kind func. */
   reduce_func: GraphFunction;
+  /** Attr of kind func. */
   window_size_func: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -426,6 +599,7 @@ export function GroupByWindowDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function GuaranteeConst<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

@@ -10,6 +10,7 @@ import type { Tensor } from '../../tensor/tensor';
  * Convert one or more images from HSV to RGB.
  */
 export function HSVToRGB<T extends 'float16' | 'bfloat16' | 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -25,10 +26,15 @@ export function HSVToRGB<T extends 'float16' | 'bfloat16' | 'float32' | 'float64
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function HashTable(args: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind bool. Default: false. */
   use_node_name_sharing?: boolean;
+  /** Attr of kind type. */
   key_dtype: GraphDType;
+  /** Attr of kind type. */
   value_dtype: GraphDType;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -42,10 +48,15 @@ export function HashTable(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function HashTableV2(args: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind bool. Default: false. */
   use_node_name_sharing?: boolean;
+  /** Attr of kind type. */
   key_dtype: GraphDType;
+  /** Attr of kind type. */
   value_dtype: GraphDType;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -60,9 +71,13 @@ export function HistogramFixedWidth<
   T extends 'int32' | 'int64' | 'float32' | 'float64',
   dtype extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   values: Operand<T>;
+  /** Input (dtype T). */
   value_range: Operand<T>;
+  /** Input (int32). */
   nbins: Operand<'int32'>;
+  /** Attr of kind type. Default: 'int32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -77,7 +92,9 @@ export function HistogramSummary<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64' = 'float32',
 >(args: {
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Input (dtype T). */
   values: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -89,7 +106,9 @@ export function HistogramSummary<
  * The HostConst op (TensorFlow registers no summary for it).
  */
 export function HostConst<dtype extends GraphDType>(args: {
+  /** Attr of kind tensor. */
   value: Tensor;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

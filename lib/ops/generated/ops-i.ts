@@ -11,6 +11,7 @@ import type { Tensor } from '../../tensor/tensor';
  * Inverse fast Fourier transform.
  */
 export function IFFT<Tcomplex extends never>(args: {
+  /** Input (dtype Tcomplex). */
   input: Operand<Tcomplex>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -22,6 +23,7 @@ export function IFFT<Tcomplex extends never>(args: {
  * Inverse 2D fast Fourier transform.
  */
 export function IFFT2D<Tcomplex extends never>(args: {
+  /** Input (dtype Tcomplex). */
   input: Operand<Tcomplex>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -33,6 +35,7 @@ export function IFFT2D<Tcomplex extends never>(args: {
  * Inverse 3D fast Fourier transform.
  */
 export function IFFT3D<Tcomplex extends never>(args: {
+  /** Input (dtype Tcomplex). */
   input: Operand<Tcomplex>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -46,8 +49,11 @@ export function IFFT3D<Tcomplex extends never>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function IFFTND<Tcomplex extends never>(args: {
+  /** Input (dtype Tcomplex). */
   input: Operand<Tcomplex>;
+  /** Input (int32). */
   fft_length: Operand<'int32'>;
+  /** Input (int32). */
   axes: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -59,8 +65,11 @@ export function IFFTND<Tcomplex extends never>(args: {
  * Inverse real-valued fast Fourier transform.
  */
 export function IRFFT<Tcomplex extends never, Treal extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype Tcomplex). */
   input: Operand<Tcomplex>;
+  /** Input (int32). */
   fft_length: Operand<'int32'>;
+  /** Attr of kind type. Default: 'float32'. */
   Treal?: Treal;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -72,8 +81,11 @@ export function IRFFT<Tcomplex extends never, Treal extends 'float32' | 'float64
  * Inverse 2D real-valued fast Fourier transform.
  */
 export function IRFFT2D<Tcomplex extends never, Treal extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype Tcomplex). */
   input: Operand<Tcomplex>;
+  /** Input (int32). */
   fft_length: Operand<'int32'>;
+  /** Attr of kind type. Default: 'float32'. */
   Treal?: Treal;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -85,8 +97,11 @@ export function IRFFT2D<Tcomplex extends never, Treal extends 'float32' | 'float
  * Inverse 3D real-valued fast Fourier transform.
  */
 export function IRFFT3D<Tcomplex extends never, Treal extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype Tcomplex). */
   input: Operand<Tcomplex>;
+  /** Input (int32). */
   fft_length: Operand<'int32'>;
+  /** Attr of kind type. Default: 'float32'. */
   Treal?: Treal;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -100,9 +115,13 @@ export function IRFFT3D<Tcomplex extends never, Treal extends 'float32' | 'float
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function IRFFTND<Tcomplex extends never, Treal extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype Tcomplex). */
   input: Operand<Tcomplex>;
+  /** Input (int32). */
   fft_length: Operand<'int32'>;
+  /** Input (int32). */
   axes: Operand<'int32'>;
+  /** Attr of kind type. Default: 'float32'. */
   Treal?: Treal;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -114,6 +133,7 @@ export function IRFFTND<Tcomplex extends never, Treal extends 'float32' | 'float
  * Return a tensor with the same shape and contents as the input tensor or value.
  */
 export function Identity<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -125,6 +145,7 @@ export function Identity<T extends GraphDType>(args: {
  * Returns a list of tensors with the same shapes and contents as the input
  */
 export function IdentityN(args: {
+  /** Input (a list of tensors, dtypes T). */
   input: readonly Operand[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -142,7 +163,9 @@ export function IdentityN(args: {
  * @deprecated since GraphDef version 26: Use IdentityReaderV2
  */
 export function IdentityReader(args?: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -156,7 +179,9 @@ export function IdentityReader(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function IdentityReaderV2(args?: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -170,11 +195,17 @@ export function IdentityReaderV2(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function If<Tcond extends GraphDType>(args: {
+  /** Input (dtype Tcond). */
   cond: Operand<Tcond>;
+  /** Input (a list of tensors, dtypes Tin). */
   input: readonly Operand[];
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
+  /** Attr of kind func. */
   then_branch: GraphFunction;
+  /** Attr of kind func. */
   else_branch: GraphFunction;
+  /** Attr of kind list(shape). Default: []. */
   output_shapes?: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -186,7 +217,9 @@ export function If<Tcond extends GraphDType>(args: {
  * Compute the lower regularized incomplete Gamma function `P(a, x)`.
  */
 export function Igamma<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   a: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -198,7 +231,9 @@ export function Igamma<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>
  * Computes the gradient of `igamma(a, x)` wrt `a`.
  */
 export function IgammaGradA<T extends 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   a: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -210,7 +245,9 @@ export function IgammaGradA<T extends 'float32' | 'float64'>(args: {
  * Compute the upper regularized incomplete Gamma function `Q(a, x)`.
  */
 export function Igammac<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   a: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -222,9 +259,13 @@ export function Igammac<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Creates a dataset that contains the elements of `input_dataset` ignoring errors.
  */
 export function IgnoreErrorsDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: false. */
   log_warning?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -236,7 +277,9 @@ export function IgnoreErrorsDataset(args: {
  * Returns the imaginary part of a complex number.
  */
 export function Imag<T extends never, Tout extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind type. Default: 'float32'. */
   Tout?: Tout;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -250,10 +293,15 @@ export function Imag<T extends never, Tout extends 'float32' | 'float64' = 'floa
 export function ImageProjectiveTransformV2<
   dtype extends 'uint8' | 'int32' | 'int64' | 'float16' | 'bfloat16' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype dtype). */
   images: Operand<dtype>;
+  /** Input (float32). */
   transforms: Operand<'float32'>;
+  /** Input (int32). */
   output_shape: Operand<'int32'>;
+  /** Attr of kind string. */
   interpolation: string;
+  /** Attr of kind string. Default: "CONSTANT". */
   fill_mode?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -267,11 +315,17 @@ export function ImageProjectiveTransformV2<
 export function ImageProjectiveTransformV3<
   dtype extends 'uint8' | 'int32' | 'int64' | 'float16' | 'bfloat16' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype dtype). */
   images: Operand<dtype>;
+  /** Input (float32). */
   transforms: Operand<'float32'>;
+  /** Input (int32). */
   output_shape: Operand<'int32'>;
+  /** Input (float32). */
   fill_value: Operand<'float32'>;
+  /** Attr of kind string. */
   interpolation: string;
+  /** Attr of kind string. Default: "CONSTANT". */
   fill_mode?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -283,9 +337,13 @@ export function ImageProjectiveTransformV3<
  * Outputs a `Summary` protocol buffer with images.
  */
 export function ImageSummary<T extends 'uint8' | 'float32' | 'float16' | 'float64' = 'float32'>(args: {
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Attr of kind int. Default: 3. */
   max_images?: number;
+  /** Attr of kind tensor. */
   bad_color?: Tensor;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -297,8 +355,11 @@ export function ImageSummary<T extends 'uint8' | 'float32' | 'float16' | 'float6
  * Returns immutable tensor from memory region.
  */
 export function ImmutableConst<dtype extends GraphDType>(args: {
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind string. */
   memory_region_name: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -312,7 +373,9 @@ export function ImmutableConst<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ImportEvent(args: {
+  /** Input (resource). */
   writer: Operand<'resource'>;
+  /** Input (string). */
   event: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -324,8 +387,11 @@ export function ImportEvent(args: {
  * Says whether the targets are in the top `K` predictions.
  */
 export function InTopK<T extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (float32). */
   predictions: Operand<'float32'>;
+  /** Input (dtype T). */
   targets: Operand<T>;
+  /** Attr of kind int. */
   k: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -337,8 +403,11 @@ export function InTopK<T extends 'int32' | 'int64' = 'int32'>(args: {
  * Says whether the targets are in the top `K` predictions.
  */
 export function InTopKV2<T extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (float32). */
   predictions: Operand<'float32'>;
+  /** Input (dtype T). */
   targets: Operand<T>;
+  /** Input (dtype T). */
   k: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -350,14 +419,23 @@ export function InTopKV2<T extends 'int32' | 'int64' = 'int32'>(args: {
  * TODO: add doc.
  */
 export function IndexFlatMapDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Tmap_func_args). */
   map_func_other_args: readonly Operand[];
+  /** Input (a list of tensors, dtypes Tindex_map_func_args). */
   index_map_func_other_args: readonly Operand[];
+  /** Input (int64). */
   output_cardinality: Operand<'int64'>;
+  /** Attr of kind func. */
   map_func: GraphFunction;
+  /** Attr of kind func. */
   index_map_func: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -373,7 +451,9 @@ export function IndexFlatMapDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function InfeedDequeue<dtype extends GraphDType>(args: {
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. */
   shape: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -389,7 +469,9 @@ export function InfeedDequeue<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function InfeedDequeueTuple(args: {
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -405,9 +487,13 @@ export function InfeedDequeueTuple(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function InfeedEnqueue<dtype extends GraphDType>(args: {
+  /** Input (dtype dtype). */
   input: Operand<dtype>;
+  /** Attr of kind shape. Default: []. */
   shape?: StaticShape;
+  /** Attr of kind list(int). Default: []. */
   layout?: readonly number[];
+  /** Attr of kind int. Default: -1. */
   device_ordinal?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -421,7 +507,9 @@ export function InfeedEnqueue<dtype extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function InfeedEnqueuePrelinearizedBuffer(args: {
+  /** Input (variant). */
   input: Operand<'variant'>;
+  /** Attr of kind int. Default: -1. */
   device_ordinal?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -437,9 +525,13 @@ export function InfeedEnqueuePrelinearizedBuffer(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function InfeedEnqueueTuple(args: {
+  /** Input (a list of tensors, dtypes dtypes). */
   inputs: readonly Operand[];
+  /** Attr of kind list(shape). */
   shapes: readonly StaticShape[];
+  /** Attr of kind list(int). Default: []. */
   layouts?: readonly number[];
+  /** Attr of kind int. Default: -1. */
   device_ordinal?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -453,8 +545,11 @@ export function InfeedEnqueueTuple(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function InitializeTable<Tkey extends GraphDType, Tval extends GraphDType>(args: {
+  /** Input (string). */
   table_handle: Operand<'string'>;
+  /** Input (dtype Tkey). */
   keys: Operand<Tkey>;
+  /** Input (dtype Tval). */
   values: Operand<Tval>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -468,7 +563,9 @@ export function InitializeTable<Tkey extends GraphDType, Tval extends GraphDType
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function InitializeTableFromDataset(args: {
+  /** Input (resource). */
   table_handle: Operand<'resource'>;
+  /** Input (variant). */
   dataset: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -482,12 +579,19 @@ export function InitializeTableFromDataset(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function InitializeTableFromTextFile(args: {
+  /** Input (string). */
   table_handle: Operand<'string'>;
+  /** Input (string). */
   filename: Operand<'string'>;
+  /** Attr of kind int. */
   key_index: number;
+  /** Attr of kind int. */
   value_index: number;
+  /** Attr of kind int. Default: -1. */
   vocab_size?: number;
+  /** Attr of kind string. Default: "\t". */
   delimiter?: string;
+  /** Attr of kind int. Default: 0. */
   offset?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -501,12 +605,19 @@ export function InitializeTableFromTextFile(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function InitializeTableFromTextFileV2(args: {
+  /** Input (resource). */
   table_handle: Operand<'resource'>;
+  /** Input (string). */
   filename: Operand<'string'>;
+  /** Attr of kind int. */
   key_index: number;
+  /** Attr of kind int. */
   value_index: number;
+  /** Attr of kind int. Default: -1. */
   vocab_size?: number;
+  /** Attr of kind string. Default: "\t". */
   delimiter?: string;
+  /** Attr of kind int. Default: 0. */
   offset?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -520,8 +631,11 @@ export function InitializeTableFromTextFileV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function InitializeTableV2<Tkey extends GraphDType, Tval extends GraphDType>(args: {
+  /** Input (resource). */
   table_handle: Operand<'resource'>;
+  /** Input (dtype Tkey). */
   keys: Operand<Tkey>;
+  /** Input (dtype Tval). */
   values: Operand<Tval>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -533,8 +647,11 @@ export function InitializeTableV2<Tkey extends GraphDType, Tval extends GraphDTy
  * Adds v into specified rows of x.
  */
 export function InplaceAdd<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (int32). */
   i: Operand<'int32'>;
+  /** Input (dtype T). */
   v: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -546,8 +663,11 @@ export function InplaceAdd<T extends GraphDType>(args: {
  * Subtracts `v` into specified rows of `x`.
  */
 export function InplaceSub<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (int32). */
   i: Operand<'int32'>;
+  /** Input (dtype T). */
   v: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -559,8 +679,11 @@ export function InplaceSub<T extends GraphDType>(args: {
  * Updates specified rows 'i' with values 'v'.
  */
 export function InplaceUpdate<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (int32). */
   i: Operand<'int32'>;
+  /** Input (dtype T). */
   v: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -572,13 +695,21 @@ export function InplaceUpdate<T extends GraphDType>(args: {
  * Creates a dataset that applies `f` to the outputs of `input_dataset`.
  */
 export function InterleaveDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Input (int64). */
   cycle_length: Operand<'int64'>;
+  /** Input (int64). */
   block_length: Operand<'int64'>;
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -592,6 +723,7 @@ export function InterleaveDataset(args: {
 export function Inv<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -603,7 +735,9 @@ export function Inv<
  * Computes the gradient for the inverse of `x` wrt its input.
  */
 export function InvGrad<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Input (dtype T). */
   dy: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -617,6 +751,7 @@ export function InvGrad<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
 export function Invert<
   T extends 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -628,6 +763,7 @@ export function Invert<
  * Computes the inverse permutation of a tensor.
  */
 export function InvertPermutation<T extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -643,6 +779,7 @@ export function InvertPermutation<T extends 'int32' | 'int64' = 'int32'>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function IsBoostedTreesEnsembleInitialized(args: {
+  /** Input (resource). */
   tree_ensemble_handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -658,6 +795,7 @@ export function IsBoostedTreesEnsembleInitialized(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function IsBoostedTreesQuantileStreamResourceInitialized(args: {
+  /** Input (resource). */
   quantile_stream_resource_handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -669,6 +807,7 @@ export function IsBoostedTreesQuantileStreamResourceInitialized(args: {
  * Returns which elements of x are finite.
  */
 export function IsFinite<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -680,6 +819,7 @@ export function IsFinite<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * Returns which elements of x are Inf.
  */
 export function IsInf<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -691,6 +831,7 @@ export function IsInf<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(
  * Returns which elements of x are NaN.
  */
 export function IsNan<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -706,6 +847,7 @@ export function IsNan<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function IsTPUEmbeddingInitialized(args?: {
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -719,6 +861,7 @@ export function IsTPUEmbeddingInitialized(args?: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function IsVariableInitialized<dtype extends GraphDType>(args: {
+  /** Input (dtype dtype). */
   ref: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -734,11 +877,18 @@ export function IsotonicRegression<
     | 'uint32' | 'uint64',
   output_dtype extends 'float16' | 'bfloat16' | 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind type. Default: 'float32'. */
   output_dtype?: output_dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<output_dtype>; segments: Sym<'int32'> } {
+}): {
+  /** Output (dtype output_dtype). */
+  output: Sym<output_dtype>;
+  /** Output (int32). */
+  segments: Sym<'int32'>;
+} {
   return callOp('IsotonicRegression', args) as never;
 }
 
@@ -748,9 +898,13 @@ export function IsotonicRegression<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Iterator(args: {
+  /** Attr of kind string. */
   shared_name: string;
+  /** Attr of kind string. */
   container: string;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -764,8 +918,11 @@ export function Iterator(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function IteratorFromStringHandle(args: {
+  /** Input (string). */
   string_handle: Operand<'string'>;
+  /** Attr of kind list(type). Default: []. */
   output_types?: readonly (GraphDType)[];
+  /** Attr of kind list(shape). Default: []. */
   output_shapes?: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -779,8 +936,11 @@ export function IteratorFromStringHandle(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function IteratorFromStringHandleV2(args: {
+  /** Input (string). */
   string_handle: Operand<'string'>;
+  /** Attr of kind list(type). Default: []. */
   output_types?: readonly (GraphDType)[];
+  /** Attr of kind list(shape). Default: []. */
   output_shapes?: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -794,6 +954,7 @@ export function IteratorFromStringHandleV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function IteratorGetDevice(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -807,6 +968,7 @@ export function IteratorGetDevice(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function IteratorGetModelProto(args: {
+  /** Input (resource). */
   iterator: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -820,8 +982,11 @@ export function IteratorGetModelProto(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function IteratorGetNext(args: {
+  /** Input (resource). */
   iterator: Operand<'resource'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -835,8 +1000,11 @@ export function IteratorGetNext(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function IteratorGetNextAsOptional(args: {
+  /** Input (resource). */
   iterator: Operand<'resource'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -850,8 +1018,11 @@ export function IteratorGetNextAsOptional(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function IteratorGetNextSync(args: {
+  /** Input (resource). */
   iterator: Operand<'resource'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -865,6 +1036,7 @@ export function IteratorGetNextSync(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function IteratorToStringHandle(args: {
+  /** Input (resource). */
   resource_handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -878,9 +1050,13 @@ export function IteratorToStringHandle(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function IteratorV2(args: {
+  /** Attr of kind string. */
   shared_name: string;
+  /** Attr of kind string. */
   container: string;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

@@ -8,7 +8,9 @@ import type { Sym } from '../../graph/sym';
  * Returns the index of a data point that should be added to the seed set.
  */
 export function KMC2ChainInitialization(args: {
+  /** Input (float32). */
   distances: Operand<'float32'>;
+  /** Input (int64). */
   seed: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -20,9 +22,13 @@ export function KMC2ChainInitialization(args: {
  * Selects num_to_sample rows of input using the KMeans++ criterion.
  */
 export function KmeansPlusPlusInitialization(args: {
+  /** Input (float32). */
   points: Operand<'float32'>;
+  /** Input (int64). */
   num_to_sample: Operand<'int64'>;
+  /** Input (int64). */
   seed: Operand<'int64'>;
+  /** Input (int64). */
   num_retries_per_sample: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -36,7 +42,9 @@ export function KmeansPlusPlusInitialization(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function KthOrderStatistic(args: {
+  /** Input (float32). */
   input: Operand<'float32'>;
+  /** Attr of kind int. */
   k: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

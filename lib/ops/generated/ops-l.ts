@@ -11,6 +11,7 @@ import type { Tensor } from '../../tensor/tensor';
  * L2 Loss.
  */
 export function L2Loss<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   t: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -24,8 +25,11 @@ export function L2Loss<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LMDBDataset(args: {
+  /** Input (string). */
   filenames: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -41,7 +45,9 @@ export function LMDBDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LMDBReader(args?: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -53,10 +59,15 @@ export function LMDBReader(args?: {
  * Local Response Normalization.
  */
 export function LRN<T extends 'float16' | 'bfloat16' | 'float32' = 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind int. Default: 5. */
   depth_radius?: number;
+  /** Attr of kind float. Default: 1. */
   bias?: number;
+  /** Attr of kind float. Default: 1. */
   alpha?: number;
+  /** Attr of kind float. Default: 0.5. */
   beta?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -68,12 +79,19 @@ export function LRN<T extends 'float16' | 'bfloat16' | 'float32' = 'float32'>(ar
  * Gradients for Local Response Normalization.
  */
 export function LRNGrad<T extends 'float16' | 'bfloat16' | 'float32' = 'float32'>(args: {
+  /** Input (dtype T). */
   input_grads: Operand<T>;
+  /** Input (dtype T). */
   input_image: Operand<T>;
+  /** Input (dtype T). */
   output_image: Operand<T>;
+  /** Attr of kind int. Default: 5. */
   depth_radius?: number;
+  /** Attr of kind float. Default: 1. */
   bias?: number;
+  /** Attr of kind float. Default: 1. */
   alpha?: number;
+  /** Attr of kind float. Default: 0.5. */
   beta?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -85,20 +103,46 @@ export function LRNGrad<T extends 'float16' | 'bfloat16' | 'float32' = 'float32'
  * Computes the LSTM cell forward propagation for 1 time step.
  */
 export function LSTMBlockCell<T extends 'float16' | 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   cs_prev: Operand<T>;
+  /** Input (dtype T). */
   h_prev: Operand<T>;
+  /** Input (dtype T). */
   w: Operand<T>;
+  /** Input (dtype T). */
   wci: Operand<T>;
+  /** Input (dtype T). */
   wcf: Operand<T>;
+  /** Input (dtype T). */
   wco: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Attr of kind float. Default: 1. */
   forget_bias?: number;
+  /** Attr of kind float. Default: 3. */
   cell_clip?: number;
+  /** Attr of kind bool. Default: false. */
   use_peephole?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { i: Sym<T>; cs: Sym<T>; f: Sym<T>; o: Sym<T>; ci: Sym<T>; co: Sym<T>; h: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  i: Sym<T>;
+  /** Output (dtype T). */
+  cs: Sym<T>;
+  /** Output (dtype T). */
+  f: Sym<T>;
+  /** Output (dtype T). */
+  o: Sym<T>;
+  /** Output (dtype T). */
+  ci: Sym<T>;
+  /** Output (dtype T). */
+  co: Sym<T>;
+  /** Output (dtype T). */
+  h: Sym<T>;
+} {
   return callOp('LSTMBlockCell', args) as never;
 }
 
@@ -106,26 +150,54 @@ export function LSTMBlockCell<T extends 'float16' | 'float32'>(args: {
  * Computes the LSTM cell backward propagation for 1 timestep.
  */
 export function LSTMBlockCellGrad<T extends 'float16' | 'float32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   cs_prev: Operand<T>;
+  /** Input (dtype T). */
   h_prev: Operand<T>;
+  /** Input (dtype T). */
   w: Operand<T>;
+  /** Input (dtype T). */
   wci: Operand<T>;
+  /** Input (dtype T). */
   wcf: Operand<T>;
+  /** Input (dtype T). */
   wco: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Input (dtype T). */
   i: Operand<T>;
+  /** Input (dtype T). */
   cs: Operand<T>;
+  /** Input (dtype T). */
   f: Operand<T>;
+  /** Input (dtype T). */
   o: Operand<T>;
+  /** Input (dtype T). */
   ci: Operand<T>;
+  /** Input (dtype T). */
   co: Operand<T>;
+  /** Input (dtype T). */
   cs_grad: Operand<T>;
+  /** Input (dtype T). */
   h_grad: Operand<T>;
+  /** Attr of kind bool. */
   use_peephole: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { cs_prev_grad: Sym<T>; dicfo: Sym<T>; wci_grad: Sym<T>; wcf_grad: Sym<T>; wco_grad: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  cs_prev_grad: Sym<T>;
+  /** Output (dtype T). */
+  dicfo: Sym<T>;
+  /** Output (dtype T). */
+  wci_grad: Sym<T>;
+  /** Output (dtype T). */
+  wcf_grad: Sym<T>;
+  /** Output (dtype T). */
+  wco_grad: Sym<T>;
+} {
   return callOp('LSTMBlockCellGrad', args) as never;
 }
 
@@ -133,9 +205,13 @@ export function LSTMBlockCellGrad<T extends 'float16' | 'float32'>(args: {
  * Records the latency of producing `input_dataset` elements in a StatsAggregator.
  */
 export function LatencyStatsDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -147,7 +223,9 @@ export function LatencyStatsDataset(args: {
  * Computes rectified linear: `max(features, features * alpha)`.
  */
 export function LeakyRelu<T extends 'float16' | 'bfloat16' | 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -159,8 +237,11 @@ export function LeakyRelu<T extends 'float16' | 'bfloat16' | 'float32' | 'float6
  * Computes rectified linear gradients for a LeakyRelu operation.
  */
 export function LeakyReluGrad<T extends 'float16' | 'bfloat16' | 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   gradients: Operand<T>;
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Attr of kind float. Default: 0.20000000298023224. */
   alpha?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -174,16 +255,30 @@ export function LeakyReluGrad<T extends 'float16' | 'bfloat16' | 'float32' | 'fl
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LearnedUnigramCandidateSampler(args: {
+  /** Input (int64). */
   true_classes: Operand<'int64'>;
+  /** Attr of kind int. */
   num_true: number;
+  /** Attr of kind int. */
   num_sampled: number;
+  /** Attr of kind bool. */
   unique: boolean;
+  /** Attr of kind int. */
   range_max: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sampled_candidates: Sym<'int64'>; true_expected_count: Sym<'float32'>; sampled_expected_count: Sym<'float32'> } {
+}): {
+  /** Output (int64). */
+  sampled_candidates: Sym<'int64'>;
+  /** Output (float32). */
+  true_expected_count: Sym<'float32'>;
+  /** Output (float32). */
+  sampled_expected_count: Sym<'float32'>;
+} {
   return callOp('LearnedUnigramCandidateSampler', args) as never;
 }
 
@@ -193,7 +288,9 @@ export function LearnedUnigramCandidateSampler(args: {
 export function LeftShift<
   T extends 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -205,16 +302,27 @@ export function LeftShift<
  * Creates a dataset that applies `f` to the outputs of `input_dataset`.
  */
 export function LegacyParallelInterleaveDatasetV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Input (int64). */
   cycle_length: Operand<'int64'>;
+  /** Input (int64). */
   block_length: Operand<'int64'>;
+  /** Input (int64). */
   buffer_output_elements: Operand<'int64'>;
+  /** Input (int64). */
   prefetch_input_elements: Operand<'int64'>;
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind string. Default: "default". */
   deterministic?: string;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -229,7 +337,9 @@ export function Less<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -244,7 +354,9 @@ export function LessEqual<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -256,6 +368,7 @@ export function LessEqual<
  * Computes the log of the absolute value of `Gamma(x)` element-wise.
  */
 export function Lgamma<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -270,8 +383,11 @@ export function LinSpace<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64',
   Tidx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   start: Operand<T>;
+  /** Input (dtype T). */
   stop: Operand<T>;
+  /** Input (dtype Tidx). */
   num: Operand<Tidx>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -285,9 +401,13 @@ export function LinSpace<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ListDataset(args: {
+  /** Input (a list of tensors, dtypes Tinput_types). */
   tensors: readonly Operand[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -299,12 +419,20 @@ export function ListDataset(args: {
  * Computes the difference between two lists of numbers or strings.
  */
 export function ListDiff<T extends GraphDType, out_idx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Attr of kind type. Default: 'int32'. */
   out_idx?: out_idx;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { out: Sym<T>; idx: Sym<out_idx> } {
+}): {
+  /** Output (dtype T). */
+  out: Sym<T>;
+  /** Output (dtype out_idx). */
+  idx: Sym<out_idx>;
+} {
   return callOp('ListDiff', args) as never;
 }
 
@@ -314,8 +442,11 @@ export function ListDiff<T extends GraphDType, out_idx extends 'int32' | 'int64'
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ListSnapshotChunksDataset(args: {
+  /** Input (string). */
   snapshot_path: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -331,16 +462,27 @@ export function ListSnapshotChunksDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadAllTPUEmbeddingParameters(args: {
+  /** Input (a list of NumTables tensors of float32). */
   parameters: readonly Operand<'float32'>[];
+  /** Input (a list of NumTables tensors of float32). */
   auxiliary1: readonly Operand<'float32'>[];
+  /** Input (a list of NumTables tensors of float32). */
   auxiliary2: readonly Operand<'float32'>[];
+  /** Input (a list of NumTables tensors of float32). */
   auxiliary3: readonly Operand<'float32'>[];
+  /** Input (a list of NumTables tensors of float32). */
   auxiliary4: readonly Operand<'float32'>[];
+  /** Input (a list of NumTables tensors of float32). */
   auxiliary5: readonly Operand<'float32'>[];
+  /** Input (a list of NumTables tensors of float32). */
   auxiliary6: readonly Operand<'float32'>[];
+  /** Input (a list of NumTables tensors of float32). */
   auxiliary7: readonly Operand<'float32'>[];
+  /** Attr of kind string. */
   config: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -354,13 +496,21 @@ export function LoadAllTPUEmbeddingParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadAndRemapMatrix(args: {
+  /** Input (string). */
   ckpt_path: Operand<'string'>;
+  /** Input (string). */
   old_tensor_name: Operand<'string'>;
+  /** Input (int64). */
   row_remapping: Operand<'int64'>;
+  /** Input (int64). */
   col_remapping: Operand<'int64'>;
+  /** Input (float32). */
   initializing_values: Operand<'float32'>;
+  /** Attr of kind int. */
   num_rows: number;
+  /** Attr of kind int. */
   num_cols: number;
+  /** Attr of kind int. Default: -1. */
   max_rows_in_memory?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -374,11 +524,17 @@ export function LoadAndRemapMatrix(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadDataset(args: {
+  /** Input (string). */
   path: Operand<'string'>;
+  /** Input (a list of tensors, dtypes Treader_func_args). */
   reader_func_other_args: readonly Operand[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   compression?: string;
+  /** Attr of kind func. */
   reader_func: GraphFunction;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -394,13 +550,21 @@ export function LoadDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadTPUEmbeddingADAMParameters(args: {
+  /** Input (float32). */
   parameters: Operand<'float32'>;
+  /** Input (float32). */
   momenta: Operand<'float32'>;
+  /** Input (float32). */
   velocities: Operand<'float32'>;
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -416,13 +580,21 @@ export function LoadTPUEmbeddingADAMParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadTPUEmbeddingAdadeltaParameters(args: {
+  /** Input (float32). */
   parameters: Operand<'float32'>;
+  /** Input (float32). */
   accumulators: Operand<'float32'>;
+  /** Input (float32). */
   updates: Operand<'float32'>;
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -438,13 +610,21 @@ export function LoadTPUEmbeddingAdadeltaParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadTPUEmbeddingAdagradMomentumParameters(args: {
+  /** Input (float32). */
   parameters: Operand<'float32'>;
+  /** Input (float32). */
   accumulators: Operand<'float32'>;
+  /** Input (float32). */
   momenta: Operand<'float32'>;
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -460,12 +640,19 @@ export function LoadTPUEmbeddingAdagradMomentumParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadTPUEmbeddingAdagradParameters(args: {
+  /** Input (float32). */
   parameters: Operand<'float32'>;
+  /** Input (float32). */
   accumulators: Operand<'float32'>;
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -481,14 +668,23 @@ export function LoadTPUEmbeddingAdagradParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadTPUEmbeddingCenteredRMSPropParameters(args: {
+  /** Input (float32). */
   parameters: Operand<'float32'>;
+  /** Input (float32). */
   ms: Operand<'float32'>;
+  /** Input (float32). */
   mom: Operand<'float32'>;
+  /** Input (float32). */
   mg: Operand<'float32'>;
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -504,13 +700,21 @@ export function LoadTPUEmbeddingCenteredRMSPropParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadTPUEmbeddingFTRLParameters(args: {
+  /** Input (float32). */
   parameters: Operand<'float32'>;
+  /** Input (float32). */
   accumulators: Operand<'float32'>;
+  /** Input (float32). */
   linears: Operand<'float32'>;
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -526,12 +730,19 @@ export function LoadTPUEmbeddingFTRLParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadTPUEmbeddingFrequencyEstimatorParameters(args: {
+  /** Input (float32). */
   parameters: Operand<'float32'>;
+  /** Input (float32). */
   last_hit_step: Operand<'float32'>;
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -547,14 +758,23 @@ export function LoadTPUEmbeddingFrequencyEstimatorParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadTPUEmbeddingMDLAdagradLightParameters(args: {
+  /** Input (float32). */
   parameters: Operand<'float32'>;
+  /** Input (float32). */
   accumulators: Operand<'float32'>;
+  /** Input (float32). */
   weights: Operand<'float32'>;
+  /** Input (float32). */
   benefits: Operand<'float32'>;
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -570,12 +790,19 @@ export function LoadTPUEmbeddingMDLAdagradLightParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadTPUEmbeddingMomentumParameters(args: {
+  /** Input (float32). */
   parameters: Operand<'float32'>;
+  /** Input (float32). */
   momenta: Operand<'float32'>;
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -591,12 +818,19 @@ export function LoadTPUEmbeddingMomentumParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadTPUEmbeddingProximalAdagradParameters(args: {
+  /** Input (float32). */
   parameters: Operand<'float32'>;
+  /** Input (float32). */
   accumulators: Operand<'float32'>;
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -612,13 +846,21 @@ export function LoadTPUEmbeddingProximalAdagradParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadTPUEmbeddingProximalYogiParameters(args: {
+  /** Input (float32). */
   parameters: Operand<'float32'>;
+  /** Input (float32). */
   v: Operand<'float32'>;
+  /** Input (float32). */
   m: Operand<'float32'>;
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -634,13 +876,21 @@ export function LoadTPUEmbeddingProximalYogiParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadTPUEmbeddingRMSPropParameters(args: {
+  /** Input (float32). */
   parameters: Operand<'float32'>;
+  /** Input (float32). */
   ms: Operand<'float32'>;
+  /** Input (float32). */
   mom: Operand<'float32'>;
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -656,11 +906,17 @@ export function LoadTPUEmbeddingRMSPropParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LoadTPUEmbeddingStochasticGradientDescentParameters(args: {
+  /** Input (float32). */
   parameters: Operand<'float32'>;
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -672,6 +928,7 @@ export function LoadTPUEmbeddingStochasticGradientDescentParameters(args: {
  * Computes natural logarithm of x element-wise.
  */
 export function Log<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -683,6 +940,7 @@ export function Log<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(ar
  * Computes natural logarithm of (1 + x) element-wise.
  */
 export function Log1p<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -694,10 +952,16 @@ export function Log1p<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(
  * Computes the sign and the log of the absolute value of the determinant of
  */
 export function LogMatrixDeterminant<T extends 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sign: Sym<T>; log_abs_determinant: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  sign: Sym<T>;
+  /** Output (dtype T). */
+  log_abs_determinant: Sym<T>;
+} {
   return callOp('LogMatrixDeterminant', args) as never;
 }
 
@@ -705,6 +969,7 @@ export function LogMatrixDeterminant<T extends 'float16' | 'float32' | 'float64'
  * Computes log softmax activations.
  */
 export function LogSoftmax<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   logits: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -718,16 +983,30 @@ export function LogSoftmax<T extends 'float16' | 'bfloat16' | 'float32' | 'float
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LogUniformCandidateSampler(args: {
+  /** Input (int64). */
   true_classes: Operand<'int64'>;
+  /** Attr of kind int. */
   num_true: number;
+  /** Attr of kind int. */
   num_sampled: number;
+  /** Attr of kind bool. */
   unique: boolean;
+  /** Attr of kind int. */
   range_max: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sampled_candidates: Sym<'int64'>; true_expected_count: Sym<'float32'>; sampled_expected_count: Sym<'float32'> } {
+}): {
+  /** Output (int64). */
+  sampled_candidates: Sym<'int64'>;
+  /** Output (float32). */
+  true_expected_count: Sym<'float32'>;
+  /** Output (float32). */
+  sampled_expected_count: Sym<'float32'>;
+} {
   return callOp('LogUniformCandidateSampler', args) as never;
 }
 
@@ -735,7 +1014,9 @@ export function LogUniformCandidateSampler(args: {
  * Returns the truth value of x AND y element-wise.
  */
 export function LogicalAnd(args: {
+  /** Input (bool). */
   x: Operand<'bool'>;
+  /** Input (bool). */
   y: Operand<'bool'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -747,6 +1028,7 @@ export function LogicalAnd(args: {
  * Returns the truth value of `NOT x` element-wise.
  */
 export function LogicalNot(args: {
+  /** Input (bool). */
   x: Operand<'bool'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -758,7 +1040,9 @@ export function LogicalNot(args: {
  * Returns the truth value of x OR y element-wise.
  */
 export function LogicalOr(args: {
+  /** Input (bool). */
   x: Operand<'bool'>;
+  /** Input (bool). */
   y: Operand<'bool'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -772,12 +1056,20 @@ export function LogicalOr(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function LookupTableExport<Tkeys extends GraphDType, Tvalues extends GraphDType>(args: {
+  /** Input (string). */
   table_handle: Operand<'string'>;
+  /** Attr of kind type. */
   Tkeys: Tkeys;
+  /** Attr of kind type. */
   Tvalues: Tvalues;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { keys: Sym<Tkeys>; values: Sym<Tvalues> } {
+}): {
+  /** Output (dtype Tkeys). */
+  keys: Sym<Tkeys>;
+  /** Output (dtype Tvalues). */
+  values: Sym<Tvalues>;
+} {
   return callOp('LookupTableExport', args) as never;
 }
 
@@ -787,12 +1079,20 @@ export function LookupTableExport<Tkeys extends GraphDType, Tvalues extends Grap
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LookupTableExportV2<Tkeys extends GraphDType, Tvalues extends GraphDType>(args: {
+  /** Input (resource). */
   table_handle: Operand<'resource'>;
+  /** Attr of kind type. */
   Tkeys: Tkeys;
+  /** Attr of kind type. */
   Tvalues: Tvalues;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { keys: Sym<Tkeys>; values: Sym<Tvalues> } {
+}): {
+  /** Output (dtype Tkeys). */
+  keys: Sym<Tkeys>;
+  /** Output (dtype Tvalues). */
+  values: Sym<Tvalues>;
+} {
   return callOp('LookupTableExportV2', args) as never;
 }
 
@@ -802,8 +1102,11 @@ export function LookupTableExportV2<Tkeys extends GraphDType, Tvalues extends Gr
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function LookupTableFind<Tin extends GraphDType, Tout extends GraphDType>(args: {
+  /** Input (string). */
   table_handle: Operand<'string'>;
+  /** Input (dtype Tin). */
   keys: Operand<Tin>;
+  /** Input (dtype Tout). */
   default_value: Operand<Tout>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -817,8 +1120,11 @@ export function LookupTableFind<Tin extends GraphDType, Tout extends GraphDType>
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LookupTableFindV2<Tin extends GraphDType, Tout extends GraphDType>(args: {
+  /** Input (resource). */
   table_handle: Operand<'resource'>;
+  /** Input (dtype Tin). */
   keys: Operand<Tin>;
+  /** Input (dtype Tout). */
   default_value: Operand<Tout>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -832,8 +1138,11 @@ export function LookupTableFindV2<Tin extends GraphDType, Tout extends GraphDTyp
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function LookupTableImport<Tin extends GraphDType, Tout extends GraphDType>(args: {
+  /** Input (string). */
   table_handle: Operand<'string'>;
+  /** Input (dtype Tin). */
   keys: Operand<Tin>;
+  /** Input (dtype Tout). */
   values: Operand<Tout>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -847,8 +1156,11 @@ export function LookupTableImport<Tin extends GraphDType, Tout extends GraphDTyp
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LookupTableImportV2<Tin extends GraphDType, Tout extends GraphDType>(args: {
+  /** Input (resource). */
   table_handle: Operand<'resource'>;
+  /** Input (dtype Tin). */
   keys: Operand<Tin>;
+  /** Input (dtype Tout). */
   values: Operand<Tout>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -862,8 +1174,11 @@ export function LookupTableImportV2<Tin extends GraphDType, Tout extends GraphDT
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function LookupTableInsert<Tin extends GraphDType, Tout extends GraphDType>(args: {
+  /** Input (string). */
   table_handle: Operand<'string'>;
+  /** Input (dtype Tin). */
   keys: Operand<Tin>;
+  /** Input (dtype Tout). */
   values: Operand<Tout>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -877,8 +1192,11 @@ export function LookupTableInsert<Tin extends GraphDType, Tout extends GraphDTyp
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LookupTableInsertV2<Tin extends GraphDType, Tout extends GraphDType>(args: {
+  /** Input (resource). */
   table_handle: Operand<'resource'>;
+  /** Input (dtype Tin). */
   keys: Operand<Tin>;
+  /** Input (dtype Tout). */
   values: Operand<Tout>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -892,7 +1210,9 @@ export function LookupTableInsertV2<Tin extends GraphDType, Tout extends GraphDT
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LookupTableRemoveV2<Tin extends GraphDType>(args: {
+  /** Input (resource). */
   table_handle: Operand<'resource'>;
+  /** Input (dtype Tin). */
   keys: Operand<Tin>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -906,6 +1226,7 @@ export function LookupTableRemoveV2<Tin extends GraphDType>(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function LookupTableSize(args: {
+  /** Input (string). */
   table_handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -919,6 +1240,7 @@ export function LookupTableSize(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function LookupTableSizeV2(args: {
+  /** Input (resource). */
   table_handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -930,6 +1252,7 @@ export function LookupTableSizeV2(args: {
  * Forwards the input to the output.
  */
 export function LoopCond(args: {
+  /** Input (bool). */
   input: Operand<'bool'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -941,8 +1264,11 @@ export function LoopCond(args: {
  * Applies lower_bound(sorted_search_values, values) along each row.
  */
 export function LowerBound<T extends GraphDType, out_type extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   sorted_inputs: Operand<T>;
+  /** Input (dtype T). */
   values: Operand<T>;
+  /** Attr of kind type. Default: 'int32'. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -957,10 +1283,17 @@ export function Lu<
   T extends 'float64' | 'float32' | 'float16',
   output_idx_type extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind type. Default: 'int32'. */
   output_idx_type?: output_idx_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { lu: Sym<T>; p: Sym<output_idx_type> } {
+}): {
+  /** Output (dtype T). */
+  lu: Sym<T>;
+  /** Output (dtype output_idx_type). */
+  p: Sym<output_idx_type>;
+} {
   return callOp('Lu', args) as never;
 }

@@ -12,7 +12,9 @@ import type { GraphDType } from '../../tensor/dtypes';
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MakeIterator(args: {
+  /** Input (variant). */
   dataset: Operand<'variant'>;
+  /** Input (resource). */
   iterator: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -26,6 +28,7 @@ export function MakeIterator(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function MakeUnique(args: {
+  /** Input (float32). */
   input: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -37,15 +40,25 @@ export function MakeUnique(args: {
  * Creates a dataset that fuses mapping with batching.
  */
 export function MapAndBatchDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Input (int64). */
   batch_size: Operand<'int64'>;
+  /** Input (int64). */
   num_parallel_calls: Operand<'int64'>;
+  /** Input (bool). */
   drop_remainder: Operand<'bool'>;
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: false. */
   preserve_cardinality?: boolean;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -59,10 +72,15 @@ export function MapAndBatchDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MapClear(args: {
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -74,14 +92,23 @@ export function MapClear(args: {
  * Creates a dataset that applies `f` to the outputs of `input_dataset`.
  */
 export function MapDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: true. */
   use_inter_op_parallelism?: boolean;
+  /** Attr of kind bool. Default: false. */
   preserve_cardinality?: boolean;
+  /** Attr of kind bool. Default: false. */
   force_synchronous?: boolean;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -95,11 +122,17 @@ export function MapDataset(args: {
  * of each argument) functions will be scheduled at once.
  */
 export function MapDefun(args: {
+  /** Input (a list of tensors, dtypes Targuments). */
   arguments: readonly Operand[];
+  /** Input (a list of tensors, dtypes Tcaptured). */
   captured_inputs: readonly Operand[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind int. Default: 1. */
   max_intra_op_parallelism?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -113,10 +146,15 @@ export function MapDefun(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MapIncompleteSize(args: {
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -130,12 +168,19 @@ export function MapIncompleteSize(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MapPeek(args: {
+  /** Input (int64). */
   key: Operand<'int64'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -149,10 +194,15 @@ export function MapPeek(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MapSize(args: {
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -166,13 +216,21 @@ export function MapSize(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MapStage(args: {
+  /** Input (int64). */
   key: Operand<'int64'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (a list of tensors, dtypes fake_dtypes). */
   values: readonly Operand[];
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -186,12 +244,19 @@ export function MapStage(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MapUnstage(args: {
+  /** Input (int64). */
   key: Operand<'int64'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -205,15 +270,26 @@ export function MapUnstage(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MapUnstageNoKey(args: {
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { key: Sym<'int64'>; values: Sym[] } {
+}): {
+  /** Output (int64). */
+  key: Sym<'int64'>;
+  /** Output (a list of tensors, dtypes dtypes). */
+  values: Sym[];
+} {
   return callOp('MapUnstageNoKey', args) as never;
 }
 
@@ -224,11 +300,17 @@ export function MatMul<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32'
     | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   a: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   grad_b?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -240,6 +322,7 @@ export function MatMul<
  * Returns the set of files matching one or more glob patterns.
  */
 export function MatchingFiles(args: {
+  /** Input (string). */
   pattern: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -253,6 +336,7 @@ export function MatchingFiles(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MatchingFilesDataset(args: {
+  /** Input (string). */
   patterns: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -264,8 +348,11 @@ export function MatchingFilesDataset(args: {
  * Copy a tensor setting everything outside a central band in each innermost matrix to zero.
  */
 export function MatrixBandPart<T extends GraphDType, Tindex extends 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tindex). */
   num_lower: Operand<Tindex>;
+  /** Input (dtype Tindex). */
   num_upper: Operand<Tindex>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -277,6 +364,7 @@ export function MatrixBandPart<T extends GraphDType, Tindex extends 'int32' | 'i
  * Computes the determinant of one or more square matrices.
  */
 export function MatrixDeterminant<T extends 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -288,6 +376,7 @@ export function MatrixDeterminant<T extends 'float16' | 'float32' | 'float64'>(a
  * Returns a batched diagonal tensor with a given batched diagonal values.
  */
 export function MatrixDiag<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   diagonal: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -299,6 +388,7 @@ export function MatrixDiag<T extends GraphDType>(args: {
  * Returns the batched diagonal part of a batched tensor.
  */
 export function MatrixDiagPart<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -310,8 +400,11 @@ export function MatrixDiagPart<T extends GraphDType>(args: {
  * Returns the batched diagonal part of a batched tensor.
  */
 export function MatrixDiagPartV2<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   k: Operand<'int32'>;
+  /** Input (dtype T). */
   padding_value: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -323,9 +416,13 @@ export function MatrixDiagPartV2<T extends GraphDType>(args: {
  * Returns the batched diagonal part of a batched tensor.
  */
 export function MatrixDiagPartV3<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   k: Operand<'int32'>;
+  /** Input (dtype T). */
   padding_value: Operand<T>;
+  /** Attr of kind string. Default: "RIGHT_LEFT". */
   align?: "LEFT_RIGHT" | "RIGHT_LEFT" | "LEFT_LEFT" | "RIGHT_RIGHT";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -337,10 +434,15 @@ export function MatrixDiagPartV3<T extends GraphDType>(args: {
  * Returns a batched diagonal tensor with given batched diagonal values.
  */
 export function MatrixDiagV2<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   diagonal: Operand<T>;
+  /** Input (int32). */
   k: Operand<'int32'>;
+  /** Input (int32). */
   num_rows: Operand<'int32'>;
+  /** Input (int32). */
   num_cols: Operand<'int32'>;
+  /** Input (dtype T). */
   padding_value: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -352,11 +454,17 @@ export function MatrixDiagV2<T extends GraphDType>(args: {
  * Returns a batched diagonal tensor with given batched diagonal values.
  */
 export function MatrixDiagV3<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   diagonal: Operand<T>;
+  /** Input (int32). */
   k: Operand<'int32'>;
+  /** Input (int32). */
   num_rows: Operand<'int32'>;
+  /** Input (int32). */
   num_cols: Operand<'int32'>;
+  /** Input (dtype T). */
   padding_value: Operand<T>;
+  /** Attr of kind string. Default: "RIGHT_LEFT". */
   align?: "LEFT_RIGHT" | "RIGHT_LEFT" | "LEFT_LEFT" | "RIGHT_RIGHT";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -370,6 +478,7 @@ export function MatrixDiagV3<T extends GraphDType>(args: {
  * @deprecated since GraphDef version 27: Use Python implementation tf.linalg.matrix_exponential instead.
  */
 export function MatrixExponential<T extends 'float64' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -381,7 +490,9 @@ export function MatrixExponential<T extends 'float64' | 'float32' | 'float16'>(a
  * Computes the inverse of one or more square invertible matrices or their adjoints (conjugate transposes).
  */
 export function MatrixInverse<T extends 'float64' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   adjoint?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -393,6 +504,7 @@ export function MatrixInverse<T extends 'float64' | 'float32' | 'float16'>(args:
  * Computes the matrix logarithm of one or more square matrices:
  */
 export function MatrixLogarithm<T extends never>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -404,7 +516,9 @@ export function MatrixLogarithm<T extends never>(args: {
  * Returns a batched matrix tensor with new batched diagonal values.
  */
 export function MatrixSetDiag<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   diagonal: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -416,8 +530,11 @@ export function MatrixSetDiag<T extends GraphDType>(args: {
  * Returns a batched matrix tensor with new batched diagonal values.
  */
 export function MatrixSetDiagV2<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   diagonal: Operand<T>;
+  /** Input (int32). */
   k: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -429,9 +546,13 @@ export function MatrixSetDiagV2<T extends GraphDType>(args: {
  * Returns a batched matrix tensor with new batched diagonal values.
  */
 export function MatrixSetDiagV3<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   diagonal: Operand<T>;
+  /** Input (int32). */
   k: Operand<'int32'>;
+  /** Attr of kind string. Default: "RIGHT_LEFT". */
   align?: "LEFT_RIGHT" | "RIGHT_LEFT" | "LEFT_LEFT" | "RIGHT_RIGHT";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -443,8 +564,11 @@ export function MatrixSetDiagV3<T extends GraphDType>(args: {
  * Solves systems of linear equations.
  */
 export function MatrixSolve<T extends 'float64' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   matrix: Operand<T>;
+  /** Input (dtype T). */
   rhs: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   adjoint?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -456,9 +580,13 @@ export function MatrixSolve<T extends 'float64' | 'float32' | 'float16'>(args: {
  * Solves one or more linear least-squares problems.
  */
 export function MatrixSolveLs<T extends 'float64' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   matrix: Operand<T>;
+  /** Input (dtype T). */
   rhs: Operand<T>;
+  /** Input (float64). */
   l2_regularizer: Operand<'float64'>;
+  /** Attr of kind bool. Default: true. */
   fast?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -470,6 +598,7 @@ export function MatrixSolveLs<T extends 'float64' | 'float32' | 'float16'>(args:
  * Computes the matrix square root of one or more square matrices:
  */
 export function MatrixSquareRoot<T extends 'float64' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -481,9 +610,13 @@ export function MatrixSquareRoot<T extends 'float64' | 'float32' | 'float16'>(ar
  * Solves systems of linear equations with upper or lower triangular matrices by backsubstitution.
  */
 export function MatrixTriangularSolve<T extends 'bfloat16' | 'float64' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   matrix: Operand<T>;
+  /** Input (dtype T). */
   rhs: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   lower?: boolean;
+  /** Attr of kind bool. Default: false. */
   adjoint?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -499,8 +632,11 @@ export function Max<
     | 'uint32' | 'uint64',
   Tidx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tidx). */
   reduction_indices: Operand<Tidx>;
+  /** Attr of kind bool. Default: false. */
   keep_dims?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -512,9 +648,13 @@ export function Max<
  * Creates a dataset that overrides the maximum intra-op parallelism.
  */
 export function MaxIntraOpParallelismDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   max_intra_op_parallelism: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -529,11 +669,17 @@ export function MaxPool<
   T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'int16' | 'int8'
     | 'uint16' = 'float32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW" | "NCHW_VECT_C";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -545,10 +691,15 @@ export function MaxPool<
  * Performs 3D max pooling on the input.
  */
 export function MaxPool3D<T extends 'float16' | 'bfloat16' | 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -563,12 +714,19 @@ export function MaxPool3DGrad<
   TInput extends 'float16' | 'bfloat16' | 'float32' = 'float32',
   T extends 'float16' | 'bfloat16' | 'float32' = 'float32',
 >(args: {
+  /** Input (dtype TInput). */
   orig_input: Operand<TInput>;
+  /** Input (dtype TInput). */
   orig_output: Operand<TInput>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -583,12 +741,19 @@ export function MaxPool3DGradGrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   orig_input: Operand<T>;
+  /** Input (dtype T). */
   orig_output: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NDHWC". */
   data_format?: "NDHWC" | "NCDHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -603,13 +768,21 @@ export function MaxPoolGrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64' = 'float32',
 >(args: {
+  /** Input (dtype T). */
   orig_input: Operand<T>;
+  /** Input (dtype T). */
   orig_output: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID" | "EXPLICIT";
+  /** Attr of kind list(int). Default: []. */
   explicit_paddings?: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -624,12 +797,19 @@ export function MaxPoolGradGrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   orig_input: Operand<T>;
+  /** Input (dtype T). */
   orig_output: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -644,12 +824,19 @@ export function MaxPoolGradGradV2<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   orig_input: Operand<T>;
+  /** Input (dtype T). */
   orig_output: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (int32). */
   ksize: Operand<'int32'>;
+  /** Input (int32). */
   strides: Operand<'int32'>;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -667,12 +854,19 @@ export function MaxPoolGradGradWithArgmax<
     | 'uint32' | 'uint64',
   Targmax extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Targmax). */
   argmax: Operand<Targmax>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind bool. Default: false. */
   include_batch_in_index?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -687,12 +881,19 @@ export function MaxPoolGradV2<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64' = 'float32',
 >(args: {
+  /** Input (dtype T). */
   orig_input: Operand<T>;
+  /** Input (dtype T). */
   orig_output: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (int32). */
   ksize: Operand<'int32'>;
+  /** Input (int32). */
   strides: Operand<'int32'>;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -708,12 +909,19 @@ export function MaxPoolGradWithArgmax<
     | 'uint32' | 'uint64',
   Targmax extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Targmax). */
   argmax: Operand<Targmax>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind bool. Default: false. */
   include_batch_in_index?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -728,10 +936,15 @@ export function MaxPoolV2<
   T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'int16' | 'int8'
     | 'uint16' = 'float32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   ksize: Operand<'int32'>;
+  /** Input (int32). */
   strides: Operand<'int32'>;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW" | "NCHW_VECT_C";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -747,15 +960,26 @@ export function MaxPoolWithArgmax<
     | 'uint32' | 'uint64',
   Targmax extends 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind type. Default: 'int64'. */
   Targmax?: Targmax;
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind bool. Default: false. */
   include_batch_in_index?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; argmax: Sym<Targmax> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype Targmax). */
+  argmax: Sym<Targmax>;
+} {
   return callOp('MaxPoolWithArgmax', args) as never;
 }
 
@@ -766,7 +990,9 @@ export function Maximum<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32'
     | 'int64' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -782,8 +1008,11 @@ export function Mean<
     | 'uint32' | 'uint64',
   Tidx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tidx). */
   reduction_indices: Operand<Tidx>;
+  /** Attr of kind bool. Default: false. */
   keep_dims?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -795,10 +1024,16 @@ export function Mean<
  * Forwards the value of an available tensor from `inputs` to `output`.
  */
 export function Merge<T extends GraphDType>(args: {
+  /** Input (a list of N tensors of dtype T). */
   inputs: readonly Operand<T>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; value_index: Sym<'int32'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (int32). */
+  value_index: Sym<'int32'>;
+} {
   return callOp('Merge', args) as never;
 }
 
@@ -811,9 +1046,13 @@ export function MergeDedupData<
   integer_type extends 'int32' | 'int64' | 'uint32' | 'uint64',
   float_type extends 'float16' | 'bfloat16' | 'float32',
 >(args: {
+  /** Input (dtype integer_type). */
   integer_tensor: Operand<integer_type>;
+  /** Input (dtype float_type). */
   float_tensor: Operand<float_type>;
+  /** Attr of kind string. */
   tuple_mask: string;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -825,6 +1064,7 @@ export function MergeDedupData<
  * Merges summaries.
  */
 export function MergeSummary(args: {
+  /** Input (a list of N tensors of string). */
   inputs: readonly Operand<'string'>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -838,9 +1078,13 @@ export function MergeSummary(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MergeV2Checkpoints(args: {
+  /** Input (string). */
   checkpoint_prefixes: Operand<'string'>;
+  /** Input (string). */
   destination_prefix: Operand<'string'>;
+  /** Attr of kind bool. Default: true. */
   delete_old_dirs?: boolean;
+  /** Attr of kind bool. Default: false. */
   allow_missing_files?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -852,11 +1096,17 @@ export function MergeV2Checkpoints(args: {
  * Transforms a spectrogram into a form that's useful for speech recognition.
  */
 export function Mfcc(args: {
+  /** Input (float32). */
   spectrogram: Operand<'float32'>;
+  /** Input (int32). */
   sample_rate: Operand<'int32'>;
+  /** Attr of kind float. Default: 4000. */
   upper_frequency_limit?: number;
+  /** Attr of kind float. Default: 20. */
   lower_frequency_limit?: number;
+  /** Attr of kind int. Default: 40. */
   filterbank_channel_count?: number;
+  /** Attr of kind int. Default: 13. */
   dct_coefficient_count?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -872,8 +1122,11 @@ export function Min<
     | 'uint32' | 'uint64',
   Tidx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tidx). */
   reduction_indices: Operand<Tidx>;
+  /** Attr of kind bool. Default: false. */
   keep_dims?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -888,7 +1141,9 @@ export function Minimum<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32'
     | 'int64' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -900,8 +1155,11 @@ export function Minimum<
  * Pads a tensor with mirrored values.
  */
 export function MirrorPad<T extends GraphDType, Tpaddings extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tpaddings). */
   paddings: Operand<Tpaddings>;
+  /** Attr of kind string. */
   mode: "REFLECT" | "SYMMETRIC";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -913,8 +1171,11 @@ export function MirrorPad<T extends GraphDType, Tpaddings extends 'int32' | 'int
  * Gradient op for `MirrorPad` op. This op folds a mirror-padded tensor.
  */
 export function MirrorPadGrad<T extends GraphDType, Tpaddings extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tpaddings). */
   paddings: Operand<Tpaddings>;
+  /** Attr of kind string. */
   mode: "REFLECT" | "SYMMETRIC";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -928,8 +1189,11 @@ export function MirrorPadGrad<T extends GraphDType, Tpaddings extends 'int32' | 
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function MlirPassthroughOp(args: {
+  /** Input (a list of tensors, dtypes Tinputs). */
   inputs: readonly Operand[];
+  /** Attr of kind string. */
   mlir_module: string;
+  /** Attr of kind list(type). */
   Toutputs: readonly (GraphDType)[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -941,7 +1205,9 @@ export function MlirPassthroughOp(args: {
  * Returns element-wise remainder of division. This emulates C semantics in that
  */
 export function Mod<T extends 'int32' | 'int64' | 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -953,11 +1219,17 @@ export function Mod<T extends 'int32' | 'int64' | 'float16' | 'bfloat16' | 'floa
  * Identity transformation that models performance.
  */
 export function ModelDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind int. Default: 0. */
   algorithm?: number;
+  /** Attr of kind int. Default: 0. */
   cpu_budget?: number;
+  /** Attr of kind int. Default: 0. */
   ram_budget?: number;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -972,7 +1244,9 @@ export function Mul<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'uint8' | 'int8' | 'uint16' | 'int16' | 'int32' | 'uint32'
     | 'uint64' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -984,7 +1258,9 @@ export function Mul<
  * Returns x * y element-wise. Returns zero if y is zero, even if x if infinite or NaN.
  */
 export function MulNoNan<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -998,10 +1274,15 @@ export function MulNoNan<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MultiDeviceIterator(args: {
+  /** Attr of kind list(string). */
   devices: readonly string[];
+  /** Attr of kind string. */
   shared_name: string;
+  /** Attr of kind string. */
   container: string;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1015,8 +1296,11 @@ export function MultiDeviceIterator(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MultiDeviceIteratorFromStringHandle(args: {
+  /** Input (string). */
   string_handle: Operand<'string'>;
+  /** Attr of kind list(type). Default: []. */
   output_types?: readonly (GraphDType)[];
+  /** Attr of kind list(shape). Default: []. */
   output_shapes?: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1030,10 +1314,15 @@ export function MultiDeviceIteratorFromStringHandle(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MultiDeviceIteratorGetNextFromShard(args: {
+  /** Input (resource). */
   multi_device_iterator: Operand<'resource'>;
+  /** Input (int32). */
   shard_num: Operand<'int32'>;
+  /** Input (int64). */
   incarnation_id: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1047,8 +1336,11 @@ export function MultiDeviceIteratorGetNextFromShard(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MultiDeviceIteratorInit(args: {
+  /** Input (variant). */
   dataset: Operand<'variant'>;
+  /** Input (resource). */
   multi_device_iterator: Operand<'resource'>;
+  /** Input (int64). */
   max_buffer_size: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1062,6 +1354,7 @@ export function MultiDeviceIteratorInit(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MultiDeviceIteratorToStringHandle(args: {
+  /** Input (resource). */
   multi_device_iterator: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1079,10 +1372,15 @@ export function Multinomial<
     | 'uint32' | 'uint64',
   output_dtype extends 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (dtype T). */
   logits: Operand<T>;
+  /** Input (int32). */
   num_samples: Operand<'int32'>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind type. Default: 'int64'. */
   output_dtype?: output_dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1098,13 +1396,21 @@ export function Multinomial<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MutableDenseHashTable<key_dtype extends GraphDType>(args: {
+  /** Input (dtype key_dtype). */
   empty_key: Operand<key_dtype>;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind bool. Default: false. */
   use_node_name_sharing?: boolean;
+  /** Attr of kind type. */
   value_dtype: GraphDType;
+  /** Attr of kind shape. Default: []. */
   value_shape?: StaticShape;
+  /** Attr of kind int. Default: 131072. */
   initial_num_buckets?: number;
+  /** Attr of kind float. Default: 0.800000011920929. */
   max_load_factor?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1118,14 +1424,23 @@ export function MutableDenseHashTable<key_dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MutableDenseHashTableV2<key_dtype extends GraphDType>(args: {
+  /** Input (dtype key_dtype). */
   empty_key: Operand<key_dtype>;
+  /** Input (dtype key_dtype). */
   deleted_key: Operand<key_dtype>;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind bool. Default: false. */
   use_node_name_sharing?: boolean;
+  /** Attr of kind type. */
   value_dtype: GraphDType;
+  /** Attr of kind shape. Default: []. */
   value_shape?: StaticShape;
+  /** Attr of kind int. Default: 131072. */
   initial_num_buckets?: number;
+  /** Attr of kind float. Default: 0.800000011920929. */
   max_load_factor?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1141,10 +1456,15 @@ export function MutableDenseHashTableV2<key_dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MutableHashTable(args: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind bool. Default: false. */
   use_node_name_sharing?: boolean;
+  /** Attr of kind type. */
   key_dtype: GraphDType;
+  /** Attr of kind type. */
   value_dtype: GraphDType;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1160,11 +1480,17 @@ export function MutableHashTable(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MutableHashTableOfTensors(args: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind bool. Default: false. */
   use_node_name_sharing?: boolean;
+  /** Attr of kind type. */
   key_dtype: GraphDType;
+  /** Attr of kind type. */
   value_dtype: GraphDType;
+  /** Attr of kind shape. Default: []. */
   value_shape?: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1178,11 +1504,17 @@ export function MutableHashTableOfTensors(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MutableHashTableOfTensorsV2(args: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind bool. Default: false. */
   use_node_name_sharing?: boolean;
+  /** Attr of kind type. */
   key_dtype: GraphDType;
+  /** Attr of kind type. */
   value_dtype: GraphDType;
+  /** Attr of kind shape. Default: []. */
   value_shape?: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1196,10 +1528,15 @@ export function MutableHashTableOfTensorsV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MutableHashTableV2(args: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind bool. Default: false. */
   use_node_name_sharing?: boolean;
+  /** Attr of kind type. */
   key_dtype: GraphDType;
+  /** Attr of kind type. */
   value_dtype: GraphDType;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1213,6 +1550,7 @@ export function MutableHashTableV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MutexLock(args: {
+  /** Input (resource). */
   mutex: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1226,7 +1564,9 @@ export function MutexLock(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function MutexV2(args?: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

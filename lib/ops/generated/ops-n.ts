@@ -13,9 +13,13 @@ import type { GraphDType } from '../../tensor/dtypes';
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function NcclAllReduce<T extends 'float16' | 'float32' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. */
   reduction: "min" | "max" | "prod" | "sum";
+  /** Attr of kind int. */
   num_devices: number;
+  /** Attr of kind string. */
   shared_name: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -31,7 +35,9 @@ export function NcclAllReduce<T extends 'float16' | 'float32' | 'float64' | 'int
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function NcclBroadcast<T extends 'float16' | 'float32' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind shape. */
   shape: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -47,7 +53,9 @@ export function NcclBroadcast<T extends 'float16' | 'float32' | 'float64' | 'int
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function NcclReduce<T extends 'float16' | 'float32' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (a list of num_devices tensors of dtype T). */
   input: readonly Operand<T>[];
+  /** Attr of kind string. */
   reduction: "min" | "max" | "prod" | "sum";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -59,6 +67,7 @@ export function NcclReduce<T extends 'float16' | 'float32' | 'float64' | 'int32'
  * TODO: add doc.
  */
 export function Ndtri<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -70,12 +79,20 @@ export function Ndtri<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(
  * Selects the k nearest centers for each point.
  */
 export function NearestNeighbors(args: {
+  /** Input (float32). */
   points: Operand<'float32'>;
+  /** Input (float32). */
   centers: Operand<'float32'>;
+  /** Input (int64). */
   k: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { nearest_center_indices: Sym<'int64'>; nearest_center_distances: Sym<'float32'> } {
+}): {
+  /** Output (int64). */
+  nearest_center_indices: Sym<'int64'>;
+  /** Output (float32). */
+  nearest_center_distances: Sym<'float32'>;
+} {
   return callOp('NearestNeighbors', args) as never;
 }
 
@@ -85,6 +102,7 @@ export function NearestNeighbors(args: {
 export function Neg<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -103,12 +121,19 @@ export function Neg<
  * as a result
  */
 export function NegTrain(args: {
+  /** Input (float32). */
   w_in: Operand<'float32'>;
+  /** Input (float32). */
   w_out: Operand<'float32'>;
+  /** Input (int32). */
   examples: Operand<'int32'>;
+  /** Input (int32). */
   labels: Operand<'int32'>;
+  /** Input (float32). */
   lr: Operand<'float32'>;
+  /** Attr of kind list(int). */
   vocab_count: readonly number[];
+  /** Attr of kind int. */
   num_negative_samples: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -120,7 +145,9 @@ export function NegTrain(args: {
  * Returns the next representable value of `x1` in the direction of `x2`, element-wise.
  */
 export function NextAfter<T extends 'float64' | 'float32' = 'float32'>(args: {
+  /** Input (dtype T). */
   x1: Operand<T>;
+  /** Input (dtype T). */
   x2: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -132,6 +159,7 @@ export function NextAfter<T extends 'float64' | 'float32' = 'float32'>(args: {
  * Makes its input available to the next iteration.
  */
 export function NextIteration<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -158,7 +186,9 @@ export function NonDeterministicInts<
   shape_dtype extends GraphDType = 'int64',
   dtype extends GraphDType = 'int64',
 >(args: {
+  /** Input (dtype shape_dtype). */
   shape: Operand<shape_dtype>;
+  /** Attr of kind type. Default: 'int64'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -170,9 +200,13 @@ export function NonDeterministicInts<
  * Greedily selects a subset of bounding boxes in descending order of score,
  */
 export function NonMaxSuppression(args: {
+  /** Input (float32). */
   boxes: Operand<'float32'>;
+  /** Input (float32). */
   scores: Operand<'float32'>;
+  /** Input (int32). */
   max_output_size: Operand<'int32'>;
+  /** Attr of kind float. Default: 0.5. */
   iou_threshold?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -187,9 +221,13 @@ export function NonMaxSuppressionV2<
   T extends 'float16' | 'float32' = 'float32',
   T_threshold extends 'float16' | 'float32' = 'float32',
 >(args: {
+  /** Input (dtype T). */
   boxes: Operand<T>;
+  /** Input (dtype T). */
   scores: Operand<T>;
+  /** Input (int32). */
   max_output_size: Operand<'int32'>;
+  /** Input (dtype T_threshold). */
   iou_threshold: Operand<T_threshold>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -204,10 +242,15 @@ export function NonMaxSuppressionV3<
   T extends 'float16' | 'float32' = 'float32',
   T_threshold extends 'float16' | 'float32' = 'float32',
 >(args: {
+  /** Input (dtype T). */
   boxes: Operand<T>;
+  /** Input (dtype T). */
   scores: Operand<T>;
+  /** Input (int32). */
   max_output_size: Operand<'int32'>;
+  /** Input (dtype T_threshold). */
   iou_threshold: Operand<T_threshold>;
+  /** Input (dtype T_threshold). */
   score_threshold: Operand<T_threshold>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -222,15 +265,26 @@ export function NonMaxSuppressionV4<
   T extends 'float16' | 'float32' = 'float32',
   T_threshold extends 'float16' | 'float32' = 'float32',
 >(args: {
+  /** Input (dtype T). */
   boxes: Operand<T>;
+  /** Input (dtype T). */
   scores: Operand<T>;
+  /** Input (int32). */
   max_output_size: Operand<'int32'>;
+  /** Input (dtype T_threshold). */
   iou_threshold: Operand<T_threshold>;
+  /** Input (dtype T_threshold). */
   score_threshold: Operand<T_threshold>;
+  /** Attr of kind bool. Default: false. */
   pad_to_max_output_size?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { selected_indices: Sym<'int32'>; valid_outputs: Sym<'int32'> } {
+}): {
+  /** Output (int32). */
+  selected_indices: Sym<'int32'>;
+  /** Output (int32). */
+  valid_outputs: Sym<'int32'>;
+} {
   return callOp('NonMaxSuppressionV4', args) as never;
 }
 
@@ -238,16 +292,30 @@ export function NonMaxSuppressionV4<
  * Greedily selects a subset of bounding boxes in descending order of score,
  */
 export function NonMaxSuppressionV5<T extends 'float16' | 'float32' = 'float32'>(args: {
+  /** Input (dtype T). */
   boxes: Operand<T>;
+  /** Input (dtype T). */
   scores: Operand<T>;
+  /** Input (int32). */
   max_output_size: Operand<'int32'>;
+  /** Input (dtype T). */
   iou_threshold: Operand<T>;
+  /** Input (dtype T). */
   score_threshold: Operand<T>;
+  /** Input (dtype T). */
   soft_nms_sigma: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   pad_to_max_output_size?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { selected_indices: Sym<'int32'>; selected_scores: Sym<T>; valid_outputs: Sym<'int32'> } {
+}): {
+  /** Output (int32). */
+  selected_indices: Sym<'int32'>;
+  /** Output (dtype T). */
+  selected_scores: Sym<T>;
+  /** Output (int32). */
+  valid_outputs: Sym<'int32'>;
+} {
   return callOp('NonMaxSuppressionV5', args) as never;
 }
 
@@ -255,10 +323,15 @@ export function NonMaxSuppressionV5<T extends 'float16' | 'float32' = 'float32'>
  * Greedily selects a subset of bounding boxes in descending order of score,
  */
 export function NonMaxSuppressionWithOverlaps(args: {
+  /** Input (float32). */
   overlaps: Operand<'float32'>;
+  /** Input (float32). */
   scores: Operand<'float32'>;
+  /** Input (int32). */
   max_output_size: Operand<'int32'>;
+  /** Input (float32). */
   overlap_threshold: Operand<'float32'>;
+  /** Input (float32). */
   score_threshold: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -270,8 +343,11 @@ export function NonMaxSuppressionWithOverlaps(args: {
  * TODO: add doc.
  */
 export function NonSerializableDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -283,8 +359,11 @@ export function NonSerializableDataset(args: {
  * Returns the truth value of (x != y) element-wise.
  */
 export function NotEqual<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   incompatible_shape_error?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -299,8 +378,11 @@ export function NthElement<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   n: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   reverse?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

@@ -11,10 +11,15 @@ import type { Tensor } from '../../tensor/tensor';
  * Returns a one-hot tensor.
  */
 export function OneHot<T extends GraphDType, TI extends 'uint8' | 'int8' | 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (dtype TI). */
   indices: Operand<TI>;
+  /** Input (int32). */
   depth: Operand<'int32'>;
+  /** Input (dtype T). */
   on_value: Operand<T>;
+  /** Input (dtype T). */
   off_value: Operand<T>;
+  /** Attr of kind int. Default: -1. */
   axis?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -28,10 +33,15 @@ export function OneHot<T extends GraphDType, TI extends 'uint8' | 'int8' | 'int3
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OneShotIterator(args: {
+  /** Attr of kind func. */
   dataset_factory: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -46,6 +56,7 @@ export function OnesLike<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32'
     | 'int64' | 'uint64' | 'bool',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -57,10 +68,15 @@ export function OnesLike<
  * Creates a dataset by applying optimizations to `input_dataset`.
  */
 export function OptimizeDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   optimizations: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind list(string). Default: []. */
   optimization_configs?: readonly string[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -72,12 +88,19 @@ export function OptimizeDataset(args: {
  * Creates a dataset by applying related optimizations to `input_dataset`.
  */
 export function OptimizeDatasetV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   optimizations_enabled: Operand<'string'>;
+  /** Input (string). */
   optimizations_disabled: Operand<'string'>;
+  /** Input (string). */
   optimizations_default: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind list(string). Default: []. */
   optimization_configs?: readonly string[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -89,6 +112,7 @@ export function OptimizeDatasetV2(args: {
  * Constructs an Optional variant from a tuple of tensors.
  */
 export function OptionalFromValue(args: {
+  /** Input (a list of tensors, dtypes Toutput_types). */
   components: readonly Operand[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -100,8 +124,11 @@ export function OptionalFromValue(args: {
  * Returns the value stored in an Optional variant or raises an error if none exists.
  */
 export function OptionalGetValue(args: {
+  /** Input (variant). */
   optional: Operand<'variant'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -113,6 +140,7 @@ export function OptionalGetValue(args: {
  * Returns true if and only if the given Optional variant has a value.
  */
 export function OptionalHasValue(args: {
+  /** Input (variant). */
   optional: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -134,10 +162,15 @@ export function OptionalNone(args?: {
  * Creates a dataset by attaching tf.data.Options to `input_dataset`.
  */
 export function OptionsDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind string. */
   serialized_options: string;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -151,10 +184,15 @@ export function OptionsDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OrderedMapClear(args: {
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -168,10 +206,15 @@ export function OrderedMapClear(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OrderedMapIncompleteSize(args: {
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -185,12 +228,19 @@ export function OrderedMapIncompleteSize(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OrderedMapPeek(args: {
+  /** Input (int64). */
   key: Operand<'int64'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -204,10 +254,15 @@ export function OrderedMapPeek(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OrderedMapSize(args: {
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -221,13 +276,21 @@ export function OrderedMapSize(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OrderedMapStage(args: {
+  /** Input (int64). */
   key: Operand<'int64'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (a list of tensors, dtypes fake_dtypes). */
   values: readonly Operand[];
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -241,12 +304,19 @@ export function OrderedMapStage(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OrderedMapUnstage(args: {
+  /** Input (int64). */
   key: Operand<'int64'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -260,15 +330,26 @@ export function OrderedMapUnstage(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OrderedMapUnstageNoKey(args: {
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { key: Sym<'int64'>; values: Sym[] } {
+}): {
+  /** Output (int64). */
+  key: Sym<'int64'>;
+  /** Output (a list of tensors, dtypes dtypes). */
+  values: Sym[];
+} {
   return callOp('OrderedMapUnstageNoKey', args) as never;
 }
 
@@ -280,8 +361,11 @@ export function OrderedMapUnstageNoKey(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OutfeedDequeue<dtype extends GraphDType>(args: {
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind int. Default: -1. */
   device_ordinal?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -297,8 +381,11 @@ export function OutfeedDequeue<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OutfeedDequeueTuple(args: {
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   shapes: readonly StaticShape[];
+  /** Attr of kind int. Default: -1. */
   device_ordinal?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -314,8 +401,11 @@ export function OutfeedDequeueTuple(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OutfeedDequeueTupleV2(args: {
+  /** Input (int32). */
   device_ordinal: Operand<'int32'>;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -331,8 +421,11 @@ export function OutfeedDequeueTupleV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OutfeedDequeueV2<dtype extends GraphDType>(args: {
+  /** Input (int32). */
   device_ordinal: Operand<'int32'>;
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. */
   shape: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -348,6 +441,7 @@ export function OutfeedDequeueV2<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OutfeedEnqueue<dtype extends GraphDType>(args: {
+  /** Input (dtype dtype). */
   input: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -363,6 +457,7 @@ export function OutfeedEnqueue<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function OutfeedEnqueueTuple(args: {
+  /** Input (a list of tensors, dtypes dtypes). */
   inputs: readonly Operand[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

@@ -11,7 +11,9 @@ import type { Tensor } from '../../tensor/tensor';
  * Packs a list of `N` rank-`R` tensors into one rank-`(R+1)` tensor.
  */
 export function Pack<T extends GraphDType>(args: {
+  /** Input (a list of N tensors of dtype T). */
   values: readonly Operand<T>[];
+  /** Attr of kind int. Default: 0. */
   axis?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -23,7 +25,9 @@ export function Pack<T extends GraphDType>(args: {
  * Pads a tensor with zeros.
  */
 export function Pad<T extends GraphDType, Tpaddings extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tpaddings). */
   paddings: Operand<Tpaddings>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -35,8 +39,11 @@ export function Pad<T extends GraphDType, Tpaddings extends 'int32' | 'int64' = 
  * Pads a tensor.
  */
 export function PadV2<T extends GraphDType, Tpaddings extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tpaddings). */
   paddings: Operand<Tpaddings>;
+  /** Input (dtype T). */
   constant_values: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -48,11 +55,17 @@ export function PadV2<T extends GraphDType, Tpaddings extends 'int32' | 'int64' 
  * Creates a dataset that batches and pads `batch_size` elements from the input.
  */
 export function PaddedBatchDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   batch_size: Operand<'int64'>;
+  /** Input (a list of N tensors of int64). */
   padded_shapes: readonly Operand<'int64'>[];
+  /** Input (a list of tensors, dtypes Toutput_types). */
   padding_values: readonly Operand[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -64,13 +77,21 @@ export function PaddedBatchDataset(args: {
  * Creates a dataset that batches and pads `batch_size` elements from the input.
  */
 export function PaddedBatchDatasetV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   batch_size: Operand<'int64'>;
+  /** Input (a list of N tensors of int64). */
   padded_shapes: readonly Operand<'int64'>[];
+  /** Input (a list of tensors, dtypes Toutput_types). */
   padding_values: readonly Operand[];
+  /** Input (bool). */
   drop_remainder: Operand<'bool'>;
+  /** Attr of kind bool. Default: false. */
   parallel_copy?: boolean;
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -86,10 +107,15 @@ export function PaddedBatchDatasetV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function PaddingFIFOQueue(args: {
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). Default: []. */
   shapes?: readonly StaticShape[];
+  /** Attr of kind int. Default: -1. */
   capacity?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -103,10 +129,15 @@ export function PaddingFIFOQueue(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function PaddingFIFOQueueV2(args: {
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). Default: []. */
   shapes?: readonly StaticShape[];
+  /** Attr of kind int. Default: -1. */
   capacity?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -118,14 +149,23 @@ export function PaddingFIFOQueueV2(args: {
  * TODO: add doc.
  */
 export function ParallelBatchDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   batch_size: Operand<'int64'>;
+  /** Input (int64). */
   num_parallel_calls: Operand<'int64'>;
+  /** Input (bool). */
   drop_remainder: Operand<'bool'>;
+  /** Attr of kind bool. Default: false. */
   parallel_copy?: boolean;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "default". */
   deterministic?: string;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -137,7 +177,9 @@ export function ParallelBatchDataset(args: {
  * Concatenates a list of `N` tensors along the first dimension.
  */
 export function ParallelConcat<T extends GraphDType>(args: {
+  /** Input (a list of N tensors of dtype T). */
   values: readonly Operand<T>[];
+  /** Attr of kind shape. */
   shape: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -149,7 +191,9 @@ export function ParallelConcat<T extends GraphDType>(args: {
  * Interleave the values from the `data` tensors into a single tensor.
  */
 export function ParallelDynamicStitch<T extends GraphDType>(args: {
+  /** Input (a list of N tensors of int32). */
   indices: readonly Operand<'int32'>[];
+  /** Input (a list of N tensors of dtype T). */
   data: readonly Operand<T>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -161,13 +205,21 @@ export function ParallelDynamicStitch<T extends GraphDType>(args: {
  * Creates a dataset containing elements of `input_dataset` matching `predicate`.
  */
 export function ParallelFilterDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Input (int64). */
   num_parallel_calls: Operand<'int64'>;
+  /** Attr of kind func. */
   predicate: GraphFunction;
+  /** Attr of kind string. Default: "default". */
   deterministic?: string;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -179,16 +231,27 @@ export function ParallelFilterDataset(args: {
  * Creates a dataset that applies `f` to the outputs of `input_dataset`.
  */
 export function ParallelInterleaveDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Input (int64). */
   cycle_length: Operand<'int64'>;
+  /** Input (int64). */
   block_length: Operand<'int64'>;
+  /** Input (bool). */
   sloppy: Operand<'bool'>;
+  /** Input (int64). */
   buffer_output_elements: Operand<'int64'>;
+  /** Input (int64). */
   prefetch_input_elements: Operand<'int64'>;
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -200,15 +263,25 @@ export function ParallelInterleaveDataset(args: {
  * Creates a dataset that applies `f` to the outputs of `input_dataset`.
  */
 export function ParallelInterleaveDatasetV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Input (int64). */
   cycle_length: Operand<'int64'>;
+  /** Input (int64). */
   block_length: Operand<'int64'>;
+  /** Input (int64). */
   num_parallel_calls: Operand<'int64'>;
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: false. */
   sloppy?: boolean;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -220,15 +293,25 @@ export function ParallelInterleaveDatasetV2(args: {
  * Creates a dataset that applies `f` to the outputs of `input_dataset`.
  */
 export function ParallelInterleaveDatasetV3(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Input (int64). */
   cycle_length: Operand<'int64'>;
+  /** Input (int64). */
   block_length: Operand<'int64'>;
+  /** Input (int64). */
   num_parallel_calls: Operand<'int64'>;
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind string. Default: "default". */
   deterministic?: string;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -240,17 +323,29 @@ export function ParallelInterleaveDatasetV3(args: {
  * Creates a dataset that applies `f` to the outputs of `input_dataset`.
  */
 export function ParallelInterleaveDatasetV4(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Input (int64). */
   cycle_length: Operand<'int64'>;
+  /** Input (int64). */
   block_length: Operand<'int64'>;
+  /** Input (int64). */
   buffer_output_elements: Operand<'int64'>;
+  /** Input (int64). */
   prefetch_input_elements: Operand<'int64'>;
+  /** Input (int64). */
   num_parallel_calls: Operand<'int64'>;
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind string. Default: "default". */
   deterministic?: string;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -262,15 +357,25 @@ export function ParallelInterleaveDatasetV4(args: {
  * Creates a dataset that applies `f` to the outputs of `input_dataset`.
  */
 export function ParallelMapDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Input (int32). */
   num_parallel_calls: Operand<'int32'>;
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: true. */
   use_inter_op_parallelism?: boolean;
+  /** Attr of kind bool. Default: false. */
   sloppy?: boolean;
+  /** Attr of kind bool. Default: false. */
   preserve_cardinality?: boolean;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -282,16 +387,27 @@ export function ParallelMapDataset(args: {
  * Creates a dataset that applies `f` to the outputs of `input_dataset`.
  */
 export function ParallelMapDatasetV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Input (int64). */
   num_parallel_calls: Operand<'int64'>;
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: true. */
   use_inter_op_parallelism?: boolean;
+  /** Attr of kind string. Default: "default". */
   deterministic?: string;
+  /** Attr of kind bool. Default: false. */
   preserve_cardinality?: boolean;
+  /** Attr of kind bool. Default: false. */
   use_unbounded_threadpool?: boolean;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -308,12 +424,19 @@ export function ParameterizedTruncatedNormal<
   T extends 'int32' | 'int64',
   dtype extends 'float16' | 'bfloat16' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype T). */
   shape: Operand<T>;
+  /** Input (dtype dtype). */
   means: Operand<dtype>;
+  /** Input (dtype dtype). */
   stdevs: Operand<dtype>;
+  /** Input (dtype dtype). */
   minvals: Operand<dtype>;
+  /** Input (dtype dtype). */
   maxvals: Operand<dtype>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -325,16 +448,32 @@ export function ParameterizedTruncatedNormal<
  * Transforms a vector of brain.Example protos (as strings) into typed tensors.
  */
 export function ParseExample(args: {
+  /** Input (string). */
   serialized: Operand<'string'>;
+  /** Input (string). */
   names: Operand<'string'>;
+  /** Input (a list of Nsparse tensors of string). */
   sparse_keys: readonly Operand<'string'>[];
+  /** Input (a list of Ndense tensors of string). */
   dense_keys: readonly Operand<'string'>[];
+  /** Input (a list of tensors, dtypes Tdense). */
   dense_defaults: readonly Operand[];
+  /** Attr of kind list(type). */
   sparse_types: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(shape). */
   dense_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sparse_indices: Sym<'int64'>[]; sparse_values: Sym[]; sparse_shapes: Sym<'int64'>[]; dense_values: Sym[] } {
+}): {
+  /** Output (a list of Nsparse tensors of int64). */
+  sparse_indices: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes sparse_types). */
+  sparse_values: Sym[];
+  /** Output (a list of Nsparse tensors of int64). */
+  sparse_shapes: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes Tdense). */
+  dense_values: Sym[];
+} {
   return callOp('ParseExample', args) as never;
 }
 
@@ -343,18 +482,31 @@ export function ParseExample(args: {
  * `SparseTensor` objects representing the parsed features.
  */
 export function ParseExampleDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   num_parallel_calls: Operand<'int64'>;
+  /** Input (a list of tensors, dtypes Tdense). */
   dense_defaults: readonly Operand[];
+  /** Attr of kind list(string). */
   sparse_keys: readonly string[];
+  /** Attr of kind list(string). */
   dense_keys: readonly string[];
+  /** Attr of kind list(type). */
   sparse_types: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(shape). */
   dense_shapes: readonly StaticShape[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: false. */
   sloppy?: boolean;
+  /** Attr of kind list(string). Default: []. */
   ragged_keys?: readonly string[];
+  /** Attr of kind list(type). Default: []. */
   ragged_value_types?: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(type). Default: []. */
   ragged_split_types?: readonly ('int32' | 'int64')[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -367,18 +519,31 @@ export function ParseExampleDataset(args: {
  * `SparseTensor` objects representing the parsed features.
  */
 export function ParseExampleDatasetV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   num_parallel_calls: Operand<'int64'>;
+  /** Input (a list of tensors, dtypes Tdense). */
   dense_defaults: readonly Operand[];
+  /** Attr of kind list(string). */
   sparse_keys: readonly string[];
+  /** Attr of kind list(string). */
   dense_keys: readonly string[];
+  /** Attr of kind list(type). */
   sparse_types: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(shape). */
   dense_shapes: readonly StaticShape[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "default". */
   deterministic?: string;
+  /** Attr of kind list(string). Default: []. */
   ragged_keys?: readonly string[];
+  /** Attr of kind list(type). Default: []. */
   ragged_value_types?: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(type). Default: []. */
   ragged_split_types?: readonly ('int32' | 'int64')[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -390,25 +555,42 @@ export function ParseExampleDatasetV2(args: {
  * Transforms a vector of tf.Example protos (as strings) into typed tensors.
  */
 export function ParseExampleV2(args: {
+  /** Input (string). */
   serialized: Operand<'string'>;
+  /** Input (string). */
   names: Operand<'string'>;
+  /** Input (string). */
   sparse_keys: Operand<'string'>;
+  /** Input (string). */
   dense_keys: Operand<'string'>;
+  /** Input (string). */
   ragged_keys: Operand<'string'>;
+  /** Input (a list of tensors, dtypes Tdense). */
   dense_defaults: readonly Operand[];
+  /** Attr of kind int. */
   num_sparse: number;
+  /** Attr of kind list(type). */
   sparse_types: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(type). */
   ragged_value_types: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(type). */
   ragged_split_types: readonly ('int32' | 'int64')[];
+  /** Attr of kind list(shape). */
   dense_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (a list of num_sparse tensors of int64). */
   sparse_indices: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes sparse_types). */
   sparse_values: Sym[];
+  /** Output (a list of num_sparse tensors of int64). */
   sparse_shapes: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes Tdense). */
   dense_values: Sym[];
+  /** Output (a list of tensors, dtypes ragged_value_types). */
   ragged_values: Sym[];
+  /** Output (a list of tensors, dtypes ragged_split_types). */
   ragged_row_splits: Sym[];
 } {
   return callOp('ParseExampleV2', args) as never;
@@ -418,34 +600,60 @@ export function ParseExampleV2(args: {
  * Transforms a vector of brain.SequenceExample protos (as strings) into typed tensors.
  */
 export function ParseSequenceExample(args: {
+  /** Input (string). */
   serialized: Operand<'string'>;
+  /** Input (string). */
   debug_name: Operand<'string'>;
+  /** Input (a list of tensors, dtypes Tcontext_dense). */
   context_dense_defaults: readonly Operand[];
+  /** Attr of kind list(string). */
   feature_list_dense_missing_assumed_empty: readonly string[];
+  /** Attr of kind list(string). */
   context_sparse_keys: readonly string[];
+  /** Attr of kind list(string). */
   context_dense_keys: readonly string[];
+  /** Attr of kind list(string). */
   feature_list_sparse_keys: readonly string[];
+  /** Attr of kind list(string). */
   feature_list_dense_keys: readonly string[];
+  /** Attr of kind int. Default: 0. */
   Ncontext_sparse?: number;
+  /** Attr of kind int. Default: 0. */
   Ncontext_dense?: number;
+  /** Attr of kind int. Default: 0. */
   Nfeature_list_sparse?: number;
+  /** Attr of kind int. Default: 0. */
   Nfeature_list_dense?: number;
+  /** Attr of kind list(type). Default: []. */
   context_sparse_types?: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(type). Default: []. */
   feature_list_dense_types?: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(shape). Default: []. */
   context_dense_shapes?: readonly StaticShape[];
+  /** Attr of kind list(type). Default: []. */
   feature_list_sparse_types?: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(shape). Default: []. */
   feature_list_dense_shapes?: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (a list of Ncontext_sparse tensors of int64). */
   context_sparse_indices: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes context_sparse_types). */
   context_sparse_values: Sym[];
+  /** Output (a list of Ncontext_sparse tensors of int64). */
   context_sparse_shapes: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes Tcontext_dense). */
   context_dense_values: Sym[];
+  /** Output (a list of Nfeature_list_sparse tensors of int64). */
   feature_list_sparse_indices: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes feature_list_sparse_types). */
   feature_list_sparse_values: Sym[];
+  /** Output (a list of Nfeature_list_sparse tensors of int64). */
   feature_list_sparse_shapes: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes feature_list_dense_types). */
   feature_list_dense_values: Sym[];
+  /** Output (a list of Nfeature_list_dense tensors of int64). */
   feature_list_dense_lengths: Sym<'int64'>[];
 } {
   return callOp('ParseSequenceExample', args) as never;
@@ -455,44 +663,80 @@ export function ParseSequenceExample(args: {
  * Transforms a vector of tf.io.SequenceExample protos (as strings) into typed tensors.
  */
 export function ParseSequenceExampleV2(args: {
+  /** Input (string). */
   serialized: Operand<'string'>;
+  /** Input (string). */
   debug_name: Operand<'string'>;
+  /** Input (string). */
   context_sparse_keys: Operand<'string'>;
+  /** Input (string). */
   context_dense_keys: Operand<'string'>;
+  /** Input (string). */
   context_ragged_keys: Operand<'string'>;
+  /** Input (string). */
   feature_list_sparse_keys: Operand<'string'>;
+  /** Input (string). */
   feature_list_dense_keys: Operand<'string'>;
+  /** Input (string). */
   feature_list_ragged_keys: Operand<'string'>;
+  /** Input (bool). */
   feature_list_dense_missing_assumed_empty: Operand<'bool'>;
+  /** Input (a list of tensors, dtypes Tcontext_dense). */
   context_dense_defaults: readonly Operand[];
+  /** Attr of kind int. Default: 0. */
   Ncontext_sparse?: number;
+  /** Attr of kind list(type). Default: []. */
   context_sparse_types?: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(type). Default: []. */
   context_ragged_value_types?: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(type). Default: []. */
   context_ragged_split_types?: readonly ('int32' | 'int64')[];
+  /** Attr of kind list(shape). Default: []. */
   context_dense_shapes?: readonly StaticShape[];
+  /** Attr of kind int. Default: 0. */
   Nfeature_list_sparse?: number;
+  /** Attr of kind int. Default: 0. */
   Nfeature_list_dense?: number;
+  /** Attr of kind list(type). Default: []. */
   feature_list_dense_types?: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(type). Default: []. */
   feature_list_sparse_types?: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(type). Default: []. */
   feature_list_ragged_value_types?: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(type). Default: []. */
   feature_list_ragged_split_types?: readonly ('int32' | 'int64')[];
+  /** Attr of kind list(shape). Default: []. */
   feature_list_dense_shapes?: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (a list of Ncontext_sparse tensors of int64). */
   context_sparse_indices: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes context_sparse_types). */
   context_sparse_values: Sym[];
+  /** Output (a list of Ncontext_sparse tensors of int64). */
   context_sparse_shapes: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes Tcontext_dense). */
   context_dense_values: Sym[];
+  /** Output (a list of tensors, dtypes context_ragged_value_types). */
   context_ragged_values: Sym[];
+  /** Output (a list of tensors, dtypes context_ragged_split_types). */
   context_ragged_row_splits: Sym[];
+  /** Output (a list of Nfeature_list_sparse tensors of int64). */
   feature_list_sparse_indices: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes feature_list_sparse_types). */
   feature_list_sparse_values: Sym[];
+  /** Output (a list of Nfeature_list_sparse tensors of int64). */
   feature_list_sparse_shapes: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes feature_list_dense_types). */
   feature_list_dense_values: Sym[];
+  /** Output (a list of Nfeature_list_dense tensors of int64). */
   feature_list_dense_lengths: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes feature_list_ragged_value_types). */
   feature_list_ragged_values: Sym[];
+  /** Output (a list of tensors, dtypes feature_list_ragged_split_types). */
   feature_list_ragged_outer_splits: Sym[];
+  /** Output (a list of tensors, dtypes feature_list_ragged_split_types). */
   feature_list_ragged_inner_splits: Sym[];
 } {
   return callOp('ParseSequenceExampleV2', args) as never;
@@ -502,16 +746,32 @@ export function ParseSequenceExampleV2(args: {
  * Transforms a tf.Example proto (as a string) into typed tensors.
  */
 export function ParseSingleExample(args: {
+  /** Input (string). */
   serialized: Operand<'string'>;
+  /** Input (a list of tensors, dtypes Tdense). */
   dense_defaults: readonly Operand[];
+  /** Attr of kind int. */
   num_sparse: number;
+  /** Attr of kind list(string). */
   sparse_keys: readonly string[];
+  /** Attr of kind list(string). */
   dense_keys: readonly string[];
+  /** Attr of kind list(type). */
   sparse_types: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(shape). */
   dense_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sparse_indices: Sym<'int64'>[]; sparse_values: Sym[]; sparse_shapes: Sym<'int64'>[]; dense_values: Sym[] } {
+}): {
+  /** Output (a list of num_sparse tensors of int64). */
+  sparse_indices: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes sparse_types). */
+  sparse_values: Sym[];
+  /** Output (a list of num_sparse tensors of int64). */
+  sparse_shapes: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes Tdense). */
+  dense_values: Sym[];
+} {
   return callOp('ParseSingleExample', args) as never;
 }
 
@@ -519,29 +779,50 @@ export function ParseSingleExample(args: {
  * Transforms a scalar brain.SequenceExample proto (as strings) into typed tensors.
  */
 export function ParseSingleSequenceExample(args: {
+  /** Input (string). */
   serialized: Operand<'string'>;
+  /** Input (string). */
   feature_list_dense_missing_assumed_empty: Operand<'string'>;
+  /** Input (a list of Ncontext_sparse tensors of string). */
   context_sparse_keys: readonly Operand<'string'>[];
+  /** Input (a list of Ncontext_dense tensors of string). */
   context_dense_keys: readonly Operand<'string'>[];
+  /** Input (a list of Nfeature_list_sparse tensors of string). */
   feature_list_sparse_keys: readonly Operand<'string'>[];
+  /** Input (a list of Nfeature_list_dense tensors of string). */
   feature_list_dense_keys: readonly Operand<'string'>[];
+  /** Input (a list of tensors, dtypes Tcontext_dense). */
   context_dense_defaults: readonly Operand[];
+  /** Input (string). */
   debug_name: Operand<'string'>;
+  /** Attr of kind list(type). Default: []. */
   context_sparse_types?: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(type). Default: []. */
   feature_list_dense_types?: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(shape). Default: []. */
   context_dense_shapes?: readonly StaticShape[];
+  /** Attr of kind list(type). Default: []. */
   feature_list_sparse_types?: readonly ('float32' | 'int64' | 'string')[];
+  /** Attr of kind list(shape). Default: []. */
   feature_list_dense_shapes?: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (a list of Ncontext_sparse tensors of int64). */
   context_sparse_indices: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes context_sparse_types). */
   context_sparse_values: Sym[];
+  /** Output (a list of Ncontext_sparse tensors of int64). */
   context_sparse_shapes: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes Tcontext_dense). */
   context_dense_values: Sym[];
+  /** Output (a list of Nfeature_list_sparse tensors of int64). */
   feature_list_sparse_indices: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes feature_list_sparse_types). */
   feature_list_sparse_values: Sym[];
+  /** Output (a list of Nfeature_list_sparse tensors of int64). */
   feature_list_sparse_shapes: Sym<'int64'>[];
+  /** Output (a list of tensors, dtypes feature_list_dense_types). */
   feature_list_dense_values: Sym[];
 } {
   return callOp('ParseSingleSequenceExample', args) as never;
@@ -551,7 +832,9 @@ export function ParseSingleSequenceExample(args: {
  * Transforms a serialized tensorflow.TensorProto proto into a Tensor.
  */
 export function ParseTensor<out_type extends GraphDType>(args: {
+  /** Input (string). */
   serialized: Operand<'string'>;
+  /** Attr of kind type. */
   out_type: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -563,11 +846,17 @@ export function ParseTensor<out_type extends GraphDType>(args: {
  * returns `f(inputs)`, where `f`'s body is placed and partitioned.
  */
 export function PartitionedCall(args: {
+  /** Input (a list of tensors, dtypes Tin). */
   args: readonly Operand[];
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind string. Default: "". */
   config?: string;
+  /** Attr of kind string. Default: "". */
   config_proto?: string;
+  /** Attr of kind string. Default: "". */
   executor_type?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -579,7 +868,9 @@ export function PartitionedCall(args: {
  * A placeholder op for a value that will be fed into the computation.
  */
 export function Placeholder<dtype extends GraphDType>(args: {
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. Default: null (unknown rank). */
   shape?: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -593,7 +884,9 @@ export function Placeholder<dtype extends GraphDType>(args: {
  * @deprecated since GraphDef version 23: Placeholder now behaves the same as PlaceholderV2.
  */
 export function PlaceholderV2<dtype extends GraphDType>(args: {
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. */
   shape: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -605,7 +898,9 @@ export function PlaceholderV2<dtype extends GraphDType>(args: {
  * A placeholder op that passes through `input` when its output is not fed.
  */
 export function PlaceholderWithDefault<dtype extends GraphDType>(args: {
+  /** Input (dtype dtype). */
   input: Operand<dtype>;
+  /** Attr of kind shape. */
   shape: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -617,7 +912,9 @@ export function PlaceholderWithDefault<dtype extends GraphDType>(args: {
  * Compute the polygamma function \\(\psi^{(n)}(x)\\).
  */
 export function Polygamma<T extends 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   a: Operand<T>;
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -631,6 +928,7 @@ export function Polygamma<T extends 'float32' | 'float64'>(args: {
 export function PopulationCount<
   T extends 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -644,7 +942,9 @@ export function PopulationCount<
 export function Pow<
   T extends 'bfloat16' | 'float32' | 'float16' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -656,13 +956,21 @@ export function Pow<
  * Creates a dataset that asynchronously prefetches elements from `input_dataset`.
  */
 export function PrefetchDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind int. Default: 0. */
   slack_period?: number;
+  /** Attr of kind bool. Default: true. */
   legacy_autotune?: boolean;
+  /** Attr of kind int. Default: 0. */
   buffer_size_min?: number;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -676,8 +984,11 @@ export function PrefetchDataset(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function Prelinearize<dtype extends GraphDType>(args: {
+  /** Input (dtype dtype). */
   input: Operand<dtype>;
+  /** Attr of kind shape. Default: []. */
   shape?: StaticShape;
+  /** Attr of kind list(int). Default: []. */
   layout?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -691,8 +1002,11 @@ export function Prelinearize<dtype extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function PrelinearizeTuple(args: {
+  /** Input (a list of tensors, dtypes dtypes). */
   inputs: readonly Operand[];
+  /** Attr of kind list(shape). */
   shapes: readonly StaticShape[];
+  /** Attr of kind list(int). Default: []. */
   layouts?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -704,7 +1018,9 @@ export function PrelinearizeTuple(args: {
  * An identity op that triggers an error if a gradient is requested.
  */
 export function PreventGradient<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. Default: "". */
   message?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -718,10 +1034,15 @@ export function PreventGradient<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Print<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (a list of tensors, dtypes U). */
   data: readonly Operand[];
+  /** Attr of kind string. Default: "". */
   message?: string;
+  /** Attr of kind int. Default: -1. */
   first_n?: number;
+  /** Attr of kind int. Default: 3. */
   summarize?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -735,8 +1056,11 @@ export function Print<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function PrintV2(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Attr of kind string. Default: "stderr". */
   output_stream?: string;
+  /** Attr of kind string. Default: "\n". */
   end?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -752,10 +1076,15 @@ export function PrintV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function PriorityQueue(args: {
+  /** Attr of kind list(type). Default: []. */
   component_types?: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   shapes: readonly StaticShape[];
+  /** Attr of kind int. Default: -1. */
   capacity?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -769,10 +1098,15 @@ export function PriorityQueue(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function PriorityQueueV2(args: {
+  /** Attr of kind list(type). Default: []. */
   component_types?: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   shapes: readonly StaticShape[];
+  /** Attr of kind int. Default: -1. */
   capacity?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -784,9 +1118,13 @@ export function PriorityQueueV2(args: {
  * Creates a dataset that uses a custom thread pool to compute `input_dataset`.
  */
 export function PrivateThreadPoolDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   num_threads: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -802,8 +1140,11 @@ export function Prod<
     | 'uint32' | 'uint64',
   Tidx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tidx). */
   reduction_indices: Operand<Tidx>;
+  /** Attr of kind bool. Default: false. */
   keep_dims?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -819,8 +1160,11 @@ export function Prod<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function PyFunc(args: {
+  /** Input (a list of tensors, dtypes Tin). */
   input: readonly Operand[];
+  /** Attr of kind string. */
   token: string;
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -834,8 +1178,11 @@ export function PyFunc(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function PyFuncStateless(args: {
+  /** Input (a list of tensors, dtypes Tin). */
   input: readonly Operand[];
+  /** Attr of kind string. */
   token: string;
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

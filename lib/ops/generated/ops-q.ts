@@ -10,11 +10,18 @@ import type { Tensor } from '../../tensor/tensor';
  * Computes the QR decompositions of one or more matrices.
  */
 export function Qr<T extends 'float64' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   full_matrices?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { q: Sym<T>; r: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  q: Sym<T>;
+  /** Output (dtype T). */
+  r: Sym<T>;
+} {
   return callOp('Qr', args) as never;
 }
 
@@ -24,11 +31,17 @@ export function Qr<T extends 'float64' | 'float32' | 'float16'>(args: {
  * @deprecated since GraphDef version 22: Replaced by QuantizeAndDequantizeV2
  */
 export function QuantizeAndDequantize<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   signed_input?: boolean;
+  /** Attr of kind int. Default: 8. */
   num_bits?: number;
+  /** Attr of kind bool. Default: false. */
   range_given?: boolean;
+  /** Attr of kind float. Default: 0. */
   input_min?: number;
+  /** Attr of kind float. Default: 0. */
   input_max?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -40,14 +53,23 @@ export function QuantizeAndDequantize<T extends 'bfloat16' | 'float16' | 'float3
  * Quantizes then dequantizes a tensor.
  */
 export function QuantizeAndDequantizeV2<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   input_min: Operand<T>;
+  /** Input (dtype T). */
   input_max: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   signed_input?: boolean;
+  /** Attr of kind int. Default: 8. */
   num_bits?: number;
+  /** Attr of kind bool. Default: false. */
   range_given?: boolean;
+  /** Attr of kind string. Default: "HALF_TO_EVEN". */
   round_mode?: "HALF_TO_EVEN" | "HALF_UP";
+  /** Attr of kind bool. Default: false. */
   narrow_range?: boolean;
+  /** Attr of kind int. Default: -1. */
   axis?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -59,13 +81,21 @@ export function QuantizeAndDequantizeV2<T extends 'bfloat16' | 'float16' | 'floa
  * Quantizes then dequantizes a tensor.
  */
 export function QuantizeAndDequantizeV3<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   input_min: Operand<T>;
+  /** Input (dtype T). */
   input_max: Operand<T>;
+  /** Input (int32). */
   num_bits: Operand<'int32'>;
+  /** Attr of kind bool. Default: true. */
   signed_input?: boolean;
+  /** Attr of kind bool. Default: true. */
   range_given?: boolean;
+  /** Attr of kind bool. Default: false. */
   narrow_range?: boolean;
+  /** Attr of kind int. Default: -1. */
   axis?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -77,14 +107,23 @@ export function QuantizeAndDequantizeV3<T extends 'bfloat16' | 'float16' | 'floa
  * Quantizes then dequantizes a tensor.
  */
 export function QuantizeAndDequantizeV4<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   input_min: Operand<T>;
+  /** Input (dtype T). */
   input_max: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   signed_input?: boolean;
+  /** Attr of kind int. Default: 8. */
   num_bits?: number;
+  /** Attr of kind bool. Default: false. */
   range_given?: boolean;
+  /** Attr of kind string. Default: "HALF_TO_EVEN". */
   round_mode?: "HALF_TO_EVEN" | "HALF_UP";
+  /** Attr of kind bool. Default: false. */
   narrow_range?: boolean;
+  /** Attr of kind int. Default: -1. */
   axis?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -96,14 +135,26 @@ export function QuantizeAndDequantizeV4<T extends 'bfloat16' | 'float16' | 'floa
  * Returns the gradient of `QuantizeAndDequantizeV4`.
  */
 export function QuantizeAndDequantizeV4Grad<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   gradients: Operand<T>;
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   input_min: Operand<T>;
+  /** Input (dtype T). */
   input_max: Operand<T>;
+  /** Attr of kind int. Default: -1. */
   axis?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { input_backprop: Sym<T>; input_min_backprop: Sym<T>; input_max_backprop: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  input_backprop: Sym<T>;
+  /** Output (dtype T). */
+  input_min_backprop: Sym<T>;
+  /** Output (dtype T). */
+  input_max_backprop: Sym<T>;
+} {
   return callOp('QuantizeAndDequantizeV4Grad', args) as never;
 }
 
@@ -111,13 +162,24 @@ export function QuantizeAndDequantizeV4Grad<T extends 'bfloat16' | 'float16' | '
  * Convert the quantized 'input' tensor into a lower-precision 'output', using the
  */
 export function QuantizeDownAndShrinkRange<Tinput extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (float32). */
   input_min: Operand<'float32'>;
+  /** Input (float32). */
   input_max: Operand<'float32'>;
+  /** Attr of kind type. */
   out_type: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; output_min: Sym<'float32'>; output_max: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  output_min: Sym<'float32'>;
+  /** Output (float32). */
+  output_max: Sym<'float32'>;
+} {
   return callOp('QuantizeDownAndShrinkRange', args) as never;
 }
 
@@ -125,18 +187,34 @@ export function QuantizeDownAndShrinkRange<Tinput extends never, out_type extend
  * Quantize the 'input' tensor of type float to 'output' tensor of type 'T'.
  */
 export function QuantizeV2<T extends never>(args: {
+  /** Input (float32). */
   input: Operand<'float32'>;
+  /** Input (float32). */
   min_range: Operand<'float32'>;
+  /** Input (float32). */
   max_range: Operand<'float32'>;
+  /** Attr of kind type. */
   T: T;
+  /** Attr of kind string. Default: "MIN_COMBINED". */
   mode?: "MIN_COMBINED" | "MIN_FIRST" | "SCALED";
+  /** Attr of kind string. Default: "HALF_AWAY_FROM_ZERO". */
   round_mode?: "HALF_AWAY_FROM_ZERO" | "HALF_TO_EVEN";
+  /** Attr of kind bool. Default: false. */
   narrow_range?: boolean;
+  /** Attr of kind int. Default: -1. */
   axis?: number;
+  /** Attr of kind float. Default: 0.009999999776482582. */
   ensure_minimum_range?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; output_min: Sym<'float32'>; output_max: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (float32). */
+  output_min: Sym<'float32'>;
+  /** Output (float32). */
+  output_max: Sym<'float32'>;
+} {
   return callOp('QuantizeV2', args) as never;
 }
 
@@ -144,16 +222,30 @@ export function QuantizeV2<T extends never>(args: {
  * Returns x + y element-wise, working on quantized buffers.
  */
 export function QuantizedAdd<T1 extends never, T2 extends never, Toutput extends never>(args: {
+  /** Input (dtype T1). */
   x: Operand<T1>;
+  /** Input (dtype T2). */
   y: Operand<T2>;
+  /** Input (float32). */
   min_x: Operand<'float32'>;
+  /** Input (float32). */
   max_x: Operand<'float32'>;
+  /** Input (float32). */
   min_y: Operand<'float32'>;
+  /** Input (float32). */
   max_y: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   Toutput?: Toutput;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { z: Sym<Toutput>; min_z: Sym<'float32'>; max_z: Sym<'float32'> } {
+}): {
+  /** Output (dtype Toutput). */
+  z: Sym<Toutput>;
+  /** Output (float32). */
+  min_z: Sym<'float32'>;
+  /** Output (float32). */
+  max_z: Sym<'float32'>;
+} {
   return callOp('QuantizedAdd', args) as never;
 }
 
@@ -161,15 +253,28 @@ export function QuantizedAdd<T1 extends never, T2 extends never, Toutput extends
  * Produces the average pool of the input tensor for quantized types.
  */
 export function QuantizedAvgPool<T extends never>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedAvgPool', args) as never;
 }
 
@@ -177,27 +282,52 @@ export function QuantizedAvgPool<T extends never>(args: {
  * Quantized Batch normalization.
  */
 export function QuantizedBatchNormWithGlobalNormalization<Tinput extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   t: Operand<Tinput>;
+  /** Input (float32). */
   t_min: Operand<'float32'>;
+  /** Input (float32). */
   t_max: Operand<'float32'>;
+  /** Input (dtype Tinput). */
   m: Operand<Tinput>;
+  /** Input (float32). */
   m_min: Operand<'float32'>;
+  /** Input (float32). */
   m_max: Operand<'float32'>;
+  /** Input (dtype Tinput). */
   v: Operand<Tinput>;
+  /** Input (float32). */
   v_min: Operand<'float32'>;
+  /** Input (float32). */
   v_max: Operand<'float32'>;
+  /** Input (dtype Tinput). */
   beta: Operand<Tinput>;
+  /** Input (float32). */
   beta_min: Operand<'float32'>;
+  /** Input (float32). */
   beta_max: Operand<'float32'>;
+  /** Input (dtype Tinput). */
   gamma: Operand<Tinput>;
+  /** Input (float32). */
   gamma_min: Operand<'float32'>;
+  /** Input (float32). */
   gamma_max: Operand<'float32'>;
+  /** Attr of kind type. */
   out_type: out_type;
+  /** Attr of kind float. */
   variance_epsilon: number;
+  /** Attr of kind bool. */
   scale_after_normalization: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { result: Sym<out_type>; result_min: Sym<'float32'>; result_max: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  result: Sym<out_type>;
+  /** Output (float32). */
+  result_min: Sym<'float32'>;
+  /** Output (float32). */
+  result_max: Sym<'float32'>;
+} {
   return callOp('QuantizedBatchNormWithGlobalNormalization', args) as never;
 }
 
@@ -205,16 +335,30 @@ export function QuantizedBatchNormWithGlobalNormalization<Tinput extends never, 
  * Adds Tensor 'bias' to Tensor 'input' for Quantized types.
  */
 export function QuantizedBiasAdd<T1 extends never, T2 extends never, out_type extends never>(args: {
+  /** Input (dtype T1). */
   input: Operand<T1>;
+  /** Input (dtype T2). */
   bias: Operand<T2>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_bias: Operand<'float32'>;
+  /** Input (float32). */
   max_bias: Operand<'float32'>;
+  /** Attr of kind type. */
   out_type: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_out: Sym<'float32'>; max_out: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_out: Sym<'float32'>;
+  /** Output (float32). */
+  max_out: Sym<'float32'>;
+} {
   return callOp('QuantizedBiasAdd', args) as never;
 }
 
@@ -222,13 +366,24 @@ export function QuantizedBiasAdd<T1 extends never, T2 extends never, out_type ex
  * Concatenates quantized tensors along one dimension.
  */
 export function QuantizedConcat<T extends GraphDType>(args: {
+  /** Input (int32). */
   concat_dim: Operand<'int32'>;
+  /** Input (a list of N tensors of dtype T). */
   values: readonly Operand<T>[];
+  /** Input (a list of N tensors of float32). */
   input_mins: readonly Operand<'float32'>[];
+  /** Input (a list of N tensors of float32). */
   input_maxes: readonly Operand<'float32'>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; output_min: Sym<'float32'>; output_max: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (float32). */
+  output_min: Sym<'float32'>;
+  /** Output (float32). */
+  output_max: Sym<'float32'>;
+} {
   return callOp('QuantizedConcat', args) as never;
 }
 
@@ -236,13 +391,24 @@ export function QuantizedConcat<T extends GraphDType>(args: {
  * The QuantizedConcatV2 op (TensorFlow registers no summary for it).
  */
 export function QuantizedConcatV2<T extends GraphDType, Tidx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (a list of N tensors of dtype T). */
   values: readonly Operand<T>[];
+  /** Input (dtype Tidx). */
   axis: Operand<Tidx>;
+  /** Input (a list of N tensors of float32). */
   input_mins: readonly Operand<'float32'>[];
+  /** Input (a list of N tensors of float32). */
   input_maxes: readonly Operand<'float32'>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; output_min: Sym<'float32'>; output_max: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (float32). */
+  output_min: Sym<'float32'>;
+  /** Output (float32). */
+  output_max: Sym<'float32'>;
+} {
   return callOp('QuantizedConcatV2', args) as never;
 }
 
@@ -250,19 +416,36 @@ export function QuantizedConcatV2<T extends GraphDType, Tidx extends 'int32' | '
  * Computes a 2D convolution given quantized 4D input and filter tensors.
  */
 export function QuantizedConv2D<Tinput extends never, Tfilter extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedConv2D', args) as never;
 }
 
@@ -270,20 +453,38 @@ export function QuantizedConv2D<Tinput extends never, Tfilter extends never, out
  * TODO: add doc.
  */
 export function QuantizedConv2DAndRelu<Tinput extends never, Tfilter extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedConv2DAndRelu', args) as never;
 }
 
@@ -295,22 +496,42 @@ export function QuantizedConv2DAndReluAndRequantize<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedConv2DAndReluAndRequantize', args) as never;
 }
 
@@ -322,22 +543,42 @@ export function QuantizedConv2DAndRequantize<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 11. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedConv2DAndRequantize', args) as never;
 }
 
@@ -345,19 +586,36 @@ export function QuantizedConv2DAndRequantize<
  * Computes QuantizedConv2D per channel.
  */
 export function QuantizedConv2DPerChannel<Tinput extends never, Tfilter extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedConv2DPerChannel', args) as never;
 }
 
@@ -365,21 +623,40 @@ export function QuantizedConv2DPerChannel<Tinput extends never, Tfilter extends 
  * TODO: add doc.
  */
 export function QuantizedConv2DWithBias<Tinput extends never, Tfilter extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   bias: Operand<'float32'>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedConv2DWithBias', args) as never;
 }
 
@@ -391,21 +668,40 @@ export function QuantizedConv2DWithBiasAndRelu<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   bias: Operand<'float32'>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedConv2DWithBiasAndRelu', args) as never;
 }
 
@@ -418,23 +714,44 @@ export function QuantizedConv2DWithBiasAndReluAndRequantize<
   Tbias extends 'float32',
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedConv2DWithBiasAndReluAndRequantize', args) as never;
 }
 
@@ -447,23 +764,44 @@ export function QuantizedConv2DWithBiasAndRequantize<
   Tbias extends 'float32',
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 11. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedConv2DWithBiasAndRequantize', args) as never;
 }
 
@@ -477,26 +815,50 @@ export function QuantizedConv2DWithBiasSignedSumAndReluAndRequantize<
   Tsummand extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Input (dtype Tsummand). */
   summand: Operand<Tsummand>;
+  /** Input (float32). */
   min_summand: Operand<'float32'>;
+  /** Input (float32). */
   max_summand: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedConv2DWithBiasSignedSumAndReluAndRequantize', args) as never;
 }
 
@@ -508,22 +870,42 @@ export function QuantizedConv2DWithBiasSumAndRelu<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   bias: Operand<'float32'>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   summand: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedConv2DWithBiasSumAndRelu', args) as never;
 }
 
@@ -537,26 +919,50 @@ export function QuantizedConv2DWithBiasSumAndReluAndRequantize<
   Tsummand extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Input (dtype Tsummand). */
   summand: Operand<Tsummand>;
+  /** Input (float32). */
   min_summand: Operand<'float32'>;
+  /** Input (float32). */
   max_summand: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedConv2DWithBiasSumAndReluAndRequantize', args) as never;
 }
 
@@ -564,19 +970,36 @@ export function QuantizedConv2DWithBiasSumAndReluAndRequantize<
  * Computes quantized depthwise Conv2D.
  */
 export function QuantizedDepthwiseConv2D<Tinput extends never, Tfilter extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedDepthwiseConv2D', args) as never;
 }
 
@@ -588,20 +1011,38 @@ export function QuantizedDepthwiseConv2DWithBias<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   bias: Operand<'float32'>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedDepthwiseConv2DWithBias', args) as never;
 }
 
@@ -613,21 +1054,40 @@ export function QuantizedDepthwiseConv2DWithBiasAndRelu<
   Tfilter extends never,
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (float32). */
   bias: Operand<'float32'>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedDepthwiseConv2DWithBiasAndRelu', args) as never;
 }
 
@@ -640,23 +1100,44 @@ export function QuantizedDepthwiseConv2DWithBiasAndReluAndRequantize<
   Tbias extends 'float32',
   out_type extends never,
 >(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (dtype Tfilter). */
   filter: Operand<Tfilter>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Input (float32). */
   min_filter: Operand<'float32'>;
+  /** Input (float32). */
   max_filter: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   padding_list?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedDepthwiseConv2DWithBiasAndReluAndRequantize', args) as never;
 }
 
@@ -664,17 +1145,32 @@ export function QuantizedDepthwiseConv2DWithBiasAndReluAndRequantize<
  * Quantized Instance normalization.
  */
 export function QuantizedInstanceNorm<T extends never>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (float32). */
   x_min: Operand<'float32'>;
+  /** Input (float32). */
   x_max: Operand<'float32'>;
+  /** Attr of kind bool. Default: false. */
   output_range_given?: boolean;
+  /** Attr of kind float. Default: 0. */
   given_y_min?: number;
+  /** Attr of kind float. Default: 0. */
   given_y_max?: number;
+  /** Attr of kind float. Default: 0.000009999999747378752. */
   variance_epsilon?: number;
+  /** Attr of kind float. Default: 0.0010000000474974513. */
   min_separation?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { y: Sym<T>; y_min: Sym<'float32'>; y_max: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  y: Sym<T>;
+  /** Output (float32). */
+  y_min: Sym<'float32'>;
+  /** Output (float32). */
+  y_max: Sym<'float32'>;
+} {
   return callOp('QuantizedInstanceNorm', args) as never;
 }
 
@@ -682,19 +1178,36 @@ export function QuantizedInstanceNorm<T extends never>(args: {
  * Perform a quantized matrix multiplication of `a` by the matrix `b`.
  */
 export function QuantizedMatMul<T1 extends never, T2 extends never, Toutput extends never>(args: {
+  /** Input (dtype T1). */
   a: Operand<T1>;
+  /** Input (dtype T2). */
   b: Operand<T2>;
+  /** Input (float32). */
   min_a: Operand<'float32'>;
+  /** Input (float32). */
   max_a: Operand<'float32'>;
+  /** Input (float32). */
   min_b: Operand<'float32'>;
+  /** Input (float32). */
   max_b: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   Toutput?: Toutput;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind type. Default: TF dtype 12. */
   Tactivation?: never;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { out: Sym<Toutput>; min_out: Sym<'float32'>; max_out: Sym<'float32'> } {
+}): {
+  /** Output (dtype Toutput). */
+  out: Sym<Toutput>;
+  /** Output (float32). */
+  min_out: Sym<'float32'>;
+  /** Output (float32). */
+  max_out: Sym<'float32'>;
+} {
   return callOp('QuantizedMatMul', args) as never;
 }
 
@@ -707,20 +1220,38 @@ export function QuantizedMatMulWithBias<
   Tbias extends 'float32',
   Toutput extends never,
 >(args: {
+  /** Input (dtype T1). */
   a: Operand<T1>;
+  /** Input (dtype T2). */
   b: Operand<T2>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_a: Operand<'float32'>;
+  /** Input (float32). */
   max_a: Operand<'float32'>;
+  /** Input (float32). */
   min_b: Operand<'float32'>;
+  /** Input (float32). */
   max_b: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   Toutput?: Toutput;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind string. Default: "MIN_FIRST". */
   input_quant_mode?: "MIN_FIRST" | "SCALED";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { out: Sym<Toutput>; min_out: Sym<'float32'>; max_out: Sym<'float32'> } {
+}): {
+  /** Output (dtype Toutput). */
+  out: Sym<Toutput>;
+  /** Output (float32). */
+  min_out: Sym<'float32'>;
+  /** Output (float32). */
+  max_out: Sym<'float32'>;
+} {
   return callOp('QuantizedMatMulWithBias', args) as never;
 }
 
@@ -733,18 +1264,31 @@ export function QuantizedMatMulWithBiasAndDequantize<
   Tbias extends 'float32',
   Toutput extends 'float32',
 >(args: {
+  /** Input (dtype T1). */
   a: Operand<T1>;
+  /** Input (dtype T2). */
   b: Operand<T2>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_a: Operand<'float32'>;
+  /** Input (float32). */
   max_a: Operand<'float32'>;
+  /** Input (float32). */
   min_b: Operand<'float32'>;
+  /** Input (float32). */
   max_b: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. */
   Toutput: Toutput;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind string. Default: "MIN_FIRST". */
   input_quant_mode?: "MIN_FIRST" | "SCALED";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -756,20 +1300,38 @@ export function QuantizedMatMulWithBiasAndDequantize<
  * Perform a quantized matrix multiplication of `a` by the matrix `b` with bias add and relu fusion.
  */
 export function QuantizedMatMulWithBiasAndRelu<T1 extends never, T2 extends never, Toutput extends never>(args: {
+  /** Input (dtype T1). */
   a: Operand<T1>;
+  /** Input (dtype T2). */
   b: Operand<T2>;
+  /** Input (float32). */
   bias: Operand<'float32'>;
+  /** Input (float32). */
   min_a: Operand<'float32'>;
+  /** Input (float32). */
   max_a: Operand<'float32'>;
+  /** Input (float32). */
   min_b: Operand<'float32'>;
+  /** Input (float32). */
   max_b: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   Toutput?: Toutput;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind string. Default: "MIN_FIRST". */
   input_quant_mode?: "MIN_FIRST" | "SCALED";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { out: Sym<Toutput>; min_out: Sym<'float32'>; max_out: Sym<'float32'> } {
+}): {
+  /** Output (dtype Toutput). */
+  out: Sym<Toutput>;
+  /** Output (float32). */
+  min_out: Sym<'float32'>;
+  /** Output (float32). */
+  max_out: Sym<'float32'>;
+} {
   return callOp('QuantizedMatMulWithBiasAndRelu', args) as never;
 }
 
@@ -782,22 +1344,42 @@ export function QuantizedMatMulWithBiasAndReluAndRequantize<
   Tbias extends 'float32',
   Toutput extends never,
 >(args: {
+  /** Input (dtype T1). */
   a: Operand<T1>;
+  /** Input (dtype T2). */
   b: Operand<T2>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_a: Operand<'float32'>;
+  /** Input (float32). */
   max_a: Operand<'float32'>;
+  /** Input (float32). */
   min_b: Operand<'float32'>;
+  /** Input (float32). */
   max_b: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   Toutput?: Toutput;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind string. Default: "MIN_FIRST". */
   input_quant_mode?: "MIN_FIRST" | "SCALED";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { out: Sym<Toutput>; min_out: Sym<'float32'>; max_out: Sym<'float32'> } {
+}): {
+  /** Output (dtype Toutput). */
+  out: Sym<Toutput>;
+  /** Output (float32). */
+  min_out: Sym<'float32'>;
+  /** Output (float32). */
+  max_out: Sym<'float32'>;
+} {
   return callOp('QuantizedMatMulWithBiasAndReluAndRequantize', args) as never;
 }
 
@@ -810,22 +1392,42 @@ export function QuantizedMatMulWithBiasAndRequantize<
   Tbias extends 'float32',
   Toutput extends never,
 >(args: {
+  /** Input (dtype T1). */
   a: Operand<T1>;
+  /** Input (dtype T2). */
   b: Operand<T2>;
+  /** Input (dtype Tbias). */
   bias: Operand<Tbias>;
+  /** Input (float32). */
   min_a: Operand<'float32'>;
+  /** Input (float32). */
   max_a: Operand<'float32'>;
+  /** Input (float32). */
   min_b: Operand<'float32'>;
+  /** Input (float32). */
   max_b: Operand<'float32'>;
+  /** Input (float32). */
   min_freezed_output: Operand<'float32'>;
+  /** Input (float32). */
   max_freezed_output: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   Toutput?: Toutput;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind string. Default: "MIN_FIRST". */
   input_quant_mode?: "MIN_FIRST" | "SCALED";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { out: Sym<Toutput>; min_out: Sym<'float32'>; max_out: Sym<'float32'> } {
+}): {
+  /** Output (dtype Toutput). */
+  out: Sym<Toutput>;
+  /** Output (float32). */
+  min_out: Sym<'float32'>;
+  /** Output (float32). */
+  max_out: Sym<'float32'>;
+} {
   return callOp('QuantizedMatMulWithBiasAndRequantize', args) as never;
 }
 
@@ -833,15 +1435,28 @@ export function QuantizedMatMulWithBiasAndRequantize<
  * Produces the max pool of the input tensor for quantized types.
  */
 export function QuantizedMaxPool<T extends never>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (float32). */
   min_input: Operand<'float32'>;
+  /** Input (float32). */
   max_input: Operand<'float32'>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   padding: "SAME" | "VALID";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; min_output: Sym<'float32'>; max_output: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (float32). */
+  min_output: Sym<'float32'>;
+  /** Output (float32). */
+  max_output: Sym<'float32'>;
+} {
   return callOp('QuantizedMaxPool', args) as never;
 }
 
@@ -849,16 +1464,30 @@ export function QuantizedMaxPool<T extends never>(args: {
  * Returns x * y element-wise, working on quantized buffers.
  */
 export function QuantizedMul<T1 extends never, T2 extends never, Toutput extends never>(args: {
+  /** Input (dtype T1). */
   x: Operand<T1>;
+  /** Input (dtype T2). */
   y: Operand<T2>;
+  /** Input (float32). */
   min_x: Operand<'float32'>;
+  /** Input (float32). */
   max_x: Operand<'float32'>;
+  /** Input (float32). */
   min_y: Operand<'float32'>;
+  /** Input (float32). */
   max_y: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 13. */
   Toutput?: Toutput;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { z: Sym<Toutput>; min_z: Sym<'float32'>; max_z: Sym<'float32'> } {
+}): {
+  /** Output (dtype Toutput). */
+  z: Sym<Toutput>;
+  /** Output (float32). */
+  min_z: Sym<'float32'>;
+  /** Output (float32). */
+  max_z: Sym<'float32'>;
+} {
   return callOp('QuantizedMul', args) as never;
 }
 
@@ -866,13 +1495,24 @@ export function QuantizedMul<T1 extends never, T2 extends never, Toutput extends
  * Computes Quantized Rectified Linear: `max(features, 0)`
  */
 export function QuantizedRelu<Tinput extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   features: Operand<Tinput>;
+  /** Input (float32). */
   min_features: Operand<'float32'>;
+  /** Input (float32). */
   max_features: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { activations: Sym<out_type>; min_activations: Sym<'float32'>; max_activations: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  activations: Sym<out_type>;
+  /** Output (float32). */
+  min_activations: Sym<'float32'>;
+  /** Output (float32). */
+  max_activations: Sym<'float32'>;
+} {
   return callOp('QuantizedRelu', args) as never;
 }
 
@@ -880,13 +1520,24 @@ export function QuantizedRelu<Tinput extends never, out_type extends never>(args
  * Computes Quantized Rectified Linear 6: `min(max(features, 0), 6)`
  */
 export function QuantizedRelu6<Tinput extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   features: Operand<Tinput>;
+  /** Input (float32). */
   min_features: Operand<'float32'>;
+  /** Input (float32). */
   max_features: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { activations: Sym<out_type>; min_activations: Sym<'float32'>; max_activations: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  activations: Sym<out_type>;
+  /** Output (float32). */
+  min_activations: Sym<'float32'>;
+  /** Output (float32). */
+  max_activations: Sym<'float32'>;
+} {
   return callOp('QuantizedRelu6', args) as never;
 }
 
@@ -896,14 +1547,26 @@ export function QuantizedRelu6<Tinput extends never, out_type extends never>(arg
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function QuantizedReluX<Tinput extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   features: Operand<Tinput>;
+  /** Input (float32). */
   max_value: Operand<'float32'>;
+  /** Input (float32). */
   min_features: Operand<'float32'>;
+  /** Input (float32). */
   max_features: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { activations: Sym<out_type>; min_activations: Sym<'float32'>; max_activations: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  activations: Sym<out_type>;
+  /** Output (float32). */
+  min_activations: Sym<'float32'>;
+  /** Output (float32). */
+  max_activations: Sym<'float32'>;
+} {
   return callOp('QuantizedReluX', args) as never;
 }
 
@@ -911,13 +1574,24 @@ export function QuantizedReluX<Tinput extends never, out_type extends never>(arg
  * Reshapes a quantized tensor as per the Reshape op.
  */
 export function QuantizedReshape<T extends GraphDType, Tshape extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (dtype Tshape). */
   shape: Operand<Tshape>;
+  /** Input (float32). */
   input_min: Operand<'float32'>;
+  /** Input (float32). */
   input_max: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; output_min: Sym<'float32'>; output_max: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (float32). */
+  output_min: Sym<'float32'>;
+  /** Output (float32). */
+  output_max: Sym<'float32'>;
+} {
   return callOp('QuantizedReshape', args) as never;
 }
 
@@ -925,15 +1599,28 @@ export function QuantizedReshape<T extends GraphDType, Tshape extends 'int32' | 
  * Resize quantized `images` to `size` using quantized bilinear interpolation.
  */
 export function QuantizedResizeBilinear<T extends 'float32'>(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Input (float32). */
   min: Operand<'float32'>;
+  /** Input (float32). */
   max: Operand<'float32'>;
+  /** Attr of kind bool. Default: false. */
   align_corners?: boolean;
+  /** Attr of kind bool. Default: false. */
   half_pixel_centers?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { resized_images: Sym<T>; out_min: Sym<'float32'>; out_max: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  resized_images: Sym<T>;
+  /** Output (float32). */
+  out_min: Sym<'float32'>;
+  /** Output (float32). */
+  out_max: Sym<'float32'>;
+} {
   return callOp('QuantizedResizeBilinear', args) as never;
 }
 
@@ -943,7 +1630,9 @@ export function QuantizedResizeBilinear<T extends 'float32'>(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function QueueClose(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Attr of kind bool. Default: false. */
   cancel_pending_enqueues?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -957,7 +1646,9 @@ export function QueueClose(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function QueueCloseV2(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Attr of kind bool. Default: false. */
   cancel_pending_enqueues?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -971,8 +1662,11 @@ export function QueueCloseV2(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function QueueDequeue(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind int. Default: -1. */
   timeout_ms?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -986,9 +1680,13 @@ export function QueueDequeue(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function QueueDequeueMany(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int32). */
   n: Operand<'int32'>;
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind int. Default: -1. */
   timeout_ms?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1002,9 +1700,13 @@ export function QueueDequeueMany(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function QueueDequeueManyV2(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (int32). */
   n: Operand<'int32'>;
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind int. Default: -1. */
   timeout_ms?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1018,9 +1720,13 @@ export function QueueDequeueManyV2(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function QueueDequeueUpTo(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int32). */
   n: Operand<'int32'>;
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind int. Default: -1. */
   timeout_ms?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1034,9 +1740,13 @@ export function QueueDequeueUpTo(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function QueueDequeueUpToV2(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (int32). */
   n: Operand<'int32'>;
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind int. Default: -1. */
   timeout_ms?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1050,8 +1760,11 @@ export function QueueDequeueUpToV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function QueueDequeueV2(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind int. Default: -1. */
   timeout_ms?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1065,8 +1778,11 @@ export function QueueDequeueV2(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function QueueEnqueue(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (a list of tensors, dtypes Tcomponents). */
   components: readonly Operand[];
+  /** Attr of kind int. Default: -1. */
   timeout_ms?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1080,8 +1796,11 @@ export function QueueEnqueue(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function QueueEnqueueMany(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (a list of tensors, dtypes Tcomponents). */
   components: readonly Operand[];
+  /** Attr of kind int. Default: -1. */
   timeout_ms?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1095,8 +1814,11 @@ export function QueueEnqueueMany(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function QueueEnqueueManyV2(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (a list of tensors, dtypes Tcomponents). */
   components: readonly Operand[];
+  /** Attr of kind int. Default: -1. */
   timeout_ms?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1110,8 +1832,11 @@ export function QueueEnqueueManyV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function QueueEnqueueV2(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (a list of tensors, dtypes Tcomponents). */
   components: readonly Operand[];
+  /** Attr of kind int. Default: -1. */
   timeout_ms?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1125,6 +1850,7 @@ export function QueueEnqueueV2(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function QueueIsClosed(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1138,6 +1864,7 @@ export function QueueIsClosed(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function QueueIsClosedV2(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1151,6 +1878,7 @@ export function QueueIsClosedV2(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function QueueSize(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1164,6 +1892,7 @@ export function QueueSize(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function QueueSizeV2(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

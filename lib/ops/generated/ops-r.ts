@@ -11,8 +11,11 @@ import type { Tensor } from '../../tensor/tensor';
  * Real-valued fast Fourier transform.
  */
 export function RFFT<Tcomplex extends never, Treal extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype Treal). */
   input: Operand<Treal>;
+  /** Input (int32). */
   fft_length: Operand<'int32'>;
+  /** Attr of kind type. Default: TF dtype 8. */
   Tcomplex?: Tcomplex;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -24,8 +27,11 @@ export function RFFT<Tcomplex extends never, Treal extends 'float32' | 'float64'
  * 2D real-valued fast Fourier transform.
  */
 export function RFFT2D<Tcomplex extends never, Treal extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype Treal). */
   input: Operand<Treal>;
+  /** Input (int32). */
   fft_length: Operand<'int32'>;
+  /** Attr of kind type. Default: TF dtype 8. */
   Tcomplex?: Tcomplex;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -37,8 +43,11 @@ export function RFFT2D<Tcomplex extends never, Treal extends 'float32' | 'float6
  * 3D real-valued fast Fourier transform.
  */
 export function RFFT3D<Tcomplex extends never, Treal extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype Treal). */
   input: Operand<Treal>;
+  /** Input (int32). */
   fft_length: Operand<'int32'>;
+  /** Attr of kind type. Default: TF dtype 8. */
   Tcomplex?: Tcomplex;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -52,9 +61,13 @@ export function RFFT3D<Tcomplex extends never, Treal extends 'float32' | 'float6
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RFFTND<Tcomplex extends never, Treal extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype Treal). */
   input: Operand<Treal>;
+  /** Input (int32). */
   fft_length: Operand<'int32'>;
+  /** Input (int32). */
   axes: Operand<'int32'>;
+  /** Attr of kind type. Default: TF dtype 8. */
   Tcomplex?: Tcomplex;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -66,6 +79,7 @@ export function RFFTND<Tcomplex extends never, Treal extends 'float32' | 'float6
  * Converts one or more images from RGB to HSV.
  */
 export function RGBToHSV<T extends 'float16' | 'bfloat16' | 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -80,10 +94,15 @@ export function RaggedBincount<
   Tidx extends 'int32' | 'int64',
   T extends 'int32' | 'int64' | 'float32' | 'float64',
 >(args: {
+  /** Input (int64). */
   splits: Operand<'int64'>;
+  /** Input (dtype Tidx). */
   values: Operand<Tidx>;
+  /** Input (dtype Tidx). */
   size: Operand<Tidx>;
+  /** Input (dtype T). */
   weights: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   binary_output?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -98,15 +117,28 @@ export function RaggedCountSparseOutput<
   T extends 'int32' | 'int64',
   output_type extends 'int32' | 'int64' | 'float32' | 'float64',
 >(args: {
+  /** Input (int64). */
   splits: Operand<'int64'>;
+  /** Input (dtype T). */
   values: Operand<T>;
+  /** Input (dtype output_type). */
   weights: Operand<output_type>;
+  /** Attr of kind int. Default: -1. */
   minlength?: number;
+  /** Attr of kind int. Default: -1. */
   maxlength?: number;
+  /** Attr of kind bool. */
   binary_output: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_values: Sym<output_type>; output_dense_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (dtype output_type). */
+  output_values: Sym<output_type>;
+  /** Output (int64). */
+  output_dense_shape: Sym<'int64'>;
+} {
   return callOp('RaggedCountSparseOutput', args) as never;
 }
 
@@ -118,21 +150,38 @@ export function RaggedCross<
   out_values_type extends 'int64' | 'string',
   out_row_splits_type extends 'int32' | 'int64',
 >(args: {
+  /** Input (a list of tensors, dtypes ragged_values_types). */
   ragged_values: readonly Operand[];
+  /** Input (a list of tensors, dtypes ragged_splits_types). */
   ragged_row_splits: readonly Operand[];
+  /** Input (a list of Nsparse tensors of int64). */
   sparse_indices: readonly Operand<'int64'>[];
+  /** Input (a list of tensors, dtypes sparse_values_types). */
   sparse_values: readonly Operand[];
+  /** Input (a list of Nsparse tensors of int64). */
   sparse_shape: readonly Operand<'int64'>[];
+  /** Input (a list of tensors, dtypes dense_types). */
   dense_inputs: readonly Operand[];
+  /** Attr of kind string. */
   input_order: string;
+  /** Attr of kind bool. */
   hashed_output: boolean;
+  /** Attr of kind int. */
   num_buckets: number;
+  /** Attr of kind int. */
   hash_key: number;
+  /** Attr of kind type. */
   out_values_type: out_values_type;
+  /** Attr of kind type. */
   out_row_splits_type: out_row_splits_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_values: Sym<out_values_type>; output_row_splits: Sym<out_row_splits_type> } {
+}): {
+  /** Output (dtype out_values_type). */
+  output_values: Sym<out_values_type>;
+  /** Output (dtype out_row_splits_type). */
+  output_row_splits: Sym<out_row_splits_type>;
+} {
   return callOp('RaggedCross', args) as never;
 }
 
@@ -140,16 +189,24 @@ export function RaggedCross<
  * TODO: add doc.
  */
 export function RaggedFillEmptyRows<T extends GraphDType>(args: {
+  /** Input (int64). */
   value_rowids: Operand<'int64'>;
+  /** Input (dtype T). */
   values: Operand<T>;
+  /** Input (int64). */
   nrows: Operand<'int64'>;
+  /** Input (dtype T). */
   default_value: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (int64). */
   output_value_rowids: Sym<'int64'>;
+  /** Output (dtype T). */
   output_values: Sym<T>;
+  /** Output (bool). */
   empty_row_indicator: Sym<'bool'>;
+  /** Output (int64). */
   reverse_index_map: Sym<'int64'>;
 } {
   return callOp('RaggedFillEmptyRows', args) as never;
@@ -159,11 +216,18 @@ export function RaggedFillEmptyRows<T extends GraphDType>(args: {
  * TODO: add doc.
  */
 export function RaggedFillEmptyRowsGrad<T extends GraphDType>(args: {
+  /** Input (int64). */
   reverse_index_map: Operand<'int64'>;
+  /** Input (dtype T). */
   grad_values: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { d_values: Sym<T>; d_default_value: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  d_values: Sym<T>;
+  /** Output (dtype T). */
+  d_default_value: Sym<T>;
+} {
   return callOp('RaggedFillEmptyRowsGrad', args) as never;
 }
 
@@ -175,13 +239,22 @@ export function RaggedGather<
   Tindices extends 'int32' | 'int64',
   Tsplits extends 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (a list of PARAMS_RAGGED_RANK tensors of dtype Tsplits). */
   params_nested_splits: readonly Operand<Tsplits>[];
+  /** Input (dtype Tvalues). */
   params_dense_values: Operand<Tvalues>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind int. */
   OUTPUT_RAGGED_RANK: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_nested_splits: Sym<Tsplits>[]; output_dense_values: Sym<Tvalues> } {
+}): {
+  /** Output (a list of OUTPUT_RAGGED_RANK tensors of dtype Tsplits). */
+  output_nested_splits: Sym<Tsplits>[];
+  /** Output (dtype Tvalues). */
+  output_dense_values: Sym<Tvalues>;
+} {
   return callOp('RaggedGather', args) as never;
 }
 
@@ -192,13 +265,22 @@ export function RaggedRange<
   T extends 'bfloat16' | 'float32' | 'float64' | 'int32' | 'int64' = 'int32',
   Tsplits extends 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (dtype T). */
   starts: Operand<T>;
+  /** Input (dtype T). */
   limits: Operand<T>;
+  /** Input (dtype T). */
   deltas: Operand<T>;
+  /** Attr of kind type. Default: 'int64'. */
   Tsplits?: Tsplits;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { rt_nested_splits: Sym<Tsplits>; rt_dense_values: Sym<T> } {
+}): {
+  /** Output (dtype Tsplits). */
+  rt_nested_splits: Sym<Tsplits>;
+  /** Output (dtype T). */
+  rt_dense_values: Sym<T>;
+} {
   return callOp('RaggedRange', args) as never;
 }
 
@@ -206,14 +288,24 @@ export function RaggedRange<
  * Decodes a `variant` Tensor into a `RaggedTensor`.
  */
 export function RaggedTensorFromVariant<Tvalues extends GraphDType, Tsplits extends 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (variant). */
   encoded_ragged: Operand<'variant'>;
+  /** Attr of kind int. */
   input_ragged_rank: number;
+  /** Attr of kind int. */
   output_ragged_rank: number;
+  /** Attr of kind type. */
   Tvalues: Tvalues;
+  /** Attr of kind type. Default: 'int64'. */
   Tsplits?: Tsplits;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_nested_splits: Sym<Tsplits>[]; output_dense_values: Sym<Tvalues> } {
+}): {
+  /** Output (a list of output_ragged_rank tensors of dtype Tsplits). */
+  output_nested_splits: Sym<Tsplits>[];
+  /** Output (dtype Tvalues). */
+  output_dense_values: Sym<Tvalues>;
+} {
   return callOp('RaggedTensorFromVariant', args) as never;
 }
 
@@ -221,11 +313,20 @@ export function RaggedTensorFromVariant<Tvalues extends GraphDType, Tsplits exte
  * Converts a `RaggedTensor` into a `SparseTensor` with the same values.
  */
 export function RaggedTensorToSparse<T extends GraphDType, Tsplits extends 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (a list of RAGGED_RANK tensors of dtype Tsplits). */
   rt_nested_splits: readonly Operand<Tsplits>[];
+  /** Input (dtype T). */
   rt_dense_values: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sparse_indices: Sym<'int64'>; sparse_values: Sym<T>; sparse_dense_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  sparse_indices: Sym<'int64'>;
+  /** Output (dtype T). */
+  sparse_values: Sym<T>;
+  /** Output (int64). */
+  sparse_dense_shape: Sym<'int64'>;
+} {
   return callOp('RaggedTensorToSparse', args) as never;
 }
 
@@ -237,10 +338,15 @@ export function RaggedTensorToTensor<
   T extends GraphDType,
   Tindex extends 'int64' | 'int32',
 >(args: {
+  /** Input (dtype Tshape). */
   shape: Operand<Tshape>;
+  /** Input (dtype T). */
   values: Operand<T>;
+  /** Input (dtype T). */
   default_value: Operand<T>;
+  /** Input (a list of num_row_partition_tensors tensors of dtype Tindex). */
   row_partition_tensors: readonly Operand<Tindex>[];
+  /** Attr of kind list(string). */
   row_partition_types: readonly string[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -252,8 +358,11 @@ export function RaggedTensorToTensor<
  * Encodes a `RaggedTensor` into a `variant` Tensor.
  */
 export function RaggedTensorToVariant<Tvalues extends GraphDType, Tsplits extends 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (a list of RAGGED_RANK tensors of dtype Tsplits). */
   rt_nested_splits: readonly Operand<Tsplits>[];
+  /** Input (dtype Tvalues). */
   rt_dense_values: Operand<Tvalues>;
+  /** Attr of kind bool. */
   batched_input: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -268,9 +377,13 @@ export function RaggedTensorToVariantGradient<
   Tvalues extends GraphDType,
   Tsplits extends 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (variant). */
   encoded_ragged_grad: Operand<'variant'>;
+  /** Input (dtype Tsplits). */
   row_splits: Operand<Tsplits>;
+  /** Input (int32). */
   dense_values_shape: Operand<'int32'>;
+  /** Attr of kind type. */
   Tvalues: Tvalues;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -286,9 +399,13 @@ export function RaggedTensorToVariantGradient<
  * @deprecated since GraphDef version 8: Random crop is now pure Python
  */
 export function RandomCrop<T extends 'uint8' | 'int8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   image: Operand<T>;
+  /** Input (int64). */
   size: Operand<'int64'>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -302,10 +419,15 @@ export function RandomCrop<T extends 'uint8' | 'int8' | 'int16' | 'int32' | 'int
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RandomDataset(args: {
+  /** Input (int64). */
   seed: Operand<'int64'>;
+  /** Input (int64). */
   seed2: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -319,12 +441,19 @@ export function RandomDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RandomDatasetV2(args: {
+  /** Input (int64). */
   seed: Operand<'int64'>;
+  /** Input (int64). */
   seed2: Operand<'int64'>;
+  /** Input (resource). */
   seed_generator: Operand<'resource'>;
+  /** Attr of kind bool. Default: false. */
   rerandomize_each_iteration?: boolean;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -338,9 +467,13 @@ export function RandomDatasetV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RandomGamma<S extends 'int32' | 'int64', T extends 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype S). */
   shape: Operand<S>;
+  /** Input (dtype T). */
   alpha: Operand<T>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -352,7 +485,9 @@ export function RandomGamma<S extends 'int32' | 'int64', T extends 'float16' | '
  * Computes the derivative of a Gamma random sample w.r.t. `alpha`.
  */
 export function RandomGammaGrad<T extends 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   alpha: Operand<T>;
+  /** Input (dtype T). */
   sample: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -367,9 +502,13 @@ export function RandomIndexShuffle<
   dtype extends 'int32' | 'uint32' | 'int64' | 'uint64',
   Tseed extends 'int32' | 'uint32' | 'int64' | 'uint64',
 >(args: {
+  /** Input (dtype dtype). */
   index: Operand<dtype>;
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
+  /** Input (dtype dtype). */
   max_index: Operand<dtype>;
+  /** Attr of kind int. Default: 4. */
   rounds?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -385,9 +524,13 @@ export function RandomIndexShuffle<
  * @deprecated since GraphDef version 25: Replaced by RandomPoissonV2
  */
 export function RandomPoisson<S extends 'int32' | 'int64', dtype extends 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype S). */
   shape: Operand<S>;
+  /** Input (dtype dtype). */
   rate: Operand<dtype>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -405,10 +548,15 @@ export function RandomPoissonV2<
   R extends 'float16' | 'float32' | 'float64' | 'int32' | 'int64' = 'float64',
   dtype extends 'float16' | 'float32' | 'float64' | 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (dtype S). */
   shape: Operand<S>;
+  /** Input (dtype R). */
   rate: Operand<R>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind type. Default: 'int64'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -422,8 +570,11 @@ export function RandomPoissonV2<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RandomShuffle<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -439,13 +590,21 @@ export function RandomShuffle<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RandomShuffleQueue(args: {
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). Default: []. */
   shapes?: readonly StaticShape[];
+  /** Attr of kind int. Default: -1. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   min_after_dequeue?: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -459,13 +618,21 @@ export function RandomShuffleQueue(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RandomShuffleQueueV2(args: {
+  /** Attr of kind list(type). */
   component_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). Default: []. */
   shapes?: readonly StaticShape[];
+  /** Attr of kind int. Default: -1. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   min_after_dequeue?: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -482,9 +649,13 @@ export function RandomStandardNormal<
   T extends 'int32' | 'int64',
   dtype extends 'float16' | 'bfloat16' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype T). */
   shape: Operand<T>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -501,9 +672,13 @@ export function RandomUniform<
   T extends 'int32' | 'int64',
   dtype extends 'float16' | 'bfloat16' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype T). */
   shape: Operand<T>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -517,10 +692,15 @@ export function RandomUniform<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RandomUniformInt<T extends 'int32' | 'int64', Tout extends 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   shape: Operand<T>;
+  /** Input (dtype Tout). */
   minval: Operand<Tout>;
+  /** Input (dtype Tout). */
   maxval: Operand<Tout>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -535,8 +715,11 @@ export function Range<
   Tidx extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint16'
     | 'uint32' | 'uint64' = 'int32',
 >(args: {
+  /** Input (dtype Tidx). */
   start: Operand<Tidx>;
+  /** Input (dtype Tidx). */
   limit: Operand<Tidx>;
+  /** Input (dtype Tidx). */
   delta: Operand<Tidx>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -550,12 +733,19 @@ export function Range<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RangeDataset(args: {
+  /** Input (int64). */
   start: Operand<'int64'>;
+  /** Input (int64). */
   stop: Operand<'int64'>;
+  /** Input (int64). */
   step: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
+  /** Attr of kind bool. Default: false. */
   replicate_on_split?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -567,6 +757,7 @@ export function RangeDataset(args: {
  * Returns the rank of a tensor.
  */
 export function Rank<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -578,6 +769,7 @@ export function Rank<T extends GraphDType>(args: {
  * Reads and outputs the entire contents of the input filename.
  */
 export function ReadFile(args: {
+  /** Input (string). */
   filename: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -591,7 +783,9 @@ export function ReadFile(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ReadVariableOp<dtype extends GraphDType>(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -607,10 +801,15 @@ export function ReadVariableOp<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ReadVariableXlaSplitND<T extends GraphDType>(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Attr of kind type. */
   T: T;
+  /** Attr of kind int. */
   N: number;
+  /** Attr of kind list(int). */
   num_splits: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   paddings?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -624,6 +823,7 @@ export function ReadVariableXlaSplitND<T extends GraphDType>(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function ReaderNumRecordsProduced(args: {
+  /** Input (string). */
   reader_handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -637,6 +837,7 @@ export function ReaderNumRecordsProduced(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ReaderNumRecordsProducedV2(args: {
+  /** Input (resource). */
   reader_handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -650,6 +851,7 @@ export function ReaderNumRecordsProducedV2(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function ReaderNumWorkUnitsCompleted(args: {
+  /** Input (string). */
   reader_handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -663,6 +865,7 @@ export function ReaderNumWorkUnitsCompleted(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ReaderNumWorkUnitsCompletedV2(args: {
+  /** Input (resource). */
   reader_handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -676,11 +879,18 @@ export function ReaderNumWorkUnitsCompletedV2(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function ReaderRead(args: {
+  /** Input (string). */
   reader_handle: Operand<'string'>;
+  /** Input (string). */
   queue_handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { key: Sym<'string'>; value: Sym<'string'> } {
+}): {
+  /** Output (string). */
+  key: Sym<'string'>;
+  /** Output (string). */
+  value: Sym<'string'>;
+} {
   return callOp('ReaderRead', args) as never;
 }
 
@@ -690,12 +900,20 @@ export function ReaderRead(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function ReaderReadUpTo(args: {
+  /** Input (string). */
   reader_handle: Operand<'string'>;
+  /** Input (string). */
   queue_handle: Operand<'string'>;
+  /** Input (int64). */
   num_records: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { keys: Sym<'string'>; values: Sym<'string'> } {
+}): {
+  /** Output (string). */
+  keys: Sym<'string'>;
+  /** Output (string). */
+  values: Sym<'string'>;
+} {
   return callOp('ReaderReadUpTo', args) as never;
 }
 
@@ -705,12 +923,20 @@ export function ReaderReadUpTo(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ReaderReadUpToV2(args: {
+  /** Input (resource). */
   reader_handle: Operand<'resource'>;
+  /** Input (resource). */
   queue_handle: Operand<'resource'>;
+  /** Input (int64). */
   num_records: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { keys: Sym<'string'>; values: Sym<'string'> } {
+}): {
+  /** Output (string). */
+  keys: Sym<'string'>;
+  /** Output (string). */
+  values: Sym<'string'>;
+} {
   return callOp('ReaderReadUpToV2', args) as never;
 }
 
@@ -720,11 +946,18 @@ export function ReaderReadUpToV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ReaderReadV2(args: {
+  /** Input (resource). */
   reader_handle: Operand<'resource'>;
+  /** Input (resource). */
   queue_handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { key: Sym<'string'>; value: Sym<'string'> } {
+}): {
+  /** Output (string). */
+  key: Sym<'string'>;
+  /** Output (string). */
+  value: Sym<'string'>;
+} {
   return callOp('ReaderReadV2', args) as never;
 }
 
@@ -734,6 +967,7 @@ export function ReaderReadV2(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function ReaderReset(args: {
+  /** Input (string). */
   reader_handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -747,6 +981,7 @@ export function ReaderReset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ReaderResetV2(args: {
+  /** Input (resource). */
   reader_handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -760,7 +995,9 @@ export function ReaderResetV2(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function ReaderRestoreState(args: {
+  /** Input (string). */
   reader_handle: Operand<'string'>;
+  /** Input (string). */
   state: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -774,7 +1011,9 @@ export function ReaderRestoreState(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ReaderRestoreStateV2(args: {
+  /** Input (resource). */
   reader_handle: Operand<'resource'>;
+  /** Input (string). */
   state: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -788,6 +1027,7 @@ export function ReaderRestoreStateV2(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function ReaderSerializeState(args: {
+  /** Input (string). */
   reader_handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -801,6 +1041,7 @@ export function ReaderSerializeState(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ReaderSerializeStateV2(args: {
+  /** Input (resource). */
   reader_handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -812,7 +1053,9 @@ export function ReaderSerializeStateV2(args: {
  * Returns the real part of a complex number.
  */
 export function Real<T extends never, Tout extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind type. Default: 'float32'. */
   Tout?: Tout;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -827,7 +1070,9 @@ export function RealDiv<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'uint8' | 'int8' | 'uint16' | 'int16' | 'int32' | 'uint32'
     | 'uint64' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -839,10 +1084,15 @@ export function RealDiv<
  * Creates a dataset that changes the batch size.
  */
 export function RebatchDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   num_replicas: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: true. */
   use_fallback?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -854,10 +1104,15 @@ export function RebatchDataset(args: {
  * Creates a dataset that changes the batch size.
  */
 export function RebatchDatasetV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   batch_sizes: Operand<'int64'>;
+  /** Input (bool). */
   drop_remainder: Operand<'bool'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -871,6 +1126,7 @@ export function RebatchDatasetV2(args: {
 export function Reciprocal<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -882,7 +1138,9 @@ export function Reciprocal<
  * Computes the gradient for the inverse of `x` wrt its input.
  */
 export function ReciprocalGrad<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Input (dtype T). */
   dy: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -896,12 +1154,19 @@ export function ReciprocalGrad<T extends 'bfloat16' | 'float16' | 'float32' | 'f
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RecordInput(args: {
+  /** Attr of kind string. */
   file_pattern: string;
+  /** Attr of kind int. Default: 301. */
   file_random_seed?: number;
+  /** Attr of kind float. Default: 0. */
   file_shuffle_shift_ratio?: number;
+  /** Attr of kind int. Default: 10000. */
   file_buffer_size?: number;
+  /** Attr of kind int. Default: 16. */
   file_parallelism?: number;
+  /** Attr of kind int. Default: 32. */
   batch_size?: number;
+  /** Attr of kind string. Default: "". */
   compression_type?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -915,11 +1180,17 @@ export function RecordInput(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Recv<tensor_type extends GraphDType>(args: {
+  /** Attr of kind type. */
   tensor_type: tensor_type;
+  /** Attr of kind string. */
   tensor_name: string;
+  /** Attr of kind string. */
   send_device: string;
+  /** Attr of kind int. */
   send_device_incarnation: number;
+  /** Attr of kind string. */
   recv_device: string;
+  /** Attr of kind bool. Default: false. */
   client_terminated?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -935,7 +1206,9 @@ export function Recv<tensor_type extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RecvTPUEmbeddingActivations(args: {
+  /** Attr of kind int. */
   num_outputs: number;
+  /** Attr of kind string. */
   config: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -949,13 +1222,21 @@ export function RecvTPUEmbeddingActivations(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ReduceDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Tstate). */
   initial_state: readonly Operand[];
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: true. */
   use_inter_op_parallelism?: boolean;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -967,9 +1248,13 @@ export function ReduceDataset(args: {
  * Joins a string Tensor across the given dimensions.
  */
 export function ReduceJoin(args: {
+  /** Input (string). */
   inputs: Operand<'string'>;
+  /** Input (int32). */
   reduction_indices: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   keep_dims?: boolean;
+  /** Attr of kind string. Default: "". */
   separator?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -983,9 +1268,13 @@ export function ReduceJoin(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function RefEnter<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Attr of kind string. */
   frame_name: string;
+  /** Attr of kind bool. Default: false. */
   is_constant?: boolean;
+  /** Attr of kind int. Default: 10. */
   parallel_iterations?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -999,6 +1288,7 @@ export function RefEnter<T extends GraphDType>(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function RefExit<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1012,6 +1302,7 @@ export function RefExit<T extends GraphDType>(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function RefIdentity<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1025,10 +1316,16 @@ export function RefIdentity<T extends GraphDType>(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function RefMerge<T extends GraphDType>(args: {
+  /** Input (a list of N tensors of dtype T). */
   inputs: readonly Operand<T>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; value_index: Sym<'int32'> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (int32). */
+  value_index: Sym<'int32'>;
+} {
   return callOp('RefMerge', args) as never;
 }
 
@@ -1038,6 +1335,7 @@ export function RefMerge<T extends GraphDType>(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function RefNextIteration<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1051,7 +1349,9 @@ export function RefNextIteration<T extends GraphDType>(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function RefSelect<T extends GraphDType>(args: {
+  /** Input (int32). */
   index: Operand<'int32'>;
+  /** Input (a list of N tensors of dtype T). */
   inputs: readonly Operand<T>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1065,11 +1365,18 @@ export function RefSelect<T extends GraphDType>(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function RefSwitch<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (bool). */
   pred: Operand<'bool'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_false: Sym<T>; output_true: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  output_false: Sym<T>;
+  /** Output (dtype T). */
+  output_true: Sym<T>;
+} {
   return callOp('RefSwitch', args) as never;
 }
 
@@ -1077,7 +1384,9 @@ export function RefSwitch<T extends GraphDType>(args: {
  * Check if the input matches the regex pattern.
  */
 export function RegexFullMatch(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Input (string). */
   pattern: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1089,9 +1398,13 @@ export function RegexFullMatch(args: {
  * Replaces matches of the `pattern` regular expression in `input` with the replacement string provided in `rewrite`.
  */
 export function RegexReplace(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Input (string). */
   pattern: Operand<'string'>;
+  /** Input (string). */
   rewrite: Operand<'string'>;
+  /** Attr of kind bool. Default: true. */
   replace_global?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1103,11 +1416,17 @@ export function RegexReplace(args: {
  * Registers a dataset with the tf.data service.
  */
 export function RegisterDataset(args: {
+  /** Input (variant). */
   dataset: Operand<'variant'>;
+  /** Input (string). */
   address: Operand<'string'>;
+  /** Input (string). */
   protocol: Operand<'string'>;
+  /** Attr of kind int. */
   external_state_policy: number;
+  /** Attr of kind string. Default: "". */
   element_spec?: string;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1119,12 +1438,19 @@ export function RegisterDataset(args: {
  * Registers a dataset with the tf.data service.
  */
 export function RegisterDatasetV2(args: {
+  /** Input (variant). */
   dataset: Operand<'variant'>;
+  /** Input (string). */
   address: Operand<'string'>;
+  /** Input (string). */
   protocol: Operand<'string'>;
+  /** Attr of kind int. */
   external_state_policy: number;
+  /** Attr of kind string. Default: "". */
   element_spec?: string;
+  /** Attr of kind string. Default: "". */
   requested_dataset_id?: string;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1138,7 +1464,9 @@ export function RegisterDatasetV2(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function Relayout<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. */
   layout: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1152,7 +1480,9 @@ export function Relayout<T extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RelayoutLike<T extends GraphDType, U extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype U). */
   layout_input: Operand<U>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1167,6 +1497,7 @@ export function Relu<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1181,6 +1512,7 @@ export function Relu6<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1195,7 +1527,9 @@ export function Relu6Grad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   gradients: Operand<T>;
+  /** Input (dtype T). */
   features: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1210,7 +1544,9 @@ export function ReluGrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   gradients: Operand<T>;
+  /** Input (dtype T). */
   features: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1224,9 +1560,13 @@ export function ReluGrad<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RemoteCall(args: {
+  /** Input (string). */
   target: Operand<'string'>;
+  /** Input (a list of tensors, dtypes Tin). */
   args: readonly Operand[];
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
+  /** Attr of kind func. */
   f: GraphFunction;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1238,10 +1578,15 @@ export function RemoteCall(args: {
  * Creates a dataset that emits the outputs of `input_dataset` `count` times.
  */
 export function RepeatDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   count: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1253,12 +1598,20 @@ export function RepeatDataset(args: {
  * Computes a range that covers the actual values present in a quantized tensor.
  */
 export function RequantizationRange<Tinput extends never>(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (float32). */
   input_min: Operand<'float32'>;
+  /** Input (float32). */
   input_max: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_min: Sym<'float32'>; output_max: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  output_min: Sym<'float32'>;
+  /** Output (float32). */
+  output_max: Sym<'float32'>;
+} {
   return callOp('RequantizationRange', args) as never;
 }
 
@@ -1266,13 +1619,22 @@ export function RequantizationRange<Tinput extends never>(args: {
  * Computes requantization range per channel.
  */
 export function RequantizationRangePerChannel<T extends never>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (float32). */
   input_min: Operand<'float32'>;
+  /** Input (float32). */
   input_max: Operand<'float32'>;
+  /** Attr of kind float. */
   clip_value_max: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_min: Sym<'float32'>; output_max: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  output_min: Sym<'float32'>;
+  /** Output (float32). */
+  output_max: Sym<'float32'>;
+} {
   return callOp('RequantizationRangePerChannel', args) as never;
 }
 
@@ -1280,15 +1642,28 @@ export function RequantizationRangePerChannel<T extends never>(args: {
  * Converts the quantized `input` tensor into a lower-precision `output`.
  */
 export function Requantize<Tinput extends never, out_type extends never>(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Input (float32). */
   input_min: Operand<'float32'>;
+  /** Input (float32). */
   input_max: Operand<'float32'>;
+  /** Input (float32). */
   requested_output_min: Operand<'float32'>;
+  /** Input (float32). */
   requested_output_max: Operand<'float32'>;
+  /** Attr of kind type. */
   out_type: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; output_min: Sym<'float32'>; output_max: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  output_min: Sym<'float32'>;
+  /** Output (float32). */
+  output_max: Sym<'float32'>;
+} {
   return callOp('Requantize', args) as never;
 }
 
@@ -1296,15 +1671,28 @@ export function Requantize<Tinput extends never, out_type extends never>(args: {
  * Requantizes input with min and max values known per channel.
  */
 export function RequantizePerChannel<T extends never, out_type extends never>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (float32). */
   input_min: Operand<'float32'>;
+  /** Input (float32). */
   input_max: Operand<'float32'>;
+  /** Input (float32). */
   requested_output_min: Operand<'float32'>;
+  /** Input (float32). */
   requested_output_max: Operand<'float32'>;
+  /** Attr of kind type. Default: TF dtype 12. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<out_type>; output_min: Sym<'float32'>; output_max: Sym<'float32'> } {
+}): {
+  /** Output (dtype out_type). */
+  output: Sym<out_type>;
+  /** Output (float32). */
+  output_min: Sym<'float32'>;
+  /** Output (float32). */
+  output_max: Sym<'float32'>;
+} {
   return callOp('RequantizePerChannel', args) as never;
 }
 
@@ -1312,7 +1700,9 @@ export function RequantizePerChannel<T extends never, out_type extends never>(ar
  * Reshapes a tensor.
  */
 export function Reshape<T extends GraphDType, Tshape extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (dtype Tshape). */
   shape: Operand<Tshape>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1326,8 +1716,11 @@ export function Reshape<T extends GraphDType, Tshape extends 'int32' | 'int64' =
 export function ResizeArea<
   T extends 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'int64' | 'float16' | 'float32' | 'float64' | 'bfloat16',
 >(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   align_corners?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1341,9 +1734,13 @@ export function ResizeArea<
 export function ResizeBicubic<
   T extends 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'int64' | 'float16' | 'float32' | 'float64' | 'bfloat16',
 >(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   align_corners?: boolean;
+  /** Attr of kind bool. Default: false. */
   half_pixel_centers?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1355,9 +1752,13 @@ export function ResizeBicubic<
  * Computes the gradient of bicubic interpolation.
  */
 export function ResizeBicubicGrad<T extends 'float32' | 'float64'>(args: {
+  /** Input (float32). */
   grads: Operand<'float32'>;
+  /** Input (dtype T). */
   original_image: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   align_corners?: boolean;
+  /** Attr of kind bool. Default: false. */
   half_pixel_centers?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1371,9 +1772,13 @@ export function ResizeBicubicGrad<T extends 'float32' | 'float64'>(args: {
 export function ResizeBilinear<
   T extends 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'int64' | 'bfloat16' | 'float16' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   align_corners?: boolean;
+  /** Attr of kind bool. Default: false. */
   half_pixel_centers?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1385,9 +1790,13 @@ export function ResizeBilinear<
  * Computes the gradient of bilinear interpolation.
  */
 export function ResizeBilinearGrad<T extends 'float32' | 'bfloat16' | 'float16' | 'float64'>(args: {
+  /** Input (float32). */
   grads: Operand<'float32'>;
+  /** Input (dtype T). */
   original_image: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   align_corners?: boolean;
+  /** Attr of kind bool. Default: false. */
   half_pixel_centers?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1401,9 +1810,13 @@ export function ResizeBilinearGrad<T extends 'float32' | 'bfloat16' | 'float16' 
 export function ResizeNearestNeighbor<
   T extends 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'int64' | 'float16' | 'float32' | 'float64' | 'bfloat16',
 >(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   align_corners?: boolean;
+  /** Attr of kind bool. Default: false. */
   half_pixel_centers?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1417,9 +1830,13 @@ export function ResizeNearestNeighbor<
 export function ResizeNearestNeighborGrad<
   T extends 'uint8' | 'int8' | 'int32' | 'float16' | 'float32' | 'float64' | 'bfloat16',
 >(args: {
+  /** Input (dtype T). */
   grads: Operand<T>;
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   align_corners?: boolean;
+  /** Attr of kind bool. Default: false. */
   half_pixel_centers?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1436,8 +1853,11 @@ export function ResourceAccumulatorApplyGradient<
   dtype extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16'
     | 'float16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (int64). */
   local_step: Operand<'int64'>;
+  /** Input (dtype dtype). */
   gradient: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1451,6 +1871,7 @@ export function ResourceAccumulatorApplyGradient<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ResourceAccumulatorNumAccumulated(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1464,7 +1885,9 @@ export function ResourceAccumulatorNumAccumulated(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ResourceAccumulatorSetGlobalStep(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (int64). */
   new_global_step: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1481,8 +1904,11 @@ export function ResourceAccumulatorTakeGradient<
   dtype extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16'
     | 'float16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (int32). */
   num_required: Operand<'int32'>;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1499,15 +1925,25 @@ export function ResourceApplyAdaMax<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   m: Operand<'resource'>;
+  /** Input (resource). */
   v: Operand<'resource'>;
+  /** Input (dtype T). */
   beta1_power: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   beta1: Operand<T>;
+  /** Input (dtype T). */
   beta2: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1524,13 +1960,21 @@ export function ResourceApplyAdadelta<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (resource). */
   accum_update: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   rho: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1547,11 +1991,17 @@ export function ResourceApplyAdagrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: true. */
   update_slots?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1568,14 +2018,23 @@ export function ResourceApplyAdagradDA<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   gradient_accumulator: Operand<'resource'>;
+  /** Input (resource). */
   gradient_squared_accumulator: Operand<'resource'>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (int64). */
   global_step: Operand<'int64'>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1592,12 +2051,19 @@ export function ResourceApplyAdagradV2<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: true. */
   update_slots?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1614,17 +2080,29 @@ export function ResourceApplyAdam<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   m: Operand<'resource'>;
+  /** Input (resource). */
   v: Operand<'resource'>;
+  /** Input (dtype T). */
   beta1_power: Operand<T>;
+  /** Input (dtype T). */
   beta2_power: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   beta1: Operand<T>;
+  /** Input (dtype T). */
   beta2: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   use_nesterov?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1641,17 +2119,29 @@ export function ResourceApplyAdamWithAmsgrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   m: Operand<'resource'>;
+  /** Input (resource). */
   v: Operand<'resource'>;
+  /** Input (resource). */
   vhat: Operand<'resource'>;
+  /** Input (dtype T). */
   beta1_power: Operand<T>;
+  /** Input (dtype T). */
   beta2_power: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   beta1: Operand<T>;
+  /** Input (dtype T). */
   beta2: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1668,13 +2158,21 @@ export function ResourceApplyAddSign<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   m: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   alpha: Operand<T>;
+  /** Input (dtype T). */
   sign_decay: Operand<T>;
+  /** Input (dtype T). */
   beta: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1691,15 +2189,25 @@ export function ResourceApplyCenteredRMSProp<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   mg: Operand<'resource'>;
+  /** Input (resource). */
   ms: Operand<'resource'>;
+  /** Input (resource). */
   mom: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   rho: Operand<T>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1716,15 +2224,25 @@ export function ResourceApplyFtrl<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (resource). */
   linear: Operand<'resource'>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   lr_power: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   multiply_linear_by_lr?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1741,16 +2259,27 @@ export function ResourceApplyFtrlV2<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (resource). */
   linear: Operand<'resource'>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   l2_shrinkage: Operand<T>;
+  /** Input (dtype T). */
   lr_power: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   multiply_linear_by_lr?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1767,9 +2296,13 @@ export function ResourceApplyGradientDescent<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (dtype T). */
   alpha: Operand<T>;
+  /** Input (dtype T). */
   delta: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1786,12 +2319,19 @@ export function ResourceApplyKerasMomentum<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   use_nesterov?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1808,12 +2348,19 @@ export function ResourceApplyMomentum<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   use_nesterov?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1830,13 +2377,21 @@ export function ResourceApplyPowerSign<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   m: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   logbase: Operand<T>;
+  /** Input (dtype T). */
   sign_decay: Operand<T>;
+  /** Input (dtype T). */
   beta: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1853,12 +2408,19 @@ export function ResourceApplyProximalAdagrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1875,11 +2437,17 @@ export function ResourceApplyProximalGradientDescent<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (dtype T). */
   alpha: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   delta: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1896,14 +2464,23 @@ export function ResourceApplyRMSProp<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   ms: Operand<'resource'>;
+  /** Input (resource). */
   mom: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   rho: Operand<T>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1917,11 +2494,16 @@ export function ResourceApplyRMSProp<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ResourceConditionalAccumulator(args: {
+  /** Attr of kind type. */
   dtype: 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64';
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind string. Default: "MEAN". */
   reduction_type?: "MEAN" | "SUM";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1935,8 +2517,11 @@ export function ResourceConditionalAccumulator(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ResourceCountUpTo<T extends 'int32' | 'int64'>(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Attr of kind int. */
   limit: number;
+  /** Attr of kind type. */
   T: T;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1950,10 +2535,15 @@ export function ResourceCountUpTo<T extends 'int32' | 'int64'>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ResourceGather<Tindices extends 'int32' | 'int64', dtype extends GraphDType>(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind int. Default: 0. */
   batch_dims?: number;
+  /** Attr of kind bool. Default: true. */
   validate_indices?: boolean;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1967,8 +2557,11 @@ export function ResourceGather<Tindices extends 'int32' | 'int64', dtype extends
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ResourceGatherNd<Tindices extends 'int32' | 'int64', dtype extends GraphDType>(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1986,8 +2579,11 @@ export function ResourceScatterAdd<
   dtype extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16'
     | 'float16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype dtype). */
   updates: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2005,8 +2601,11 @@ export function ResourceScatterDiv<
   dtype extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16'
     | 'float16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype dtype). */
   updates: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2024,8 +2623,11 @@ export function ResourceScatterMax<
   dtype extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16'
     | 'float16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype dtype). */
   updates: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2043,8 +2645,11 @@ export function ResourceScatterMin<
   dtype extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16'
     | 'float16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype dtype). */
   updates: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2062,8 +2667,11 @@ export function ResourceScatterMul<
   dtype extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16'
     | 'float16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype dtype). */
   updates: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2077,10 +2685,15 @@ export function ResourceScatterMul<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ResourceScatterNdAdd<Tindices extends 'int32' | 'int64', T extends GraphDType>(args: {
+  /** Input (resource). */
   ref: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   use_locking?: boolean;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2094,10 +2707,15 @@ export function ResourceScatterNdAdd<Tindices extends 'int32' | 'int64', T exten
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ResourceScatterNdMax<Tindices extends 'int32' | 'int64', T extends GraphDType>(args: {
+  /** Input (resource). */
   ref: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   use_locking?: boolean;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2111,10 +2729,15 @@ export function ResourceScatterNdMax<Tindices extends 'int32' | 'int64', T exten
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ResourceScatterNdMin<Tindices extends 'int32' | 'int64', T extends GraphDType>(args: {
+  /** Input (resource). */
   ref: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   use_locking?: boolean;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2128,10 +2751,15 @@ export function ResourceScatterNdMin<Tindices extends 'int32' | 'int64', T exten
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ResourceScatterNdSub<Tindices extends 'int32' | 'int64', T extends GraphDType>(args: {
+  /** Input (resource). */
   ref: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   use_locking?: boolean;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2145,10 +2773,15 @@ export function ResourceScatterNdSub<Tindices extends 'int32' | 'int64', T exten
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ResourceScatterNdUpdate<Tindices extends 'int32' | 'int64', T extends GraphDType>(args: {
+  /** Input (resource). */
   ref: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   use_locking?: boolean;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2166,8 +2799,11 @@ export function ResourceScatterSub<
   dtype extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16'
     | 'float16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype dtype). */
   updates: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2181,8 +2817,11 @@ export function ResourceScatterSub<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ResourceScatterUpdate<Tindices extends 'int32' | 'int64', dtype extends GraphDType>(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype dtype). */
   updates: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2200,14 +2839,23 @@ export function ResourceSparseApplyAdadelta<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (resource). */
   accum_update: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   rho: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2225,12 +2873,19 @@ export function ResourceSparseApplyAdagrad<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: true. */
   update_slots?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2248,15 +2903,25 @@ export function ResourceSparseApplyAdagradDA<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   gradient_accumulator: Operand<'resource'>;
+  /** Input (resource). */
   gradient_squared_accumulator: Operand<'resource'>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (int64). */
   global_step: Operand<'int64'>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2274,13 +2939,21 @@ export function ResourceSparseApplyAdagradV2<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: true. */
   update_slots?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2298,16 +2971,27 @@ export function ResourceSparseApplyCenteredRMSProp<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   mg: Operand<'resource'>;
+  /** Input (resource). */
   ms: Operand<'resource'>;
+  /** Input (resource). */
   mom: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   rho: Operand<T>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2325,16 +3009,27 @@ export function ResourceSparseApplyFtrl<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (resource). */
   linear: Operand<'resource'>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   lr_power: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   multiply_linear_by_lr?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2352,17 +3047,29 @@ export function ResourceSparseApplyFtrlV2<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (resource). */
   linear: Operand<'resource'>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   l2_shrinkage: Operand<T>;
+  /** Input (dtype T). */
   lr_power: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   multiply_linear_by_lr?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2380,13 +3087,21 @@ export function ResourceSparseApplyKerasMomentum<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   use_nesterov?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2404,13 +3119,21 @@ export function ResourceSparseApplyMomentum<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   use_nesterov?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2428,13 +3151,21 @@ export function ResourceSparseApplyProximalAdagrad<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   accum: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2452,12 +3183,19 @@ export function ResourceSparseApplyProximalGradientDescent<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (dtype T). */
   alpha: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2475,15 +3213,25 @@ export function ResourceSparseApplyRMSProp<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (resource). */
   var: Operand<'resource'>;
+  /** Input (resource). */
   ms: Operand<'resource'>;
+  /** Input (resource). */
   mom: Operand<'resource'>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   rho: Operand<T>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2497,15 +3245,25 @@ export function ResourceSparseApplyRMSProp<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ResourceStridedSliceAssign<Index extends 'int32' | 'int64', T extends GraphDType>(args: {
+  /** Input (resource). */
   ref: Operand<'resource'>;
+  /** Input (dtype Index). */
   begin: Operand<Index>;
+  /** Input (dtype Index). */
   end: Operand<Index>;
+  /** Input (dtype Index). */
   strides: Operand<Index>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind int. Default: 0. */
   begin_mask?: number;
+  /** Attr of kind int. Default: 0. */
   end_mask?: number;
+  /** Attr of kind int. Default: 0. */
   ellipsis_mask?: number;
+  /** Attr of kind int. Default: 0. */
   new_axis_mask?: number;
+  /** Attr of kind int. Default: 0. */
   shrink_axis_mask?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2519,9 +3277,13 @@ export function ResourceStridedSliceAssign<Index extends 'int32' | 'int64', T ex
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Restore<dt extends GraphDType>(args: {
+  /** Input (string). */
   file_pattern: Operand<'string'>;
+  /** Input (string). */
   tensor_name: Operand<'string'>;
+  /** Attr of kind type. */
   dt: dt;
+  /** Attr of kind int. Default: -1. */
   preferred_shard?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2535,10 +3297,15 @@ export function Restore<dt extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RestoreSlice<dt extends GraphDType>(args: {
+  /** Input (string). */
   file_pattern: Operand<'string'>;
+  /** Input (string). */
   tensor_name: Operand<'string'>;
+  /** Input (string). */
   shape_and_slice: Operand<'string'>;
+  /** Attr of kind type. */
   dt: dt;
+  /** Attr of kind int. Default: -1. */
   preferred_shard?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2552,9 +3319,13 @@ export function RestoreSlice<dt extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RestoreV2(args: {
+  /** Input (string). */
   prefix: Operand<'string'>;
+  /** Input (string). */
   tensor_names: Operand<'string'>;
+  /** Input (string). */
   shape_and_slices: Operand<'string'>;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2570,20 +3341,32 @@ export function RestoreV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveAllTPUEmbeddingParameters(args: {
+  /** Attr of kind int. */
   NumTables: number;
+  /** Attr of kind string. */
   config: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (a list of NumTables tensors of float32). */
   parameters: Sym<'float32'>[];
+  /** Output (a list of NumTables tensors of float32). */
   auxiliary1: Sym<'float32'>[];
+  /** Output (a list of NumTables tensors of float32). */
   auxiliary2: Sym<'float32'>[];
+  /** Output (a list of NumTables tensors of float32). */
   auxiliary3: Sym<'float32'>[];
+  /** Output (a list of NumTables tensors of float32). */
   auxiliary4: Sym<'float32'>[];
+  /** Output (a list of NumTables tensors of float32). */
   auxiliary5: Sym<'float32'>[];
+  /** Output (a list of NumTables tensors of float32). */
   auxiliary6: Sym<'float32'>[];
+  /** Output (a list of NumTables tensors of float32). */
   auxiliary7: Sym<'float32'>[];
 } {
   return callOp('RetrieveAllTPUEmbeddingParameters', args) as never;
@@ -2597,14 +3380,26 @@ export function RetrieveAllTPUEmbeddingParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveTPUEmbeddingADAMParameters(args: {
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { parameters: Sym<'float32'>; momenta: Sym<'float32'>; velocities: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  parameters: Sym<'float32'>;
+  /** Output (float32). */
+  momenta: Sym<'float32'>;
+  /** Output (float32). */
+  velocities: Sym<'float32'>;
+} {
   return callOp('RetrieveTPUEmbeddingADAMParameters', args) as never;
 }
 
@@ -2616,14 +3411,26 @@ export function RetrieveTPUEmbeddingADAMParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveTPUEmbeddingAdadeltaParameters(args: {
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { parameters: Sym<'float32'>; accumulators: Sym<'float32'>; updates: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  parameters: Sym<'float32'>;
+  /** Output (float32). */
+  accumulators: Sym<'float32'>;
+  /** Output (float32). */
+  updates: Sym<'float32'>;
+} {
   return callOp('RetrieveTPUEmbeddingAdadeltaParameters', args) as never;
 }
 
@@ -2635,14 +3442,26 @@ export function RetrieveTPUEmbeddingAdadeltaParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveTPUEmbeddingAdagradMomentumParameters(args: {
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { parameters: Sym<'float32'>; accumulators: Sym<'float32'>; momenta: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  parameters: Sym<'float32'>;
+  /** Output (float32). */
+  accumulators: Sym<'float32'>;
+  /** Output (float32). */
+  momenta: Sym<'float32'>;
+} {
   return callOp('RetrieveTPUEmbeddingAdagradMomentumParameters', args) as never;
 }
 
@@ -2654,14 +3473,24 @@ export function RetrieveTPUEmbeddingAdagradMomentumParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveTPUEmbeddingAdagradParameters(args: {
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { parameters: Sym<'float32'>; accumulators: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  parameters: Sym<'float32'>;
+  /** Output (float32). */
+  accumulators: Sym<'float32'>;
+} {
   return callOp('RetrieveTPUEmbeddingAdagradParameters', args) as never;
 }
 
@@ -2673,14 +3502,28 @@ export function RetrieveTPUEmbeddingAdagradParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveTPUEmbeddingCenteredRMSPropParameters(args: {
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { parameters: Sym<'float32'>; ms: Sym<'float32'>; mom: Sym<'float32'>; mg: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  parameters: Sym<'float32'>;
+  /** Output (float32). */
+  ms: Sym<'float32'>;
+  /** Output (float32). */
+  mom: Sym<'float32'>;
+  /** Output (float32). */
+  mg: Sym<'float32'>;
+} {
   return callOp('RetrieveTPUEmbeddingCenteredRMSPropParameters', args) as never;
 }
 
@@ -2692,14 +3535,26 @@ export function RetrieveTPUEmbeddingCenteredRMSPropParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveTPUEmbeddingFTRLParameters(args: {
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { parameters: Sym<'float32'>; accumulators: Sym<'float32'>; linears: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  parameters: Sym<'float32'>;
+  /** Output (float32). */
+  accumulators: Sym<'float32'>;
+  /** Output (float32). */
+  linears: Sym<'float32'>;
+} {
   return callOp('RetrieveTPUEmbeddingFTRLParameters', args) as never;
 }
 
@@ -2711,14 +3566,24 @@ export function RetrieveTPUEmbeddingFTRLParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveTPUEmbeddingFrequencyEstimatorParameters(args: {
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { parameters: Sym<'float32'>; last_hit_step: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  parameters: Sym<'float32'>;
+  /** Output (float32). */
+  last_hit_step: Sym<'float32'>;
+} {
   return callOp('RetrieveTPUEmbeddingFrequencyEstimatorParameters', args) as never;
 }
 
@@ -2730,14 +3595,28 @@ export function RetrieveTPUEmbeddingFrequencyEstimatorParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveTPUEmbeddingMDLAdagradLightParameters(args: {
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { parameters: Sym<'float32'>; accumulators: Sym<'float32'>; weights: Sym<'float32'>; benefits: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  parameters: Sym<'float32'>;
+  /** Output (float32). */
+  accumulators: Sym<'float32'>;
+  /** Output (float32). */
+  weights: Sym<'float32'>;
+  /** Output (float32). */
+  benefits: Sym<'float32'>;
+} {
   return callOp('RetrieveTPUEmbeddingMDLAdagradLightParameters', args) as never;
 }
 
@@ -2749,14 +3628,24 @@ export function RetrieveTPUEmbeddingMDLAdagradLightParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveTPUEmbeddingMomentumParameters(args: {
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { parameters: Sym<'float32'>; momenta: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  parameters: Sym<'float32'>;
+  /** Output (float32). */
+  momenta: Sym<'float32'>;
+} {
   return callOp('RetrieveTPUEmbeddingMomentumParameters', args) as never;
 }
 
@@ -2768,14 +3657,24 @@ export function RetrieveTPUEmbeddingMomentumParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveTPUEmbeddingProximalAdagradParameters(args: {
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { parameters: Sym<'float32'>; accumulators: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  parameters: Sym<'float32'>;
+  /** Output (float32). */
+  accumulators: Sym<'float32'>;
+} {
   return callOp('RetrieveTPUEmbeddingProximalAdagradParameters', args) as never;
 }
 
@@ -2787,14 +3686,26 @@ export function RetrieveTPUEmbeddingProximalAdagradParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveTPUEmbeddingProximalYogiParameters(args: {
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { parameters: Sym<'float32'>; v: Sym<'float32'>; m: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  parameters: Sym<'float32'>;
+  /** Output (float32). */
+  v: Sym<'float32'>;
+  /** Output (float32). */
+  m: Sym<'float32'>;
+} {
   return callOp('RetrieveTPUEmbeddingProximalYogiParameters', args) as never;
 }
 
@@ -2806,14 +3717,26 @@ export function RetrieveTPUEmbeddingProximalYogiParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveTPUEmbeddingRMSPropParameters(args: {
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { parameters: Sym<'float32'>; ms: Sym<'float32'>; mom: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  parameters: Sym<'float32'>;
+  /** Output (float32). */
+  ms: Sym<'float32'>;
+  /** Output (float32). */
+  mom: Sym<'float32'>;
+} {
   return callOp('RetrieveTPUEmbeddingRMSPropParameters', args) as never;
 }
 
@@ -2825,10 +3748,15 @@ export function RetrieveTPUEmbeddingRMSPropParameters(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RetrieveTPUEmbeddingStochasticGradientDescentParameters(args: {
+  /** Attr of kind int. Default: -1. */
   table_id?: number;
+  /** Attr of kind string. Default: "". */
   table_name?: string;
+  /** Attr of kind int. */
   num_shards: number;
+  /** Attr of kind int. */
   shard_id: number;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2843,7 +3771,9 @@ export function Reverse<
   T extends 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'uint64' | 'int64' | 'bool' | 'bfloat16'
     | 'float16' | 'float32' | 'float64' | 'string',
 >(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (bool). */
   dims: Operand<'bool'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2855,9 +3785,13 @@ export function Reverse<
  * Reverses variable length slices.
  */
 export function ReverseSequence<T extends GraphDType, Tlen extends 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tlen). */
   seq_lengths: Operand<Tlen>;
+  /** Attr of kind int. */
   seq_dim: number;
+  /** Attr of kind int. Default: 0. */
   batch_dim?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2873,7 +3807,9 @@ export function ReverseV2<
     | 'float16' | 'float32' | 'float64' | 'string',
   Tidx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (dtype Tidx). */
   axis: Operand<Tidx>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2885,9 +3821,13 @@ export function ReverseV2<
  * TODO: add doc.
  */
 export function RewriteDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   rewrite_name: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2901,7 +3841,9 @@ export function RewriteDataset(args: {
 export function RightShift<
   T extends 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2913,6 +3855,7 @@ export function RightShift<
  * Returns element-wise integer closest to x.
  */
 export function Rint<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2926,6 +3869,7 @@ export function Rint<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(a
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscAbs<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2939,7 +3883,9 @@ export function RiscAbs<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscAdd<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2953,8 +3899,11 @@ export function RiscAdd<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscBinaryArithmetic<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Attr of kind string. */
   op_type: "ADD" | "SUB" | "MUL" | "DIV" | "REM" | "MIN" | "POW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2968,8 +3917,11 @@ export function RiscBinaryArithmetic<T extends 'bfloat16' | 'float16' | 'float32
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscBinaryComparison<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Attr of kind string. */
   op_type: "EQ" | "NE" | "GE" | "GT" | "LE" | "LT";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2983,7 +3935,9 @@ export function RiscBinaryComparison<T extends 'bfloat16' | 'float16' | 'float32
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscBitcast<SrcT extends GraphDType, DstT extends GraphDType>(args: {
+  /** Input (dtype SrcT). */
   x: Operand<SrcT>;
+  /** Attr of kind type. */
   DstT: DstT;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2997,7 +3951,9 @@ export function RiscBitcast<SrcT extends GraphDType, DstT extends GraphDType>(ar
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscBroadcast<T extends GraphDType, Tidx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tidx). */
   shape: Operand<Tidx>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3011,7 +3967,9 @@ export function RiscBroadcast<T extends GraphDType, Tidx extends 'int32' | 'int6
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscCast<SrcT extends GraphDType, DstT extends GraphDType>(args: {
+  /** Input (dtype SrcT). */
   x: Operand<SrcT>;
+  /** Attr of kind type. */
   DstT: DstT;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3025,6 +3983,7 @@ export function RiscCast<SrcT extends GraphDType, DstT extends GraphDType>(args:
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscCeil<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3038,6 +3997,7 @@ export function RiscCeil<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscCholesky<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3051,7 +4011,9 @@ export function RiscCholesky<T extends 'bfloat16' | 'float16' | 'float32' | 'flo
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscConcat<T extends GraphDType, Tidx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (a list of N tensors of dtype T). */
   values: readonly Operand<T>[];
+  /** Input (dtype Tidx). */
   axis: Operand<Tidx>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3068,11 +4030,17 @@ export function RiscCondition<
   SrcT extends 'bfloat16' | 'float16' | 'float32' | 'float64',
   DstT extends 'bfloat16' | 'float16' | 'float32' | 'float64',
 >(args: {
+  /** Input (bool). */
   pred: Operand<'bool'>;
+  /** Input (dtype SrcT). */
   input_true: Operand<SrcT>;
+  /** Input (dtype SrcT). */
   input_false: Operand<SrcT>;
+  /** Attr of kind func. */
   func_true: GraphFunction;
+  /** Attr of kind func. */
   func_false: GraphFunction;
+  /** Attr of kind type. */
   DstT: DstT;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3086,10 +4054,15 @@ export function RiscCondition<
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscConv<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype T). */
   filter: Operand<T>;
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
+  /** Attr of kind list(int). Default: [1, 1, 1, 1]. */
   dilations?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3103,6 +4076,7 @@ export function RiscConv<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscCos<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3116,7 +4090,9 @@ export function RiscCos<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscDiv<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3130,9 +4106,13 @@ export function RiscDiv<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscDot<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   a: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3146,6 +4126,7 @@ export function RiscDot<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscExp<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3159,6 +4140,7 @@ export function RiscExp<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscFft<Tcomplex extends never>(args: {
+  /** Input (dtype Tcomplex). */
   input: Operand<Tcomplex>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3172,6 +4154,7 @@ export function RiscFft<Tcomplex extends never>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscFloor<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3189,9 +4172,13 @@ export function RiscGather<
   Tindices extends 'int32' | 'int64',
   Taxis extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype Tparams). */
   params: Operand<Tparams>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype Taxis). */
   axis: Operand<Taxis>;
+  /** Attr of kind int. Default: 0. */
   batch_dims?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3205,7 +4192,9 @@ export function RiscGather<
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscImag<T extends never, Tout extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind type. Default: 'float32'. */
   Tout?: Tout;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3219,6 +4208,7 @@ export function RiscImag<T extends never, Tout extends 'float32' | 'float64' = '
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscIsFinite<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3232,6 +4222,7 @@ export function RiscIsFinite<T extends 'bfloat16' | 'float16' | 'float32' | 'flo
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscLog<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3245,7 +4236,9 @@ export function RiscLog<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscLogicalAnd(args: {
+  /** Input (bool). */
   x: Operand<'bool'>;
+  /** Input (bool). */
   y: Operand<'bool'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3259,6 +4252,7 @@ export function RiscLogicalAnd(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscLogicalNot(args: {
+  /** Input (bool). */
   x: Operand<'bool'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3272,7 +4266,9 @@ export function RiscLogicalNot(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscLogicalOr(args: {
+  /** Input (bool). */
   x: Operand<'bool'>;
+  /** Input (bool). */
   y: Operand<'bool'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3286,7 +4282,9 @@ export function RiscLogicalOr(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscMax<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3300,7 +4298,9 @@ export function RiscMax<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscMin<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3314,7 +4314,9 @@ export function RiscMin<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscMul<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3328,6 +4330,7 @@ export function RiscMul<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscNeg<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3344,8 +4347,11 @@ export function RiscPad<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64',
   Tpaddings extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tpaddings). */
   paddings: Operand<Tpaddings>;
+  /** Input (dtype T). */
   constant_values: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3359,10 +4365,15 @@ export function RiscPad<
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscPool<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind list(int). */
   ksize: readonly number[];
+  /** Attr of kind list(int). */
   strides: readonly number[];
+  /** Attr of kind string. */
   pooling_type: "AVG" | "MAX";
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3376,7 +4387,9 @@ export function RiscPool<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscPow<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3390,7 +4403,9 @@ export function RiscPow<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscRandomUniform<T extends 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   shape: Operand<T>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3404,7 +4419,9 @@ export function RiscRandomUniform<T extends 'int32' | 'int64'>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscReal<T extends never, Tout extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind type. Default: 'float32'. */
   Tout?: Tout;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3421,8 +4438,11 @@ export function RiscReduce<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64',
   Index extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (dtype Index). */
   axis: Operand<Index>;
+  /** Attr of kind string. */
   reduce_type: "MEAN" | "SUM";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3436,7 +4456,9 @@ export function RiscReduce<
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscRem<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3453,7 +4475,9 @@ export function RiscReshape<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64',
   Tshape extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (dtype Tshape). */
   shape: Operand<Tshape>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3470,7 +4494,9 @@ export function RiscReverse<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64',
   Tidx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (dtype Tidx). */
   axis: Operand<Tidx>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3487,8 +4513,11 @@ export function RiscScatter<
   Tindices extends 'int32' | 'int64',
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Input (dtype Tindices). */
   shape: Operand<Tindices>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3505,7 +4534,9 @@ export function RiscShape<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64',
   out_type extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind type. Default: 'int32'. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3519,6 +4550,7 @@ export function RiscShape<
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscSign<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3535,8 +4567,11 @@ export function RiscSlice<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64',
   Index extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Index). */
   begin: Operand<Index>;
+  /** Input (dtype Index). */
   size: Operand<Index>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3553,8 +4588,11 @@ export function RiscSort<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64',
   Index extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Index). */
   axis: Operand<Index>;
+  /** Attr of kind string. */
   direction: "ASCENDING" | "DESCENDING";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3568,7 +4606,9 @@ export function RiscSort<
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscSqueeze<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind list(int). Default: []. */
   squeeze_dims?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3582,7 +4622,9 @@ export function RiscSqueeze<T extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscSub<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3596,7 +4638,9 @@ export function RiscSub<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscTranspose<T extends GraphDType, Tperm extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype Tperm). */
   perm: Operand<Tperm>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3610,9 +4654,13 @@ export function RiscTranspose<T extends GraphDType, Tperm extends 'int32' | 'int
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscTriangularSolve<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   matrix: Operand<T>;
+  /** Input (dtype T). */
   rhs: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   lower?: boolean;
+  /** Attr of kind bool. Default: false. */
   adjoint?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3626,7 +4674,9 @@ export function RiscTriangularSolve<T extends 'bfloat16' | 'float16' | 'float32'
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function RiscUnary<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Attr of kind string. */
   op_type: "ABL" | "CEIL" | "COS" | "EXP" | "FLOOR" | "IMAG" | "LOG" | "NEG" | "REAL" | "SIGN";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3642,10 +4692,15 @@ export function RiscUnary<T extends 'bfloat16' | 'float16' | 'float32' | 'float6
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RiscWhile(args: {
+  /** Input (a list of tensors, dtypes T). */
   input: readonly Operand[];
+  /** Attr of kind func. */
   cond: GraphFunction;
+  /** Attr of kind func. */
   body: GraphFunction;
+  /** Attr of kind list(shape). Default: []. */
   output_shapes?: readonly StaticShape[];
+  /** Attr of kind int. Default: 10. */
   parallel_iterations?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3659,8 +4714,11 @@ export function RiscWhile(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RngReadAndSkip(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (int32). */
   alg: Operand<'int32'>;
+  /** Input (uint64). */
   delta: Operand<'uint64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3674,8 +4732,11 @@ export function RngReadAndSkip(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RngSkip(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (int64). */
   algorithm: Operand<'int64'>;
+  /** Input (int64). */
   delta: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3687,8 +4748,11 @@ export function RngSkip(args: {
  * Rolls the elements of a tensor along an axis.
  */
 export function Roll<T extends GraphDType, Tshift extends 'int32' | 'int64', Taxis extends 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tshift). */
   shift: Operand<Tshift>;
+  /** Input (dtype Taxis). */
   axis: Operand<Taxis>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3702,6 +4766,7 @@ export function Roll<T extends GraphDType, Tshift extends 'int32' | 'int64', Tax
 export function Round<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3715,13 +4780,22 @@ export function Round<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RpcCall(args: {
+  /** Input (resource). */
   client: Operand<'resource'>;
+  /** Input (string). */
   method_name: Operand<'string'>;
+  /** Input (a list of tensors, dtypes Tin). */
   args: readonly Operand[];
+  /** Input (int64). */
   timeout_in_ms: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { future: Sym<'resource'>; deleter: Sym<'variant'> } {
+}): {
+  /** Output (resource). */
+  future: Sym<'resource'>;
+  /** Output (variant). */
+  deleter: Sym<'variant'>;
+} {
   return callOp('RpcCall', args) as never;
 }
 
@@ -3731,10 +4805,16 @@ export function RpcCall(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RpcCheckStatus(args: {
+  /** Input (resource). */
   status_or: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { error_code: Sym<'int64'>; error: Sym<'string'> } {
+}): {
+  /** Output (int64). */
+  error_code: Sym<'int64'>;
+  /** Output (string). */
+  error: Sym<'string'>;
+} {
   return callOp('RpcCheckStatus', args) as never;
 }
 
@@ -3744,13 +4824,22 @@ export function RpcCheckStatus(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RpcClient(args: {
+  /** Input (string). */
   server_address: Operand<'string'>;
+  /** Input (int64). */
   timeout_in_ms: Operand<'int64'>;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind bool. Default: false. */
   list_registered_methods?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { client: Sym<'resource'>; method_specs: Sym<'string'> } {
+}): {
+  /** Output (resource). */
+  client: Sym<'resource'>;
+  /** Output (string). */
+  method_specs: Sym<'string'>;
+} {
   return callOp('RpcClient', args) as never;
 }
 
@@ -3760,7 +4849,9 @@ export function RpcClient(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RpcGetValue(args: {
+  /** Input (resource). */
   status_or: Operand<'resource'>;
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3774,6 +4865,7 @@ export function RpcGetValue(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RpcServer(args: {
+  /** Input (string). */
   server_address: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3787,11 +4879,17 @@ export function RpcServer(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RpcServerRegister(args: {
+  /** Input (resource). */
   server: Operand<'resource'>;
+  /** Input (string). */
   method_name: Operand<'string'>;
+  /** Input (a list of tensors, dtypes Tin). */
   captured_inputs: readonly Operand[];
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind string. Default: "". */
   input_specs?: string;
+  /** Attr of kind string. */
   output_specs: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3805,6 +4903,7 @@ export function RpcServerRegister(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function RpcServerStart(args: {
+  /** Input (resource). */
   server: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3816,6 +4915,7 @@ export function RpcServerStart(args: {
  * Computes reciprocal of square root of x element-wise.
  */
 export function Rsqrt<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3827,7 +4927,9 @@ export function Rsqrt<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(
  * Computes the gradient for the rsqrt of `x` wrt its input.
  */
 export function RsqrtGrad<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Input (dtype T). */
   dy: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

@@ -13,18 +13,34 @@ import type { Tensor } from '../../tensor/tensor';
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function SampleDistortedBoundingBox<T extends 'uint8' | 'int8' | 'int16' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   image_size: Operand<T>;
+  /** Input (float32). */
   bounding_boxes: Operand<'float32'>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind float. Default: 0.10000000149011612. */
   min_object_covered?: number;
+  /** Attr of kind list(float). Default: [0.75, 1.3300000429153442]. */
   aspect_ratio_range?: readonly number[];
+  /** Attr of kind list(float). Default: [0.05000000074505806, 1]. */
   area_range?: readonly number[];
+  /** Attr of kind int. Default: 100. */
   max_attempts?: number;
+  /** Attr of kind bool. Default: false. */
   use_image_if_no_bounding_boxes?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { begin: Sym<T>; size: Sym<T>; bboxes: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  begin: Sym<T>;
+  /** Output (dtype T). */
+  size: Sym<T>;
+  /** Output (float32). */
+  bboxes: Sym<'float32'>;
+} {
   return callOp('SampleDistortedBoundingBox', args) as never;
 }
 
@@ -34,18 +50,34 @@ export function SampleDistortedBoundingBox<T extends 'uint8' | 'int8' | 'int16' 
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function SampleDistortedBoundingBoxV2<T extends 'uint8' | 'int8' | 'int16' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   image_size: Operand<T>;
+  /** Input (float32). */
   bounding_boxes: Operand<'float32'>;
+  /** Input (float32). */
   min_object_covered: Operand<'float32'>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind list(float). Default: [0.75, 1.3300000429153442]. */
   aspect_ratio_range?: readonly number[];
+  /** Attr of kind list(float). Default: [0.05000000074505806, 1]. */
   area_range?: readonly number[];
+  /** Attr of kind int. Default: 100. */
   max_attempts?: number;
+  /** Attr of kind bool. Default: false. */
   use_image_if_no_bounding_boxes?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { begin: Sym<T>; size: Sym<T>; bboxes: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  begin: Sym<T>;
+  /** Output (dtype T). */
+  size: Sym<T>;
+  /** Output (float32). */
+  bboxes: Sym<'float32'>;
+} {
   return callOp('SampleDistortedBoundingBoxV2', args) as never;
 }
 
@@ -53,11 +85,17 @@ export function SampleDistortedBoundingBoxV2<T extends 'uint8' | 'int8' | 'int16
  * Creates a dataset that takes a Bernoulli sample of the contents of another dataset.
  */
 export function SamplingDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (float32). */
   rate: Operand<'float32'>;
+  /** Input (int64). */
   seed: Operand<'int64'>;
+  /** Input (int64). */
   seed2: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -71,8 +109,11 @@ export function SamplingDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Save(args: {
+  /** Input (string). */
   filename: Operand<'string'>;
+  /** Input (string). */
   tensor_names: Operand<'string'>;
+  /** Input (a list of tensors, dtypes T). */
   data: readonly Operand[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -86,11 +127,17 @@ export function Save(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function SaveDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   path: Operand<'string'>;
+  /** Input (a list of tensors, dtypes Tshard_func_args). */
   shard_func_other_args: readonly Operand[];
+  /** Attr of kind string. Default: "". */
   compression?: string;
+  /** Attr of kind func. */
   shard_func: GraphFunction;
+  /** Attr of kind bool. Default: true. */
   use_shard_func?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -104,13 +151,21 @@ export function SaveDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function SaveDatasetV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   path: Operand<'string'>;
+  /** Input (a list of tensors, dtypes Tshard_func_args). */
   shard_func_other_args: readonly Operand[];
+  /** Attr of kind string. Default: "". */
   compression?: string;
+  /** Attr of kind func. */
   shard_func: GraphFunction;
+  /** Attr of kind bool. Default: true. */
   use_shard_func?: boolean;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -124,9 +179,13 @@ export function SaveDatasetV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function SaveSlices(args: {
+  /** Input (string). */
   filename: Operand<'string'>;
+  /** Input (string). */
   tensor_names: Operand<'string'>;
+  /** Input (string). */
   shapes_and_slices: Operand<'string'>;
+  /** Input (a list of tensors, dtypes T). */
   data: readonly Operand[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -140,9 +199,13 @@ export function SaveSlices(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function SaveV2(args: {
+  /** Input (string). */
   prefix: Operand<'string'>;
+  /** Input (string). */
   tensor_names: Operand<'string'>;
+  /** Input (string). */
   shape_and_slices: Operand<'string'>;
+  /** Input (a list of tensors, dtypes dtypes). */
   tensors: readonly Operand[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -157,7 +220,9 @@ export function ScalarSummary<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (string). */
   tags: Operand<'string'>;
+  /** Input (dtype T). */
   values: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -171,11 +236,17 @@ export function ScalarSummary<
 export function ScaleAndTranslate<
   T extends 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'int64' | 'bfloat16' | 'float16' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype T). */
   images: Operand<T>;
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Input (float32). */
   scale: Operand<'float32'>;
+  /** Input (float32). */
   translation: Operand<'float32'>;
+  /** Attr of kind string. Default: "lanczos3". */
   kernel_type?: string;
+  /** Attr of kind bool. Default: true. */
   antialias?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -187,11 +258,17 @@ export function ScaleAndTranslate<
  * TODO: add doc.
  */
 export function ScaleAndTranslateGrad<T extends 'float32'>(args: {
+  /** Input (dtype T). */
   grads: Operand<T>;
+  /** Input (dtype T). */
   original_image: Operand<T>;
+  /** Input (float32). */
   scale: Operand<'float32'>;
+  /** Input (float32). */
   translation: Operand<'float32'>;
+  /** Attr of kind string. Default: "lanczos3". */
   kernel_type?: string;
+  /** Attr of kind bool. Default: true. */
   antialias?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -203,14 +280,23 @@ export function ScaleAndTranslateGrad<T extends 'float32'>(args: {
  * Creates a dataset successively reduces `f` over the elements of `input_dataset`.
  */
 export function ScanDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Tstate). */
   initial_state: readonly Operand[];
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: false. */
   preserve_cardinality?: boolean;
+  /** Attr of kind bool. Default: true. */
   use_default_device?: boolean;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -228,9 +314,13 @@ export function ScatterAdd<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -248,9 +338,13 @@ export function ScatterDiv<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -267,9 +361,13 @@ export function ScatterMax<
   T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int32' | 'int64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -286,9 +384,13 @@ export function ScatterMin<
   T extends 'float16' | 'bfloat16' | 'float32' | 'float64' | 'int32' | 'int64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -306,9 +408,13 @@ export function ScatterMul<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -320,9 +426,13 @@ export function ScatterMul<
  * Scatters `updates` into a tensor of shape `shape` according to `indices`.
  */
 export function ScatterNd<Tindices extends 'int16' | 'int32' | 'int64', T extends GraphDType>(args: {
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Input (dtype Tindices). */
   shape: Operand<Tindices>;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -340,10 +450,15 @@ export function ScatterNdAdd<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -361,10 +476,15 @@ export function ScatterNdMax<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -382,10 +502,15 @@ export function ScatterNdMin<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -401,9 +526,13 @@ export function ScatterNdNonAliasingAdd<
     | 'uint32' | 'uint64' | 'bool',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -421,10 +550,15 @@ export function ScatterNdSub<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -438,10 +572,15 @@ export function ScatterNdSub<
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function ScatterNdUpdate<T extends GraphDType, Tindices extends 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   use_locking?: boolean;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -459,9 +598,13 @@ export function ScatterSub<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -475,9 +618,13 @@ export function ScatterSub<
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function ScatterUpdate<T extends GraphDType, Tindices extends 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -489,6 +636,7 @@ export function ScatterUpdate<T extends GraphDType, Tindices extends 'int32' | '
  * Computes fingerprints of the input strings.
  */
 export function SdcaFprint(args: {
+  /** Input (string). */
   input: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -500,27 +648,46 @@ export function SdcaFprint(args: {
  * Distributed version of Stochastic Dual Coordinate Ascent (SDCA) optimizer for
  */
 export function SdcaOptimizer(args: {
+  /** Input (a list of num_sparse_features tensors of int64). */
   sparse_example_indices: readonly Operand<'int64'>[];
+  /** Input (a list of num_sparse_features tensors of int64). */
   sparse_feature_indices: readonly Operand<'int64'>[];
+  /** Input (a list of num_sparse_features_with_values tensors of float32). */
   sparse_feature_values: readonly Operand<'float32'>[];
+  /** Input (a list of num_dense_features tensors of float32). */
   dense_features: readonly Operand<'float32'>[];
+  /** Input (float32). */
   example_weights: Operand<'float32'>;
+  /** Input (float32). */
   example_labels: Operand<'float32'>;
+  /** Input (a list of num_sparse_features tensors of int64). */
   sparse_indices: readonly Operand<'int64'>[];
+  /** Input (a list of num_sparse_features tensors of float32). */
   sparse_weights: readonly Operand<'float32'>[];
+  /** Input (a list of num_dense_features tensors of float32). */
   dense_weights: readonly Operand<'float32'>[];
+  /** Input (float32). */
   example_state_data: Operand<'float32'>;
+  /** Attr of kind string. */
   loss_type: "logistic_loss" | "squared_loss" | "hinge_loss" | "smooth_hinge_loss" | "poisson_loss";
+  /** Attr of kind bool. Default: false. */
   adaptative?: boolean;
+  /** Attr of kind float. */
   l1: number;
+  /** Attr of kind float. */
   l2: number;
+  /** Attr of kind int. */
   num_loss_partitions: number;
+  /** Attr of kind int. */
   num_inner_iterations: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (float32). */
   out_example_state_data: Sym<'float32'>;
+  /** Output (a list of num_sparse_features tensors of float32). */
   out_delta_sparse_weights: Sym<'float32'>[];
+  /** Output (a list of num_dense_features tensors of float32). */
   out_delta_dense_weights: Sym<'float32'>[];
 } {
   return callOp('SdcaOptimizer', args) as never;
@@ -530,27 +697,46 @@ export function SdcaOptimizer(args: {
  * Distributed version of Stochastic Dual Coordinate Ascent (SDCA) optimizer for
  */
 export function SdcaOptimizerV2(args: {
+  /** Input (a list of num_sparse_features tensors of int64). */
   sparse_example_indices: readonly Operand<'int64'>[];
+  /** Input (a list of num_sparse_features tensors of int64). */
   sparse_feature_indices: readonly Operand<'int64'>[];
+  /** Input (a list of num_sparse_features_with_values tensors of float32). */
   sparse_feature_values: readonly Operand<'float32'>[];
+  /** Input (a list of num_dense_features tensors of float32). */
   dense_features: readonly Operand<'float32'>[];
+  /** Input (float32). */
   example_weights: Operand<'float32'>;
+  /** Input (float32). */
   example_labels: Operand<'float32'>;
+  /** Input (a list of num_sparse_features tensors of int64). */
   sparse_indices: readonly Operand<'int64'>[];
+  /** Input (a list of num_sparse_features tensors of float32). */
   sparse_weights: readonly Operand<'float32'>[];
+  /** Input (a list of num_dense_features tensors of float32). */
   dense_weights: readonly Operand<'float32'>[];
+  /** Input (float32). */
   example_state_data: Operand<'float32'>;
+  /** Attr of kind string. */
   loss_type: "logistic_loss" | "squared_loss" | "hinge_loss" | "smooth_hinge_loss" | "poisson_loss";
+  /** Attr of kind bool. Default: false. */
   adaptive?: boolean;
+  /** Attr of kind float. */
   l1: number;
+  /** Attr of kind float. */
   l2: number;
+  /** Attr of kind int. */
   num_loss_partitions: number;
+  /** Attr of kind int. */
   num_inner_iterations: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (float32). */
   out_example_state_data: Sym<'float32'>;
+  /** Output (a list of num_sparse_features tensors of float32). */
   out_delta_sparse_weights: Sym<'float32'>[];
+  /** Output (a list of num_dense_features tensors of float32). */
   out_delta_dense_weights: Sym<'float32'>[];
 } {
   return callOp('SdcaOptimizerV2', args) as never;
@@ -562,8 +748,11 @@ export function SdcaOptimizerV2(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function SdcaShrinkL1(args: {
+  /** Input (a list of num_features tensors of float32). */
   weights: readonly Operand<'float32'>[];
+  /** Attr of kind float. */
   l1: number;
+  /** Attr of kind float. */
   l2: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -579,7 +768,9 @@ export function SegmentMax<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -598,8 +789,11 @@ export function SegmentMaxV2<
   Tindices extends 'int32' | 'int64',
   Tnumsegments extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
+  /** Input (dtype Tnumsegments). */
   num_segments: Operand<Tnumsegments>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -615,7 +809,9 @@ export function SegmentMean<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -631,7 +827,9 @@ export function SegmentMin<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -650,8 +848,11 @@ export function SegmentMinV2<
   Tindices extends 'int32' | 'int64',
   Tnumsegments extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
+  /** Input (dtype Tnumsegments). */
   num_segments: Operand<Tnumsegments>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -667,7 +868,9 @@ export function SegmentProd<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -686,8 +889,11 @@ export function SegmentProdV2<
   Tindices extends 'int32' | 'int64',
   Tnumsegments extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
+  /** Input (dtype Tnumsegments). */
   num_segments: Operand<Tnumsegments>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -703,7 +909,9 @@ export function SegmentSum<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -722,8 +930,11 @@ export function SegmentSumV2<
   Tindices extends 'int32' | 'int64',
   Tnumsegments extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
+  /** Input (dtype Tnumsegments). */
   num_segments: Operand<Tnumsegments>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -735,8 +946,11 @@ export function SegmentSumV2<
  * Selects elements from `x` or `y`, depending on `condition`.
  */
 export function Select<T extends GraphDType>(args: {
+  /** Input (bool). */
   condition: Operand<'bool'>;
+  /** Input (dtype T). */
   t: Operand<T>;
+  /** Input (dtype T). */
   e: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -748,8 +962,11 @@ export function Select<T extends GraphDType>(args: {
  * TODO: add doc.
  */
 export function SelectV2<T extends GraphDType>(args: {
+  /** Input (bool). */
   condition: Operand<'bool'>;
+  /** Input (dtype T). */
   t: Operand<T>;
+  /** Input (dtype T). */
   e: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -763,6 +980,7 @@ export function SelectV2<T extends GraphDType>(args: {
  * @deprecated since GraphDef version 11: Use SelfAdjointEigV2 instead.
  */
 export function SelfAdjointEig<T extends 'float64' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -774,11 +992,18 @@ export function SelfAdjointEig<T extends 'float64' | 'float32' | 'float16'>(args
  * Computes the eigen decomposition of one or more square self-adjoint matrices.
  */
 export function SelfAdjointEigV2<T extends 'float64' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   compute_v?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { e: Sym<T>; v: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  e: Sym<T>;
+  /** Output (dtype T). */
+  v: Sym<T>;
+} {
   return callOp('SelfAdjointEigV2', args) as never;
 }
 
@@ -786,6 +1011,7 @@ export function SelfAdjointEigV2<T extends 'float64' | 'float32' | 'float16'>(ar
  * Computes scaled exponential linear: `scale * alpha * (exp(features) - 1)`
  */
 export function Selu<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -797,7 +1023,9 @@ export function Selu<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(a
  * Computes gradients for the scaled exponential linear (Selu) operation.
  */
 export function SeluGrad<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   gradients: Operand<T>;
+  /** Input (dtype T). */
   outputs: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -811,11 +1039,17 @@ export function SeluGrad<T extends 'float16' | 'bfloat16' | 'float32' | 'float64
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Send<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Attr of kind string. */
   tensor_name: string;
+  /** Attr of kind string. */
   send_device: string;
+  /** Attr of kind int. */
   send_device_incarnation: number;
+  /** Attr of kind string. */
   recv_device: string;
+  /** Attr of kind bool. Default: false. */
   client_terminated?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -831,8 +1065,11 @@ export function Send<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function SendTPUEmbeddingGradients(args: {
+  /** Input (a list of N tensors of float32). */
   inputs: readonly Operand<'float32'>[];
+  /** Input (a list of NN tensors of float32). */
   learning_rates: readonly Operand<'float32'>[];
+  /** Attr of kind string. */
   config: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -846,7 +1083,9 @@ export function SendTPUEmbeddingGradients(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function SerializeIterator(args: {
+  /** Input (resource). */
   resource_handle: Operand<'resource'>;
+  /** Attr of kind int. Default: 0. */
   external_state_policy?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -858,9 +1097,13 @@ export function SerializeIterator(args: {
  * Serialize an `N`-minibatch `SparseTensor` into an `[N, 3]` `Tensor` object.
  */
 export function SerializeManySparse<T extends GraphDType, out_type extends 'string' | 'variant' = 'string'>(args: {
+  /** Input (int64). */
   sparse_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   sparse_values: Operand<T>;
+  /** Input (int64). */
   sparse_shape: Operand<'int64'>;
+  /** Attr of kind type. Default: 'string'. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -872,9 +1115,13 @@ export function SerializeManySparse<T extends GraphDType, out_type extends 'stri
  * Serialize a `SparseTensor` into a `[3]` `Tensor` object.
  */
 export function SerializeSparse<T extends GraphDType, out_type extends 'string' | 'variant' = 'string'>(args: {
+  /** Input (int64). */
   sparse_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   sparse_values: Operand<T>;
+  /** Input (int64). */
   sparse_shape: Operand<'int64'>;
+  /** Attr of kind type. Default: 'string'. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -886,6 +1133,7 @@ export function SerializeSparse<T extends GraphDType, out_type extends 'string' 
  * Transforms a Tensor into a serialized TensorProto proto.
  */
 export function SerializeTensor<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -897,9 +1145,13 @@ export function SerializeTensor<T extends GraphDType>(args: {
  * Number of unique elements along last dimension of input `set`.
  */
 export function SetSize<T extends 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'string'>(args: {
+  /** Input (int64). */
   set_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   set_values: Operand<T>;
+  /** Input (int64). */
   set_shape: Operand<'int64'>;
+  /** Attr of kind bool. Default: true. */
   validate_indices?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -913,11 +1165,17 @@ export function SetSize<T extends 'int8' | 'int16' | 'int32' | 'int64' | 'uint8'
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function SetStatsAggregatorDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (resource). */
   stats_aggregator: Operand<'resource'>;
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Input (string). */
   counter_prefix: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -929,7 +1187,9 @@ export function SetStatsAggregatorDataset(args: {
  * Returns the shape of a tensor.
  */
 export function Shape<T extends GraphDType, out_type extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind type. Default: 'int32'. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -941,7 +1201,9 @@ export function Shape<T extends GraphDType, out_type extends 'int32' | 'int64' =
  * Returns shape of tensors.
  */
 export function ShapeN<T extends GraphDType, out_type extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (a list of N tensors of dtype T). */
   input: readonly Operand<T>[];
+  /** Attr of kind type. Default: 'int32'. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -953,12 +1215,19 @@ export function ShapeN<T extends GraphDType, out_type extends 'int32' | 'int64' 
  * Creates a `Dataset` that includes only 1/`num_shards` of this dataset.
  */
 export function ShardDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   num_shards: Operand<'int64'>;
+  /** Input (int64). */
   index: Operand<'int64'>;
+  /** Attr of kind bool. Default: false. */
   require_non_empty?: boolean;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -970,8 +1239,11 @@ export function ShardDataset(args: {
  * Generate a sharded filename. The filename is printf formatted as
  */
 export function ShardedFilename(args: {
+  /** Input (string). */
   basename: Operand<'string'>;
+  /** Input (int32). */
   shard: Operand<'int32'>;
+  /** Input (int32). */
   num_shards: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -983,7 +1255,9 @@ export function ShardedFilename(args: {
  * Generate a glob pattern matching all sharded file names.
  */
 export function ShardedFilespec(args: {
+  /** Input (string). */
   basename: Operand<'string'>;
+  /** Input (int32). */
   num_shards: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -995,14 +1269,23 @@ export function ShardedFilespec(args: {
  * Creates a dataset that shuffles and repeats elements from `input_dataset`
  */
 export function ShuffleAndRepeatDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Input (int64). */
   seed: Operand<'int64'>;
+  /** Input (int64). */
   seed2: Operand<'int64'>;
+  /** Input (int64). */
   count: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: true. */
   reshuffle_each_iteration?: boolean;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1016,15 +1299,25 @@ export function ShuffleAndRepeatDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ShuffleAndRepeatDatasetV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Input (int64). */
   seed: Operand<'int64'>;
+  /** Input (int64). */
   seed2: Operand<'int64'>;
+  /** Input (int64). */
   count: Operand<'int64'>;
+  /** Input (resource). */
   seed_generator: Operand<'resource'>;
+  /** Attr of kind bool. Default: true. */
   reshuffle_each_iteration?: boolean;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1036,13 +1329,21 @@ export function ShuffleAndRepeatDatasetV2(args: {
  * Creates a dataset that shuffles elements from `input_dataset` pseudorandomly.
  */
 export function ShuffleDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Input (int64). */
   seed: Operand<'int64'>;
+  /** Input (int64). */
   seed2: Operand<'int64'>;
+  /** Attr of kind bool. Default: true. */
   reshuffle_each_iteration?: boolean;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1056,11 +1357,17 @@ export function ShuffleDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ShuffleDatasetV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Input (resource). */
   seed_generator: Operand<'resource'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1074,14 +1381,23 @@ export function ShuffleDatasetV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ShuffleDatasetV3(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Input (int64). */
   seed: Operand<'int64'>;
+  /** Input (int64). */
   seed2: Operand<'int64'>;
+  /** Input (resource). */
   seed_generator: Operand<'resource'>;
+  /** Attr of kind bool. Default: true. */
   reshuffle_each_iteration?: boolean;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1121,6 +1437,7 @@ export function ShutdownTPUSystem(args?: {
  * Computes sigmoid of `x` element-wise.
  */
 export function Sigmoid<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1132,7 +1449,9 @@ export function Sigmoid<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'
  * Computes the gradient of the sigmoid of `x` wrt its input.
  */
 export function SigmoidGrad<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Input (dtype T). */
   dy: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1146,6 +1465,7 @@ export function SigmoidGrad<T extends 'bfloat16' | 'float16' | 'float32' | 'floa
 export function Sign<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1157,6 +1477,7 @@ export function Sign<
  * Computes sine of x element-wise.
  */
 export function Sin<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1168,6 +1489,7 @@ export function Sin<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(ar
  * Computes hyperbolic sine of x element-wise.
  */
 export function Sinh<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1179,7 +1501,9 @@ export function Sinh<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(a
  * Returns the size of a tensor.
  */
 export function Size<T extends GraphDType, out_type extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind type. Default: 'int32'. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1191,10 +1515,15 @@ export function Size<T extends GraphDType, out_type extends 'int32' | 'int64' = 
  * Creates a dataset that skips `count` elements from the `input_dataset`.
  */
 export function SkipDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   count: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1211,20 +1540,32 @@ export function SkipDataset(args: {
  * as a result
  */
 export function Skipgram(args: {
+  /** Attr of kind string. */
   filename: string;
+  /** Attr of kind int. */
   batch_size: number;
+  /** Attr of kind int. Default: 5. */
   window_size?: number;
+  /** Attr of kind int. Default: 5. */
   min_count?: number;
+  /** Attr of kind float. Default: 0.0010000000474974513. */
   subsample?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (string). */
   vocab_word: Sym<'string'>;
+  /** Output (int32). */
   vocab_freq: Sym<'int32'>;
+  /** Output (int64). */
   words_per_epoch: Sym<'int64'>;
+  /** Output (int32). */
   current_epoch: Sym<'int32'>;
+  /** Output (int64). */
   total_words_processed: Sym<'int64'>;
+  /** Output (int32). */
   examples: Sym<'int32'>;
+  /** Output (int32). */
   labels: Sym<'int32'>;
 } {
   return callOp('Skipgram', args) as never;
@@ -1234,9 +1575,13 @@ export function Skipgram(args: {
  * TODO: add doc.
  */
 export function SleepDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   sleep_microseconds: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1248,8 +1593,11 @@ export function SleepDataset(args: {
  * Return a slice from 'input'.
  */
 export function Slice<T extends GraphDType, Index extends 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Index). */
   begin: Operand<Index>;
+  /** Input (dtype Index). */
   size: Operand<Index>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1261,12 +1609,19 @@ export function Slice<T extends GraphDType, Index extends 'int32' | 'int64'>(arg
  * Creates a dataset that passes a sliding window over `input_dataset`.
  */
 export function SlidingWindowDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   window_size: Operand<'int64'>;
+  /** Input (int64). */
   window_shift: Operand<'int64'>;
+  /** Input (int64). */
   window_stride: Operand<'int64'>;
+  /** Attr of kind bool. Default: true. */
   drop_remainder?: boolean;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1278,6 +1633,7 @@ export function SlidingWindowDataset(args: {
  * Returns a copy of the input tensor.
  */
 export function Snapshot<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1289,9 +1645,13 @@ export function Snapshot<T extends GraphDType>(args: {
  * TODO: add doc.
  */
 export function SnapshotChunkDataset(args: {
+  /** Input (string). */
   chunk_file: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   compression?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1303,23 +1663,41 @@ export function SnapshotChunkDataset(args: {
  * Creates a dataset that will write to / read from a snapshot.
  */
 export function SnapshotDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   path: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   compression?: string;
+  /** Attr of kind string. Default: "". */
   reader_path_prefix?: string;
+  /** Attr of kind string. Default: "". */
   writer_path_prefix?: string;
+  /** Attr of kind int. Default: 10737418240. */
   shard_size_bytes?: number;
+  /** Attr of kind int. Default: 86400. */
   pending_snapshot_expiry_seconds?: number;
+  /** Attr of kind int. Default: 1. */
   num_reader_threads?: number;
+  /** Attr of kind int. Default: 1. */
   reader_buffer_size?: number;
+  /** Attr of kind int. Default: 1. */
   num_writer_threads?: number;
+  /** Attr of kind int. Default: 1. */
   writer_buffer_size?: number;
+  /** Attr of kind bool. Default: false. */
   shuffle_on_read?: boolean;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind string. Default: "auto". */
   mode?: string;
+  /** Attr of kind string. Default: "". */
   snapshot_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1331,11 +1709,17 @@ export function SnapshotDataset(args: {
  * TODO: add doc.
  */
 export function SnapshotDatasetReader(args: {
+  /** Input (string). */
   shard_dir: Operand<'string'>;
+  /** Input (int64). */
   start_index: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   compression?: string;
+  /** Attr of kind int. */
   version: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1347,19 +1731,33 @@ export function SnapshotDatasetReader(args: {
  * Creates a dataset that will write to / read from a snapshot.
  */
 export function SnapshotDatasetV2(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (string). */
   path: Operand<'string'>;
+  /** Input (a list of tensors, dtypes Treader_func_args). */
   reader_func_other_args: readonly Operand[];
+  /** Input (a list of tensors, dtypes Tshard_func_args). */
   shard_func_other_args: readonly Operand[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   compression?: string;
+  /** Attr of kind string. Default: "". */
   reader_prefix?: string;
+  /** Attr of kind string. Default: "". */
   writer_prefix?: string;
+  /** Attr of kind bool. Default: false. */
   hash_valid?: boolean;
+  /** Attr of kind int. Default: 0. */
   hash?: number;
+  /** Attr of kind func. */
   reader_func: GraphFunction;
+  /** Attr of kind func. */
   shard_func: GraphFunction;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1371,8 +1769,11 @@ export function SnapshotDatasetV2(args: {
  * TODO: add doc.
  */
 export function SnapshotNestedDatasetReader(args: {
+  /** Input (a list of N tensors of variant). */
   inputs: readonly Operand<'variant'>[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1384,9 +1785,13 @@ export function SnapshotNestedDatasetReader(args: {
  * Generates points from the Sobol sequence.
  */
 export function SobolSample<dtype extends 'float32' | 'float64' = 'float32'>(args: {
+  /** Input (int32). */
   dim: Operand<'int32'>;
+  /** Input (int32). */
   num_results: Operand<'int32'>;
+  /** Input (int32). */
   skip: Operand<'int32'>;
+  /** Attr of kind type. Default: 'float32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1398,6 +1803,7 @@ export function SobolSample<dtype extends 'float32' | 'float64' = 'float32'>(arg
  * Computes softmax activations.
  */
 export function Softmax<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   logits: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1409,11 +1815,18 @@ export function Softmax<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'
  * Computes softmax cross entropy cost and gradients to backpropagate.
  */
 export function SoftmaxCrossEntropyWithLogits<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Input (dtype T). */
   labels: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { loss: Sym<T>; backprop: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  loss: Sym<T>;
+  /** Output (dtype T). */
+  backprop: Sym<T>;
+} {
   return callOp('SoftmaxCrossEntropyWithLogits', args) as never;
 }
 
@@ -1421,6 +1834,7 @@ export function SoftmaxCrossEntropyWithLogits<T extends 'float16' | 'bfloat16' |
  * TODO: add doc.
  */
 export function Softplus<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1432,7 +1846,9 @@ export function Softplus<T extends 'float16' | 'bfloat16' | 'float32' | 'float64
  * Computes softplus gradients for a softplus operation.
  */
 export function SoftplusGrad<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   gradients: Operand<T>;
+  /** Input (dtype T). */
   features: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1444,6 +1860,7 @@ export function SoftplusGrad<T extends 'float16' | 'bfloat16' | 'float32' | 'flo
  * Computes softsign: `features / (abs(features) + 1)`.
  */
 export function Softsign<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1455,7 +1872,9 @@ export function Softsign<T extends 'float16' | 'bfloat16' | 'float32' | 'float64
  * Computes softsign gradients for a softsign operation.
  */
 export function SoftsignGrad<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   gradients: Operand<T>;
+  /** Input (dtype T). */
   features: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1469,24 +1888,40 @@ export function SoftsignGrad<T extends 'float16' | 'bfloat16' | 'float32' | 'flo
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function SortListOfSparseCoreCooTensors(args: {
+  /** Input (a list of N tensors of int32). */
   row_ids_list: readonly Operand<'int32'>[];
+  /** Input (a list of N tensors of int32). */
   col_ids_list: readonly Operand<'int32'>[];
+  /** Input (a list of N tensors of float32). */
   gains_list: readonly Operand<'float32'>[];
+  /** Attr of kind list(int). */
   sample_count_list: readonly number[];
+  /** Attr of kind list(int). */
   col_offset_list: readonly number[];
+  /** Attr of kind int. */
   num_replica: number;
+  /** Attr of kind int. */
   table_vocab_size: number;
+  /** Attr of kind int. */
   feature_width: number;
+  /** Attr of kind int. */
   num_sc_per_chip: number;
+  /** Attr of kind int. */
   max_ids_per_sparse_core: number;
+  /** Attr of kind int. */
   max_unique_ids_per_sparse_core: number;
+  /** Attr of kind string. */
   table_name: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (int32). */
   sorted_row_ids: Sym<'int32'>;
+  /** Output (int32). */
   sorted_col_ids: Sym<'int32'>;
+  /** Output (float32). */
   sorted_gains: Sym<'float32'>;
+  /** Output (int32). */
   id_counts: Sym<'int32'>;
 } {
   return callOp('SortListOfSparseCoreCooTensors', args) as never;
@@ -1496,8 +1931,11 @@ export function SortListOfSparseCoreCooTensors(args: {
  * SpaceToBatch for 4-D tensors of type T.
  */
 export function SpaceToBatch<T extends GraphDType, Tpaddings extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tpaddings). */
   paddings: Operand<Tpaddings>;
+  /** Attr of kind int. */
   block_size: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1513,8 +1951,11 @@ export function SpaceToBatchND<
   Tblock_shape extends 'int32' | 'int64' = 'int32',
   Tpaddings extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tblock_shape). */
   block_shape: Operand<Tblock_shape>;
+  /** Input (dtype Tpaddings). */
   paddings: Operand<Tpaddings>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1526,8 +1967,11 @@ export function SpaceToBatchND<
  * SpaceToDepth for tensors of type T.
  */
 export function SpaceToDepth<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind int. */
   block_size: number;
+  /** Attr of kind string. Default: "NHWC". */
   data_format?: "NHWC" | "NCHW" | "NCHW_VECT_C";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1544,11 +1988,17 @@ export function SparseAccumulatorApplyGradient<
   dtype extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16'
     | 'float16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int64). */
   local_step: Operand<'int64'>;
+  /** Input (int64). */
   gradient_indices: Operand<'int64'>;
+  /** Input (dtype dtype). */
   gradient_values: Operand<dtype>;
+  /** Input (int64). */
   gradient_shape: Operand<'int64'>;
+  /** Attr of kind bool. */
   has_known_shape: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1565,12 +2015,22 @@ export function SparseAccumulatorTakeGradient<
   dtype extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16'
     | 'float16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int32). */
   num_required: Operand<'int32'>;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { indices: Sym<'int64'>; values: Sym<dtype>; shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  indices: Sym<'int64'>;
+  /** Output (dtype dtype). */
+  values: Sym<dtype>;
+  /** Output (int64). */
+  shape: Sym<'int64'>;
+} {
   return callOp('SparseAccumulatorTakeGradient', args) as never;
 }
 
@@ -1583,16 +2043,30 @@ export function SparseAdd<
   Treal extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16'
     | 'float16' | 'uint32' | 'uint64',
 >(args: {
+  /** Input (int64). */
   a_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   a_values: Operand<T>;
+  /** Input (int64). */
   a_shape: Operand<'int64'>;
+  /** Input (int64). */
   b_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   b_values: Operand<T>;
+  /** Input (int64). */
   b_shape: Operand<'int64'>;
+  /** Input (dtype Treal). */
   thresh: Operand<Treal>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sum_indices: Sym<'int64'>; sum_values: Sym<T>; sum_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  sum_indices: Sym<'int64'>;
+  /** Output (dtype T). */
+  sum_values: Sym<T>;
+  /** Output (int64). */
+  sum_shape: Sym<'int64'>;
+} {
   return callOp('SparseAdd', args) as never;
 }
 
@@ -1603,13 +2077,22 @@ export function SparseAddGrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   backprop_val_grad: Operand<T>;
+  /** Input (int64). */
   a_indices: Operand<'int64'>;
+  /** Input (int64). */
   b_indices: Operand<'int64'>;
+  /** Input (int64). */
   sum_indices: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { a_val_grad: Sym<T>; b_val_grad: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  a_val_grad: Sym<T>;
+  /** Output (dtype T). */
+  b_val_grad: Sym<T>;
+} {
   return callOp('SparseAddGrad', args) as never;
 }
 
@@ -1623,14 +2106,23 @@ export function SparseApplyAdadelta<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   accum_update: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   rho: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1648,12 +2140,19 @@ export function SparseApplyAdagrad<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: true. */
   update_slots?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1671,15 +2170,25 @@ export function SparseApplyAdagradDA<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   gradient_accumulator: Operand<T>;
+  /** Input (dtype T). */
   gradient_squared_accumulator: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (int64). */
   global_step: Operand<'int64'>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1697,13 +2206,21 @@ export function SparseApplyAdagradV2<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: true. */
   update_slots?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1721,16 +2238,27 @@ export function SparseApplyCenteredRMSProp<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   mg: Operand<T>;
+  /** Input (dtype T). */
   ms: Operand<T>;
+  /** Input (dtype T). */
   mom: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   rho: Operand<T>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1748,16 +2276,27 @@ export function SparseApplyFtrl<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   linear: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   lr_power: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   multiply_linear_by_lr?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1775,17 +2314,29 @@ export function SparseApplyFtrlV2<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   linear: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   l2_shrinkage: Operand<T>;
+  /** Input (dtype T). */
   lr_power: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   multiply_linear_by_lr?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1803,13 +2354,21 @@ export function SparseApplyMomentum<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
+  /** Attr of kind bool. Default: false. */
   use_nesterov?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1827,13 +2386,21 @@ export function SparseApplyProximalAdagrad<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   accum: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1851,12 +2418,19 @@ export function SparseApplyProximalGradientDescent<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   alpha: Operand<T>;
+  /** Input (dtype T). */
   l1: Operand<T>;
+  /** Input (dtype T). */
   l2: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1874,15 +2448,25 @@ export function SparseApplyRMSProp<
     | 'uint32' | 'uint64',
   Tindices extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   var: Operand<T>;
+  /** Input (dtype T). */
   ms: Operand<T>;
+  /** Input (dtype T). */
   mom: Operand<T>;
+  /** Input (dtype T). */
   lr: Operand<T>;
+  /** Input (dtype T). */
   rho: Operand<T>;
+  /** Input (dtype T). */
   momentum: Operand<T>;
+  /** Input (dtype T). */
   epsilon: Operand<T>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Attr of kind bool. Default: false. */
   use_locking?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1897,11 +2481,17 @@ export function SparseBincount<
   Tidx extends 'int32' | 'int64',
   T extends 'int32' | 'int64' | 'float32' | 'float64',
 >(args: {
+  /** Input (int64). */
   indices: Operand<'int64'>;
+  /** Input (dtype Tidx). */
   values: Operand<Tidx>;
+  /** Input (int64). */
   dense_shape: Operand<'int64'>;
+  /** Input (dtype Tidx). */
   size: Operand<Tidx>;
+  /** Input (dtype T). */
   weights: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   binary_output?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1913,13 +2503,24 @@ export function SparseBincount<
  * Concatenates a list of `SparseTensor` along the specified dimension.
  */
 export function SparseConcat<T extends GraphDType>(args: {
+  /** Input (a list of N tensors of int64). */
   indices: readonly Operand<'int64'>[];
+  /** Input (a list of N tensors of dtype T). */
   values: readonly Operand<T>[];
+  /** Input (a list of N tensors of int64). */
   shapes: readonly Operand<'int64'>[];
+  /** Attr of kind int. */
   concat_dim: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_values: Sym<T>; output_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (dtype T). */
+  output_values: Sym<T>;
+  /** Output (int64). */
+  output_shape: Sym<'int64'>;
+} {
   return callOp('SparseConcat', args) as never;
 }
 
@@ -1931,11 +2532,16 @@ export function SparseConcat<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function SparseConditionalAccumulator(args: {
+  /** Attr of kind type. */
   dtype: 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64';
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind string. Default: "MEAN". */
   reduction_type?: "MEAN" | "SUM";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1950,16 +2556,30 @@ export function SparseCountSparseOutput<
   T extends 'int32' | 'int64',
   output_type extends 'int32' | 'int64' | 'float32' | 'float64',
 >(args: {
+  /** Input (int64). */
   indices: Operand<'int64'>;
+  /** Input (dtype T). */
   values: Operand<T>;
+  /** Input (int64). */
   dense_shape: Operand<'int64'>;
+  /** Input (dtype output_type). */
   weights: Operand<output_type>;
+  /** Attr of kind int. Default: -1. */
   minlength?: number;
+  /** Attr of kind int. Default: -1. */
   maxlength?: number;
+  /** Attr of kind bool. */
   binary_output: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_values: Sym<output_type>; output_dense_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (dtype output_type). */
+  output_values: Sym<output_type>;
+  /** Output (int64). */
+  output_dense_shape: Sym<'int64'>;
+} {
   return callOp('SparseCountSparseOutput', args) as never;
 }
 
@@ -1967,18 +2587,34 @@ export function SparseCountSparseOutput<
  * Generates sparse cross from a list of sparse and dense tensors.
  */
 export function SparseCross<out_type extends 'int64' | 'string'>(args: {
+  /** Input (a list of N tensors of int64). */
   indices: readonly Operand<'int64'>[];
+  /** Input (a list of tensors, dtypes sparse_types). */
   values: readonly Operand[];
+  /** Input (a list of N tensors of int64). */
   shapes: readonly Operand<'int64'>[];
+  /** Input (a list of tensors, dtypes dense_types). */
   dense_inputs: readonly Operand[];
+  /** Attr of kind bool. */
   hashed_output: boolean;
+  /** Attr of kind int. */
   num_buckets: number;
+  /** Attr of kind int. */
   hash_key: number;
+  /** Attr of kind type. */
   out_type: out_type;
+  /** Attr of kind type. */
   internal_type: 'int64' | 'string';
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_values: Sym<out_type>; output_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (dtype out_type). */
+  output_values: Sym<out_type>;
+  /** Output (int64). */
+  output_shape: Sym<'int64'>;
+} {
   return callOp('SparseCross', args) as never;
 }
 
@@ -1986,16 +2622,30 @@ export function SparseCross<out_type extends 'int64' | 'string'>(args: {
  * Generates sparse cross from a list of sparse and dense tensors.
  */
 export function SparseCrossHashed(args: {
+  /** Input (a list of N tensors of int64). */
   indices: readonly Operand<'int64'>[];
+  /** Input (a list of tensors, dtypes sparse_types). */
   values: readonly Operand[];
+  /** Input (a list of N tensors of int64). */
   shapes: readonly Operand<'int64'>[];
+  /** Input (a list of tensors, dtypes dense_types). */
   dense_inputs: readonly Operand[];
+  /** Input (int64). */
   num_buckets: Operand<'int64'>;
+  /** Input (bool). */
   strong_hash: Operand<'bool'>;
+  /** Input (int64). */
   salt: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_values: Sym<'int64'>; output_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (int64). */
+  output_values: Sym<'int64'>;
+  /** Output (int64). */
+  output_shape: Sym<'int64'>;
+} {
   return callOp('SparseCrossHashed', args) as never;
 }
 
@@ -2003,14 +2653,26 @@ export function SparseCrossHashed(args: {
  * Generates sparse cross from a list of sparse and dense tensors.
  */
 export function SparseCrossV2(args: {
+  /** Input (a list of N tensors of int64). */
   indices: readonly Operand<'int64'>[];
+  /** Input (a list of tensors, dtypes sparse_types). */
   values: readonly Operand[];
+  /** Input (a list of N tensors of int64). */
   shapes: readonly Operand<'int64'>[];
+  /** Input (a list of tensors, dtypes dense_types). */
   dense_inputs: readonly Operand[];
+  /** Input (string). */
   sep: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_values: Sym<'string'>; output_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (string). */
+  output_values: Sym<'string'>;
+  /** Output (int64). */
+  output_shape: Sym<'int64'>;
+} {
   return callOp('SparseCrossV2', args) as never;
 }
 
@@ -2021,9 +2683,13 @@ export function SparseDenseCwiseAdd<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (int64). */
   sp_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   sp_values: Operand<T>;
+  /** Input (int64). */
   sp_shape: Operand<'int64'>;
+  /** Input (dtype T). */
   dense: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2038,9 +2704,13 @@ export function SparseDenseCwiseDiv<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (int64). */
   sp_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   sp_values: Operand<T>;
+  /** Input (int64). */
   sp_shape: Operand<'int64'>;
+  /** Input (dtype T). */
   dense: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2055,9 +2725,13 @@ export function SparseDenseCwiseMul<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (int64). */
   sp_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   sp_values: Operand<T>;
+  /** Input (int64). */
   sp_shape: Operand<'int64'>;
+  /** Input (dtype T). */
   dense: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2069,16 +2743,24 @@ export function SparseDenseCwiseMul<
  * Fills empty rows in the input 2-D `SparseTensor` with a default value.
  */
 export function SparseFillEmptyRows<T extends GraphDType>(args: {
+  /** Input (int64). */
   indices: Operand<'int64'>;
+  /** Input (dtype T). */
   values: Operand<T>;
+  /** Input (int64). */
   dense_shape: Operand<'int64'>;
+  /** Input (dtype T). */
   default_value: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (int64). */
   output_indices: Sym<'int64'>;
+  /** Output (dtype T). */
   output_values: Sym<T>;
+  /** Output (bool). */
   empty_row_indicator: Sym<'bool'>;
+  /** Output (int64). */
   reverse_index_map: Sym<'int64'>;
 } {
   return callOp('SparseFillEmptyRows', args) as never;
@@ -2088,11 +2770,18 @@ export function SparseFillEmptyRows<T extends GraphDType>(args: {
  * The gradient of SparseFillEmptyRows.
  */
 export function SparseFillEmptyRowsGrad<T extends GraphDType>(args: {
+  /** Input (int64). */
   reverse_index_map: Operand<'int64'>;
+  /** Input (dtype T). */
   grad_values: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { d_values: Sym<T>; d_default_value: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  d_values: Sym<T>;
+  /** Output (dtype T). */
+  d_default_value: Sym<T>;
+} {
   return callOp('SparseFillEmptyRowsGrad', args) as never;
 }
 
@@ -2103,11 +2792,17 @@ export function SparseMatMul<
   Ta extends 'float32' | 'bfloat16' = 'float32',
   Tb extends 'float32' | 'bfloat16' = 'float32',
 >(args: {
+  /** Input (dtype Ta). */
   a: Operand<Ta>;
+  /** Input (dtype Tb). */
   b: Operand<Tb>;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind bool. Default: false. */
   a_is_sparse?: boolean;
+  /** Attr of kind bool. Default: false. */
   b_is_sparse?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2121,9 +2816,13 @@ export function SparseMatMul<
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function SparseMatrixAdd<T extends 'float32' | 'float64'>(args: {
+  /** Input (variant). */
   a: Operand<'variant'>;
+  /** Input (variant). */
   b: Operand<'variant'>;
+  /** Input (dtype T). */
   alpha: Operand<T>;
+  /** Input (dtype T). */
   beta: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2135,13 +2834,21 @@ export function SparseMatrixAdd<T extends 'float32' | 'float64'>(args: {
  * Matrix-multiplies a sparse matrix with a dense matrix.
  */
 export function SparseMatrixMatMul<T extends GraphDType>(args: {
+  /** Input (variant). */
   a: Operand<'variant'>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind bool. Default: false. */
   adjoint_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   adjoint_b?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_output?: boolean;
+  /** Attr of kind bool. Default: false. */
   conjugate_output?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2155,7 +2862,9 @@ export function SparseMatrixMatMul<T extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function SparseMatrixMul<T extends GraphDType>(args: {
+  /** Input (variant). */
   a: Operand<'variant'>;
+  /** Input (dtype T). */
   b: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2167,6 +2876,7 @@ export function SparseMatrixMul<T extends GraphDType>(args: {
  * Returns the number of nonzeroes of `sparse_matrix`.
  */
 export function SparseMatrixNNZ(args: {
+  /** Input (variant). */
   sparse_matrix: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2178,6 +2888,7 @@ export function SparseMatrixNNZ(args: {
  * Computes the Approximate Minimum Degree (AMD) ordering of `input`.
  */
 export function SparseMatrixOrderingAMD(args: {
+  /** Input (variant). */
   input: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2191,7 +2902,9 @@ export function SparseMatrixOrderingAMD(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function SparseMatrixSoftmax(args: {
+  /** Input (variant). */
   logits: Operand<'variant'>;
+  /** Attr of kind type. */
   type: 'float32' | 'float64';
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2205,8 +2918,11 @@ export function SparseMatrixSoftmax(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function SparseMatrixSoftmaxGrad(args: {
+  /** Input (variant). */
   softmax: Operand<'variant'>;
+  /** Input (variant). */
   grad_softmax: Operand<'variant'>;
+  /** Attr of kind type. */
   type: 'float32' | 'float64';
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2218,8 +2934,11 @@ export function SparseMatrixSoftmaxGrad(args: {
  * Computes the sparse Cholesky decomposition of `input`.
  */
 export function SparseMatrixSparseCholesky(args: {
+  /** Input (variant). */
   input: Operand<'variant'>;
+  /** Input (int32). */
   permutation: Operand<'int32'>;
+  /** Attr of kind type. */
   type: 'float32' | 'float64';
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2231,12 +2950,19 @@ export function SparseMatrixSparseCholesky(args: {
  * Sparse-matrix-multiplies two CSR matrices `a` and `b`.
  */
 export function SparseMatrixSparseMatMul(args: {
+  /** Input (variant). */
   a: Operand<'variant'>;
+  /** Input (variant). */
   b: Operand<'variant'>;
+  /** Attr of kind type. */
   type: 'float32' | 'float64';
+  /** Attr of kind bool. Default: false. */
   transpose_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   transpose_b?: boolean;
+  /** Attr of kind bool. Default: false. */
   adjoint_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   adjoint_b?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2248,8 +2974,11 @@ export function SparseMatrixSparseMatMul(args: {
  * Transposes the inner (matrix) dimensions of a CSRSparseMatrix.
  */
 export function SparseMatrixTranspose(args: {
+  /** Input (variant). */
   input: Operand<'variant'>;
+  /** Attr of kind bool. Default: false. */
   conjugate?: boolean;
+  /** Attr of kind type. */
   type: 'float32' | 'float64';
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2263,7 +2992,9 @@ export function SparseMatrixTranspose(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function SparseMatrixZeros(args: {
+  /** Input (int64). */
   dense_shape: Operand<'int64'>;
+  /** Attr of kind type. */
   type: 'float32' | 'float64';
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2278,10 +3009,15 @@ export function SparseReduceMax<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (int64). */
   input_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   input_values: Operand<T>;
+  /** Input (int64). */
   input_shape: Operand<'int64'>;
+  /** Input (int32). */
   reduction_axes: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   keep_dims?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2296,14 +3032,26 @@ export function SparseReduceMaxSparse<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (int64). */
   input_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   input_values: Operand<T>;
+  /** Input (int64). */
   input_shape: Operand<'int64'>;
+  /** Input (int32). */
   reduction_axes: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   keep_dims?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_values: Sym<T>; output_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (dtype T). */
+  output_values: Sym<T>;
+  /** Output (int64). */
+  output_shape: Sym<'int64'>;
+} {
   return callOp('SparseReduceMaxSparse', args) as never;
 }
 
@@ -2314,10 +3062,15 @@ export function SparseReduceSum<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (int64). */
   input_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   input_values: Operand<T>;
+  /** Input (int64). */
   input_shape: Operand<'int64'>;
+  /** Input (int32). */
   reduction_axes: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   keep_dims?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2332,14 +3085,26 @@ export function SparseReduceSumSparse<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (int64). */
   input_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   input_values: Operand<T>;
+  /** Input (int64). */
   input_shape: Operand<'int64'>;
+  /** Input (int32). */
   reduction_axes: Operand<'int32'>;
+  /** Attr of kind bool. Default: false. */
   keep_dims?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_values: Sym<T>; output_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (dtype T). */
+  output_values: Sym<T>;
+  /** Output (int64). */
+  output_shape: Sym<'int64'>;
+} {
   return callOp('SparseReduceSumSparse', args) as never;
 }
 
@@ -2347,12 +3112,20 @@ export function SparseReduceSumSparse<
  * Reorders a SparseTensor into the canonical, row-major ordering.
  */
 export function SparseReorder<T extends GraphDType>(args: {
+  /** Input (int64). */
   input_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   input_values: Operand<T>;
+  /** Input (int64). */
   input_shape: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_values: Sym<T> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (dtype T). */
+  output_values: Sym<T>;
+} {
   return callOp('SparseReorder', args) as never;
 }
 
@@ -2360,12 +3133,20 @@ export function SparseReorder<T extends GraphDType>(args: {
  * Reshapes a SparseTensor to represent values in a new dense shape.
  */
 export function SparseReshape(args: {
+  /** Input (int64). */
   input_indices: Operand<'int64'>;
+  /** Input (int64). */
   input_shape: Operand<'int64'>;
+  /** Input (int64). */
   new_shape: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (int64). */
+  output_shape: Sym<'int64'>;
+} {
   return callOp('SparseReshape', args) as never;
 }
 
@@ -2377,9 +3158,13 @@ export function SparseSegmentMean<
   Tidx extends 'int32' | 'int64' = 'int32',
   Tsegmentids extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tidx). */
   indices: Operand<Tidx>;
+  /** Input (dtype Tsegmentids). */
   segment_ids: Operand<Tsegmentids>;
+  /** Attr of kind bool. Default: false. */
   sparse_gradient?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2395,9 +3180,13 @@ export function SparseSegmentMeanGrad<
   Tidx extends 'int32' | 'int64' = 'int32',
   Tsegmentids extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tidx). */
   indices: Operand<Tidx>;
+  /** Input (dtype Tsegmentids). */
   segment_ids: Operand<Tsegmentids>;
+  /** Input (int32). */
   output_dim0: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2413,13 +3202,22 @@ export function SparseSegmentMeanGradV2<
   Tidx extends 'int32' | 'int64' = 'int32',
   Tsegmentids extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tidx). */
   indices: Operand<Tidx>;
+  /** Input (dtype Tsegmentids). */
   segment_ids: Operand<Tsegmentids>;
+  /** Input (int32). */
   dense_output_dim0: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; sorted_unique_indices: Sym<Tidx> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype Tidx). */
+  sorted_unique_indices: Sym<Tidx>;
+} {
   return callOp('SparseSegmentMeanGradV2', args) as never;
 }
 
@@ -2432,10 +3230,15 @@ export function SparseSegmentMeanWithNumSegments<
   Tsegmentids extends 'int32' | 'int64' = 'int32',
   Tnumsegments extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tidx). */
   indices: Operand<Tidx>;
+  /** Input (dtype Tsegmentids). */
   segment_ids: Operand<Tsegmentids>;
+  /** Input (dtype Tnumsegments). */
   num_segments: Operand<Tnumsegments>;
+  /** Attr of kind bool. Default: false. */
   sparse_gradient?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2451,9 +3254,13 @@ export function SparseSegmentSqrtN<
   Tidx extends 'int32' | 'int64' = 'int32',
   Tsegmentids extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tidx). */
   indices: Operand<Tidx>;
+  /** Input (dtype Tsegmentids). */
   segment_ids: Operand<Tsegmentids>;
+  /** Attr of kind bool. Default: false. */
   sparse_gradient?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2469,9 +3276,13 @@ export function SparseSegmentSqrtNGrad<
   Tidx extends 'int32' | 'int64' = 'int32',
   Tsegmentids extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tidx). */
   indices: Operand<Tidx>;
+  /** Input (dtype Tsegmentids). */
   segment_ids: Operand<Tsegmentids>;
+  /** Input (int32). */
   output_dim0: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2487,13 +3298,22 @@ export function SparseSegmentSqrtNGradV2<
   Tidx extends 'int32' | 'int64' = 'int32',
   Tsegmentids extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tidx). */
   indices: Operand<Tidx>;
+  /** Input (dtype Tsegmentids). */
   segment_ids: Operand<Tsegmentids>;
+  /** Input (int32). */
   dense_output_dim0: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; sorted_unique_indices: Sym<Tidx> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype Tidx). */
+  sorted_unique_indices: Sym<Tidx>;
+} {
   return callOp('SparseSegmentSqrtNGradV2', args) as never;
 }
 
@@ -2506,10 +3326,15 @@ export function SparseSegmentSqrtNWithNumSegments<
   Tsegmentids extends 'int32' | 'int64' = 'int32',
   Tnumsegments extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tidx). */
   indices: Operand<Tidx>;
+  /** Input (dtype Tsegmentids). */
   segment_ids: Operand<Tsegmentids>;
+  /** Input (dtype Tnumsegments). */
   num_segments: Operand<Tnumsegments>;
+  /** Attr of kind bool. Default: false. */
   sparse_gradient?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2526,9 +3351,13 @@ export function SparseSegmentSum<
   Tidx extends 'int32' | 'int64' = 'int32',
   Tsegmentids extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tidx). */
   indices: Operand<Tidx>;
+  /** Input (dtype Tsegmentids). */
   segment_ids: Operand<Tsegmentids>;
+  /** Attr of kind bool. Default: false. */
   sparse_gradient?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2544,9 +3373,13 @@ export function SparseSegmentSumGrad<
   Tidx extends 'int32' | 'int64' = 'int32',
   Tsegmentids extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tidx). */
   indices: Operand<Tidx>;
+  /** Input (dtype Tsegmentids). */
   segment_ids: Operand<Tsegmentids>;
+  /** Input (int32). */
   output_dim0: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2562,13 +3395,22 @@ export function SparseSegmentSumGradV2<
   Tidx extends 'int32' | 'int64' = 'int32',
   Tsegmentids extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (dtype Tidx). */
   indices: Operand<Tidx>;
+  /** Input (dtype Tsegmentids). */
   segment_ids: Operand<Tsegmentids>;
+  /** Input (int32). */
   dense_output_dim0: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output: Sym<T>; sorted_unique_indices: Sym<Tidx> } {
+}): {
+  /** Output (dtype T). */
+  output: Sym<T>;
+  /** Output (dtype Tidx). */
+  sorted_unique_indices: Sym<Tidx>;
+} {
   return callOp('SparseSegmentSumGradV2', args) as never;
 }
 
@@ -2582,10 +3424,15 @@ export function SparseSegmentSumWithNumSegments<
   Tsegmentids extends 'int32' | 'int64' = 'int32',
   Tnumsegments extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tidx). */
   indices: Operand<Tidx>;
+  /** Input (dtype Tsegmentids). */
   segment_ids: Operand<Tsegmentids>;
+  /** Input (dtype Tnumsegments). */
   num_segments: Operand<Tnumsegments>;
+  /** Attr of kind bool. Default: false. */
   sparse_gradient?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2597,14 +3444,26 @@ export function SparseSegmentSumWithNumSegments<
  * Slice a `SparseTensor` based on the `start` and `size`.
  */
 export function SparseSlice<T extends GraphDType>(args: {
+  /** Input (int64). */
   indices: Operand<'int64'>;
+  /** Input (dtype T). */
   values: Operand<T>;
+  /** Input (int64). */
   shape: Operand<'int64'>;
+  /** Input (int64). */
   start: Operand<'int64'>;
+  /** Input (int64). */
   size: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_values: Sym<T>; output_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (dtype T). */
+  output_values: Sym<T>;
+  /** Output (int64). */
+  output_shape: Sym<'int64'>;
+} {
   return callOp('SparseSlice', args) as never;
 }
 
@@ -2615,9 +3474,13 @@ export function SparseSliceGrad<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   backprop_val_grad: Operand<T>;
+  /** Input (int64). */
   input_indices: Operand<'int64'>;
+  /** Input (int64). */
   input_start: Operand<'int64'>;
+  /** Input (int64). */
   output_indices: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2629,8 +3492,11 @@ export function SparseSliceGrad<
  * Applies softmax to a batched N-D `SparseTensor`.
  */
 export function SparseSoftmax<T extends 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (int64). */
   sp_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   sp_values: Operand<T>;
+  /** Input (int64). */
   sp_shape: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2645,11 +3511,18 @@ export function SparseSoftmaxCrossEntropyWithLogits<
   T extends 'float16' | 'bfloat16' | 'float32' | 'float64',
   Tlabels extends 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (dtype T). */
   features: Operand<T>;
+  /** Input (dtype Tlabels). */
   labels: Operand<Tlabels>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { loss: Sym<T>; backprop: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  loss: Sym<T>;
+  /** Output (dtype T). */
+  backprop: Sym<T>;
+} {
   return callOp('SparseSoftmaxCrossEntropyWithLogits', args) as never;
 }
 
@@ -2660,15 +3533,26 @@ export function SparseSparseMaximum<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (int64). */
   a_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   a_values: Operand<T>;
+  /** Input (int64). */
   a_shape: Operand<'int64'>;
+  /** Input (int64). */
   b_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   b_values: Operand<T>;
+  /** Input (int64). */
   b_shape: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_values: Sym<T> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (dtype T). */
+  output_values: Sym<T>;
+} {
   return callOp('SparseSparseMaximum', args) as never;
 }
 
@@ -2679,15 +3563,26 @@ export function SparseSparseMinimum<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (int64). */
   a_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   a_values: Operand<T>;
+  /** Input (int64). */
   a_shape: Operand<'int64'>;
+  /** Input (int64). */
   b_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   b_values: Operand<T>;
+  /** Input (int64). */
   b_shape: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>; output_values: Sym<T> } {
+}): {
+  /** Output (int64). */
+  output_indices: Sym<'int64'>;
+  /** Output (dtype T). */
+  output_values: Sym<T>;
+} {
   return callOp('SparseSparseMinimum', args) as never;
 }
 
@@ -2695,14 +3590,26 @@ export function SparseSparseMinimum<
  * Split a `SparseTensor` into `num_split` tensors along one dimension.
  */
 export function SparseSplit<T extends GraphDType>(args: {
+  /** Input (int64). */
   split_dim: Operand<'int64'>;
+  /** Input (int64). */
   indices: Operand<'int64'>;
+  /** Input (dtype T). */
   values: Operand<T>;
+  /** Input (int64). */
   shape: Operand<'int64'>;
+  /** Attr of kind int. */
   num_split: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_indices: Sym<'int64'>[]; output_values: Sym<T>[]; output_shape: Sym<'int64'>[] } {
+}): {
+  /** Output (a list of num_split tensors of int64). */
+  output_indices: Sym<'int64'>[];
+  /** Output (a list of num_split tensors of dtype T). */
+  output_values: Sym<T>[];
+  /** Output (a list of num_split tensors of int64). */
+  output_shape: Sym<'int64'>[];
+} {
   return callOp('SparseSplit', args) as never;
 }
 
@@ -2714,9 +3621,13 @@ export function SparseTensorDenseAdd<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype Tindices). */
   a_indices: Operand<Tindices>;
+  /** Input (dtype T). */
   a_values: Operand<T>;
+  /** Input (dtype Tindices). */
   a_shape: Operand<Tindices>;
+  /** Input (dtype T). */
   b: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2728,11 +3639,17 @@ export function SparseTensorDenseAdd<
  * Multiply SparseTensor (of rank 2) "A" by dense matrix "B".
  */
 export function SparseTensorDenseMatMul<T extends GraphDType, Tindices extends 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (dtype Tindices). */
   a_indices: Operand<Tindices>;
+  /** Input (dtype T). */
   a_values: Operand<T>;
+  /** Input (int64). */
   a_shape: Operand<'int64'>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   adjoint_a?: boolean;
+  /** Attr of kind bool. Default: false. */
   adjoint_b?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2746,8 +3663,11 @@ export function SparseTensorDenseMatMul<T extends GraphDType, Tindices extends '
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function SparseTensorSliceDataset<Tvalues extends GraphDType>(args: {
+  /** Input (int64). */
   indices: Operand<'int64'>;
+  /** Input (dtype Tvalues). */
   values: Operand<Tvalues>;
+  /** Input (int64). */
   dense_shape: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2759,8 +3679,11 @@ export function SparseTensorSliceDataset<Tvalues extends GraphDType>(args: {
  * Converts a SparseTensor to a (possibly batched) CSRSparseMatrix.
  */
 export function SparseTensorToCSRSparseMatrix<T extends 'float32' | 'float64'>(args: {
+  /** Input (int64). */
   indices: Operand<'int64'>;
+  /** Input (dtype T). */
   values: Operand<T>;
+  /** Input (int64). */
   dense_shape: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2772,10 +3695,15 @@ export function SparseTensorToCSRSparseMatrix<T extends 'float32' | 'float64'>(a
  * Converts a sparse representation into a dense tensor.
  */
 export function SparseToDense<Tindices extends 'int32' | 'int64', T extends GraphDType>(args: {
+  /** Input (dtype Tindices). */
   sparse_indices: Operand<Tindices>;
+  /** Input (dtype Tindices). */
   output_shape: Operand<Tindices>;
+  /** Input (dtype T). */
   sparse_values: Operand<T>;
+  /** Input (dtype T). */
   default_value: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   validate_indices?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2789,17 +3717,32 @@ export function SparseToDense<Tindices extends 'int32' | 'int64', T extends Grap
 export function SparseToSparseSetOperation<
   T extends 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'string',
 >(args: {
+  /** Input (int64). */
   set1_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   set1_values: Operand<T>;
+  /** Input (int64). */
   set1_shape: Operand<'int64'>;
+  /** Input (int64). */
   set2_indices: Operand<'int64'>;
+  /** Input (dtype T). */
   set2_values: Operand<T>;
+  /** Input (int64). */
   set2_shape: Operand<'int64'>;
+  /** Attr of kind string. */
   set_operation: string;
+  /** Attr of kind bool. Default: true. */
   validate_indices?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { result_indices: Sym<'int64'>; result_values: Sym<T>; result_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  result_indices: Sym<'int64'>;
+  /** Output (dtype T). */
+  result_values: Sym<T>;
+  /** Output (int64). */
+  result_shape: Sym<'int64'>;
+} {
   return callOp('SparseToSparseSetOperation', args) as never;
 }
 
@@ -2807,6 +3750,7 @@ export function SparseToSparseSetOperation<
  * TODO: add doc.
  */
 export function Spence<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2818,8 +3762,11 @@ export function Spence<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>
  * Splits a tensor into `num_split` tensors along one dimension.
  */
 export function Split<T extends GraphDType>(args: {
+  /** Input (int32). */
   split_dim: Operand<'int32'>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind int. */
   num_split: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2836,14 +3783,24 @@ export function SplitDedupData<
   integer_type extends 'int32' | 'int64' | 'uint32' | 'uint64',
   float_type extends 'float16' | 'bfloat16' | 'float32',
 >(args: {
+  /** Input (variant). */
   input: Operand<'variant'>;
+  /** Attr of kind type. */
   integer_type: integer_type;
+  /** Attr of kind type. */
   float_type: float_type;
+  /** Attr of kind string. */
   tuple_mask: string;
+  /** Attr of kind string. Default: "". */
   config?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { integer_tensor: Sym<integer_type>; float_tensor: Sym<float_type> } {
+}): {
+  /** Output (dtype integer_type). */
+  integer_tensor: Sym<integer_type>;
+  /** Output (dtype float_type). */
+  float_tensor: Sym<float_type>;
+} {
   return callOp('SplitDedupData', args) as never;
 }
 
@@ -2851,9 +3808,13 @@ export function SplitDedupData<
  * Splits a tensor into `num_split` tensors along one dimension.
  */
 export function SplitV<T extends GraphDType, Tlen extends 'int8' | 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (dtype Tlen). */
   size_splits: Operand<Tlen>;
+  /** Input (int32). */
   split_dim: Operand<'int32'>;
+  /** Attr of kind int. */
   num_split: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2867,10 +3828,15 @@ export function SplitV<T extends GraphDType, Tlen extends 'int8' | 'int32' | 'in
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function SqlDataset(args: {
+  /** Input (string). */
   driver_name: Operand<'string'>;
+  /** Input (string). */
   data_source_name: Operand<'string'>;
+  /** Input (string). */
   query: Operand<'string'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2882,6 +3848,7 @@ export function SqlDataset(args: {
  * Computes square root of x element-wise.
  */
 export function Sqrt<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2893,7 +3860,9 @@ export function Sqrt<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(a
  * Computes the gradient for the sqrt of `x` wrt its input.
  */
 export function SqrtGrad<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Input (dtype T). */
   dy: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2908,6 +3877,7 @@ export function Square<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2919,7 +3889,9 @@ export function Square<
  * Returns conj(x - y)(x - y) element-wise.
  */
 export function SquaredDifference<T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2931,7 +3903,9 @@ export function SquaredDifference<T extends 'bfloat16' | 'float16' | 'float32' |
  * Removes dimensions of size 1 from the shape of a tensor.
  */
 export function Squeeze<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind list(int). Default: []. */
   squeeze_dims?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2947,7 +3921,9 @@ export function Squeeze<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Stack(args: {
+  /** Attr of kind type. */
   elem_type: GraphDType;
+  /** Attr of kind string. Default: "". */
   stack_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2961,6 +3937,7 @@ export function Stack(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function StackClose(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2974,6 +3951,7 @@ export function StackClose(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StackCloseV2(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -2987,7 +3965,9 @@ export function StackCloseV2(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function StackPop<elem_type extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Attr of kind type. */
   elem_type: elem_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3001,7 +3981,9 @@ export function StackPop<elem_type extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StackPopV2<elem_type extends GraphDType>(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Attr of kind type. */
   elem_type: elem_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3015,8 +3997,11 @@ export function StackPopV2<elem_type extends GraphDType>(args: {
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function StackPush<T extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (dtype T). */
   elem: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   swap_memory?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3030,8 +4015,11 @@ export function StackPush<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StackPushV2<T extends GraphDType>(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (dtype T). */
   elem: Operand<T>;
+  /** Attr of kind bool. Default: false. */
   swap_memory?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3045,8 +4033,11 @@ export function StackPushV2<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StackV2(args: {
+  /** Input (int32). */
   max_size: Operand<'int32'>;
+  /** Attr of kind type. */
   elem_type: GraphDType;
+  /** Attr of kind string. Default: "". */
   stack_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3060,10 +4051,15 @@ export function StackV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Stage(args: {
+  /** Input (a list of tensors, dtypes dtypes). */
   values: readonly Operand[];
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3077,10 +4073,15 @@ export function Stage(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StageClear(args: {
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3094,11 +4095,17 @@ export function StageClear(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StagePeek(args: {
+  /** Input (int32). */
   index: Operand<'int32'>;
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3112,10 +4119,15 @@ export function StagePeek(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StageSize(args: {
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3129,11 +4141,17 @@ export function StageSize(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StatefulPartitionedCall(args: {
+  /** Input (a list of tensors, dtypes Tin). */
   args: readonly Operand[];
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind string. Default: "". */
   config?: string;
+  /** Attr of kind string. Default: "". */
   config_proto?: string;
+  /** Attr of kind string. Default: "". */
   executor_type?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3151,11 +4169,17 @@ export function StatefulRandomBinomial<
   T extends 'float16' | 'float32' | 'float64' | 'int32' | 'int64' = 'float64',
   dtype extends 'float16' | 'float32' | 'float64' | 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (int64). */
   algorithm: Operand<'int64'>;
+  /** Input (dtype S). */
   shape: Operand<S>;
+  /** Input (dtype T). */
   counts: Operand<T>;
+  /** Input (dtype T). */
   probs: Operand<T>;
+  /** Attr of kind type. Default: 'int64'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3174,8 +4198,11 @@ export function StatefulStandardNormal<
   shape_dtype extends GraphDType = 'int64',
   dtype extends GraphDType = 'float32',
 >(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (dtype shape_dtype). */
   shape: Operand<shape_dtype>;
+  /** Attr of kind type. Default: 'float32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3192,9 +4219,13 @@ export function StatefulStandardNormalV2<
   shape_dtype extends GraphDType = 'int64',
   dtype extends GraphDType = 'float32',
 >(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (int64). */
   algorithm: Operand<'int64'>;
+  /** Input (dtype shape_dtype). */
   shape: Operand<shape_dtype>;
+  /** Attr of kind type. Default: 'float32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3211,9 +4242,13 @@ export function StatefulTruncatedNormal<
   shape_dtype extends GraphDType = 'int64',
   dtype extends GraphDType = 'float32',
 >(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (int64). */
   algorithm: Operand<'int64'>;
+  /** Input (dtype shape_dtype). */
   shape: Operand<shape_dtype>;
+  /** Attr of kind type. Default: 'float32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3227,9 +4262,13 @@ export function StatefulTruncatedNormal<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StatefulUniform<shape_dtype extends GraphDType = 'int64', dtype extends GraphDType = 'float32'>(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (int64). */
   algorithm: Operand<'int64'>;
+  /** Input (dtype shape_dtype). */
   shape: Operand<shape_dtype>;
+  /** Attr of kind type. Default: 'float32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3246,9 +4285,13 @@ export function StatefulUniformFullInt<
   shape_dtype extends GraphDType = 'int64',
   dtype extends GraphDType = 'uint64',
 >(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (int64). */
   algorithm: Operand<'int64'>;
+  /** Input (dtype shape_dtype). */
   shape: Operand<shape_dtype>;
+  /** Attr of kind type. Default: 'uint64'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3262,10 +4305,15 @@ export function StatefulUniformFullInt<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StatefulUniformInt<shape_dtype extends GraphDType = 'int64', dtype extends GraphDType = 'int64'>(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
+  /** Input (int64). */
   algorithm: Operand<'int64'>;
+  /** Input (dtype shape_dtype). */
   shape: Operand<shape_dtype>;
+  /** Input (dtype dtype). */
   minval: Operand<dtype>;
+  /** Input (dtype dtype). */
   maxval: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3277,10 +4325,15 @@ export function StatefulUniformInt<shape_dtype extends GraphDType = 'int64', dty
  * An n-way switch statement which calls a single branch function.
  */
 export function StatelessCase(args: {
+  /** Input (int32). */
   branch_index: Operand<'int32'>;
+  /** Input (a list of tensors, dtypes Tin). */
   input: readonly Operand[];
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
+  /** Attr of kind list(func). */
   branches: readonly GraphFunction[];
+  /** Attr of kind list(shape). Default: []. */
   output_shapes?: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3292,11 +4345,17 @@ export function StatelessCase(args: {
  * output = cond ? then_branch(input) : else_branch(input)
  */
 export function StatelessIf<Tcond extends GraphDType>(args: {
+  /** Input (dtype Tcond). */
   cond: Operand<Tcond>;
+  /** Input (a list of tensors, dtypes Tin). */
   input: readonly Operand[];
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
+  /** Attr of kind func. */
   then_branch: GraphFunction;
+  /** Attr of kind func. */
   else_branch: GraphFunction;
+  /** Attr of kind list(shape). Default: []. */
   output_shapes?: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3313,9 +4372,13 @@ export function StatelessMultinomial<
   Tseed extends 'int32' | 'int64' = 'int64',
   output_dtype extends 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (dtype T). */
   logits: Operand<T>;
+  /** Input (int32). */
   num_samples: Operand<'int32'>;
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
+  /** Attr of kind type. Default: 'int64'. */
   output_dtype?: output_dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3331,11 +4394,17 @@ export function StatelessParameterizedTruncatedNormal<
   dtype extends 'float16' | 'float32' | 'float64',
   Tseed extends 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (dtype S). */
   shape: Operand<S>;
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
+  /** Input (dtype dtype). */
   means: Operand<dtype>;
+  /** Input (dtype dtype). */
   stddevs: Operand<dtype>;
+  /** Input (dtype dtype). */
   minvals: Operand<dtype>;
+  /** Input (dtype dtype). */
   maxvals: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3352,10 +4421,15 @@ export function StatelessRandomBinomial<
   T extends 'float16' | 'float32' | 'float64' | 'int32' | 'int64' = 'float64',
   dtype extends 'float16' | 'float32' | 'float64' | 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (dtype S). */
   shape: Operand<S>;
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
+  /** Input (dtype T). */
   counts: Operand<T>;
+  /** Input (dtype T). */
   probs: Operand<T>;
+  /** Attr of kind type. Default: 'int64'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3371,8 +4445,11 @@ export function StatelessRandomGammaV2<
   dtype extends 'float16' | 'float32' | 'float64',
   Tseed extends 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (dtype T). */
   shape: Operand<T>;
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
+  /** Input (dtype dtype). */
   alpha: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3387,10 +4464,15 @@ export function StatelessRandomGammaV3<
   dtype extends 'float16' | 'float32' | 'float64',
   shape_dtype extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype shape_dtype). */
   shape: Operand<shape_dtype>;
+  /** Input (uint64). */
   key: Operand<'uint64'>;
+  /** Input (uint64). */
   counter: Operand<'uint64'>;
+  /** Input (int32). */
   alg: Operand<'int32'>;
+  /** Input (dtype dtype). */
   alpha: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3414,10 +4496,16 @@ export function StatelessRandomGetAlg(args?: {
  * Scrambles seed into key and counter, using the best algorithm based on device.
  */
 export function StatelessRandomGetKeyCounter<Tseed extends 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { key: Sym<'uint64'>; counter: Sym<'uint64'> } {
+}): {
+  /** Output (uint64). */
+  key: Sym<'uint64'>;
+  /** Output (uint64). */
+  counter: Sym<'uint64'>;
+} {
   return callOp('StatelessRandomGetKeyCounter', args) as never;
 }
 
@@ -3425,10 +4513,18 @@ export function StatelessRandomGetKeyCounter<Tseed extends 'int32' | 'int64' = '
  * Picks the best algorithm based on device, and scrambles seed into key and counter.
  */
 export function StatelessRandomGetKeyCounterAlg<Tseed extends 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { key: Sym<'uint64'>; counter: Sym<'uint64'>; alg: Sym<'int32'> } {
+}): {
+  /** Output (uint64). */
+  key: Sym<'uint64'>;
+  /** Output (uint64). */
+  counter: Sym<'uint64'>;
+  /** Output (int32). */
+  alg: Sym<'int32'>;
+} {
   return callOp('StatelessRandomGetKeyCounterAlg', args) as never;
 }
 
@@ -3440,8 +4536,11 @@ export function StatelessRandomNormal<
   Tseed extends 'int32' | 'int64' = 'int64',
   dtype extends 'float16' | 'bfloat16' | 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (dtype T). */
   shape: Operand<T>;
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
+  /** Attr of kind type. Default: 'float32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3456,10 +4555,15 @@ export function StatelessRandomNormalV2<
   Tshape extends 'int32' | 'int64' = 'int32',
   dtype extends 'float16' | 'bfloat16' | 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (dtype Tshape). */
   shape: Operand<Tshape>;
+  /** Input (uint64). */
   key: Operand<'uint64'>;
+  /** Input (uint64). */
   counter: Operand<'uint64'>;
+  /** Input (int32). */
   alg: Operand<'int32'>;
+  /** Attr of kind type. Default: 'float32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3476,9 +4580,13 @@ export function StatelessRandomPoisson<
   dtype extends 'float16' | 'float32' | 'float64' | 'int32' | 'int64',
   Tseed extends 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (dtype T). */
   shape: Operand<T>;
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
+  /** Input (dtype Rtype). */
   lam: Operand<Rtype>;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3494,8 +4602,11 @@ export function StatelessRandomUniform<
   Tseed extends 'int32' | 'int64' = 'int64',
   dtype extends 'float16' | 'bfloat16' | 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (dtype T). */
   shape: Operand<T>;
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
+  /** Attr of kind type. Default: 'float32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3511,8 +4622,11 @@ export function StatelessRandomUniformFullInt<
   Tseed extends 'int32' | 'int64' | 'uint32' | 'uint64' = 'int64',
   dtype extends 'int32' | 'int64' | 'uint32' | 'uint64' = 'uint64',
 >(args: {
+  /** Input (dtype T). */
   shape: Operand<T>;
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
+  /** Attr of kind type. Default: 'uint64'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3527,10 +4641,15 @@ export function StatelessRandomUniformFullIntV2<
   Tshape extends 'int32' | 'int64' = 'int32',
   dtype extends 'int32' | 'int64' | 'uint32' | 'uint64' = 'uint64',
 >(args: {
+  /** Input (dtype Tshape). */
   shape: Operand<Tshape>;
+  /** Input (uint64). */
   key: Operand<'uint64'>;
+  /** Input (uint64). */
   counter: Operand<'uint64'>;
+  /** Input (int32). */
   alg: Operand<'int32'>;
+  /** Attr of kind type. Default: 'uint64'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3546,9 +4665,13 @@ export function StatelessRandomUniformInt<
   dtype extends 'int32' | 'int64',
   Tseed extends 'int32' | 'int64' = 'int64',
 >(args: {
+  /** Input (dtype T). */
   shape: Operand<T>;
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
+  /** Input (dtype dtype). */
   minval: Operand<dtype>;
+  /** Input (dtype dtype). */
   maxval: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3563,11 +4686,17 @@ export function StatelessRandomUniformIntV2<
   dtype extends 'int32' | 'int64' | 'uint32' | 'uint64',
   Tshape extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype Tshape). */
   shape: Operand<Tshape>;
+  /** Input (uint64). */
   key: Operand<'uint64'>;
+  /** Input (uint64). */
   counter: Operand<'uint64'>;
+  /** Input (int32). */
   alg: Operand<'int32'>;
+  /** Input (dtype dtype). */
   minval: Operand<dtype>;
+  /** Input (dtype dtype). */
   maxval: Operand<dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3582,10 +4711,15 @@ export function StatelessRandomUniformV2<
   Tshape extends 'int32' | 'int64' = 'int32',
   dtype extends 'float16' | 'bfloat16' | 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (dtype Tshape). */
   shape: Operand<Tshape>;
+  /** Input (uint64). */
   key: Operand<'uint64'>;
+  /** Input (uint64). */
   counter: Operand<'uint64'>;
+  /** Input (int32). */
   alg: Operand<'int32'>;
+  /** Attr of kind type. Default: 'float32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3600,17 +4734,32 @@ export function StatelessSampleDistortedBoundingBox<
   T extends 'uint8' | 'int8' | 'int16' | 'int32' | 'int64',
   Tseed extends 'int32' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   image_size: Operand<T>;
+  /** Input (float32). */
   bounding_boxes: Operand<'float32'>;
+  /** Input (float32). */
   min_object_covered: Operand<'float32'>;
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
+  /** Attr of kind list(float). Default: [0.75, 1.3300000429153442]. */
   aspect_ratio_range?: readonly number[];
+  /** Attr of kind list(float). Default: [0.05000000074505806, 1]. */
   area_range?: readonly number[];
+  /** Attr of kind int. Default: 100. */
   max_attempts?: number;
+  /** Attr of kind bool. Default: false. */
   use_image_if_no_bounding_boxes?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { begin: Sym<T>; size: Sym<T>; bboxes: Sym<'float32'> } {
+}): {
+  /** Output (dtype T). */
+  begin: Sym<T>;
+  /** Output (dtype T). */
+  size: Sym<T>;
+  /** Output (float32). */
+  bboxes: Sym<'float32'>;
+} {
   return callOp('StatelessSampleDistortedBoundingBox', args) as never;
 }
 
@@ -3618,9 +4767,13 @@ export function StatelessSampleDistortedBoundingBox<
  * Randomly and deterministically shuffles a tensor along its first dimension.
  */
 export function StatelessShuffle<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (uint64). */
   key: Operand<'uint64'>;
+  /** Input (uint64). */
   counter: Operand<'uint64'>;
+  /** Input (int32). */
   alg: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3636,8 +4789,11 @@ export function StatelessTruncatedNormal<
   Tseed extends 'int32' | 'int64' = 'int64',
   dtype extends 'float16' | 'bfloat16' | 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (dtype T). */
   shape: Operand<T>;
+  /** Input (dtype Tseed). */
   seed: Operand<Tseed>;
+  /** Attr of kind type. Default: 'float32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3652,10 +4808,15 @@ export function StatelessTruncatedNormalV2<
   Tshape extends 'int32' | 'int64' = 'int32',
   dtype extends 'float16' | 'bfloat16' | 'float32' | 'float64' = 'float32',
 >(args: {
+  /** Input (dtype Tshape). */
   shape: Operand<Tshape>;
+  /** Input (uint64). */
   key: Operand<'uint64'>;
+  /** Input (uint64). */
   counter: Operand<'uint64'>;
+  /** Input (int32). */
   alg: Operand<'int32'>;
+  /** Attr of kind type. Default: 'float32'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3667,10 +4828,15 @@ export function StatelessTruncatedNormalV2<
  * output = input; While (Cond(output)) { output = Body(output) }
  */
 export function StatelessWhile(args: {
+  /** Input (a list of tensors, dtypes T). */
   input: readonly Operand[];
+  /** Attr of kind func. */
   cond: GraphFunction;
+  /** Attr of kind func. */
   body: GraphFunction;
+  /** Attr of kind list(shape). Default: []. */
   output_shapes?: readonly StaticShape[];
+  /** Attr of kind int. Default: 10. */
   parallel_iterations?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3682,7 +4848,9 @@ export function StatelessWhile(args: {
  * Check if the input matches the regex pattern.
  */
 export function StaticRegexFullMatch(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Attr of kind string. */
   pattern: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3694,9 +4862,13 @@ export function StaticRegexFullMatch(args: {
  * Replaces the match of pattern in input with rewrite.
  */
 export function StaticRegexReplace(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Attr of kind string. */
   pattern: string;
+  /** Attr of kind string. */
   rewrite: string;
+  /** Attr of kind bool. Default: true. */
   replace_global?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3710,7 +4882,9 @@ export function StaticRegexReplace(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StatsAggregatorHandle(args?: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3724,7 +4898,9 @@ export function StatsAggregatorHandle(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StatsAggregatorHandleV2(args?: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3738,7 +4914,9 @@ export function StatsAggregatorHandleV2(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StatsAggregatorSetSummaryWriter(args: {
+  /** Input (resource). */
   stats_aggregator: Operand<'resource'>;
+  /** Input (resource). */
   summary: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3752,6 +4930,7 @@ export function StatsAggregatorSetSummaryWriter(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StatsAggregatorSummary(args: {
+  /** Input (resource). */
   iterator: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3766,10 +4945,15 @@ export function StochasticCastToInt<
   Tin extends 'float16' | 'bfloat16' | 'float32' | 'float64',
   Tout extends 'int8' | 'int16' | 'int32',
 >(args: {
+  /** Input (dtype Tin). */
   input: Operand<Tin>;
+  /** Input (uint64). */
   key: Operand<'uint64'>;
+  /** Input (uint64). */
   counter: Operand<'uint64'>;
+  /** Input (int32). */
   alg: Operand<'int32'>;
+  /** Attr of kind type. */
   Tout: Tout;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3781,6 +4965,7 @@ export function StochasticCastToInt<
  * Stops gradient computation.
  */
 export function StopGradient<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3796,14 +4981,23 @@ export function StopGradient<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function StoreMinibatchStatisticsInFdo(args: {
+  /** Input (string). */
   program_key: Operand<'string'>;
+  /** Input (int32). */
   max_ids: Operand<'int32'>;
+  /** Input (int32). */
   max_uniques: Operand<'int32'>;
+  /** Attr of kind int. */
   sample_count: number;
+  /** Attr of kind int. */
   num_replica: number;
+  /** Attr of kind int. */
   feature_width: number;
+  /** Attr of kind int. */
   num_sc_per_chip: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind string. */
   mini_batch_splits: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3815,14 +5009,23 @@ export function StoreMinibatchStatisticsInFdo(args: {
  * Return a strided slice from `input`.
  */
 export function StridedSlice<T extends GraphDType, Index extends 'int16' | 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Index). */
   begin: Operand<Index>;
+  /** Input (dtype Index). */
   end: Operand<Index>;
+  /** Input (dtype Index). */
   strides: Operand<Index>;
+  /** Attr of kind int. Default: 0. */
   begin_mask?: number;
+  /** Attr of kind int. Default: 0. */
   end_mask?: number;
+  /** Attr of kind int. Default: 0. */
   ellipsis_mask?: number;
+  /** Attr of kind int. Default: 0. */
   new_axis_mask?: number;
+  /** Attr of kind int. Default: 0. */
   shrink_axis_mask?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3836,15 +5039,25 @@ export function StridedSlice<T extends GraphDType, Index extends 'int16' | 'int3
  * Cannot run here: it takes reference-typed (TF1 variable) tensors, which a function cannot hold; adding it throws.
  */
 export function StridedSliceAssign<T extends GraphDType, Index extends 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   ref: Operand<T>;
+  /** Input (dtype Index). */
   begin: Operand<Index>;
+  /** Input (dtype Index). */
   end: Operand<Index>;
+  /** Input (dtype Index). */
   strides: Operand<Index>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind int. Default: 0. */
   begin_mask?: number;
+  /** Attr of kind int. Default: 0. */
   end_mask?: number;
+  /** Attr of kind int. Default: 0. */
   ellipsis_mask?: number;
+  /** Attr of kind int. Default: 0. */
   new_axis_mask?: number;
+  /** Attr of kind int. Default: 0. */
   shrink_axis_mask?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3856,15 +5069,25 @@ export function StridedSliceAssign<T extends GraphDType, Index extends 'int32' |
  * Returns the gradient of `StridedSlice`.
  */
 export function StridedSliceGrad<Index extends 'int32' | 'int64', T extends GraphDType>(args: {
+  /** Input (dtype Index). */
   shape: Operand<Index>;
+  /** Input (dtype Index). */
   begin: Operand<Index>;
+  /** Input (dtype Index). */
   end: Operand<Index>;
+  /** Input (dtype Index). */
   strides: Operand<Index>;
+  /** Input (dtype T). */
   dy: Operand<T>;
+  /** Attr of kind int. Default: 0. */
   begin_mask?: number;
+  /** Attr of kind int. Default: 0. */
   end_mask?: number;
+  /** Attr of kind int. Default: 0. */
   ellipsis_mask?: number;
+  /** Attr of kind int. Default: 0. */
   new_axis_mask?: number;
+  /** Attr of kind int. Default: 0. */
   shrink_axis_mask?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3876,9 +5099,13 @@ export function StridedSliceGrad<Index extends 'int32' | 'int64', T extends Grap
  * Formats a string template using a list of tensors.
  */
 export function StringFormat(args: {
+  /** Input (a list of tensors, dtypes T). */
   inputs: readonly Operand[];
+  /** Attr of kind string. Default: "%s". */
   template?: string;
+  /** Attr of kind string. Default: "%s". */
   placeholder?: string;
+  /** Attr of kind int. Default: 3. */
   summarize?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3890,7 +5117,9 @@ export function StringFormat(args: {
  * Joins the strings in the given list of string tensors into one tensor;
  */
 export function StringJoin(args: {
+  /** Input (a list of N tensors of string). */
   inputs: readonly Operand<'string'>[];
+  /** Attr of kind string. Default: "". */
   separator?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3902,7 +5131,9 @@ export function StringJoin(args: {
  * String lengths of `input`.
  */
 export function StringLength(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Attr of kind string. Default: "BYTE". */
   unit?: "BYTE" | "UTF8_CHAR";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3914,7 +5145,9 @@ export function StringLength(args: {
  * Converts all uppercase characters into their respective lowercase replacements.
  */
 export function StringLower(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Attr of kind string. Default: "". */
   encoding?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3926,17 +5159,30 @@ export function StringLower(args: {
  * Creates ngrams from ragged string data.
  */
 export function StringNGrams<Tsplits extends 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (string). */
   data: Operand<'string'>;
+  /** Input (dtype Tsplits). */
   data_splits: Operand<Tsplits>;
+  /** Attr of kind string. */
   separator: string;
+  /** Attr of kind list(int). */
   ngram_widths: readonly number[];
+  /** Attr of kind string. */
   left_pad: string;
+  /** Attr of kind string. */
   right_pad: string;
+  /** Attr of kind int. */
   pad_width: number;
+  /** Attr of kind bool. */
   preserve_short_sequences: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { ngrams: Sym<'string'>; ngrams_splits: Sym<Tsplits> } {
+}): {
+  /** Output (string). */
+  ngrams: Sym<'string'>;
+  /** Output (dtype Tsplits). */
+  ngrams_splits: Sym<Tsplits>;
+} {
   return callOp('StringNGrams', args) as never;
 }
 
@@ -3944,12 +5190,22 @@ export function StringNGrams<Tsplits extends 'int32' | 'int64' = 'int64'>(args: 
  * Split elements of `input` based on `delimiter` into a `SparseTensor`.
  */
 export function StringSplit(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Input (string). */
   delimiter: Operand<'string'>;
+  /** Attr of kind bool. Default: true. */
   skip_empty?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { indices: Sym<'int64'>; values: Sym<'string'>; shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  indices: Sym<'int64'>;
+  /** Output (string). */
+  values: Sym<'string'>;
+  /** Output (int64). */
+  shape: Sym<'int64'>;
+} {
   return callOp('StringSplit', args) as never;
 }
 
@@ -3957,12 +5213,22 @@ export function StringSplit(args: {
  * Split elements of `source` based on `sep` into a `SparseTensor`.
  */
 export function StringSplitV2(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Input (string). */
   sep: Operand<'string'>;
+  /** Attr of kind int. Default: -1. */
   maxsplit?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { indices: Sym<'int64'>; values: Sym<'string'>; shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  indices: Sym<'int64'>;
+  /** Output (string). */
+  values: Sym<'string'>;
+  /** Output (int64). */
+  shape: Sym<'int64'>;
+} {
   return callOp('StringSplitV2', args) as never;
 }
 
@@ -3970,6 +5236,7 @@ export function StringSplitV2(args: {
  * Strip leading and trailing whitespaces from the Tensor.
  */
 export function StringStrip(args: {
+  /** Input (string). */
   input: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3981,7 +5248,9 @@ export function StringStrip(args: {
  * Converts each string in the input Tensor to its hash mod by a number of buckets.
  */
 export function StringToHashBucket(args: {
+  /** Input (string). */
   string_tensor: Operand<'string'>;
+  /** Attr of kind int. */
   num_buckets: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -3993,7 +5262,9 @@ export function StringToHashBucket(args: {
  * Converts each string in the input Tensor to its hash mod by a number of buckets.
  */
 export function StringToHashBucketFast(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Attr of kind int. */
   num_buckets: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -4005,8 +5276,11 @@ export function StringToHashBucketFast(args: {
  * Converts each string in the input Tensor to its hash mod by a number of buckets.
  */
 export function StringToHashBucketStrong(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Attr of kind int. */
   num_buckets: number;
+  /** Attr of kind list(int). */
   key: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -4020,7 +5294,9 @@ export function StringToHashBucketStrong(args: {
 export function StringToNumber<
   out_type extends 'float32' | 'float64' | 'int32' | 'int64' | 'uint32' | 'uint64' = 'float32',
 >(args: {
+  /** Input (string). */
   string_tensor: Operand<'string'>;
+  /** Attr of kind type. Default: 'float32'. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -4032,7 +5308,9 @@ export function StringToNumber<
  * Converts all lowercase characters into their respective uppercase replacements.
  */
 export function StringUpper(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Attr of kind string. Default: "". */
   encoding?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -4047,7 +5325,9 @@ export function Sub<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'uint8' | 'int8' | 'uint16' | 'int16' | 'int32' | 'int64'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -4059,9 +5339,13 @@ export function Sub<
  * Return substrings from `Tensor` of strings.
  */
 export function Substr<T extends 'int32' | 'int64'>(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Input (dtype T). */
   pos: Operand<T>;
+  /** Input (dtype T). */
   len: Operand<T>;
+  /** Attr of kind string. Default: "BYTE". */
   unit?: "BYTE" | "UTF8_CHAR";
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -4077,8 +5361,11 @@ export function Sum<
     | 'uint32' | 'uint64',
   Tidx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tidx). */
   reduction_indices: Operand<Tidx>;
+  /** Attr of kind bool. Default: false. */
   keep_dims?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -4092,7 +5379,9 @@ export function Sum<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function SummaryWriter(args?: {
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind string. Default: "". */
   container?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -4104,12 +5393,22 @@ export function SummaryWriter(args?: {
  * Computes the singular value decompositions of one or more matrices.
  */
 export function Svd<T extends 'float64' | 'float32' | 'float16'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   compute_uv?: boolean;
+  /** Attr of kind bool. Default: false. */
   full_matrices?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { s: Sym<T>; u: Sym<T>; v: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  s: Sym<T>;
+  /** Output (dtype T). */
+  u: Sym<T>;
+  /** Output (dtype T). */
+  v: Sym<T>;
+} {
   return callOp('Svd', args) as never;
 }
 
@@ -4117,11 +5416,18 @@ export function Svd<T extends 'float64' | 'float32' | 'float16'>(args: {
  * Forwards `data` to the output port determined by `pred`.
  */
 export function Switch<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (bool). */
   pred: Operand<'bool'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_false: Sym<T>; output_true: Sym<T> } {
+}): {
+  /** Output (dtype T). */
+  output_false: Sym<T>;
+  /** Output (dtype T). */
+  output_true: Sym<T>;
+} {
   return callOp('Switch', args) as never;
 }
 
@@ -4129,8 +5435,11 @@ export function Switch<T extends GraphDType>(args: {
  * Computes the gradient function for function f via backpropagation.
  */
 export function SymbolicGradient(args: {
+  /** Input (a list of tensors, dtypes Tin). */
   input: readonly Operand[];
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
+  /** Attr of kind func. */
   f: GraphFunction;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

@@ -13,9 +13,13 @@ import type { Tensor } from '../../tensor/tensor';
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TFRecordDataset(args: {
+  /** Input (string). */
   filenames: Operand<'string'>;
+  /** Input (string). */
   compression_type: Operand<'string'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -29,10 +33,15 @@ export function TFRecordDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TFRecordDatasetV2(args: {
+  /** Input (string). */
   filenames: Operand<'string'>;
+  /** Input (string). */
   compression_type: Operand<'string'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Input (int64). */
   byte_offsets: Operand<'int64'>;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -50,8 +59,11 @@ export function TFRecordDatasetV2(args: {
  * @deprecated since GraphDef version 26: Use TFRecordReaderV2
  */
 export function TFRecordReader(args?: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind string. Default: "". */
   compression_type?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -65,8 +77,11 @@ export function TFRecordReader(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TFRecordReaderV2(args?: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind string. Default: "". */
   compression_type?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -82,6 +97,7 @@ export function TFRecordReaderV2(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TPUAnnotateTensorsWithDynamicShape(args: {
+  /** Input (a list of tensors, dtypes T). */
   tensors: readonly Operand[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -109,14 +125,26 @@ export function TPUCompilationResult(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TPUCompile(args: {
+  /** Input (a list of NumDynamicShapes tensors of int64). */
   dynamic_shapes: readonly Operand<'int64'>[];
+  /** Input (a list of tensors, dtypes Tguaranteed_constants). */
   guaranteed_constants: readonly Operand[];
+  /** Attr of kind int. */
   num_computations: number;
+  /** Attr of kind func. */
   function: GraphFunction;
+  /** Attr of kind string. */
   metadata: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { compilation_status: Sym<'string'>; program: Sym<'string'>[]; may_modify_variables: Sym<'bool'>[] } {
+}): {
+  /** Output (string). */
+  compilation_status: Sym<'string'>;
+  /** Output (a list of num_computations tensors of string). */
+  program: Sym<'string'>[];
+  /** Output (a list of num_computations tensors of bool). */
+  may_modify_variables: Sym<'bool'>[];
+} {
   return callOp('TPUCompile', args) as never;
 }
 
@@ -128,6 +156,7 @@ export function TPUCompile(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TPUCompileSucceededAssert(args: {
+  /** Input (string). */
   compilation_status: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -143,7 +172,9 @@ export function TPUCompileSucceededAssert(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TPUCopyWithDynamicShape(args: {
+  /** Input (a list of tensors, dtypes T). */
   tensors: readonly Operand[];
+  /** Input (a list of N tensors of int32). */
   unpadded_sizes: readonly Operand<'int32'>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -159,7 +190,9 @@ export function TPUCopyWithDynamicShape(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TPUDummyInput<dtype extends 'float32' | 'bfloat16'>(args: {
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. */
   shape: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -173,9 +206,13 @@ export function TPUDummyInput<dtype extends 'float32' | 'bfloat16'>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function TPUEmbeddingActivations(args: {
+  /** Input (float32). */
   embedding_variable: Operand<'float32'>;
+  /** Input (float32). */
   sliced_activations: Operand<'float32'>;
+  /** Attr of kind int. */
   table_id: number;
+  /** Attr of kind int. */
   lookup_id: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -191,8 +228,11 @@ export function TPUEmbeddingActivations(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TPUExecute(args: {
+  /** Input (a list of tensors, dtypes Targs). */
   args: readonly Operand[];
+  /** Input (string). */
   key: Operand<'string'>;
+  /** Attr of kind list(type). */
   Tresults: readonly (GraphDType)[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -208,10 +248,15 @@ export function TPUExecute(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TPUExecuteAndUpdateVariables(args: {
+  /** Input (a list of tensors, dtypes Targs). */
   args: readonly Operand[];
+  /** Input (string). */
   key: Operand<'string'>;
+  /** Attr of kind list(type). */
   Tresults: readonly (GraphDType)[];
+  /** Attr of kind list(int). */
   device_var_reads_indices: readonly number[];
+  /** Attr of kind list(int). */
   device_var_updates_indices: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -239,10 +284,15 @@ export function TPUOrdinalSelector(args?: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function TPUPartitionedCall(args: {
+  /** Input (a list of tensors, dtypes Tin). */
   args: readonly Operand[];
+  /** Input (int32). */
   device_ordinal: Operand<'int32'>;
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
+  /** Attr of kind func. */
   f: GraphFunction;
+  /** Attr of kind int. Default: 0. */
   autotuner_thresh?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -256,7 +306,9 @@ export function TPUPartitionedCall(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function TPUPartitionedInput<T extends GraphDType>(args: {
+  /** Input (a list of N tensors of dtype T). */
   inputs: readonly Operand<T>[];
+  /** Attr of kind int. Default: 0. */
   partition_dim?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -270,8 +322,11 @@ export function TPUPartitionedInput<T extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function TPUPartitionedInputV2<T extends GraphDType>(args: {
+  /** Input (a list of N tensors of dtype T). */
   inputs: readonly Operand<T>[];
+  /** Attr of kind list(int). */
   partition_dims: readonly number[];
+  /** Attr of kind bool. Default: false. */
   is_packed?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -285,8 +340,11 @@ export function TPUPartitionedInputV2<T extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function TPUPartitionedOutput<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   inputs: Operand<T>;
+  /** Attr of kind int. */
   num_splits: number;
+  /** Attr of kind int. Default: 0. */
   partition_dim?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -300,8 +358,11 @@ export function TPUPartitionedOutput<T extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function TPUPartitionedOutputV2<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   inputs: Operand<T>;
+  /** Attr of kind int. */
   num_splits: number;
+  /** Attr of kind list(int). */
   partition_dims: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -315,18 +376,31 @@ export function TPUPartitionedOutputV2<T extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function TPUReplicateMetadata(args: {
+  /** Attr of kind int. */
   num_replicas: number;
+  /** Attr of kind int. Default: 1. */
   num_cores_per_replica?: number;
+  /** Attr of kind string. Default: "". */
   topology?: string;
+  /** Attr of kind bool. Default: true. */
   use_tpu?: boolean;
+  /** Attr of kind list(int). Default: []. */
   device_assignment?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   computation_shape?: readonly number[];
+  /** Attr of kind list(string). Default: []. */
   host_compute_core?: readonly string[];
+  /** Attr of kind list(string). Default: []. */
   padding_map?: readonly string[];
+  /** Attr of kind string. Default: "STEP_MARK_AT_ENTRY". */
   step_marker_location?: string;
+  /** Attr of kind bool. Default: false. */
   allow_soft_placement?: boolean;
+  /** Attr of kind bool. Default: false. */
   use_spmd_for_xla_partitioning?: boolean;
+  /** Attr of kind bool. Default: false. */
   use_shardy_partitioner?: boolean;
+  /** Attr of kind string. Default: "". */
   tpu_compile_options_proto?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -340,9 +414,13 @@ export function TPUReplicateMetadata(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function TPUReplicatedInput<T extends GraphDType>(args: {
+  /** Input (a list of N tensors of dtype T). */
   inputs: readonly Operand<T>[];
+  /** Attr of kind bool. Default: false. */
   is_mirrored_variable?: boolean;
+  /** Attr of kind int. Default: -1. */
   index?: number;
+  /** Attr of kind bool. Default: false. */
   is_packed?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -356,7 +434,9 @@ export function TPUReplicatedInput<T extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function TPUReplicatedOutput<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind int. */
   num_replicas: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -372,8 +452,11 @@ export function TPUReplicatedOutput<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TPUReshardVariables(args: {
+  /** Input (a list of N tensors of resource). */
   vars: readonly Operand<'resource'>[];
+  /** Input (string). */
   new_format_key: Operand<'string'>;
+  /** Input (resource). */
   format_state_var: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -399,10 +482,15 @@ export function TPURoundRobin(args?: {
  * Creates a dataset that contains `count` elements from the `input_dataset`.
  */
 export function TakeDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   count: Operand<'int64'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -416,13 +504,24 @@ export function TakeDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TakeManySparseFromTensorsMap<dtype extends GraphDType>(args: {
+  /** Input (int64). */
   sparse_handles: Operand<'int64'>;
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sparse_indices: Sym<'int64'>; sparse_values: Sym<dtype>; sparse_shape: Sym<'int64'> } {
+}): {
+  /** Output (int64). */
+  sparse_indices: Sym<'int64'>;
+  /** Output (dtype dtype). */
+  sparse_values: Sym<dtype>;
+  /** Output (int64). */
+  sparse_shape: Sym<'int64'>;
+} {
   return callOp('TakeManySparseFromTensorsMap', args) as never;
 }
 
@@ -430,11 +529,17 @@ export function TakeManySparseFromTensorsMap<dtype extends GraphDType>(args: {
  * Creates a dataset that stops iteration when predicate` is false.
  */
 export function TakeWhileDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (a list of tensors, dtypes Targuments). */
   other_arguments: readonly Operand[];
+  /** Attr of kind func. */
   predicate: GraphFunction;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -446,6 +551,7 @@ export function TakeWhileDataset(args: {
  * Computes tan of x element-wise.
  */
 export function Tan<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -457,6 +563,7 @@ export function Tan<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(ar
  * Computes hyperbolic tangent of `x` element-wise.
  */
 export function Tanh<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -468,7 +575,9 @@ export function Tanh<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(a
  * Computes the gradient for the tanh of `x` wrt its input.
  */
 export function TanhGrad<T extends 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   y: Operand<T>;
+  /** Input (dtype T). */
   dy: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -484,8 +593,11 @@ export function TanhGrad<T extends 'bfloat16' | 'float16' | 'float32' | 'float64
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TemporaryVariable<dtype extends GraphDType>(args: {
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind string. Default: "". */
   var_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -503,11 +615,17 @@ export function TemporaryVariable<dtype extends GraphDType>(args: {
  * @deprecated since GraphDef version 16: Use TensorArrayV3
  */
 export function TensorArray(args: {
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Attr of kind type. */
   dtype: GraphDType;
+  /** Attr of kind bool. Default: false. */
   dynamic_size?: boolean;
+  /** Attr of kind bool. Default: true. */
   clear_after_read?: boolean;
+  /** Attr of kind string. Default: "". */
   tensor_array_name?: string;
+  /** Attr of kind shape. Default: null (unknown rank). */
   element_shape?: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -523,6 +641,7 @@ export function TensorArray(args: {
  * @deprecated since GraphDef version 16: Use TensorArrayCloseV3
  */
 export function TensorArrayClose(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -536,6 +655,7 @@ export function TensorArrayClose(args: {
  * @deprecated since GraphDef version 26: Use TensorArrayCloseV3
  */
 export function TensorArrayCloseV2(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -549,6 +669,7 @@ export function TensorArrayCloseV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TensorArrayCloseV3(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -564,13 +685,22 @@ export function TensorArrayCloseV3(args: {
  * @deprecated since GraphDef version 16: Use TensorArrayGradV3
  */
 export function TensorArrayConcat<dtype extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. Default: null (unknown rank). */
   element_shape_except0?: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { value: Sym<dtype>; lengths: Sym<'int64'> } {
+}): {
+  /** Output (dtype dtype). */
+  value: Sym<dtype>;
+  /** Output (int64). */
+  lengths: Sym<'int64'>;
+} {
   return callOp('TensorArrayConcat', args) as never;
 }
 
@@ -578,13 +708,22 @@ export function TensorArrayConcat<dtype extends GraphDType>(args: {
  * Deprecated. Use TensorArrayConcatV3
  */
 export function TensorArrayConcatV2<dtype extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. Default: null (unknown rank). */
   element_shape_except0?: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { value: Sym<dtype>; lengths: Sym<'int64'> } {
+}): {
+  /** Output (dtype dtype). */
+  value: Sym<dtype>;
+  /** Output (int64). */
+  lengths: Sym<'int64'>;
+} {
   return callOp('TensorArrayConcatV2', args) as never;
 }
 
@@ -594,13 +733,22 @@ export function TensorArrayConcatV2<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TensorArrayConcatV3<dtype extends GraphDType>(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. Default: null (unknown rank). */
   element_shape_except0?: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { value: Sym<dtype>; lengths: Sym<'int64'> } {
+}): {
+  /** Output (dtype dtype). */
+  value: Sym<dtype>;
+  /** Output (int64). */
+  lengths: Sym<'int64'>;
+} {
   return callOp('TensorArrayConcatV3', args) as never;
 }
 
@@ -612,10 +760,15 @@ export function TensorArrayConcatV3<dtype extends GraphDType>(args: {
  * @deprecated since GraphDef version 16: Use TensorArrayGatherV3
  */
 export function TensorArrayGather<dtype extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. Default: null (unknown rank). */
   element_shape?: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -629,10 +782,15 @@ export function TensorArrayGather<dtype extends GraphDType>(args: {
  * @deprecated since GraphDef version 26: Use TensorArrayGatherV3
  */
 export function TensorArrayGatherV2<dtype extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. Default: null (unknown rank). */
   element_shape?: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -646,10 +804,15 @@ export function TensorArrayGatherV2<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TensorArrayGatherV3<dtype extends GraphDType>(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. Default: null (unknown rank). */
   element_shape?: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -667,8 +830,11 @@ export function TensorArrayGatherV3<dtype extends GraphDType>(args: {
  * @deprecated since GraphDef version 16: Use TensorArrayGradV3
  */
 export function TensorArrayGrad(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Attr of kind string. */
   source: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -684,8 +850,11 @@ export function TensorArrayGrad(args: {
  * @deprecated since GraphDef version 26: Use TensorArrayGradV3
  */
 export function TensorArrayGradV2(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Attr of kind string. */
   source: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -699,12 +868,20 @@ export function TensorArrayGradV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TensorArrayGradV3(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Attr of kind string. */
   source: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { grad_handle: Sym<'resource'>; flow_out: Sym<'float32'> } {
+}): {
+  /** Output (resource). */
+  grad_handle: Sym<'resource'>;
+  /** Output (float32). */
+  flow_out: Sym<'float32'>;
+} {
   return callOp('TensorArrayGradV3', args) as never;
 }
 
@@ -714,13 +891,22 @@ export function TensorArrayGradV3(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TensorArrayGradWithShape(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Input (int32). */
   shape_to_prepend: Operand<'int32'>;
+  /** Attr of kind string. */
   source: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { grad_handle: Sym<'resource'>; flow_out: Sym<'float32'> } {
+}): {
+  /** Output (resource). */
+  grad_handle: Sym<'resource'>;
+  /** Output (float32). */
+  flow_out: Sym<'float32'>;
+} {
   return callOp('TensorArrayGradWithShape', args) as never;
 }
 
@@ -732,9 +918,13 @@ export function TensorArrayGradWithShape(args: {
  * @deprecated since GraphDef version 16: Use TensorArrayGatherV3 with RangeOp
  */
 export function TensorArrayPack<dtype extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind shape. Default: null (unknown rank). */
   element_shape?: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -750,9 +940,13 @@ export function TensorArrayPack<dtype extends GraphDType>(args: {
  * @deprecated since GraphDef version 16: Use TensorArrayReadV3
  */
 export function TensorArrayRead<dtype extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int32). */
   index: Operand<'int32'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -766,9 +960,13 @@ export function TensorArrayRead<dtype extends GraphDType>(args: {
  * @deprecated since GraphDef version 26: Use TensorArrayReadV3
  */
 export function TensorArrayReadV2<dtype extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int32). */
   index: Operand<'int32'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -782,9 +980,13 @@ export function TensorArrayReadV2<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TensorArrayReadV3<dtype extends GraphDType>(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (int32). */
   index: Operand<'int32'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -800,9 +1002,13 @@ export function TensorArrayReadV3<dtype extends GraphDType>(args: {
  * @deprecated since GraphDef version 19: Use TensorArrayGradV3
  */
 export function TensorArrayScatter<T extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -816,9 +1022,13 @@ export function TensorArrayScatter<T extends GraphDType>(args: {
  * @deprecated since GraphDef version 26: Use TensorArrayScatterV3
  */
 export function TensorArrayScatterV2<T extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -832,9 +1042,13 @@ export function TensorArrayScatterV2<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TensorArrayScatterV3<T extends GraphDType>(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -850,7 +1064,9 @@ export function TensorArrayScatterV3<T extends GraphDType>(args: {
  * @deprecated since GraphDef version 16: Use TensorArraySizeV3
  */
 export function TensorArraySize(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -864,7 +1080,9 @@ export function TensorArraySize(args: {
  * @deprecated since GraphDef version 26: Use TensorArraySizeV3
  */
 export function TensorArraySizeV2(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -878,7 +1096,9 @@ export function TensorArraySizeV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TensorArraySizeV3(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -894,9 +1114,13 @@ export function TensorArraySizeV3(args: {
  * @deprecated since GraphDef version 16: Use TensorArraySplitV3
  */
 export function TensorArraySplit<T extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (int64). */
   lengths: Operand<'int64'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -910,9 +1134,13 @@ export function TensorArraySplit<T extends GraphDType>(args: {
  * @deprecated since GraphDef version 26: Use TensorArraySplitV3
  */
 export function TensorArraySplitV2<T extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (int64). */
   lengths: Operand<'int64'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -926,9 +1154,13 @@ export function TensorArraySplitV2<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TensorArraySplitV3<T extends GraphDType>(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (int64). */
   lengths: Operand<'int64'>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -944,8 +1176,11 @@ export function TensorArraySplitV3<T extends GraphDType>(args: {
  * @deprecated since GraphDef version 20: Use TensorArrayScatterV3 with RangeOp
  */
 export function TensorArrayUnpack<T extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -961,11 +1196,17 @@ export function TensorArrayUnpack<T extends GraphDType>(args: {
  * @deprecated since GraphDef version 26: Use TensorArrayV3
  */
 export function TensorArrayV2(args: {
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Attr of kind type. */
   dtype: GraphDType;
+  /** Attr of kind shape. Default: null (unknown rank). */
   element_shape?: StaticShape;
+  /** Attr of kind bool. Default: false. */
   dynamic_size?: boolean;
+  /** Attr of kind bool. Default: true. */
   clear_after_read?: boolean;
+  /** Attr of kind string. Default: "". */
   tensor_array_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -979,16 +1220,28 @@ export function TensorArrayV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TensorArrayV3(args: {
+  /** Input (int32). */
   size: Operand<'int32'>;
+  /** Attr of kind type. */
   dtype: GraphDType;
+  /** Attr of kind shape. Default: null (unknown rank). */
   element_shape?: StaticShape;
+  /** Attr of kind bool. Default: false. */
   dynamic_size?: boolean;
+  /** Attr of kind bool. Default: true. */
   clear_after_read?: boolean;
+  /** Attr of kind bool. Default: false. */
   identical_element_shapes?: boolean;
+  /** Attr of kind string. Default: "". */
   tensor_array_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { handle: Sym<'resource'>; flow: Sym<'float32'> } {
+}): {
+  /** Output (resource). */
+  handle: Sym<'resource'>;
+  /** Output (float32). */
+  flow: Sym<'float32'>;
+} {
   return callOp('TensorArrayV3', args) as never;
 }
 
@@ -1000,9 +1253,13 @@ export function TensorArrayV3(args: {
  * @deprecated since GraphDef version 16: Use TensorArrayWriteV3
  */
 export function TensorArrayWrite<T extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int32). */
   index: Operand<'int32'>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1016,9 +1273,13 @@ export function TensorArrayWrite<T extends GraphDType>(args: {
  * @deprecated since GraphDef version 26: Use TensorArrayWriteV3
  */
 export function TensorArrayWriteV2<T extends GraphDType>(args: {
+  /** Input (string). */
   handle: Operand<'string'>;
+  /** Input (int32). */
   index: Operand<'int32'>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1032,9 +1293,13 @@ export function TensorArrayWriteV2<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TensorArrayWriteV3<T extends GraphDType>(args: {
+  /** Input (resource). */
   handle: Operand<'resource'>;
+  /** Input (int32). */
   index: Operand<'int32'>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Input (float32). */
   flow_in: Operand<'float32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1048,8 +1313,11 @@ export function TensorArrayWriteV3<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TensorDataset(args: {
+  /** Input (a list of tensors, dtypes Toutput_types). */
   components: readonly Operand[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1061,12 +1329,20 @@ export function TensorDataset(args: {
  * Concats all tensors in the list along the 0th dimension.
  */
 export function TensorListConcat<element_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Attr of kind type. */
   element_dtype: element_dtype;
+  /** Attr of kind shape. Default: null (unknown rank). */
   element_shape?: StaticShape;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { tensor: Sym<element_dtype>; lengths: Sym<'int64'> } {
+}): {
+  /** Output (dtype element_dtype). */
+  tensor: Sym<element_dtype>;
+  /** Output (int64). */
+  lengths: Sym<'int64'>;
+} {
   return callOp('TensorListConcat', args) as never;
 }
 
@@ -1074,8 +1350,11 @@ export function TensorListConcat<element_dtype extends GraphDType>(args: {
  * TODO: add doc.
  */
 export function TensorListConcatLists(args: {
+  /** Input (variant). */
   input_a: Operand<'variant'>;
+  /** Input (variant). */
   input_b: Operand<'variant'>;
+  /** Attr of kind type. */
   element_dtype: GraphDType;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1087,13 +1366,22 @@ export function TensorListConcatLists(args: {
  * Concats all tensors in the list along the 0th dimension.
  */
 export function TensorListConcatV2<shape_type extends 'int32' | 'int64', element_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Input (dtype shape_type). */
   element_shape: Operand<shape_type>;
+  /** Input (int64). */
   leading_dims: Operand<'int64'>;
+  /** Attr of kind type. */
   element_dtype: element_dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { tensor: Sym<element_dtype>; lengths: Sym<'int64'> } {
+}): {
+  /** Output (dtype element_dtype). */
+  tensor: Sym<element_dtype>;
+  /** Output (int64). */
+  lengths: Sym<'int64'>;
+} {
   return callOp('TensorListConcatV2', args) as never;
 }
 
@@ -1101,7 +1389,9 @@ export function TensorListConcatV2<shape_type extends 'int32' | 'int64', element
  * The shape of the elements of the given list, as a tensor.
  */
 export function TensorListElementShape<shape_type extends 'int32' | 'int64'>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Attr of kind type. */
   shape_type: shape_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1113,7 +1403,9 @@ export function TensorListElementShape<shape_type extends 'int32' | 'int64'>(arg
  * Creates a TensorList which, when stacked, has the value of `tensor`.
  */
 export function TensorListFromTensor<element_dtype extends GraphDType, shape_type extends 'int32' | 'int64'>(args: {
+  /** Input (dtype element_dtype). */
   tensor: Operand<element_dtype>;
+  /** Input (dtype shape_type). */
   element_shape: Operand<shape_type>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1125,9 +1417,13 @@ export function TensorListFromTensor<element_dtype extends GraphDType, shape_typ
  * Creates a Tensor by indexing into the TensorList.
  */
 export function TensorListGather<element_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (int32). */
   element_shape: Operand<'int32'>;
+  /** Attr of kind type. */
   element_dtype: element_dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1139,9 +1435,13 @@ export function TensorListGather<element_dtype extends GraphDType>(args: {
  * Returns the item in the list with the given index.
  */
 export function TensorListGetItem<element_dtype extends GraphDType, Tshape extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Input (int32). */
   index: Operand<'int32'>;
+  /** Input (dtype Tshape). */
   element_shape: Operand<Tshape>;
+  /** Attr of kind type. */
   element_dtype: element_dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1153,6 +1453,7 @@ export function TensorListGetItem<element_dtype extends GraphDType, Tshape exten
  * Returns the number of tensors in the input tensor list.
  */
 export function TensorListLength(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1164,12 +1465,20 @@ export function TensorListLength(args: {
  * Returns the last element of the input list as well as a list with all but that element.
  */
 export function TensorListPopBack<element_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Input (int32). */
   element_shape: Operand<'int32'>;
+  /** Attr of kind type. */
   element_dtype: element_dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_handle: Sym<'variant'>; tensor: Sym<element_dtype> } {
+}): {
+  /** Output (variant). */
+  output_handle: Sym<'variant'>;
+  /** Output (dtype element_dtype). */
+  tensor: Sym<element_dtype>;
+} {
   return callOp('TensorListPopBack', args) as never;
 }
 
@@ -1178,7 +1487,9 @@ export function TensorListPopBack<element_dtype extends GraphDType>(args: {
  * `input_handle`.
  */
 export function TensorListPushBack<element_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Input (dtype element_dtype). */
   tensor: Operand<element_dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1190,7 +1501,9 @@ export function TensorListPushBack<element_dtype extends GraphDType>(args: {
  * TODO: add doc.
  */
 export function TensorListPushBackBatch<element_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handles: Operand<'variant'>;
+  /** Input (dtype element_dtype). */
   tensor: Operand<element_dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1202,8 +1515,11 @@ export function TensorListPushBackBatch<element_dtype extends GraphDType>(args: 
  * List of the given size with empty elements.
  */
 export function TensorListReserve<shape_type extends 'int32' | 'int64'>(args: {
+  /** Input (dtype shape_type). */
   element_shape: Operand<shape_type>;
+  /** Input (int32). */
   num_elements: Operand<'int32'>;
+  /** Attr of kind type. */
   element_dtype: GraphDType;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1215,7 +1531,9 @@ export function TensorListReserve<shape_type extends 'int32' | 'int64'>(args: {
  * Resizes the list.
  */
 export function TensorListResize(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Input (int32). */
   size: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1227,8 +1545,11 @@ export function TensorListResize(args: {
  * Creates a TensorList by indexing into a Tensor.
  */
 export function TensorListScatter<element_dtype extends GraphDType, shape_type extends 'int32' | 'int64'>(args: {
+  /** Input (dtype element_dtype). */
   tensor: Operand<element_dtype>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (dtype shape_type). */
   element_shape: Operand<shape_type>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1240,8 +1561,11 @@ export function TensorListScatter<element_dtype extends GraphDType, shape_type e
  * Scatters tensor at indices in an input list.
  */
 export function TensorListScatterIntoExistingList<element_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Input (dtype element_dtype). */
   tensor: Operand<element_dtype>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1253,9 +1577,13 @@ export function TensorListScatterIntoExistingList<element_dtype extends GraphDTy
  * Creates a TensorList by indexing into a Tensor.
  */
 export function TensorListScatterV2<element_dtype extends GraphDType, shape_type extends 'int32' | 'int64'>(args: {
+  /** Input (dtype element_dtype). */
   tensor: Operand<element_dtype>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (dtype shape_type). */
   element_shape: Operand<shape_type>;
+  /** Input (int32). */
   num_elements: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1267,9 +1595,13 @@ export function TensorListScatterV2<element_dtype extends GraphDType, shape_type
  * Sets the index-th position of the list to contain the given tensor.
  */
 export function TensorListSetItem<element_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Input (int32). */
   index: Operand<'int32'>;
+  /** Input (dtype element_dtype). */
   item: Operand<element_dtype>;
+  /** Attr of kind bool. Default: false. */
   resize_if_index_out_of_bounds?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1281,8 +1613,11 @@ export function TensorListSetItem<element_dtype extends GraphDType>(args: {
  * Splits a tensor into a list.
  */
 export function TensorListSplit<element_dtype extends GraphDType, shape_type extends 'int32' | 'int64'>(args: {
+  /** Input (dtype element_dtype). */
   tensor: Operand<element_dtype>;
+  /** Input (dtype shape_type). */
   element_shape: Operand<shape_type>;
+  /** Input (int64). */
   lengths: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1294,9 +1629,13 @@ export function TensorListSplit<element_dtype extends GraphDType, shape_type ext
  * Stacks all tensors in the list.
  */
 export function TensorListStack<element_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Input (int32). */
   element_shape: Operand<'int32'>;
+  /** Attr of kind type. */
   element_dtype: element_dtype;
+  /** Attr of kind int. Default: -1. */
   num_elements?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1308,8 +1647,11 @@ export function TensorListStack<element_dtype extends GraphDType>(args: {
  * Returns a tensor map with item from given key erased.
  */
 export function TensorMapErase<key_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Input (dtype key_dtype). */
   key: Operand<key_dtype>;
+  /** Attr of kind type. */
   value_dtype: GraphDType;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1321,7 +1663,9 @@ export function TensorMapErase<key_dtype extends GraphDType>(args: {
  * Returns whether the given key exists in the map.
  */
 export function TensorMapHasKey<key_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Input (dtype key_dtype). */
   key: Operand<key_dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1333,8 +1677,11 @@ export function TensorMapHasKey<key_dtype extends GraphDType>(args: {
  * Returns a map that is the 'input_handle' with the given key-value pair inserted.
  */
 export function TensorMapInsert<key_dtype extends GraphDType, value_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Input (dtype key_dtype). */
   key: Operand<key_dtype>;
+  /** Input (dtype value_dtype). */
   value: Operand<value_dtype>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1346,8 +1693,11 @@ export function TensorMapInsert<key_dtype extends GraphDType, value_dtype extend
  * Returns the value from a given key in a tensor map.
  */
 export function TensorMapLookup<key_dtype extends GraphDType, value_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Input (dtype key_dtype). */
   key: Operand<key_dtype>;
+  /** Attr of kind type. */
   value_dtype: value_dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1359,6 +1709,7 @@ export function TensorMapLookup<key_dtype extends GraphDType, value_dtype extend
  * Returns the number of tensors in the input tensor map.
  */
 export function TensorMapSize(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1370,7 +1721,9 @@ export function TensorMapSize(args: {
  * Returns a Tensor stack of all keys in a tensor map.
  */
 export function TensorMapStackKeys<key_dtype extends GraphDType>(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
+  /** Attr of kind type. */
   key_dtype: key_dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1382,9 +1735,13 @@ export function TensorMapStackKeys<key_dtype extends GraphDType>(args: {
  * Adds sparse `updates` to an existing tensor according to `indices`.
  */
 export function TensorScatterAdd<T extends GraphDType, Tindices extends 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1396,9 +1753,13 @@ export function TensorScatterAdd<T extends GraphDType, Tindices extends 'int32' 
  * Apply a sparse update to a tensor taking the element-wise maximum.
  */
 export function TensorScatterMax<T extends GraphDType, Tindices extends 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1410,9 +1771,13 @@ export function TensorScatterMax<T extends GraphDType, Tindices extends 'int32' 
  * TODO: add doc.
  */
 export function TensorScatterMin<T extends GraphDType, Tindices extends 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1424,9 +1789,13 @@ export function TensorScatterMin<T extends GraphDType, Tindices extends 'int32' 
  * Subtracts sparse `updates` from an existing tensor according to `indices`.
  */
 export function TensorScatterSub<T extends GraphDType, Tindices extends 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1441,9 +1810,13 @@ export function TensorScatterUpdate<
   T extends GraphDType,
   Tindices extends 'int16' | 'int32' | 'int64' | 'uint16',
 >(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (dtype Tindices). */
   indices: Operand<Tindices>;
+  /** Input (dtype T). */
   updates: Operand<T>;
+  /** Attr of kind string. Default: "". */
   bad_indices_policy?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1457,10 +1830,15 @@ export function TensorScatterUpdate<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TensorSliceDataset(args: {
+  /** Input (a list of tensors, dtypes Toutput_types). */
   components: readonly Operand[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind bool. Default: false. */
   is_files?: boolean;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
+  /** Attr of kind bool. Default: false. */
   replicate_on_split?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1472,15 +1850,25 @@ export function TensorSliceDataset(args: {
  * Assign `value` to the sliced l-value reference of `input`.
  */
 export function TensorStridedSliceUpdate<T extends GraphDType, Index extends 'int32' | 'int64'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Index). */
   begin: Operand<Index>;
+  /** Input (dtype Index). */
   end: Operand<Index>;
+  /** Input (dtype Index). */
   strides: Operand<Index>;
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind int. Default: 0. */
   begin_mask?: number;
+  /** Attr of kind int. Default: 0. */
   end_mask?: number;
+  /** Attr of kind int. Default: 0. */
   ellipsis_mask?: number;
+  /** Attr of kind int. Default: 0. */
   new_axis_mask?: number;
+  /** Attr of kind int. Default: 0. */
   shrink_axis_mask?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1492,9 +1880,13 @@ export function TensorStridedSliceUpdate<T extends GraphDType, Index extends 'in
  * Outputs a `Summary` protocol buffer with a tensor.
  */
 export function TensorSummary<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Attr of kind string. Default: "". */
   description?: string;
+  /** Attr of kind list(string). Default: []. */
   labels?: readonly string[];
+  /** Attr of kind string. Default: "". */
   display_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1506,8 +1898,11 @@ export function TensorSummary<T extends GraphDType>(args: {
  * Outputs a `Summary` protocol buffer with a tensor and per-plugin data.
  */
 export function TensorSummaryV2<T extends GraphDType>(args: {
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (string). */
   serialized_summary_metadata: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1521,9 +1916,13 @@ export function TensorSummaryV2<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TextLineDataset(args: {
+  /** Input (string). */
   filenames: Operand<'string'>;
+  /** Input (string). */
   compression_type: Operand<'string'>;
+  /** Input (int64). */
   buffer_size: Operand<'int64'>;
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1541,8 +1940,11 @@ export function TextLineDataset(args: {
  * @deprecated since GraphDef version 26: Use TextLineReaderV2
  */
 export function TextLineReader(args?: {
+  /** Attr of kind int. Default: 0. */
   skip_header_lines?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1556,8 +1958,11 @@ export function TextLineReader(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function TextLineReaderV2(args?: {
+  /** Attr of kind int. Default: 0. */
   skip_header_lines?: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1571,9 +1976,13 @@ export function TextLineReaderV2(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ThreadPoolDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (resource). */
   thread_pool: Operand<'resource'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1587,10 +1996,15 @@ export function ThreadPoolDataset(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ThreadPoolHandle(args: {
+  /** Attr of kind int. */
   num_threads: number;
+  /** Attr of kind int. Default: 1. */
   max_intra_op_parallelism?: number;
+  /** Attr of kind string. */
   display_name: string;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1604,16 +2018,30 @@ export function ThreadPoolHandle(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function ThreadUnsafeUnigramCandidateSampler(args: {
+  /** Input (int64). */
   true_classes: Operand<'int64'>;
+  /** Attr of kind int. */
   num_true: number;
+  /** Attr of kind int. */
   num_sampled: number;
+  /** Attr of kind bool. */
   unique: boolean;
+  /** Attr of kind int. */
   range_max: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sampled_candidates: Sym<'int64'>; true_expected_count: Sym<'float32'>; sampled_expected_count: Sym<'float32'> } {
+}): {
+  /** Output (int64). */
+  sampled_candidates: Sym<'int64'>;
+  /** Output (float32). */
+  true_expected_count: Sym<'float32'>;
+  /** Output (float32). */
+  sampled_expected_count: Sym<'float32'>;
+} {
   return callOp('ThreadUnsafeUnigramCandidateSampler', args) as never;
 }
 
@@ -1621,7 +2049,9 @@ export function ThreadUnsafeUnigramCandidateSampler(args: {
  * Constructs a tensor by tiling a given tensor.
  */
 export function Tile<T extends GraphDType, Tmultiples extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tmultiples). */
   multiples: Operand<Tmultiples>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1635,7 +2065,9 @@ export function Tile<T extends GraphDType, Tmultiples extends 'int32' | 'int64' 
  * @deprecated since GraphDef version 3: TileGrad has been replaced with reduce_sum
  */
 export function TileGrad<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   multiples: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1659,6 +2091,7 @@ export function Timestamp(args?: {
  * Converts a tensor to a scalar predicate.
  */
 export function ToBool<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1675,12 +2108,20 @@ export function TopK<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind int. */
   k: number;
+  /** Attr of kind bool. Default: true. */
   sorted?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { values: Sym<T>; indices: Sym<'int32'> } {
+}): {
+  /** Output (dtype T). */
+  values: Sym<T>;
+  /** Output (int32). */
+  indices: Sym<'int32'>;
+} {
   return callOp('TopK', args) as never;
 }
 
@@ -1690,11 +2131,18 @@ export function TopK<
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function TopKUnique(args: {
+  /** Input (float32). */
   input: Operand<'float32'>;
+  /** Attr of kind int. */
   k: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { topk: Sym<'float32'>; topk_indices: Sym<'int32'> } {
+}): {
+  /** Output (float32). */
+  topk: Sym<'float32'>;
+  /** Output (int32). */
+  topk_indices: Sym<'int32'>;
+} {
   return callOp('TopKUnique', args) as never;
 }
 
@@ -1707,13 +2155,22 @@ export function TopKV2<
   Tk extends 'int16' | 'int32' | 'int64' = 'int32',
   index_type extends 'int16' | 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (dtype Tk). */
   k: Operand<Tk>;
+  /** Attr of kind bool. Default: true. */
   sorted?: boolean;
+  /** Attr of kind type. Default: 'int32'. */
   index_type?: index_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { values: Sym<T>; indices: Sym<index_type> } {
+}): {
+  /** Output (dtype T). */
+  values: Sym<T>;
+  /** Output (dtype index_type). */
+  indices: Sym<index_type>;
+} {
   return callOp('TopKV2', args) as never;
 }
 
@@ -1723,11 +2180,18 @@ export function TopKV2<
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function TopKWithUnique(args: {
+  /** Input (float32). */
   input: Operand<'float32'>;
+  /** Attr of kind int. */
   k: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { topk: Sym<'float32'>; topk_indices: Sym<'int32'> } {
+}): {
+  /** Output (float32). */
+  topk: Sym<'float32'>;
+  /** Output (int32). */
+  topk_indices: Sym<'int32'>;
+} {
   return callOp('TopKWithUnique', args) as never;
 }
 
@@ -1737,6 +2201,7 @@ export function TopKWithUnique(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function TpuHandleToProtoKey(args: {
+  /** Input (int64). */
   uid: Operand<'int64'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1748,7 +2213,9 @@ export function TpuHandleToProtoKey(args: {
  * Shuffle dimensions of x according to a permutation.
  */
 export function Transpose<T extends GraphDType, Tperm extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype Tperm). */
   perm: Operand<Tperm>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1760,9 +2227,13 @@ export function Transpose<T extends GraphDType, Tperm extends 'int32' | 'int64' 
  * Calculate product with tridiagonal matrix.
  */
 export function TridiagonalMatMul<T extends 'float64' | 'float32'>(args: {
+  /** Input (dtype T). */
   superdiag: Operand<T>;
+  /** Input (dtype T). */
   maindiag: Operand<T>;
+  /** Input (dtype T). */
   subdiag: Operand<T>;
+  /** Input (dtype T). */
   rhs: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1774,9 +2245,13 @@ export function TridiagonalMatMul<T extends 'float64' | 'float32'>(args: {
  * Solves tridiagonal systems of equations.
  */
 export function TridiagonalSolve<T extends 'float64' | 'float32'>(args: {
+  /** Input (dtype T). */
   diagonals: Operand<T>;
+  /** Input (dtype T). */
   rhs: Operand<T>;
+  /** Attr of kind bool. Default: true. */
   partial_pivoting?: boolean;
+  /** Attr of kind bool. Default: false. */
   perturb_singular?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1791,7 +2266,9 @@ export function TruncateDiv<
   T extends 'bfloat16' | 'float16' | 'float32' | 'float64' | 'uint8' | 'int8' | 'uint16' | 'int16' | 'int32' | 'uint32'
     | 'uint64' | 'int64',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1803,7 +2280,9 @@ export function TruncateDiv<
  * Returns element-wise remainder of division. This emulates C semantics in that
  */
 export function TruncateMod<T extends 'int32' | 'int64' | 'bfloat16' | 'float16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1820,9 +2299,13 @@ export function TruncatedNormal<
   T extends 'int32' | 'int64',
   dtype extends 'float16' | 'bfloat16' | 'float32' | 'float64',
 >(args: {
+  /** Input (dtype T). */
   shape: Operand<T>;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

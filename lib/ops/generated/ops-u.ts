@@ -10,11 +10,17 @@ import type { Tensor } from '../../tensor/tensor';
  * Reverses the operation of Batch for a single output Tensor.
  */
 export function Unbatch<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   batched_tensor: Operand<T>;
+  /** Input (int64). */
   batch_index: Operand<'int64'>;
+  /** Input (int64). */
   id: Operand<'int64'>;
+  /** Attr of kind int. */
   timeout_micros: number;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -26,9 +32,13 @@ export function Unbatch<T extends GraphDType>(args: {
  * A dataset that splits the elements of its input into multiple elements.
  */
 export function UnbatchDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -40,11 +50,17 @@ export function UnbatchDataset(args: {
  * Gradient of Unbatch.
  */
 export function UnbatchGrad<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   original_input: Operand<T>;
+  /** Input (int64). */
   batch_index: Operand<'int64'>;
+  /** Input (dtype T). */
   grad: Operand<T>;
+  /** Input (int64). */
   id: Operand<'int64'>;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -56,8 +72,11 @@ export function UnbatchGrad<T extends GraphDType>(args: {
  * Uncompresses a compressed dataset element.
  */
 export function UncompressElement(args: {
+  /** Input (variant). */
   compressed: Operand<'variant'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -69,15 +88,26 @@ export function UncompressElement(args: {
  * Decodes each string in `input` into a sequence of Unicode code points.
  */
 export function UnicodeDecode<Tsplits extends 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Attr of kind string. */
   input_encoding: string;
+  /** Attr of kind string. Default: "replace". */
   errors?: "strict" | "replace" | "ignore";
+  /** Attr of kind int. Default: 65533. */
   replacement_char?: number;
+  /** Attr of kind bool. Default: false. */
   replace_control_characters?: boolean;
+  /** Attr of kind type. Default: 'int64'. */
   Tsplits?: Tsplits;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { row_splits: Sym<Tsplits>; char_values: Sym<'int32'> } {
+}): {
+  /** Output (dtype Tsplits). */
+  row_splits: Sym<Tsplits>;
+  /** Output (int32). */
+  char_values: Sym<'int32'>;
+} {
   return callOp('UnicodeDecode', args) as never;
 }
 
@@ -85,15 +115,28 @@ export function UnicodeDecode<Tsplits extends 'int32' | 'int64' = 'int64'>(args:
  * Decodes each string in `input` into a sequence of Unicode code points.
  */
 export function UnicodeDecodeWithOffsets<Tsplits extends 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Attr of kind string. */
   input_encoding: string;
+  /** Attr of kind string. Default: "replace". */
   errors?: "strict" | "replace" | "ignore";
+  /** Attr of kind int. Default: 65533. */
   replacement_char?: number;
+  /** Attr of kind bool. Default: false. */
   replace_control_characters?: boolean;
+  /** Attr of kind type. Default: 'int64'. */
   Tsplits?: Tsplits;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { row_splits: Sym<Tsplits>; char_values: Sym<'int32'>; char_to_byte_starts: Sym<'int64'> } {
+}): {
+  /** Output (dtype Tsplits). */
+  row_splits: Sym<Tsplits>;
+  /** Output (int32). */
+  char_values: Sym<'int32'>;
+  /** Output (int64). */
+  char_to_byte_starts: Sym<'int64'>;
+} {
   return callOp('UnicodeDecodeWithOffsets', args) as never;
 }
 
@@ -101,10 +144,15 @@ export function UnicodeDecodeWithOffsets<Tsplits extends 'int32' | 'int64' = 'in
  * Encode a tensor of ints into unicode strings.
  */
 export function UnicodeEncode<Tsplits extends 'int32' | 'int64' = 'int64'>(args: {
+  /** Input (int32). */
   input_values: Operand<'int32'>;
+  /** Input (dtype Tsplits). */
   input_splits: Operand<Tsplits>;
+  /** Attr of kind string. Default: "replace". */
   errors?: "ignore" | "replace" | "strict";
+  /** Attr of kind string. */
   output_encoding: "UTF-8" | "UTF-16-BE" | "UTF-32-BE";
+  /** Attr of kind int. Default: 65533. */
   replacement_char?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -116,6 +164,7 @@ export function UnicodeEncode<Tsplits extends 'int32' | 'int64' = 'int64'>(args:
  * Determine the script codes of a given tensor of Unicode integer code points.
  */
 export function UnicodeScript(args: {
+  /** Input (int32). */
   input: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -127,11 +176,17 @@ export function UnicodeScript(args: {
  * Transcode the input text from a source encoding to a destination encoding.
  */
 export function UnicodeTranscode(args: {
+  /** Input (string). */
   input: Operand<'string'>;
+  /** Attr of kind string. */
   input_encoding: string;
+  /** Attr of kind string. */
   output_encoding: "UTF-8" | "UTF-16-BE" | "UTF-32-BE";
+  /** Attr of kind string. Default: "replace". */
   errors?: "strict" | "replace" | "ignore";
+  /** Attr of kind int. Default: 65533. */
   replacement_char?: number;
+  /** Attr of kind bool. Default: false. */
   replace_control_characters?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -145,16 +200,30 @@ export function UnicodeTranscode(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function UniformCandidateSampler(args: {
+  /** Input (int64). */
   true_classes: Operand<'int64'>;
+  /** Attr of kind int. */
   num_true: number;
+  /** Attr of kind int. */
   num_sampled: number;
+  /** Attr of kind bool. */
   unique: boolean;
+  /** Attr of kind int. */
   range_max: number;
+  /** Attr of kind int. Default: 0. */
   seed?: number;
+  /** Attr of kind int. Default: 0. */
   seed2?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sampled_candidates: Sym<'int64'>; true_expected_count: Sym<'float32'>; sampled_expected_count: Sym<'float32'> } {
+}): {
+  /** Output (int64). */
+  sampled_candidates: Sym<'int64'>;
+  /** Output (float32). */
+  true_expected_count: Sym<'float32'>;
+  /** Output (float32). */
+  sampled_expected_count: Sym<'float32'>;
+} {
   return callOp('UniformCandidateSampler', args) as never;
 }
 
@@ -162,12 +231,19 @@ export function UniformCandidateSampler(args: {
  * Perform dequantization on the quantized Tensor `input`.
  */
 export function UniformDequantize<Tin extends never, Tout extends 'float32'>(args: {
+  /** Input (dtype Tin). */
   input: Operand<Tin>;
+  /** Input (float32). */
   scales: Operand<'float32'>;
+  /** Input (int32). */
   zero_points: Operand<'int32'>;
+  /** Attr of kind type. */
   Tout: Tout;
+  /** Attr of kind int. Default: -1. */
   quantization_axis?: number;
+  /** Attr of kind int. */
   quantization_min_val: number;
+  /** Attr of kind int. */
   quantization_max_val: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -179,12 +255,19 @@ export function UniformDequantize<Tin extends never, Tout extends 'float32'>(arg
  * Perform quantization on Tensor `input`.
  */
 export function UniformQuantize<Tin extends 'float32', Tout extends never>(args: {
+  /** Input (dtype Tin). */
   input: Operand<Tin>;
+  /** Input (float32). */
   scales: Operand<'float32'>;
+  /** Input (int32). */
   zero_points: Operand<'int32'>;
+  /** Attr of kind type. */
   Tout: Tout;
+  /** Attr of kind int. Default: -1. */
   quantization_axis?: number;
+  /** Attr of kind int. */
   quantization_min_val: number;
+  /** Attr of kind int. */
   quantization_max_val: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -196,22 +279,39 @@ export function UniformQuantize<Tin extends 'float32', Tout extends never>(args:
  * Perform quantized add of quantized Tensor `lhs` and quantized Tensor `rhs` to make quantized `output`.
  */
 export function UniformQuantizedAdd<T extends never>(args: {
+  /** Input (dtype T). */
   lhs: Operand<T>;
+  /** Input (dtype T). */
   rhs: Operand<T>;
+  /** Input (float32). */
   lhs_scales: Operand<'float32'>;
+  /** Input (int32). */
   lhs_zero_points: Operand<'int32'>;
+  /** Input (float32). */
   rhs_scales: Operand<'float32'>;
+  /** Input (int32). */
   rhs_zero_points: Operand<'int32'>;
+  /** Input (float32). */
   output_scales: Operand<'float32'>;
+  /** Input (int32). */
   output_zero_points: Operand<'int32'>;
+  /** Attr of kind int. Default: -1. */
   lhs_quantization_axis?: number;
+  /** Attr of kind int. */
   lhs_quantization_min_val: number;
+  /** Attr of kind int. */
   lhs_quantization_max_val: number;
+  /** Attr of kind int. Default: -1. */
   rhs_quantization_axis?: number;
+  /** Attr of kind int. */
   rhs_quantization_min_val: number;
+  /** Attr of kind int. */
   rhs_quantization_max_val: number;
+  /** Attr of kind int. Default: -1. */
   output_quantization_axis?: number;
+  /** Attr of kind int. */
   output_quantization_min_val: number;
+  /** Attr of kind int. */
   output_quantization_max_val: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -223,13 +323,21 @@ export function UniformQuantizedAdd<T extends never>(args: {
  * Perform clip by value on the quantized Tensor `operand`.
  */
 export function UniformQuantizedClipByValue<T extends never>(args: {
+  /** Input (dtype T). */
   operand: Operand<T>;
+  /** Input (dtype T). */
   min: Operand<T>;
+  /** Input (dtype T). */
   max: Operand<T>;
+  /** Input (float32). */
   scales: Operand<'float32'>;
+  /** Input (int32). */
   zero_points: Operand<'int32'>;
+  /** Attr of kind int. Default: -1. */
   quantization_axis?: number;
+  /** Attr of kind int. */
   quantization_min_val: number;
+  /** Attr of kind int. */
   quantization_max_val: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -241,31 +349,57 @@ export function UniformQuantizedClipByValue<T extends never>(args: {
  * Perform quantized convolution of quantized Tensor `lhs` and quantized Tensor `rhs`. to make quantized `output`.
  */
 export function UniformQuantizedConvolution<Tin extends never, Tout extends never>(args: {
+  /** Input (dtype Tin). */
   lhs: Operand<Tin>;
+  /** Input (dtype Tin). */
   rhs: Operand<Tin>;
+  /** Input (float32). */
   lhs_scales: Operand<'float32'>;
+  /** Input (int32). */
   lhs_zero_points: Operand<'int32'>;
+  /** Input (float32). */
   rhs_scales: Operand<'float32'>;
+  /** Input (int32). */
   rhs_zero_points: Operand<'int32'>;
+  /** Input (float32). */
   output_scales: Operand<'float32'>;
+  /** Input (int32). */
   output_zero_points: Operand<'int32'>;
+  /** Attr of kind type. */
   Tout: Tout;
+  /** Attr of kind list(int). Default: []. */
   window_strides?: readonly number[];
+  /** Attr of kind string. */
   padding: string;
+  /** Attr of kind list(int). Default: []. */
   explicit_padding?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   lhs_dilation?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   rhs_dilation?: readonly number[];
+  /** Attr of kind int. Default: 1. */
   batch_group_count?: number;
+  /** Attr of kind int. Default: 1. */
   feature_group_count?: number;
+  /** Attr of kind string. Default: "". */
   dimension_numbers?: string;
+  /** Attr of kind int. Default: -1. */
   lhs_quantization_axis?: number;
+  /** Attr of kind int. */
   lhs_quantization_min_val: number;
+  /** Attr of kind int. */
   lhs_quantization_max_val: number;
+  /** Attr of kind int. Default: -1. */
   rhs_quantization_axis?: number;
+  /** Attr of kind int. */
   rhs_quantization_min_val: number;
+  /** Attr of kind int. */
   rhs_quantization_max_val: number;
+  /** Attr of kind int. Default: -1. */
   output_quantization_axis?: number;
+  /** Attr of kind int. */
   output_quantization_min_val: number;
+  /** Attr of kind int. */
   output_quantization_max_val: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -281,21 +415,37 @@ export function UniformQuantizedConvolutionHybrid<
   Trhs extends never,
   Tout extends 'float32',
 >(args: {
+  /** Input (dtype Tlhs). */
   lhs: Operand<Tlhs>;
+  /** Input (dtype Trhs). */
   rhs: Operand<Trhs>;
+  /** Input (float32). */
   rhs_scales: Operand<'float32'>;
+  /** Input (int32). */
   rhs_zero_points: Operand<'int32'>;
+  /** Attr of kind type. */
   Tout: Tout;
+  /** Attr of kind list(int). Default: []. */
   window_strides?: readonly number[];
+  /** Attr of kind string. */
   padding: string;
+  /** Attr of kind list(int). Default: []. */
   explicit_padding?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   lhs_dilation?: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   rhs_dilation?: readonly number[];
+  /** Attr of kind int. Default: 1. */
   batch_group_count?: number;
+  /** Attr of kind int. Default: 1. */
   feature_group_count?: number;
+  /** Attr of kind string. Default: "". */
   dimension_numbers?: string;
+  /** Attr of kind int. Default: -1. */
   rhs_quantization_axis?: number;
+  /** Attr of kind int. */
   rhs_quantization_min_val: number;
+  /** Attr of kind int. */
   rhs_quantization_max_val: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -307,23 +457,41 @@ export function UniformQuantizedConvolutionHybrid<
  * Perform quantized dot of quantized Tensor `lhs` and quantized Tensor `rhs` to make quantized `output`.
  */
 export function UniformQuantizedDot<Tin extends never, Tout extends never>(args: {
+  /** Input (dtype Tin). */
   lhs: Operand<Tin>;
+  /** Input (dtype Tin). */
   rhs: Operand<Tin>;
+  /** Input (float32). */
   lhs_scales: Operand<'float32'>;
+  /** Input (int32). */
   lhs_zero_points: Operand<'int32'>;
+  /** Input (float32). */
   rhs_scales: Operand<'float32'>;
+  /** Input (int32). */
   rhs_zero_points: Operand<'int32'>;
+  /** Input (float32). */
   output_scales: Operand<'float32'>;
+  /** Input (int32). */
   output_zero_points: Operand<'int32'>;
+  /** Attr of kind type. */
   Tout: Tout;
+  /** Attr of kind int. Default: -1. */
   lhs_quantization_axis?: number;
+  /** Attr of kind int. */
   lhs_quantization_min_val: number;
+  /** Attr of kind int. */
   lhs_quantization_max_val: number;
+  /** Attr of kind int. Default: -1. */
   rhs_quantization_axis?: number;
+  /** Attr of kind int. */
   rhs_quantization_min_val: number;
+  /** Attr of kind int. */
   rhs_quantization_max_val: number;
+  /** Attr of kind int. Default: -1. */
   output_quantization_axis?: number;
+  /** Attr of kind int. */
   output_quantization_min_val: number;
+  /** Attr of kind int. */
   output_quantization_max_val: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -335,13 +503,21 @@ export function UniformQuantizedDot<Tin extends never, Tout extends never>(args:
  * Perform hybrid quantized dot of float Tensor `lhs` and quantized Tensor `rhs`.
  */
 export function UniformQuantizedDotHybrid<Tlhs extends 'float32', Trhs extends never, Tout extends 'float32'>(args: {
+  /** Input (dtype Tlhs). */
   lhs: Operand<Tlhs>;
+  /** Input (dtype Trhs). */
   rhs: Operand<Trhs>;
+  /** Input (float32). */
   rhs_scales: Operand<'float32'>;
+  /** Input (int32). */
   rhs_zero_points: Operand<'int32'>;
+  /** Attr of kind type. */
   Tout: Tout;
+  /** Attr of kind int. Default: -1. */
   rhs_quantization_axis?: number;
+  /** Attr of kind int. */
   rhs_quantization_min_val: number;
+  /** Attr of kind int. */
   rhs_quantization_max_val: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -353,17 +529,29 @@ export function UniformQuantizedDotHybrid<Tlhs extends 'float32', Trhs extends n
  * Given quantized tensor `input`, requantize it with new quantization parameters.
  */
 export function UniformRequantize<Tin extends never, Tout extends never>(args: {
+  /** Input (dtype Tin). */
   input: Operand<Tin>;
+  /** Input (float32). */
   input_scales: Operand<'float32'>;
+  /** Input (int32). */
   input_zero_points: Operand<'int32'>;
+  /** Input (float32). */
   output_scales: Operand<'float32'>;
+  /** Input (int32). */
   output_zero_points: Operand<'int32'>;
+  /** Attr of kind type. */
   Tout: Tout;
+  /** Attr of kind int. Default: -1. */
   input_quantization_axis?: number;
+  /** Attr of kind int. */
   input_quantization_min_val: number;
+  /** Attr of kind int. */
   input_quantization_max_val: number;
+  /** Attr of kind int. Default: -1. */
   output_quantization_axis?: number;
+  /** Attr of kind int. */
   output_quantization_min_val: number;
+  /** Attr of kind int. */
   output_quantization_max_val: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -375,11 +563,18 @@ export function UniformRequantize<Tin extends never, Tout extends never>(args: {
  * Finds unique elements in a 1-D tensor.
  */
 export function Unique<T extends GraphDType, out_idx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Attr of kind type. Default: 'int32'. */
   out_idx?: out_idx;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { y: Sym<T>; idx: Sym<out_idx> } {
+}): {
+  /** Output (dtype T). */
+  y: Sym<T>;
+  /** Output (dtype out_idx). */
+  idx: Sym<out_idx>;
+} {
   return callOp('Unique', args) as never;
 }
 
@@ -387,9 +582,13 @@ export function Unique<T extends GraphDType, out_idx extends 'int32' | 'int64' =
  * Creates a dataset that contains the unique elements of `input_dataset`.
  */
 export function UniqueDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -405,12 +604,20 @@ export function UniqueV2<
   Taxis extends 'int32' | 'int64' = 'int64',
   out_idx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype Taxis). */
   axis: Operand<Taxis>;
+  /** Attr of kind type. Default: 'int32'. */
   out_idx?: out_idx;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { y: Sym<T>; idx: Sym<out_idx> } {
+}): {
+  /** Output (dtype T). */
+  y: Sym<T>;
+  /** Output (dtype out_idx). */
+  idx: Sym<out_idx>;
+} {
   return callOp('UniqueV2', args) as never;
 }
 
@@ -418,11 +625,20 @@ export function UniqueV2<
  * Finds unique elements in a 1-D tensor.
  */
 export function UniqueWithCounts<T extends GraphDType, out_idx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Attr of kind type. Default: 'int32'. */
   out_idx?: out_idx;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { y: Sym<T>; idx: Sym<out_idx>; count: Sym<out_idx> } {
+}): {
+  /** Output (dtype T). */
+  y: Sym<T>;
+  /** Output (dtype out_idx). */
+  idx: Sym<out_idx>;
+  /** Output (dtype out_idx). */
+  count: Sym<out_idx>;
+} {
   return callOp('UniqueWithCounts', args) as never;
 }
 
@@ -434,12 +650,22 @@ export function UniqueWithCountsV2<
   Taxis extends 'int32' | 'int64' = 'int64',
   out_idx extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype Taxis). */
   axis: Operand<Taxis>;
+  /** Attr of kind type. Default: 'int32'. */
   out_idx?: out_idx;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { y: Sym<T>; idx: Sym<out_idx>; count: Sym<out_idx> } {
+}): {
+  /** Output (dtype T). */
+  y: Sym<T>;
+  /** Output (dtype out_idx). */
+  idx: Sym<out_idx>;
+  /** Output (dtype out_idx). */
+  count: Sym<out_idx>;
+} {
   return callOp('UniqueWithCountsV2', args) as never;
 }
 
@@ -447,8 +673,11 @@ export function UniqueWithCountsV2<
  * Unpacks a given dimension of a rank-`R` tensor into `num` rank-`(R-1)` tensors.
  */
 export function Unpack<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   value: Operand<T>;
+  /** Attr of kind int. */
   num: number;
+  /** Attr of kind int. Default: 0. */
   axis?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -460,7 +689,9 @@ export function Unpack<T extends GraphDType>(args: {
  * Converts an array of flat indices into a tuple of coordinate arrays.
  */
 export function UnravelIndex<Tidx extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype Tidx). */
   indices: Operand<Tidx>;
+  /** Input (dtype Tidx). */
   dims: Operand<Tidx>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -475,9 +706,13 @@ export function UnsortedSegmentJoin<
   Tindices extends 'int32' | 'int64',
   Tnumsegments extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (string). */
   inputs: Operand<'string'>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
+  /** Input (dtype Tnumsegments). */
   num_segments: Operand<Tnumsegments>;
+  /** Attr of kind string. Default: "". */
   separator?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -494,8 +729,11 @@ export function UnsortedSegmentMax<
   Tindices extends 'int32' | 'int64',
   Tnumsegments extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
+  /** Input (dtype Tnumsegments). */
   num_segments: Operand<Tnumsegments>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -512,8 +750,11 @@ export function UnsortedSegmentMin<
   Tindices extends 'int32' | 'int64',
   Tnumsegments extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
+  /** Input (dtype Tnumsegments). */
   num_segments: Operand<Tnumsegments>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -530,8 +771,11 @@ export function UnsortedSegmentProd<
   Tindices extends 'int32' | 'int64',
   Tnumsegments extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
+  /** Input (dtype Tnumsegments). */
   num_segments: Operand<Tnumsegments>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -548,8 +792,11 @@ export function UnsortedSegmentSum<
   Tindices extends 'int16' | 'int32' | 'int64',
   Tnumsegments extends 'int32' | 'int64' = 'int32',
 >(args: {
+  /** Input (dtype T). */
   data: Operand<T>;
+  /** Input (dtype Tindices). */
   segment_ids: Operand<Tindices>;
+  /** Input (dtype Tnumsegments). */
   num_segments: Operand<Tnumsegments>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -563,10 +810,15 @@ export function UnsortedSegmentSum<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Unstage(args: {
+  /** Attr of kind int. Default: 0. */
   capacity?: number;
+  /** Attr of kind int. Default: 0. */
   memory_limit?: number;
+  /** Attr of kind list(type). */
   dtypes: readonly (GraphDType)[];
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -578,6 +830,7 @@ export function Unstage(args: {
  * TODO: add doc.
  */
 export function UnwrapDatasetVariant(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -593,6 +846,7 @@ export function UnwrapDatasetVariant(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function UpdateTaskIdAndGlobalCoreArray(args: {
+  /** Input (a list of task_count tensors of int32). */
   tpu_task_id_to_shard_id: readonly Operand<'int32'>[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -604,8 +858,11 @@ export function UpdateTaskIdAndGlobalCoreArray(args: {
  * Applies upper_bound(sorted_search_values, values) along each row.
  */
 export function UpperBound<T extends GraphDType, out_type extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (dtype T). */
   sorted_inputs: Operand<T>;
+  /** Input (dtype T). */
   values: Operand<T>;
+  /** Attr of kind type. Default: 'int32'. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

@@ -11,11 +11,17 @@ import type { GraphDType } from '../../tensor/dtypes';
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function VarHandleOp(args: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
+  /** Attr of kind string. Default: "". */
   debug_name?: string;
+  /** Attr of kind type. */
   dtype: GraphDType;
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind list(string). Default: []. */
   allowed_devices?: readonly string[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -29,6 +35,7 @@ export function VarHandleOp(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function VarIsInitializedOp(args: {
+  /** Input (resource). */
   resource: Operand<'resource'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -44,9 +51,13 @@ export function VarIsInitializedOp(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function Variable<dtype extends GraphDType>(args: {
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -60,7 +71,9 @@ export function Variable<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function VariableShape<out_type extends 'int32' | 'int64' = 'int32'>(args: {
+  /** Input (resource). */
   input: Operand<'resource'>;
+  /** Attr of kind type. Default: 'int32'. */
   out_type?: out_type;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -76,9 +89,13 @@ export function VariableShape<out_type extends 'int32' | 'int64' = 'int32'>(args
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function VariableV2<dtype extends GraphDType>(args: {
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind type. */
   dtype: dtype;
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

@@ -10,10 +10,15 @@ import type { GraphDType } from '../../tensor/dtypes';
  * TODO: add doc.
  */
 export function WeightedFlatMapDataset(args: {
+  /** Input (a list of N tensors of variant). */
   input_datasets: readonly Operand<'variant'>[];
+  /** Input (a list of M tensors of float64). */
   weights: readonly Operand<'float64'>[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -28,6 +33,7 @@ export function Where<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64' | 'bool' = 'bool',
 >(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -41,10 +47,15 @@ export function Where<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function While(args: {
+  /** Input (a list of tensors, dtypes T). */
   input: readonly Operand[];
+  /** Attr of kind func. */
   cond: GraphFunction;
+  /** Attr of kind func. */
   body: GraphFunction;
+  /** Attr of kind list(shape). Default: []. */
   output_shapes?: readonly StaticShape[];
+  /** Attr of kind int. Default: 10. */
   parallel_iterations?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -60,7 +71,9 @@ export function While(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function WholeFileReader(args?: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -74,7 +87,9 @@ export function WholeFileReader(args?: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function WholeFileReaderV2(args?: {
+  /** Attr of kind string. Default: "". */
   container?: string;
+  /** Attr of kind string. Default: "". */
   shared_name?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -86,13 +101,21 @@ export function WholeFileReaderV2(args?: {
  * Combines (nests of) input elements into a dataset of (nests of) windows.
  */
 export function WindowDataset(args: {
+  /** Input (variant). */
   input_dataset: Operand<'variant'>;
+  /** Input (int64). */
   size: Operand<'int64'>;
+  /** Input (int64). */
   shift: Operand<'int64'>;
+  /** Input (int64). */
   stride: Operand<'int64'>;
+  /** Input (bool). */
   drop_remainder: Operand<'bool'>;
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -104,8 +127,11 @@ export function WindowDataset(args: {
  * TODO: add doc.
  */
 export function WindowOp(args: {
+  /** Input (a list of tensors, dtypes Tinputs). */
   inputs: readonly Operand[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -121,6 +147,7 @@ export function WindowOp(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function WorkerHeartbeat(args: {
+  /** Input (string). */
   request: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -132,6 +159,7 @@ export function WorkerHeartbeat(args: {
  * TODO: add doc.
  */
 export function WrapDatasetVariant(args: {
+  /** Input (variant). */
   input_handle: Operand<'variant'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -145,11 +173,17 @@ export function WrapDatasetVariant(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function WriteAudioSummary(args: {
+  /** Input (resource). */
   writer: Operand<'resource'>;
+  /** Input (int64). */
   step: Operand<'int64'>;
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Input (float32). */
   tensor: Operand<'float32'>;
+  /** Input (float32). */
   sample_rate: Operand<'float32'>;
+  /** Attr of kind int. Default: 3. */
   max_outputs?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -163,7 +197,9 @@ export function WriteAudioSummary(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function WriteFile(args: {
+  /** Input (string). */
   filename: Operand<'string'>;
+  /** Input (string). */
   contents: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -177,8 +213,11 @@ export function WriteFile(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function WriteGraphSummary(args: {
+  /** Input (resource). */
   writer: Operand<'resource'>;
+  /** Input (int64). */
   step: Operand<'int64'>;
+  /** Input (string). */
   tensor: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -195,9 +234,13 @@ export function WriteHistogramSummary<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64' | 'bool' = 'float32',
 >(args: {
+  /** Input (resource). */
   writer: Operand<'resource'>;
+  /** Input (int64). */
   step: Operand<'int64'>;
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Input (dtype T). */
   values: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -211,11 +254,17 @@ export function WriteHistogramSummary<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function WriteImageSummary<T extends 'uint8' | 'float64' | 'float32' | 'float16' = 'float32'>(args: {
+  /** Input (resource). */
   writer: Operand<'resource'>;
+  /** Input (int64). */
   step: Operand<'int64'>;
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (uint8). */
   bad_color: Operand<'uint8'>;
+  /** Attr of kind int. Default: 3. */
   max_images?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -229,8 +278,11 @@ export function WriteImageSummary<T extends 'uint8' | 'float64' | 'float32' | 'f
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function WriteRawProtoSummary(args: {
+  /** Input (resource). */
   writer: Operand<'resource'>;
+  /** Input (int64). */
   step: Operand<'int64'>;
+  /** Input (string). */
   tensor: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -247,9 +299,13 @@ export function WriteScalarSummary<
   T extends 'float32' | 'float64' | 'int32' | 'uint8' | 'int16' | 'int8' | 'int64' | 'bfloat16' | 'uint16' | 'float16'
     | 'uint32' | 'uint64',
 >(args: {
+  /** Input (resource). */
   writer: Operand<'resource'>;
+  /** Input (int64). */
   step: Operand<'int64'>;
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Input (dtype T). */
   value: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -263,10 +319,15 @@ export function WriteScalarSummary<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function WriteSummary<T extends GraphDType>(args: {
+  /** Input (resource). */
   writer: Operand<'resource'>;
+  /** Input (int64). */
   step: Operand<'int64'>;
+  /** Input (dtype T). */
   tensor: Operand<T>;
+  /** Input (string). */
   tag: Operand<'string'>;
+  /** Input (string). */
   summary_metadata: Operand<'string'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

@@ -11,7 +11,9 @@ import type { Tensor } from '../../tensor/tensor';
  * Returns 0 if x == 0, and x / y otherwise, elementwise.
  */
 export function Xdivy<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -57,7 +59,12 @@ export function XlaBroadcastHelper<
   broadcast_dims: Operand<Tindices>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { lhs_output: Sym<T>; rhs_output: Sym<T> } {
+}): {
+  /** the broadcasted LHS tensor */
+  lhs_output: Sym<T>;
+  /** the broadcasted RHS tensor */
+  rhs_output: Sym<T>;
+} {
   return callOp('XlaBroadcastHelper', args) as never;
 }
 
@@ -87,33 +94,34 @@ export function XlaCallModule(args: {
   Sout: readonly StaticShape[];
   /** List of output tensor data types. */
   Tout: readonly (GraphDType)[];
-  /** this attribute is not supported anymore. */
+  /** this attribute is not supported anymore. Default: []. */
   dim_args_spec?: readonly string[];
   /** the list of platforms supported by `module`. The list can contain the strings "CPU", "CUDA", "ROCM", or "TPU". It
   is an error to compile this op for a platform that does not appear in the list. This check can be disabled using
   `disabled_checks`. If the list contains more than one platform, then the `module` takes one additional 0-dimensional
   integer-tensor parameter in the first position, encoding the index in `platforms` of the current compilation platform.
   This parameter has value 0 if the plaform is not among `platforms` and the check has been disabled. The list can be
-  empty in old versions (earlier than 6) to denote that no platform checking must be performed at loading time. */
+  empty in old versions (earlier than 6) to denote that no platform checking must be performed at loading time. Default:
+  []. */
   platforms?: readonly string[];
   /** This list contains the TensorFlow FunctionDefs that are used by the XLACallModule. If the XLACallModule contains
   `stablehlo.custom_call` operations, they can call TensorFlow graph functions outside of the XLACallModule. This
   `function_list` attribute registers the dependency of the XLACallModule on those functions. This attribute was added
-  in version 5. */
+  in version 5. Default: []. */
   function_list?: readonly GraphFunction[];
   /** If true, the embedded StableHLO module's main function must take a `!stablehlo.token` as its first argument and
   returns a token as its first result. This can be used in conjunction with the TF2XLA's side effect mechanism in order
   to model side effects. This is used only in versions prior to version 9. After that, the number and position of tokens
   among the arguments and results are obtained from the main function type. This allows us to support more than one
-  token and not necessarily at the start. */
+  token and not necessarily at the start. Default: false. */
   has_token_input_output?: boolean;
   /** A list of strings describing the safety checks that were disabled at serialization time. This attribute was added
   in version 6. For more details see
   https://github.com/search?q=repo%3Agoogle%2Fjax+path%3Ajax_export+%22class+DisabledSafetyCheck%22&type=code. This
   list, supplemented with a comma-separate list of directives specified using the flag
-  --tf_xla_call_module_disabled_checks, is used at module loading time to skip the corresponding checks. */
+  --tf_xla_call_module_disabled_checks, is used at module loading time to skip the corresponding checks. Default: []. */
   disabled_checks?: readonly string[];
-  /** Indicates whether Shardy is used for SPMD partitioning. */
+  /** Indicates whether Shardy is used for SPMD partitioning. Default: false. */
   use_shardy_partitioner?: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -127,6 +135,7 @@ export function XlaCallModule(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaClusterOutput<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -140,8 +149,11 @@ export function XlaClusterOutput<T extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaConcatND<T extends GraphDType>(args: {
+  /** Input (a list of N tensors of dtype T). */
   inputs: readonly Operand<T>[];
+  /** Attr of kind list(int). */
   num_concats: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   paddings?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -213,7 +225,7 @@ export function XlaConvV2<
   precision_config: string;
   /** type of the tensor. */
   preferred_element_type: preferred_element_type;
-  /** number of batch groups or grouped filters. */
+  /** number of batch groups or grouped filters. Default: 1. */
   batch_group_count?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -348,6 +360,7 @@ export function XlaDynamicSlice<T extends GraphDType, Tindices extends 'int32' |
   /** List of N integers containing the slice size for each dimension. Each value must be strictly greater than zero,
   and start + size must be less than or equal to the size of the dimension to avoid implementation defined behavior. */
   start_indices: Operand<Tindices>;
+  /** Input (dtype Tindices). */
   size_indices: Operand<Tindices>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -375,8 +388,11 @@ export function XlaDynamicUpdateSlice<T extends GraphDType, Tindices extends 'in
  * An op which supports basic einsum op with 2 inputs and 1 output.
  */
 export function XlaEinsum<T extends 'bfloat16' | 'float32'>(args: {
+  /** Input (dtype T). */
   a: Operand<T>;
+  /** Input (dtype T). */
   b: Operand<T>;
+  /** Attr of kind string. */
   equation: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -416,15 +432,25 @@ export function XlaGather<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaHostCompute(args: {
+  /** Input (a list of tensors, dtypes Tinputs). */
   inputs: readonly Operand[];
+  /** Attr of kind list(type). */
   Toutputs: readonly (GraphDType)[];
+  /** Attr of kind list(string). */
   ancestors: readonly string[];
+  /** Attr of kind list(shape). */
   shapes: readonly StaticShape[];
+  /** Attr of kind func. */
   shape_inference_graph: GraphFunction;
+  /** Attr of kind string. */
   key: string;
+  /** Attr of kind string. Default: "". */
   send_key?: string;
+  /** Attr of kind string. Default: "". */
   recv_key?: string;
+  /** Attr of kind int. Default: 1000000. */
   cost_estimate_ns?: number;
+  /** Attr of kind int. Default: 0. */
   tpu_core?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -446,6 +472,7 @@ export function XlaIf<Tcond extends GraphDType>(args: {
   then_branch: GraphFunction;
   /** A function takes 'inputs' and returns a list of tensors. whose types are the same as what then_branch returns. */
   else_branch: GraphFunction;
+  /** Attr of kind list(type). */
   Tout: readonly (GraphDType)[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -467,7 +494,12 @@ export function XlaKeyValueSort<
   values: Operand<V>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { sorted_keys: Sym<K>; sorted_values: Sym<V> } {
+}): {
+  /** A `Tensor` of type K. */
+  sorted_keys: Sym<K>;
+  /** A `Tensor` of type V. */
+  sorted_values: Sym<V>;
+} {
   return callOp('XlaKeyValueSort', args) as never;
 }
 
@@ -477,10 +509,15 @@ export function XlaKeyValueSort<
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaLaunch(args: {
+  /** Input (a list of tensors, dtypes Tconstants). */
   constants: readonly Operand[];
+  /** Input (a list of tensors, dtypes Targs). */
   args: readonly Operand[];
+  /** Input (a list of Nresources tensors of resource). */
   resources: readonly Operand<'resource'>[];
+  /** Attr of kind list(type). */
   Tresults: readonly (GraphDType)[];
+  /** Attr of kind func. */
   function: GraphFunction;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -492,10 +529,15 @@ export function XlaLaunch(args: {
  * XLA Launch Op. For use by the XLA JIT only.
  */
 export function XlaLaunchV2(args: {
+  /** Input (a list of tensors, dtypes Targs). */
   args: readonly Operand[];
+  /** Attr of kind list(type). */
   Tresults: readonly (GraphDType)[];
+  /** Attr of kind list(int). */
   constants: readonly number[];
+  /** Attr of kind list(int). */
   resources: readonly number[];
+  /** Attr of kind func. */
   function: GraphFunction;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -564,8 +606,11 @@ export function XlaRecv<dtype extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaRecvFromHost<Toutput extends GraphDType>(args: {
+  /** Attr of kind type. */
   Toutput: Toutput;
+  /** Attr of kind shape. */
   shape: StaticShape;
+  /** Attr of kind string. */
   key: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -581,8 +626,11 @@ export function XlaRecvFromHost<Toutput extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaRecvTPUEmbeddingActivations(args: {
+  /** Input (variant). */
   deduplication_data: Operand<'variant'>;
+  /** Attr of kind int. */
   num_tables: number;
+  /** Attr of kind string. */
   config: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -598,11 +646,17 @@ export function XlaRecvTPUEmbeddingActivations(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaRecvTPUEmbeddingActivationsV2(args: {
+  /** Input (variant). */
   deduplication_data: Operand<'variant'>;
+  /** Attr of kind int. */
   num_tables: number;
+  /** Attr of kind string. */
   config: string;
+  /** Attr of kind string. */
   embedding_partitions: string;
+  /** Attr of kind string. */
   hbm_buffers_config: string;
+  /** Attr of kind string. */
   tpu_topology: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -618,6 +672,7 @@ export function XlaRecvTPUEmbeddingActivationsV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaRecvTPUEmbeddingDeduplicationData(args: {
+  /** Attr of kind string. */
   config: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -633,9 +688,13 @@ export function XlaRecvTPUEmbeddingDeduplicationData(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaRecvTPUEmbeddingDeduplicationDataV2(args: {
+  /** Attr of kind string. */
   config: string;
+  /** Attr of kind string. */
   embedding_partitions: string;
+  /** Attr of kind string. */
   hbm_buffers_config: string;
+  /** Attr of kind string. */
   tpu_topology: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -716,7 +775,9 @@ export function XlaReduceWindow<
   window_dimensions: Operand<Tindices>;
   /** the inter-window strides */
   window_strides: Operand<Tindices>;
+  /** Input (dtype Tindices). */
   base_dilations: Operand<Tindices>;
+  /** Input (dtype Tindices). */
   window_dilations: Operand<Tindices>;
   /** the padding to apply at the start and end of each input dimensions */
   padding: Operand<Tindices>;
@@ -734,7 +795,9 @@ export function XlaReduceWindow<
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaRemoveDynamicDimensionSize<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   dim_index: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -765,11 +828,16 @@ export function XlaRngBitGenerator<
   initial_state: Operand<'uint64'>;
   /** The output shape of the generated data. */
   shape: Operand<Tshape>;
-  /** The type of the tensor. */
+  /** The type of the tensor. Default: 'uint64'. */
   dtype?: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { output_key: Sym<'uint64'>; output: Sym<dtype> } {
+}): {
+  /** Output (uint64). */
+  output_key: Sym<'uint64'>;
+  /** Output (dtype dtype). */
+  output: Sym<dtype>;
+} {
   return callOp('XlaRngBitGenerator', args) as never;
 }
 
@@ -849,7 +917,12 @@ export function XlaSelfAdjointEig<
   epsilon: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { w: Sym<T>; v: Sym<T> } {
+}): {
+  /** The eigenvalues in ascending order, each repeated according to its multiplicity. */
+  w: Sym<T>;
+  /** The column v[..., :, i] is the normalized eigenvector corresponding to the eigenvalue w[..., i]. */
+  v: Sym<T>;
+} {
   return callOp('XlaSelfAdjointEig', args) as never;
 }
 
@@ -877,9 +950,13 @@ export function XlaSend<T extends GraphDType>(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaSendTPUEmbeddingGradients(args: {
+  /** Input (a list of NumTables tensors of float32). */
   gradients: readonly Operand<'float32'>[];
+  /** Input (a list of NumLearningRateTags tensors of float32). */
   learning_rates: readonly Operand<'float32'>[];
+  /** Input (variant). */
   deduplication_data: Operand<'variant'>;
+  /** Attr of kind string. */
   config: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -895,12 +972,19 @@ export function XlaSendTPUEmbeddingGradients(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaSendTPUEmbeddingGradientsV2(args: {
+  /** Input (a list of NumTables tensors of float32). */
   gradients: readonly Operand<'float32'>[];
+  /** Input (a list of NumLearningRateTags tensors of float32). */
   learning_rates: readonly Operand<'float32'>[];
+  /** Input (variant). */
   deduplication_data: Operand<'variant'>;
+  /** Attr of kind string. */
   config: string;
+  /** Attr of kind string. */
   embedding_partitions: string;
+  /** Attr of kind string. */
   hbm_buffers_config: string;
+  /** Attr of kind string. */
   tpu_topology: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -916,7 +1000,9 @@ export function XlaSendTPUEmbeddingGradientsV2(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaSendToHost<Tinput extends GraphDType>(args: {
+  /** Input (dtype Tinput). */
   input: Operand<Tinput>;
+  /** Attr of kind string. */
   key: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -930,7 +1016,9 @@ export function XlaSendToHost<Tinput extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSetBound(args: {
+  /** Input (int32). */
   input: Operand<'int32'>;
+  /** Input (int32). */
   bound: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -944,8 +1032,11 @@ export function XlaSetBound(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSetDynamicDimensionSize<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Input (int32). */
   dim_index: Operand<'int32'>;
+  /** Input (int32). */
   size: Operand<'int32'>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -957,8 +1048,11 @@ export function XlaSetDynamicDimensionSize<T extends GraphDType>(args: {
  * An op which shards the input based on the given sharding attribute. It can
  */
 export function XlaSharding<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. Default: "". */
   sharding?: string;
+  /** Attr of kind list(int). Default: []. */
   unspecified_dims?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -984,11 +1078,17 @@ export function XlaSort<T extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseActivationsUnstack<input_dtype extends GraphDType, dtype extends GraphDType>(args: {
+  /** Input (dtype input_dtype). */
   stacked_activations: Operand<input_dtype>;
+  /** Attr of kind int. */
   num_tables: number;
+  /** Attr of kind list(int). */
   sample_counts: readonly number[];
+  /** Attr of kind list(int). */
   features: readonly number[];
+  /** Attr of kind bool. */
   interleaved: boolean;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1004,15 +1104,26 @@ export function XlaSparseActivationsUnstack<input_dtype extends GraphDType, dtyp
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaSparseCoreAdagrad(args: {
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (float32). */
   gradient: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   accumulator: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Attr of kind int. */
   feature_width: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_accumulator: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_accumulator: Sym<'float32'>;
+} {
   return callOp('XlaSparseCoreAdagrad', args) as never;
 }
 
@@ -1024,21 +1135,40 @@ export function XlaSparseCoreAdagrad(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaSparseCoreAdagradMomentum(args: {
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (float32). */
   gradient: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   beta_1: Operand<'float32'>;
+  /** Input (float32). */
   epsilon: Operand<'float32'>;
+  /** Input (float32). */
   accumulator: Operand<'float32'>;
+  /** Input (float32). */
   momentum: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Attr of kind int. */
   feature_width: number;
+  /** Attr of kind bool. */
   use_nesterov: boolean;
+  /** Attr of kind float. */
   beta_2: number;
+  /** Attr of kind float. */
   exponent: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_accumulator: Sym<'float32'>; updated_momentum: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_accumulator: Sym<'float32'>;
+  /** Output (float32). */
+  updated_momentum: Sym<'float32'>;
+} {
   return callOp('XlaSparseCoreAdagradMomentum', args) as never;
 }
 
@@ -1050,20 +1180,38 @@ export function XlaSparseCoreAdagradMomentum(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaSparseCoreAdam(args: {
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (float32). */
   gradient: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   momentum: Operand<'float32'>;
+  /** Input (float32). */
   velocity: Operand<'float32'>;
+  /** Input (float32). */
   beta_1: Operand<'float32'>;
+  /** Input (float32). */
   beta_2: Operand<'float32'>;
+  /** Input (float32). */
   epsilon: Operand<'float32'>;
+  /** Attr of kind int. */
   feature_width: number;
+  /** Attr of kind bool. */
   use_sum_inside_sqrt: boolean;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_velocity: Sym<'float32'>; updated_momentum: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_velocity: Sym<'float32'>;
+  /** Output (float32). */
+  updated_momentum: Sym<'float32'>;
+} {
   return callOp('XlaSparseCoreAdam', args) as never;
 }
 
@@ -1075,21 +1223,40 @@ export function XlaSparseCoreAdam(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaSparseCoreFtrl(args: {
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   accumulator: Operand<'float32'>;
+  /** Input (float32). */
   linear: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (float32). */
   gradient: Operand<'float32'>;
+  /** Input (float32). */
   beta: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate_power: Operand<'float32'>;
+  /** Input (float32). */
   l2_regularization_strength: Operand<'float32'>;
+  /** Attr of kind int. */
   feature_width: number;
+  /** Attr of kind bool. */
   multiply_linear_by_learning_rate: boolean;
+  /** Attr of kind float. */
   l1_regularization_strength: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_accumulator: Sym<'float32'>; updated_linear: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_accumulator: Sym<'float32'>;
+  /** Output (float32). */
+  updated_linear: Sym<'float32'>;
+} {
   return callOp('XlaSparseCoreFtrl', args) as never;
 }
 
@@ -1101,10 +1268,15 @@ export function XlaSparseCoreFtrl(args: {
  * Stateful: TensorFlow runs it on every call and never folds or deduplicates it.
  */
 export function XlaSparseCoreSgd(args: {
+  /** Input (int32). */
   indices: Operand<'int32'>;
+  /** Input (float32). */
   gradient: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Attr of kind int. */
   feature_width: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1118,21 +1290,34 @@ export function XlaSparseCoreSgd(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmul(args: {
+  /** Input (int32). */
   row_ids: Operand<'int32'>;
+  /** Input (uint32). */
   col_ids: Operand<'uint32'>;
+  /** Input (float32). */
   values: Operand<'float32'>;
+  /** Input (uint32). */
   offsets: Operand<'uint32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Attr of kind int. */
   max_ids_per_partition: number;
+  /** Attr of kind int. */
   max_unique_ids_per_partition: number;
+  /** Attr of kind int. */
   input_size: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (float32). */
   activations: Sym<'float32'>;
+  /** Output (int32). */
   row_pointers: Sym<'int32'>;
+  /** Output (int32). */
   sorted_embedding_ids: Sym<'int32'>;
+  /** Output (int32). */
   sorted_sample_ids: Sym<'int32'>;
+  /** Output (float32). */
   sorted_gains: Sym<'float32'>;
 } {
   return callOp('XlaSparseDenseMatmul', args) as never;
@@ -1144,31 +1329,60 @@ export function XlaSparseDenseMatmul(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradAndCsrInput(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_pos_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   weights: Operand<'float32'>;
+  /** Input (int32). */
   preserved_valencies: Operand<'int32'>;
+  /** Input (float32). */
   preserved_vectors: Operand<'float32'>;
+  /** Input (float32). */
   preserved_weights: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   combiner_weights_learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   accumulator: Operand<'float32'>;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind int. */
   max_valency: number;
+  /** Attr of kind int. */
   num_weights: number;
+  /** Attr of kind func. */
   combiner_table_vjp_computation: GraphFunction;
+  /** Attr of kind func. */
   combiner_weights_vjp_computation: GraphFunction;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_accumulator: Sym<'float32'>; updated_weights: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_accumulator: Sym<'float32'>;
+  /** Output (float32). */
+  updated_weights: Sym<'float32'>;
+} {
   return callOp('XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradAndCsrInput', args) as never;
 }
 
@@ -1178,40 +1392,72 @@ export function XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradAndCsrInput
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradMomentumAndCsrInput(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_pos_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   weights: Operand<'float32'>;
+  /** Input (int32). */
   preserved_valencies: Operand<'int32'>;
+  /** Input (float32). */
   preserved_vectors: Operand<'float32'>;
+  /** Input (float32). */
   preserved_weights: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   combiner_weights_learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   accumulator: Operand<'float32'>;
+  /** Input (float32). */
   momenta: Operand<'float32'>;
+  /** Attr of kind bool. */
   use_nesterov: boolean;
+  /** Attr of kind float. */
   exponent: number;
+  /** Attr of kind float. */
   beta1: number;
+  /** Attr of kind float. */
   beta2: number;
+  /** Attr of kind float. */
   epsilon: number;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind int. */
   max_valency: number;
+  /** Attr of kind int. */
   num_weights: number;
+  /** Attr of kind func. */
   combiner_table_vjp_computation: GraphFunction;
+  /** Attr of kind func. */
   combiner_weights_vjp_computation: GraphFunction;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (float32). */
   updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
   updated_accumulator: Sym<'float32'>;
+  /** Output (float32). */
   updated_momenta: Sym<'float32'>;
+  /** Output (float32). */
   updated_weights: Sym<'float32'>;
 } {
   return callOp('XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradMomentumAndCsrInput', args) as never;
@@ -1223,39 +1469,70 @@ export function XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdagradMomentumAnd
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdamAndCsrInput(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_pos_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   weights: Operand<'float32'>;
+  /** Input (int32). */
   preserved_valencies: Operand<'int32'>;
+  /** Input (float32). */
   preserved_vectors: Operand<'float32'>;
+  /** Input (float32). */
   preserved_weights: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   combiner_weights_learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   momenta: Operand<'float32'>;
+  /** Input (float32). */
   velocity: Operand<'float32'>;
+  /** Attr of kind bool. */
   use_sum_inside_sqrt: boolean;
+  /** Attr of kind float. */
   beta1: number;
+  /** Attr of kind float. */
   beta2: number;
+  /** Attr of kind float. */
   epsilon: number;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind int. */
   max_valency: number;
+  /** Attr of kind int. */
   num_weights: number;
+  /** Attr of kind func. */
   combiner_table_vjp_computation: GraphFunction;
+  /** Attr of kind func. */
   combiner_weights_vjp_computation: GraphFunction;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (float32). */
   updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
   updated_momenta: Sym<'float32'>;
+  /** Output (float32). */
   updated_velocity: Sym<'float32'>;
+  /** Output (float32). */
   updated_weights: Sym<'float32'>;
 } {
   return callOp('XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdamAndCsrInput', args) as never;
@@ -1267,29 +1544,54 @@ export function XlaSparseDenseMatmulCustomCombinerOnTcGradWithAdamAndCsrInput(ar
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulCustomCombinerOnTcGradWithCsrInput(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_pos_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   weights: Operand<'float32'>;
+  /** Input (int32). */
   preserved_valencies: Operand<'int32'>;
+  /** Input (float32). */
   preserved_vectors: Operand<'float32'>;
+  /** Input (float32). */
   preserved_weights: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (a list of N tensors of float32). */
   tables: readonly Operand<'float32'>[];
+  /** Input (a list of M tensors of float32). */
   hyperparameters: readonly Operand<'float32'>[];
+  /** Input (float32). */
   combiner_weights_learning_rate: Operand<'float32'>;
+  /** Attr of kind int. */
   max_valency: number;
+  /** Attr of kind int. */
   num_weights: number;
+  /** Attr of kind func. */
   combiner_table_vjp_computation: GraphFunction;
+  /** Attr of kind func. */
   combiner_weights_vjp_computation: GraphFunction;
+  /** Attr of kind func. */
   optimizer_custom_computation: GraphFunction;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_tables: Sym<'float32'>[]; updated_weights: Sym<'float32'> } {
+}): {
+  /** Output (a list of N tensors of float32). */
+  updated_tables: Sym<'float32'>[];
+  /** Output (float32). */
+  updated_weights: Sym<'float32'>;
+} {
   return callOp('XlaSparseDenseMatmulCustomCombinerOnTcGradWithCsrInput', args) as never;
 }
 
@@ -1299,40 +1601,72 @@ export function XlaSparseDenseMatmulCustomCombinerOnTcGradWithCsrInput(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulCustomCombinerOnTcGradWithFtrlAndCsrInput(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_pos_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   weights: Operand<'float32'>;
+  /** Input (int32). */
   preserved_valencies: Operand<'int32'>;
+  /** Input (float32). */
   preserved_vectors: Operand<'float32'>;
+  /** Input (float32). */
   preserved_weights: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   combiner_weights_learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   accumulator: Operand<'float32'>;
+  /** Input (float32). */
   linear: Operand<'float32'>;
+  /** Attr of kind bool. */
   multiply_linear_by_learning_rate: boolean;
+  /** Attr of kind float. */
   beta: number;
+  /** Attr of kind float. */
   learning_rate_power: number;
+  /** Attr of kind float. */
   l1_regularization_strength: number;
+  /** Attr of kind float. */
   l2_regularization_strength: number;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind int. */
   max_valency: number;
+  /** Attr of kind int. */
   num_weights: number;
+  /** Attr of kind func. */
   combiner_table_vjp_computation: GraphFunction;
+  /** Attr of kind func. */
   combiner_weights_vjp_computation: GraphFunction;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
 }): {
+  /** Output (float32). */
   updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
   updated_accumulator: Sym<'float32'>;
+  /** Output (float32). */
   updated_linear: Sym<'float32'>;
+  /** Output (float32). */
   updated_weights: Sym<'float32'>;
 } {
   return callOp('XlaSparseDenseMatmulCustomCombinerOnTcGradWithFtrlAndCsrInput', args) as never;
@@ -1344,30 +1678,56 @@ export function XlaSparseDenseMatmulCustomCombinerOnTcGradWithFtrlAndCsrInput(ar
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulCustomCombinerOnTcGradWithSgdAndCsrInput(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_pos_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   weights: Operand<'float32'>;
+  /** Input (int32). */
   preserved_valencies: Operand<'int32'>;
+  /** Input (float32). */
   preserved_vectors: Operand<'float32'>;
+  /** Input (float32). */
   preserved_weights: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   combiner_weights_learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind int. */
   max_valency: number;
+  /** Attr of kind int. */
   num_weights: number;
+  /** Attr of kind func. */
   combiner_table_vjp_computation: GraphFunction;
+  /** Attr of kind func. */
   combiner_weights_vjp_computation: GraphFunction;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_weights: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_weights: Sym<'float32'>;
+} {
   return callOp('XlaSparseDenseMatmulCustomCombinerOnTcGradWithSgdAndCsrInput', args) as never;
 }
 
@@ -1377,25 +1737,48 @@ export function XlaSparseDenseMatmulCustomCombinerOnTcGradWithSgdAndCsrInput(arg
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulCustomCombinerOnTcWithCsrInput(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_pos_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   weights: Operand<'float32'>;
+  /** Attr of kind int. */
   input_size: number;
+  /** Attr of kind int. */
   max_valency: number;
+  /** Attr of kind int. */
   num_weights: number;
+  /** Attr of kind func. */
   combiner_computation: GraphFunction;
+  /** Attr of kind float. */
   quantization_config_low: number;
+  /** Attr of kind float. */
   quantization_config_high: number;
+  /** Attr of kind int. */
   quantization_config_num_buckets: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { activations: Sym<'float32'>; preserved_valencies: Sym<'int32'>; preserved_vectors: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  activations: Sym<'float32'>;
+  /** Output (int32). */
+  preserved_valencies: Sym<'int32'>;
+  /** Output (float32). */
+  preserved_vectors: Sym<'float32'>;
+} {
   return callOp('XlaSparseDenseMatmulCustomCombinerOnTcWithCsrInput', args) as never;
 }
 
@@ -1405,22 +1788,40 @@ export function XlaSparseDenseMatmulCustomCombinerOnTcWithCsrInput(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulGradWithAdagradAndCsrInput(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   accumulator: Operand<'float32'>;
+  /** Input (int32). */
   num_minibatches_per_physical_sparse_core: Operand<'int32'>;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_accumulator: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_accumulator: Sym<'float32'>;
+} {
   return callOp('XlaSparseDenseMatmulGradWithAdagradAndCsrInput', args) as never;
 }
 
@@ -1430,24 +1831,44 @@ export function XlaSparseDenseMatmulGradWithAdagradAndCsrInput(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulGradWithAdagradAndStaticBufferSize(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   accumulator: Operand<'float32'>;
+  /** Input (int32). */
   num_minibatches_per_physical_sparse_core: Operand<'int32'>;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind int. */
   max_ids_per_sparse_core: number;
+  /** Attr of kind int. */
   max_unique_ids_per_sparse_core: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_accumulator: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_accumulator: Sym<'float32'>;
+} {
   return callOp('XlaSparseDenseMatmulGradWithAdagradAndStaticBufferSize', args) as never;
 }
 
@@ -1457,28 +1878,54 @@ export function XlaSparseDenseMatmulGradWithAdagradAndStaticBufferSize(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulGradWithAdagradMomentumAndCsrInput(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   accumulator: Operand<'float32'>;
+  /** Input (float32). */
   momenta: Operand<'float32'>;
+  /** Input (int32). */
   num_minibatches_per_physical_sparse_core: Operand<'int32'>;
+  /** Attr of kind bool. */
   use_nesterov: boolean;
+  /** Attr of kind float. */
   exponent: number;
+  /** Attr of kind float. */
   beta1: number;
+  /** Attr of kind float. */
   beta2: number;
+  /** Attr of kind float. */
   epsilon: number;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_accumulator: Sym<'float32'>; updated_momenta: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_accumulator: Sym<'float32'>;
+  /** Output (float32). */
+  updated_momenta: Sym<'float32'>;
+} {
   return callOp('XlaSparseDenseMatmulGradWithAdagradMomentumAndCsrInput', args) as never;
 }
 
@@ -1488,30 +1935,58 @@ export function XlaSparseDenseMatmulGradWithAdagradMomentumAndCsrInput(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulGradWithAdagradMomentumAndStaticBufferSize(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   accumulator: Operand<'float32'>;
+  /** Input (float32). */
   momenta: Operand<'float32'>;
+  /** Input (int32). */
   num_minibatches_per_physical_sparse_core: Operand<'int32'>;
+  /** Attr of kind bool. */
   use_nesterov: boolean;
+  /** Attr of kind float. */
   exponent: number;
+  /** Attr of kind float. */
   beta1: number;
+  /** Attr of kind float. */
   beta2: number;
+  /** Attr of kind float. */
   epsilon: number;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind int. */
   max_ids_per_sparse_core: number;
+  /** Attr of kind int. */
   max_unique_ids_per_sparse_core: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_accumulator: Sym<'float32'>; updated_momenta: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_accumulator: Sym<'float32'>;
+  /** Output (float32). */
+  updated_momenta: Sym<'float32'>;
+} {
   return callOp('XlaSparseDenseMatmulGradWithAdagradMomentumAndStaticBufferSize', args) as never;
 }
 
@@ -1521,27 +1996,52 @@ export function XlaSparseDenseMatmulGradWithAdagradMomentumAndStaticBufferSize(a
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulGradWithAdamAndCsrInput(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   momenta: Operand<'float32'>;
+  /** Input (float32). */
   velocity: Operand<'float32'>;
+  /** Input (int32). */
   num_minibatches_per_physical_sparse_core: Operand<'int32'>;
+  /** Attr of kind bool. */
   use_sum_inside_sqrt: boolean;
+  /** Attr of kind float. */
   beta1: number;
+  /** Attr of kind float. */
   beta2: number;
+  /** Attr of kind float. */
   epsilon: number;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_momenta: Sym<'float32'>; updated_velocity: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_momenta: Sym<'float32'>;
+  /** Output (float32). */
+  updated_velocity: Sym<'float32'>;
+} {
   return callOp('XlaSparseDenseMatmulGradWithAdamAndCsrInput', args) as never;
 }
 
@@ -1551,29 +2051,56 @@ export function XlaSparseDenseMatmulGradWithAdamAndCsrInput(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulGradWithAdamAndStaticBufferSize(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   momenta: Operand<'float32'>;
+  /** Input (float32). */
   velocity: Operand<'float32'>;
+  /** Input (int32). */
   num_minibatches_per_physical_sparse_core: Operand<'int32'>;
+  /** Attr of kind bool. */
   use_sum_inside_sqrt: boolean;
+  /** Attr of kind float. */
   beta1: number;
+  /** Attr of kind float. */
   beta2: number;
+  /** Attr of kind float. */
   epsilon: number;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind int. */
   max_ids_per_sparse_core: number;
+  /** Attr of kind int. */
   max_unique_ids_per_sparse_core: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_momenta: Sym<'float32'>; updated_velocity: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_momenta: Sym<'float32'>;
+  /** Output (float32). */
+  updated_velocity: Sym<'float32'>;
+} {
   return callOp('XlaSparseDenseMatmulGradWithAdamAndStaticBufferSize', args) as never;
 }
 
@@ -1583,16 +2110,27 @@ export function XlaSparseDenseMatmulGradWithAdamAndStaticBufferSize(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulGradWithCsrInput<T extends 'int32' | 'float32' = 'float32'>(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (a list of N tensors of dtype T). */
   tables: readonly Operand<T>[];
+  /** Input (a list of M tensors of float32). */
   hyperparameters: readonly Operand<'float32'>[];
+  /** Input (int32). */
   num_minibatches_per_physical_sparse_core: Operand<'int32'>;
+  /** Attr of kind func. */
   custom_computation: GraphFunction;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1606,28 +2144,54 @@ export function XlaSparseDenseMatmulGradWithCsrInput<T extends 'int32' | 'float3
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulGradWithFtrlAndCsrInput(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   accumulator: Operand<'float32'>;
+  /** Input (float32). */
   linear: Operand<'float32'>;
+  /** Input (int32). */
   num_minibatches_per_physical_sparse_core: Operand<'int32'>;
+  /** Attr of kind bool. */
   multiply_linear_by_learning_rate: boolean;
+  /** Attr of kind float. */
   beta: number;
+  /** Attr of kind float. */
   learning_rate_power: number;
+  /** Attr of kind float. */
   l1_regularization_strength: number;
+  /** Attr of kind float. */
   l2_regularization_strength: number;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_accumulator: Sym<'float32'>; updated_linear: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_accumulator: Sym<'float32'>;
+  /** Output (float32). */
+  updated_linear: Sym<'float32'>;
+} {
   return callOp('XlaSparseDenseMatmulGradWithFtrlAndCsrInput', args) as never;
 }
 
@@ -1637,30 +2201,58 @@ export function XlaSparseDenseMatmulGradWithFtrlAndCsrInput(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulGradWithFtrlAndStaticBufferSize(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (float32). */
   accumulator: Operand<'float32'>;
+  /** Input (float32). */
   linear: Operand<'float32'>;
+  /** Input (int32). */
   num_minibatches_per_physical_sparse_core: Operand<'int32'>;
+  /** Attr of kind bool. */
   multiply_linear_by_learning_rate: boolean;
+  /** Attr of kind float. */
   beta: number;
+  /** Attr of kind float. */
   learning_rate_power: number;
+  /** Attr of kind float. */
   l1_regularization_strength: number;
+  /** Attr of kind float. */
   l2_regularization_strength: number;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind int. */
   max_ids_per_sparse_core: number;
+  /** Attr of kind int. */
   max_unique_ids_per_sparse_core: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { updated_embedding_table: Sym<'float32'>; updated_accumulator: Sym<'float32'>; updated_linear: Sym<'float32'> } {
+}): {
+  /** Output (float32). */
+  updated_embedding_table: Sym<'float32'>;
+  /** Output (float32). */
+  updated_accumulator: Sym<'float32'>;
+  /** Output (float32). */
+  updated_linear: Sym<'float32'>;
+} {
   return callOp('XlaSparseDenseMatmulGradWithFtrlAndStaticBufferSize', args) as never;
 }
 
@@ -1670,17 +2262,29 @@ export function XlaSparseDenseMatmulGradWithFtrlAndStaticBufferSize(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulGradWithSgdAndCsrInput(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (int32). */
   num_minibatches_per_physical_sparse_core: Operand<'int32'>;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1694,19 +2298,33 @@ export function XlaSparseDenseMatmulGradWithSgdAndCsrInput(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulGradWithSgdAndStaticBufferSize(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   activation_gradients: Operand<'float32'>;
+  /** Input (float32). */
   learning_rate: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (int32). */
   num_minibatches_per_physical_sparse_core: Operand<'int32'>;
+  /** Attr of kind float. Default: -Infinity. */
   clip_weight_min?: number;
+  /** Attr of kind float. Default: Infinity. */
   clip_weight_max?: number;
+  /** Attr of kind int. */
   max_ids_per_sparse_core: number;
+  /** Attr of kind int. */
   max_unique_ids_per_sparse_core: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1720,17 +2338,29 @@ export function XlaSparseDenseMatmulGradWithSgdAndStaticBufferSize(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulWithCsrInput<T extends 'int32' | 'float32' = 'float32'>(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (dtype T). */
   embedding_table: Operand<T>;
+  /** Input (int32). */
   num_minibatches_per_physical_sparse_core: Operand<'int32'>;
+  /** Attr of kind int. */
   input_size: number;
+  /** Attr of kind float. */
   quantization_config_low: number;
+  /** Attr of kind float. */
   quantization_config_high: number;
+  /** Attr of kind int. */
   quantization_config_num_buckets: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1744,19 +2374,33 @@ export function XlaSparseDenseMatmulWithCsrInput<T extends 'int32' | 'float32' =
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseDenseMatmulWithStaticBufferSize(args: {
+  /** Input (int32). */
   row_pointers: Operand<'int32'>;
+  /** Input (int32). */
   sorted_sample_ids: Operand<'int32'>;
+  /** Input (int32). */
   sorted_token_ids: Operand<'int32'>;
+  /** Input (float32). */
   sorted_gains: Operand<'float32'>;
+  /** Input (float32). */
   embedding_table: Operand<'float32'>;
+  /** Input (int32). */
   num_minibatches_per_physical_sparse_core: Operand<'int32'>;
+  /** Attr of kind int. */
   input_size: number;
+  /** Attr of kind float. */
   quantization_config_low: number;
+  /** Attr of kind float. */
   quantization_config_high: number;
+  /** Attr of kind int. */
   quantization_config_num_buckets: number;
+  /** Attr of kind int. */
   max_ids_per_sparse_core: number;
+  /** Attr of kind int. */
   max_unique_ids_per_sparse_core: number;
+  /** Attr of kind string. */
   table_name: string;
+  /** Attr of kind int. Default: -1. */
   num_sparsecores_per_device?: number;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1770,8 +2414,11 @@ export function XlaSparseDenseMatmulWithStaticBufferSize(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSparseGradientsStack<input_dtype extends GraphDType, dtype extends GraphDType>(args: {
+  /** Input (a list of num_tables tensors of dtype input_dtype). */
   unstacked_gradients: readonly Operand<input_dtype>[];
+  /** Attr of kind bool. */
   interleaved: boolean;
+  /** Attr of kind type. */
   dtype: dtype;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1785,9 +2432,13 @@ export function XlaSparseGradientsStack<input_dtype extends GraphDType, dtype ex
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSplitND<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind int. */
   N: number;
+  /** Attr of kind list(int). */
   num_splits: readonly number[];
+  /** Attr of kind list(int). Default: []. */
   paddings?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1801,9 +2452,13 @@ export function XlaSplitND<T extends GraphDType>(args: {
  * Cannot run here: no CPU kernel is registered in this TensorFlow; adding it throws.
  */
 export function XlaSpmdFullToShardShape<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. */
   manual_sharding: string;
+  /** Attr of kind int. Default: -1. */
   dim?: number;
+  /** Attr of kind list(int). Default: []. */
   unspecified_dims?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1815,10 +2470,15 @@ export function XlaSpmdFullToShardShape<T extends GraphDType>(args: {
  * An op used by XLA SPMD partitioner to switch from manual partitioning to
  */
 export function XlaSpmdShardToFullShape<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   input: Operand<T>;
+  /** Attr of kind string. */
   manual_sharding: string;
+  /** Attr of kind shape. */
   full_shape: StaticShape;
+  /** Attr of kind int. Default: -1. */
   dim?: number;
+  /** Attr of kind list(int). Default: []. */
   unspecified_dims?: readonly number[];
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1845,7 +2505,15 @@ export function XlaSvd<
   precision_config: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
-}): { s: Sym<T>; u: Sym<T>; v: Sym<T> } {
+}): {
+  /** Singular values. The values are sorted in reverse order of magnitude, so s[..., 0] is the largest value, s[..., 1]
+  is the second largest, etc. */
+  s: Sym<T>;
+  /** Left singular vectors. */
+  u: Sym<T>;
+  /** Right singular vectors. */
+  v: Sym<T>;
+} {
   return callOp('XlaSvd', args) as never;
 }
 
@@ -1933,7 +2601,9 @@ export function XlaWhile(args: {
  * Returns 0 if x == 0, and x * log1p(y) otherwise, elementwise.
  */
 export function Xlog1py<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -1945,7 +2615,9 @@ export function Xlog1py<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'
  * Returns 0 if x == 0, and x * log(y) otherwise, elementwise.
  */
 export function Xlogy<T extends 'float16' | 'bfloat16' | 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   y: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;

@@ -9,6 +9,7 @@ import type { GraphDType } from '../../tensor/dtypes';
  * Returns a tensor of zeros with the same shape and type as x.
  */
 export function ZerosLike<T extends GraphDType>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -20,7 +21,9 @@ export function ZerosLike<T extends GraphDType>(args: {
  * Compute the Hurwitz zeta function \\(\zeta(x, q)\\).
  */
 export function Zeta<T extends 'float32' | 'float64'>(args: {
+  /** Input (dtype T). */
   x: Operand<T>;
+  /** Input (dtype T). */
   q: Operand<T>;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
@@ -32,9 +35,13 @@ export function Zeta<T extends 'float32' | 'float64'>(args: {
  * Creates a dataset that zips together `input_datasets`.
  */
 export function ZipDataset(args: {
+  /** Input (a list of N tensors of variant). */
   input_datasets: readonly Operand<'variant'>[];
+  /** Attr of kind list(type). */
   output_types: readonly (GraphDType)[];
+  /** Attr of kind list(shape). */
   output_shapes: readonly StaticShape[];
+  /** Attr of kind string. Default: "". */
   metadata?: string;
   /** Node name prefix in the graph (default: the op type). */
   name?: string;
