@@ -3,10 +3,13 @@
 // async iterable of batches/elements (TypedArrays or tensors) and a way to read them.
 import { Dataset, tensor, ops as tf } from 'tfdata-node';
 import { w1Data, w3Images } from './data.mjs';
+import { tfdataJsDataset, tfjsJsDataset } from './js-sources.mjs';
 
 // ---- tfdata-node ----
 
 export function tfdataDataset(workload, n) {
+  const fromJs = tfdataJsDataset(workload, n);
+  if (fromJs) return fromJs;
   if (workload === 'w1' || workload === 'w2') {
     const { x, w, b } = w1Data(n);
     const ds = Dataset.fromTensorSlices(tensor(x, 'float32', [n, 32])).map((r) => r.mul(w).add(b));
@@ -185,7 +188,8 @@ export async function tfjsPrepare(workload, n, flips) {
       .batch(128)
       .prefetch(4);
   } else {
-    throw new Error(`tfjs-data has no ${workload}`);
+    ds = await tfjsJsDataset(workload, n, tfc, tfd);
+    if (!ds) throw new Error(`tfjs-data has no ${workload}`);
   }
   return async function* () {
     const it = await ds.iterator();

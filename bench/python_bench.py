@@ -10,8 +10,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-SIZES = {"full": {"w1": 1_000_000, "w2": 200_000, "w3": 20_000, "w4": 1_000_000},
-         "quick": {"w1": 100_000, "w2": 20_000, "w3": 2_000, "w4": 100_000}}
+SIZES = {"full": {"w1": 1_000_000, "w2": 200_000, "w3": 20_000, "w4": 1_000_000, "w5": 200_000, "w6": 100_000},
+         "quick": {"w1": 100_000, "w2": 20_000, "w3": 2_000, "w4": 100_000, "w5": 20_000, "w6": 10_000}}
 
 
 def w1_data(rows):
@@ -48,12 +48,29 @@ def build(workload, n):
         return tf.data.Dataset.range(n).map(nc(lambda v: v + 1)).batch(256)
     if workload == "w4_vector":
         return tf.data.Dataset.range(n).batch(256).map(nc(lambda v: v + 1))
+    if workload == "w5_scalars":
+        def scalars():
+            for i in range(n):
+                yield i % 1000
+        return tf.data.Dataset.from_generator(scalars, output_signature=tf.TensorSpec([], tf.int32)).batch(1024)
+    if workload == "w5_rows":
+        x = w1_data(n)[0]
+
+        def rows():
+            yield from x
+        return tf.data.Dataset.from_generator(rows, output_signature=tf.TensorSpec([32], tf.float32)).batch(1024)
+    if workload == "w6_mapjs":
+        def js_like(v):
+            return tf.py_function(lambda a: float(a.numpy()) * 2 + 1, [v], tf.float64)
+        return tf.data.Dataset.range(n).map(nc(js_like)).batch(1024)
+    if workload == "w6_map":
+        return tf.data.Dataset.range(n).map(nc(lambda v: tf.cast(v * 2 + 1, tf.float64))).batch(1024)
     raise SystemExit(f"unknown workload {workload}")
 
 
 def main():
     workload, scale = sys.argv[1], sys.argv[2]
-    n = SIZES[scale]["w4" if workload.startswith("w4") else workload]
+    n = SIZES[scale][workload[:2] if workload[:2] in ("w4", "w5", "w6") else workload]
     ds = build(workload, n)
     start = time.perf_counter()
     elements = 0

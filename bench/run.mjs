@@ -90,6 +90,30 @@ const workloads = [
     n: sizes.w4,
     contenders: ['tfdata', 'python', 'floor'],
   },
+  {
+    name: 'w5_scalars',
+    label: 'W5a generator of int32 scalars → batch(1024) (fromGenerator / from_generator)',
+    n: sizes.w5,
+    contenders: ['tfdata', 'python', 'tfjs'],
+  },
+  {
+    name: 'w5_rows',
+    label: 'W5b generator of float32[32] rows → batch(1024)',
+    n: sizes.w5,
+    contenders: ['tfdata', 'python', 'tfjs'],
+  },
+  {
+    name: 'w6_mapjs',
+    label: 'W6a range → mapJs(x*2+1 in JS) → batch(1024) (py_function in Python)',
+    n: sizes.w6,
+    contenders: ['tfdata', 'python'],
+  },
+  {
+    name: 'w6_map',
+    label: 'W6b range → map(x*2+1 traced) → batch(1024)',
+    n: sizes.w6,
+    contenders: ['tfdata', 'python'],
+  },
 ];
 // tfjs-data runs a JS function per element: it gets a tenth of the rows (throughput is per element).
 const tfjsShare = 10;
@@ -159,6 +183,14 @@ const ratios = {
   'W4 scalar map vs Python': speedup('w4_scalar', 'tfdata', 'python'),
   'W4 vectorised map vs Python': speedup('w4_vector', 'tfdata', 'python'),
   'W1 event-loop delay p99 ms (target ≤ 5)': t('w1', 'tfdata').eventLoopP99ms,
+  'W5a fromGenerator scalars vs Python (target ≥ 5×)': speedup('w5_scalars', 'tfdata', 'python'),
+  'W5a fromGenerator scalars vs tfjs-data': speedup('w5_scalars', 'tfdata', 'tfjs'),
+  'W5b fromGenerator rows vs Python (target ≥ 5×)': speedup('w5_rows', 'tfdata', 'python'),
+  'W5b fromGenerator rows vs tfjs-data': speedup('w5_rows', 'tfdata', 'tfjs'),
+  'W5b event-loop delay p99 ms': t('w5_rows', 'tfdata').eventLoopP99ms,
+  'W6 mapJs µs per element': (t('w6_mapjs', 'tfdata').seconds / t('w6_mapjs', 'tfdata').rows) * 1e6,
+  'W6 traced map µs per element': (t('w6_map', 'tfdata').seconds / t('w6_map', 'tfdata').rows) * 1e6,
+  'W6 mapJs vs Python py_function': speedup('w6_mapjs', 'tfdata', 'python'),
 };
 
 const pythonVersion = spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim();
