@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "addon_data.h"
+#include "exit_gate.h"
 #include "generated/tables.h"
 #include "status.h"
 #include "tensor.h"
@@ -49,7 +50,6 @@ class JsBridge {
  private:
   static void CallJs(napi_env env, napi_value, void* context, void* data);
   static void Finalize(napi_env env, void* data, void* hint);
-  static void Cleanup(void* data);
   void Fail(int64_t id, int code, const std::string& message);
 
   std::mutex mu_;
@@ -89,9 +89,6 @@ std::shared_ptr<JsBridge> JsBridge::Create(Napi::Env env) {
   }
   // Unreferenced: a pipeline that asks JS is a session step in flight, which keeps the loop alive.
   napi_unref_threadsafe_function(env, bridge->tsfn_);
-  // Registered after the session hook, so it runs first: waiting kernels return before sessions
-  // are cancelled.
-  napi_add_env_cleanup_hook(env, Cleanup, new std::shared_ptr<JsBridge>(bridge));
   return bridge;
 }
 
@@ -200,12 +197,6 @@ void JsBridge::Finalize(napi_env, void* data, void*) {
     (*context)->answered_.notify_all();
   }
   delete context;
-}
-
-void JsBridge::Cleanup(void* data) {
-  auto* bridge = static_cast<std::shared_ptr<JsBridge>*>(data);
-  (*bridge)->Shutdown();
-  delete bridge;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -367,7 +358,15 @@ Napi::Value SetJsHandler(const Napi::CallbackInfo& info) {
   if (!info[0].IsFunction()) throw Napi::TypeError::New(env, "setJsHandler: handler must be a function");
   AddonData& data = Data(env);
   data.js_handler = Napi::Persistent(info[0].As<Napi::Function>());
-  if (!data.js_bridge) data.js_bridge = JsBridge::Create(env);
+  if (!data.js_bridge) {
+    data.js_bridge = JsBridge::Create(env);
+    // Among the environment's cancellers (exit_gate.h): its cleanup hook and process exit (which
+    // runs no cleanup hook) wake every kernel waiting on this JS thread, so no step outlives it.
+    std::weak_ptr<JsBridge> bridge = data.js_bridge;
+    AddCanceller(&data, [bridge] {
+      if (auto b = bridge.lock()) b->Shutdown();
+    });
+  }
   return env.Undefined();
 }
 

@@ -1,6 +1,7 @@
 // Dataset.fromGenerator and mapJs: JavaScript sources inside the graph (native/js_ops.cc,
 // lib/iterate/js-host.ts). Python parity is in the differential suite (gen_*, map_js); teardown
 // at the worst moments in the teardown matrix ('generator', 'mapjs' moments).
+import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { Dataset, TFError, Tensor, tensor } from '../lib';
 import { MAX_CHUNK_ROWS } from '../lib/iterate/js-host';
@@ -232,6 +233,97 @@ describe('fromGenerator', () => {
       .catch((x) => x);
     expect(e).toBeInstanceOf(TFError);
     expect(e.code).toBe('DEADLINE_EXCEEDED');
+  });
+});
+
+describe('fromGenerator: what users hand it', () => {
+  test('a reused Buffer or TypedArray is copied per element (chunks never alias it)', async () => {
+    const shared = Buffer.alloc(2);
+    function* reuse() {
+      for (let i = 0; i < 4; i++) yield shared.fill(i);
+    }
+    const out = await Dataset.fromGenerator(reuse, { outputSignature: { dtype: 'uint8', shape: [2] } }).toArray();
+    expect(out.map((t) => Array.from(t.data as Uint8Array))).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
+  });
+
+  test('the same Tensor yielded again (and returned again by mapJs) stays usable', async () => {
+    const one = tensor([1, 2], 'int32');
+    function* same() {
+      yield one;
+      yield one;
+    }
+    const ragged = { dtype: 'int32', shape: [null] } as const;
+    const out = await Dataset.fromGenerator(same, { outputSignature: ragged }).toArray();
+    expect(out.map((t) => Array.from(t.data as Int32Array))).toEqual([
+      [1, 2],
+      [1, 2],
+    ]);
+    const mapped = await Dataset.range(3)
+      .mapJs(() => one, { outputSignature: { dtype: 'int32', shape: [2] } })
+      .toArray();
+    expect(mapped.length).toBe(3);
+    expect(one.toArray()).toEqual([1, 2]);
+  });
+
+  test('a hand-written async iterable whose iterator has no Symbol.asyncIterator', async () => {
+    const iterable: AsyncIterable<bigint> = {
+      [Symbol.asyncIterator]() {
+        let i = 0n;
+        return {
+          next: async (): Promise<IteratorResult<bigint>> =>
+            i < 3n ? { value: i++, done: false } : { value: undefined, done: true },
+        };
+      },
+    };
+    const out = await Dataset.fromGenerator(() => iterable, { outputSignature: int64 }).toArray();
+    expect(nums(out)).toEqual([0, 1, 2]);
+  });
+
+  test('a Uint8Array (TextEncoder output) is one string element', async () => {
+    function* bytes() {
+      yield new TextEncoder().encode('ok');
+    }
+    const [t] = await Dataset.fromGenerator(bytes, { outputSignature: { dtype: 'string', shape: [] } }).toArray();
+    expect(Buffer.from((t.data as Uint8Array[])[0]).toString()).toBe('ok');
+  });
+
+  test('throwing undefined is still an error, not the end of the data', async () => {
+    function* g() {
+      yield 1n;
+      throw undefined;
+    }
+    const outcome = await Dataset.fromGenerator(g, { outputSignature: int64 })
+      .toArray()
+      .then(
+        () => 'resolved',
+        (e) => ['rejected', e],
+      );
+    expect(outcome).toEqual(['rejected', undefined]);
+  });
+
+  test('process.exit while a kernel waits on a stalled generator exits at once', async () => {
+    // The child prints when it calls process.exit; the parent notes when it is gone.
+    const script = `
+      const { Dataset } = require(${JSON.stringify(require.resolve('../dist/cjs'))});
+      async function* stall() { yield 1; await new Promise(() => {}); }
+      const it = Dataset.fromGenerator(stall, { outputSignature: { dtype: 'int32', shape: [] } }).iterator();
+      it.next().then(() => {
+        it.next().catch(() => {});
+        setTimeout(() => { process.stdout.write(String(Date.now())); process.exit(5); }, 100);
+      });
+    `;
+    const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    const exitedAfterMs = Date.now() - Number(out);
+    expect(code).toBe(5);
+    expect(exitedAfterMs).toBeLessThan(1000); // the exit gate's bounded wait is 2 s: not waited out
   });
 });
 

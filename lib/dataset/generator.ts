@@ -94,9 +94,9 @@ function encoder(what: string, specs: TensorSpec[], skeleton: Skeleton): (elemen
       let t: Tensor;
       try {
         if (v instanceof Tensor) t = tensor(v, spec.dtype as DType);
-        else if (ArrayBuffer.isView(v) && !Buffer.isBuffer(v) && staticShape)
+        else if (ArrayBuffer.isView(v) && !(spec.dtype === 'string') && staticShape)
           t = tensor(v as never, spec.dtype as DType, staticShape);
-        else if (Buffer.isBuffer(v) && spec.dtype === 'string') t = tensor([v] as never, 'string', []);
+        else if (v instanceof Uint8Array && spec.dtype === 'string') t = tensor([v] as never, 'string', []);
         else t = tensor(v as never, spec.dtype as DType);
       } catch (e) {
         throw new TypeError(`${where}: ${(e as Error).message}`, { cause: e });
@@ -112,17 +112,19 @@ function encoder(what: string, specs: TensorSpec[], skeleton: Skeleton): (elemen
   };
 }
 
-/** Calls `fn(...args)` and checks it gave something to iterate. */
+/** Calls `fn(...args)`; the iterator of what it returned, and which protocol that is. */
 function iterate(
   what: string,
   fn: (...args: Tensor[]) => unknown,
   args: Tensor[],
-): Iterator<unknown> | AsyncIterator<unknown> {
+): { iterator: Iterator<unknown> | AsyncIterator<unknown>; async: boolean } {
   const made = fn(...args) as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null | undefined;
+  // Async first: a hand-written async iterator need not carry Symbol.asyncIterator itself.
   const asyncFactory = made?.[Symbol.asyncIterator];
-  if (typeof asyncFactory === 'function') return asyncFactory.call(made);
+  if (typeof asyncFactory === 'function') return { iterator: asyncFactory.call(made), async: true };
   const syncFactory = made?.[Symbol.iterator];
-  if (typeof syncFactory === 'function' && typeof made !== 'string') return syncFactory.call(made);
+  if (typeof syncFactory === 'function' && typeof made !== 'string')
+    return { iterator: syncFactory.call(made), async: false };
   throw new TypeError(`${what}: the function must return an iterable or async iterable (a generator, a Readable…)`);
 }
 

@@ -9,7 +9,7 @@ import { Tensor } from '../tensor/tensor';
 
 import { TFError } from '../errors';
 import { encodeProto } from '../proto';
-import { closeIteration, newIterationToken, setIterationTimeout, takeJsError } from './js-host';
+import { beginIteration, closeIteration, newIterationToken, setIterationTimeout, takeJsError } from './js-host';
 
 const MAX_CHUNK = 256;
 const CHUNK_BUDGET_MICROS = 2000; // a chunk returns at most ~2 ms after its first element
@@ -260,6 +260,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
     this.session = this.pipeline.newSession();
     try {
       if (this.pipeline.hasJsSource) {
+        beginIteration(this.token);
         abandoned.register(this, this.token, this);
         if (this.timeoutMs !== undefined) setIterationTimeout(this.token, this.timeoutMs);
       }
@@ -276,7 +277,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
   private explain(error: unknown): unknown {
     if (error instanceof TFError) {
       const thrown = takeJsError(error.message);
-      if (thrown !== undefined) return thrown;
+      if (thrown) return thrown.error;
     }
     if (error instanceof TFError && error.tfCode === DEADLINE_EXCEEDED && this.timeoutMs !== undefined) {
       return new TFError(

@@ -8,7 +8,7 @@
 // iterator that receives it rethrows the original error object (takeJsError).
 import { addon } from '../native';
 import { TF_CODES } from '../errors';
-import { DType } from '../tensor/dtypes';
+import { DType, arrayCtor } from '../tensor/dtypes';
 import { Tensor } from '../tensor/tensor';
 
 const CODE = (name: (typeof TF_CODES)[number]) => TF_CODES.indexOf(name);
@@ -38,11 +38,12 @@ export const CHUNK_BUDGET_MS = 2;
 /** A fromGenerator source: one generator per iteration, elements encoded as flat tensors. */
 export interface GeneratorSource {
   kind: 'generator';
-  /** Calls the user's function with the iteration's args. */
-  open(args: Tensor[]): Iterator<unknown> | AsyncIterator<unknown>;
+  /** Calls the user's function with the iteration's args; `async` tells which protocol it gave. */
+  open(args: Tensor[]): { iterator: Iterator<unknown> | AsyncIterator<unknown>; async: boolean };
   /** One yielded element → its components, checked against the signature (throws TypeError). */
   encode(element: unknown, index: number): Tensor[];
-  /** Whether elements are stacked into chunks (else each crosses alone, unstacked). */
+  /** Whether elements are stacked into chunks (else each crosses alone, unstacked); chunked
+   * signatures have fully known shapes, so the rows of a chunk always stack. */
   chunked: boolean;
   dtypes: readonly DType[];
 }
@@ -60,12 +61,10 @@ interface Instance {
   iterator: Iterator<unknown> | AsyncIterator<unknown>;
   async: boolean;
   produced: number;
-  /** An element read but not yet sent (its shapes differ from the chunk it was read for). */
-  carried: Tensor[] | undefined;
   /** A next() of an async generator still pending when the last chunk was sent. */
   pendingNext: Promise<IteratorResult<unknown>> | undefined;
-  /** Thrown after elements that were still sent: raised at the next pull. */
-  error: unknown;
+  /** Thrown after elements that were still sent: raised at the next pull (any value, even undefined). */
+  deferred: { error: unknown } | undefined;
   done: boolean;
   closed: boolean;
 }
@@ -78,6 +77,9 @@ const jsErrors = new Map<number, { error: unknown; token: bigint | undefined }>(
 const pendingByToken = new Map<bigint, Map<number, ReturnType<typeof setTimeout> | undefined>>();
 const tokenOfRequest = new Map<number, bigint>();
 const timeouts = new Map<bigint, number>();
+// Iterations started and not yet closed: a request of any other (an interleave still opening a
+// generator after close) is answered CANCELLED without calling user code.
+const liveTokens = new Set<bigint>();
 let nextInstance = 1;
 let nextError = 1;
 let nextToken = 1n;
@@ -124,6 +126,11 @@ export function newIterationToken(): bigint {
   return nextToken++;
 }
 
+/** An iteration starts: its requests are served until closeIteration(token). */
+export function beginIteration(token: bigint): void {
+  liveTokens.add(token);
+}
+
 /**
  * Steps of this iteration that wait on JavaScript longer than `ms` fail with DEADLINE_EXCEEDED
  * (TensorFlow cannot cancel a kernel that waits on us; the iterator's timeoutMs).
@@ -150,6 +157,7 @@ function track(request: number, token: bigint): void {
 
 /** Ends an iteration: its generators are closed and kernels waiting on them are cancelled. */
 export function closeIteration(token: bigint): void {
+  liveTokens.delete(token);
   timeouts.delete(token);
   const pending = pendingByToken.get(token);
   if (pending) for (const request of [...pending.keys()]) settle(request, CANCELLED, 'the iteration was closed', null);
@@ -161,17 +169,20 @@ export function closeIteration(token: bigint): void {
   for (const id of ids) closeInstance(id);
 }
 
-/** The JS error a TensorFlow status message refers to (removed from the host), if any. */
-export function takeJsError(message: string): unknown {
+/** The JS error a TensorFlow status message refers to (removed from the host), boxed: it may be undefined. */
+export function takeJsError(message: string): { error: unknown } | undefined {
   const m = JS_ERROR_TAG.exec(message);
   if (!m) return undefined;
   const entry = jsErrors.get(Number(m[1]));
   jsErrors.delete(Number(m[1]));
-  return entry?.error;
+  return entry && { error: entry.error };
 }
 
-/** Answers a request once (a later answer to the same request is dropped). */
-function settle(request: number, code: number, message: string, outputs: Tensor[] | null): void {
+/**
+ * Answers a request once (a later answer to the same request is dropped). `owned`: the outputs
+ * were made here (stacked chunks, ids), so their handles can be freed at once.
+ */
+function settle(request: number, code: number, message: string, outputs: Tensor[] | null, owned = false): void {
   const token = tokenOfRequest.get(request);
   if (token !== undefined) {
     tokenOfRequest.delete(request);
@@ -180,14 +191,21 @@ function settle(request: number, code: number, message: string, outputs: Tensor[
     if (timer) clearTimeout(timer);
     pending?.delete(request);
   }
-  answer(request, code, message, outputs);
-}
-
-function answer(request: number, code: number, message: string, outputs: Tensor[] | null): void {
-  const handles = outputs?.map((t) => t.handle()) ?? null;
-  addon().jsAnswer(request, code, message, handles);
-  // TensorFlow holds its own reference now; free ours without waiting for the GC.
-  if (handles) for (const h of handles) h.dispose();
+  try {
+    const handles = outputs?.map((t) => t.handle()) ?? null;
+    addon().jsAnswer(request, code, message, handles);
+    // TensorFlow holds its own reference now: free ours without waiting for the GC. A Tensor the
+    // user gave is theirs, and may be sent again.
+    if (owned && handles) for (const h of handles) h.dispose();
+  } catch (e) {
+    // The kernel must hear back whatever happens, or its step never ends.
+    addon().jsAnswer(
+      request,
+      CODE('INTERNAL'),
+      `could not pass the outputs to TensorFlow: ${(e as Error).message}`,
+      null,
+    );
+  }
 }
 
 // Errors no iterator takes (an iteration that ignores errors) are forgotten past this many.
@@ -210,6 +228,10 @@ function handle(request: number, kind: number, sourceId: number, raw: unknown[])
   }
   const instance = kind === PULL || kind === CLOSE ? instances.get(Number(inputs[0].get())) : undefined;
   const token = kind === OPEN || kind === CALL ? (inputs[0].get() as bigint) : instance?.token;
+  if (token !== undefined && !liveTokens.has(token)) {
+    settle(request, CANCELLED, 'the iteration was closed', null);
+    return;
+  }
   if (token !== undefined) track(request, token);
   try {
     if (kind === CALL && source.kind === 'call') void callOnce(request, source, inputs);
@@ -218,7 +240,7 @@ function handle(request: number, kind: number, sourceId: number, raw: unknown[])
     else if (kind === PULL) void pull(request, source, Number(inputs[0].get()));
     else if (kind === CLOSE) {
       closeInstance(Number(inputs[0].get()));
-      settle(request, 0, '', [new Tensor('int64', [], new BigInt64Array(1))]);
+      settle(request, 0, '', [new Tensor('int64', [], new BigInt64Array(1))], true);
     } else throw new Error(`unknown request kind ${kind}`);
   } catch (e) {
     fail(request, e, token);
@@ -227,29 +249,22 @@ function handle(request: number, kind: number, sourceId: number, raw: unknown[])
 
 function open(request: number, source: GeneratorSource, inputs: Tensor[]): void {
   const token = inputs[0].get() as bigint;
-  const made = source.open(inputs.slice(1));
+  const { iterator, async } = source.open(inputs.slice(1));
   const id = nextInstance++;
-  const asyncIterator = typeof (made as AsyncIterator<unknown>).next === 'function' && Symbol.asyncIterator in made;
   instances.set(id, {
     token,
-    iterator: made,
-    async: asyncIterator || isAsyncOnly(made),
+    iterator,
+    async,
     produced: 0,
-    carried: undefined,
     pendingNext: undefined,
-    error: undefined,
+    deferred: undefined,
     done: false,
     closed: false,
   });
   let set = byToken.get(token);
   if (!set) byToken.set(token, (set = new Set()));
   set.add(id);
-  settle(request, 0, '', [new Tensor('int64', [], BigInt64Array.of(BigInt(id)))]);
-}
-
-// An iterator made by hand may return Promises from next() without Symbol.asyncIterator.
-function isAsyncOnly(it: object): boolean {
-  return !(Symbol.iterator in it) && Symbol.asyncIterator in it;
+  settle(request, 0, '', [new Tensor('int64', [], BigInt64Array.of(BigInt(id)))], true);
 }
 
 function closeInstance(id: number): void {
@@ -269,10 +284,6 @@ function closeInstance(id: number): void {
 const TURN = Symbol('turn');
 const nextTurn = () => new Promise<typeof TURN>((resolve) => setImmediate(() => resolve(TURN)));
 
-function sameShapes(a: Tensor[], b: Tensor[]): boolean {
-  return a.every((t, i) => t.shape.length === b[i].shape.length && t.shape.every((d, j) => d === b[i].shape[j]));
-}
-
 async function pull(request: number, source: GeneratorSource, id: number): Promise<void> {
   const inst = instances.get(id);
   if (!inst) {
@@ -280,31 +291,29 @@ async function pull(request: number, source: GeneratorSource, id: number): Promi
     return;
   }
   const rows: Tensor[][] = [];
-  let failure: unknown;
-  try {
-    if (inst.error !== undefined) {
-      failure = inst.error;
-      inst.error = undefined;
-    } else {
+  let failure: { error: unknown } | undefined = inst.deferred;
+  inst.deferred = undefined;
+  if (!failure) {
+    try {
       await readChunk(inst, source, rows);
+    } catch (error) {
+      if (rows.length === 0) failure = { error };
+      else inst.deferred = { error }; // the elements read before it go first, as in Python
     }
-  } catch (e) {
-    if (rows.length === 0) failure = e;
-    else inst.error = e; // the elements read before it go first, as in Python
   }
   if (!tokenOfRequest.has(request)) return; // answered meanwhile: the iteration closed or timed out
-  if (failure !== undefined) fail(request, failure, inst.token);
+  if (failure) fail(request, failure.error, inst.token);
   else if (rows.length === 0) settle(request, OUT_OF_RANGE, 'end of the generator', null);
-  else settle(request, 0, '', source.chunked ? stack(rows, source.dtypes) : rows[0]);
+  else if (source.chunked) settle(request, 0, '', stack(rows, source.dtypes), true);
+  else settle(request, 0, '', rows[0]);
 }
 
 async function readChunk(inst: Instance, source: GeneratorSource, rows: Tensor[][]): Promise<void> {
   const limit = source.chunked ? MAX_CHUNK_ROWS : 1;
   const deadline = performance.now() + CHUNK_BUDGET_MS;
-  if (inst.carried) {
-    rows.push(inst.carried);
-    inst.carried = undefined;
-  }
+  // An async source adds to a chunk only what is ready before the event loop's next turn: a slow
+  // source is not held back to fill one.
+  let turn: Promise<typeof TURN> | undefined;
   while (rows.length < limit && !inst.done && !inst.closed) {
     let result: IteratorResult<unknown>;
     if (inst.async) {
@@ -312,8 +321,8 @@ async function readChunk(inst: Instance, source: GeneratorSource, rows: Tensor[]
       inst.pendingNext = undefined;
       if (rows.length === 0) result = await next;
       else {
-        // More only while they are ready now: a slow source must not hold back what it gave.
-        const raced = await Promise.race([next, nextTurn()]);
+        turn ??= nextTurn();
+        const raced = await Promise.race([next, turn]);
         if (raced === TURN) {
           inst.pendingNext = next;
           break;
@@ -323,19 +332,14 @@ async function readChunk(inst: Instance, source: GeneratorSource, rows: Tensor[]
     } else {
       result = (inst.iterator as Iterator<unknown>).next();
       if (result instanceof Promise)
-        throw new TypeError('fromGenerator: next() returned a Promise; use an async generator');
+        throw new TypeError('fromGenerator: a sync iterator returned a Promise; give an async iterable');
     }
     if (result.done) {
       inst.done = true;
       break;
     }
-    const row = source.encode(result.value, inst.produced++);
-    if (rows.length > 0 && !sameShapes(row, rows[0])) {
-      inst.carried = row;
-      break;
-    }
-    rows.push(row);
-    if (!inst.async && performance.now() > deadline) break;
+    rows.push(source.encode(result.value, inst.produced++));
+    if (performance.now() > deadline) break;
   }
 }
 
@@ -350,10 +354,9 @@ function stack(rows: Tensor[][], dtypes: readonly DType[]): Tensor[] {
         shape,
         parts.flatMap((p) => p.data as Uint8Array[]),
       );
-    const first = parts[0].data as unknown as Float32Array;
-    const Ctor = first.constructor as new (n: number) => Float32Array;
-    const out = new Ctor(first.length * rows.length);
-    parts.forEach((p, i) => out.set(p.data as Float32Array, i * first.length));
+    const size = (parts[0].data as Float32Array).length;
+    const out = new (arrayCtor(dtype as Exclude<DType, 'string'>))(size * rows.length) as Float32Array;
+    parts.forEach((p, i) => out.set(p.data as Float32Array, i * size));
     return new Tensor(dtype, shape, out as never);
   });
 }

@@ -18,48 +18,44 @@ import {
 /** Any Sym, as a generated builder's dtype-typed operand takes it (addOp checks the dtypes). */
 type AnySym = Sym<never>;
 
-function compareOp(
-  op: (args: { x: AnySym; y: AnySym }) => Sym<'bool'>,
-  type: string,
-  a: unknown,
-  b: unknown,
-): Sym<'bool'> {
-  const [x, y] = toSymPair(a, b, type) as [AnySym, AnySym];
+// The op's name labels errors: the generated builders are named as the ops they add.
+function compareOp(op: (args: { x: AnySym; y: AnySym }) => Sym<'bool'>, a: unknown, b: unknown): Sym<'bool'> {
+  const [x, y] = toSymPair(a, b, op.name) as [AnySym, AnySym];
   return op({ x, y });
 }
 
 /** Elementwise `a == b` (bool). */
 export function equal<D extends GraphDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> {
-  return compareOp(Equal, 'Equal', a, b);
+  return compareOp(Equal, a, b);
 }
 /** Elementwise `a != b` (bool). */
 export function notEqual<D extends GraphDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> {
-  return compareOp(NotEqual, 'NotEqual', a, b);
+  return compareOp(NotEqual, a, b);
 }
 /** Elementwise `a < b` (bool). */
 export function less<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> {
-  return compareOp(Less, 'Less', a, b);
+  return compareOp(Less, a, b);
 }
 /** Elementwise `a <= b` (bool). */
 export function lessEqual<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> {
-  return compareOp(LessEqual, 'LessEqual', a, b);
+  return compareOp(LessEqual, a, b);
 }
 /** Elementwise `a > b` (bool). */
 export function greater<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> {
-  return compareOp(Greater, 'Greater', a, b);
+  return compareOp(Greater, a, b);
 }
 /** Elementwise `a >= b` (bool). */
 export function greaterEqual<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<'bool'> {
-  return compareOp(GreaterEqual, 'GreaterEqual', a, b);
+  return compareOp(GreaterEqual, a, b);
 }
 
 /** Elementwise logical and of bool tensors. */
 export function logicalAnd(a: Operand<'bool'>, b: Operand<'bool'>): Sym<'bool'> {
-  return compareOp(LogicalAnd, 'LogicalAnd', a, b);
+  return compareOp(LogicalAnd, a, b);
 }
 /** Elementwise logical or of bool tensors. */
 export function logicalOr(a: Operand<'bool'>, b: Operand<'bool'>): Sym<'bool'> {
-  return compareOp(LogicalOr, 'LogicalOr', a, b);
+  return compareOp(LogicalOr, a, b);
 }
 /** Elementwise logical not of a bool tensor. */
 export function logicalNot(a: Operand<'bool'>): Sym<'bool'> {

@@ -32,12 +32,13 @@ type AnySym = Sym<never>;
 type BinaryOp = (args: { x: AnySym; y: AnySym }) => Sym;
 type UnaryOp = (args: { x: AnySym }) => Sym;
 
-function binary(op: BinaryOp, type: string, a: unknown, b: unknown): Sym {
-  const [x, y] = toSymPair(a, b, type) as [AnySym, AnySym];
+// The op's name labels errors: the generated builders are named as the ops they add.
+function binary(op: BinaryOp, a: unknown, b: unknown): Sym {
+  const [x, y] = toSymPair(a, b, op.name) as [AnySym, AnySym];
   return op({ x, y });
 }
-function unary(op: UnaryOp, type: string, a: unknown): Sym {
-  return op({ x: toSym(a, undefined, type) as AnySym });
+function unary(op: UnaryOp, a: unknown): Sym {
+  return op({ x: toSym(a, undefined, op.name) as AnySym });
 }
 
 /** A numeric Sym. */
@@ -51,37 +52,37 @@ export function add<D extends NumericDType | 'string'>(a: Operand<D>, b: Operand
 }
 /** Elementwise difference (`a - b`). */
 export function sub<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
-  return binary(Sub, 'Sub', a, b) as Sym<D>;
+  return binary(Sub, a, b) as Sym<D>;
 }
 /** Elementwise product (`a * b`). */
 export function mul<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
-  return binary(Mul, 'Mul', a, b) as Sym<D>;
+  return binary(Mul, a, b) as Sym<D>;
 }
 /** Division rounded toward negative infinity (`a // b` in Python). */
 export function floorDiv<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
-  return binary(FloorDiv, 'FloorDiv', a, b) as Sym<D>;
+  return binary(FloorDiv, a, b) as Sym<D>;
 }
 /** Remainder with the sign of the divisor (`a % b` in Python, FloorMod). */
 export function mod<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
-  return binary(FloorMod, 'FloorMod', a, b) as Sym<D>;
+  return binary(FloorMod, a, b) as Sym<D>;
 }
 /** Elementwise power (`a ** b`). */
 export function pow<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
-  return binary(Pow, 'Pow', a, b) as Sym<D>;
+  return binary(Pow, a, b) as Sym<D>;
 }
 /** Elementwise minimum. */
 export function minimum<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
-  return binary(Minimum, 'Minimum', a, b) as Sym<D>;
+  return binary(Minimum, a, b) as Sym<D>;
 }
 /** Elementwise maximum. */
 export function maximum<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D> {
-  return binary(Maximum, 'Maximum', a, b) as Sym<D>;
+  return binary(Maximum, a, b) as Sym<D>;
 }
 
 /** True division (`x / y`): integer operands are cast to float64 (int8/16, uint8/16: float32) first. */
 export function div<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<DivResult<D>> {
   const [x, y] = toSymPair(a, b, 'div') as [AnySym, AnySym];
-  if (x.dtype !== y.dtype) return binary(RealDiv, 'RealDiv', x, y) as never; // reports the mismatch
+  if (x.dtype !== y.dtype) return binary(RealDiv, x, y) as never; // reports the mismatch
   const target: Record<string, DType> = {
     int8: 'float32',
     int16: 'float32',
@@ -99,35 +100,35 @@ export function div<D extends NumericDType>(a: Operand<D>, b: Operand<D>): Sym<D
 
 /** Negation (`-a`). */
 export function neg<D extends NumericDType>(a: Num<D>): Sym<D> {
-  return unary(Neg, 'Neg', a) as Sym<D>;
+  return unary(Neg, a) as Sym<D>;
 }
 /** Absolute value. */
 export function abs<D extends NumericDType>(a: Num<D>): Sym<D> {
-  return unary(Abs, 'Abs', a) as Sym<D>;
+  return unary(Abs, a) as Sym<D>;
 }
 /** -1, 0 or 1 per element. */
 export function sign<D extends NumericDType>(a: Num<D>): Sym<D> {
-  return unary(Sign, 'Sign', a) as Sym<D>;
+  return unary(Sign, a) as Sym<D>;
 }
 /** Square root. */
 export function sqrt<D extends NumericDType>(a: Num<D>): Sym<D> {
-  return unary(Sqrt, 'Sqrt', a) as Sym<D>;
+  return unary(Sqrt, a) as Sym<D>;
 }
 /** Reciprocal square root (`1 / sqrt(a)`). */
 export function rsqrt<D extends NumericDType>(a: Num<D>): Sym<D> {
-  return unary(Rsqrt, 'Rsqrt', a) as Sym<D>;
+  return unary(Rsqrt, a) as Sym<D>;
 }
 /** Exponential. */
 export function exp<D extends NumericDType>(a: Num<D>): Sym<D> {
-  return unary(Exp, 'Exp', a) as Sym<D>;
+  return unary(Exp, a) as Sym<D>;
 }
 /** Natural logarithm. */
 export function log<D extends NumericDType>(a: Num<D>): Sym<D> {
-  return unary(Log, 'Log', a) as Sym<D>;
+  return unary(Log, a) as Sym<D>;
 }
 /** Square (`a * a`). */
 export function square<D extends NumericDType>(a: Num<D>): Sym<D> {
-  return unary(Square, 'Square', a) as Sym<D>;
+  return unary(Square, a) as Sym<D>;
 }
 
 /** Converts to another dtype (floats to ints truncate toward zero, as tf.cast). */

@@ -8,7 +8,9 @@ import { All, Any, ArgMax, ArgMin, Max, Mean, Min, Prod, Range, Rank, Sum } from
 type AnySym = Sym<never>;
 type ReductionOp = (args: { input: AnySym; reduction_indices: Sym<'int32'>; keep_dims: boolean }) => Sym;
 
-function reduction(op: ReductionOp, type: string, x: unknown, axis: Axis | undefined, keepDims: boolean): Sym {
+// The op's name labels errors: the generated builders are named as the ops they add.
+function reduction(op: ReductionOp, x: unknown, axis: Axis | undefined, keepDims: boolean): Sym {
+  const type = op.name;
   const s = toSym(x, undefined, type) as AnySym;
   let axes: number[];
   if (axis === undefined) {
@@ -36,31 +38,31 @@ function reduction(op: ReductionOp, type: string, x: unknown, axis: Axis | undef
 
 /** Sum over `axis` (all axes when omitted); `keepDims` keeps reduced dimensions as 1. */
 export function sum<D extends NumericDType>(x: Operand<D>, axis?: Axis, keepDims = false): Sym<D> {
-  return reduction(Sum, 'Sum', x, axis, keepDims) as Sym<D>;
+  return reduction(Sum, x, axis, keepDims) as Sym<D>;
 }
 /** Mean over `axis` (all axes when omitted). */
 export function mean<D extends NumericDType>(x: Operand<D>, axis?: Axis, keepDims = false): Sym<D> {
-  return reduction(Mean, 'Mean', x, axis, keepDims) as Sym<D>;
+  return reduction(Mean, x, axis, keepDims) as Sym<D>;
 }
 /** Maximum over `axis` (all axes when omitted). */
 export function max<D extends NumericDType>(x: Operand<D>, axis?: Axis, keepDims = false): Sym<D> {
-  return reduction(Max, 'Max', x, axis, keepDims) as Sym<D>;
+  return reduction(Max, x, axis, keepDims) as Sym<D>;
 }
 /** Minimum over `axis` (all axes when omitted). */
 export function min<D extends NumericDType>(x: Operand<D>, axis?: Axis, keepDims = false): Sym<D> {
-  return reduction(Min, 'Min', x, axis, keepDims) as Sym<D>;
+  return reduction(Min, x, axis, keepDims) as Sym<D>;
 }
 /** Product over `axis` (all axes when omitted). */
 export function prod<D extends NumericDType>(x: Operand<D>, axis?: Axis, keepDims = false): Sym<D> {
-  return reduction(Prod, 'Prod', x, axis, keepDims) as Sym<D>;
+  return reduction(Prod, x, axis, keepDims) as Sym<D>;
 }
 /** Logical and over `axis` of a bool tensor. */
 export function all(x: Operand<'bool'>, axis?: Axis, keepDims = false): Sym<'bool'> {
-  return reduction(All, 'All', x, axis, keepDims) as Sym<'bool'>;
+  return reduction(All, x, axis, keepDims) as Sym<'bool'>;
 }
 /** Logical or over `axis` of a bool tensor. */
 export function any(x: Operand<'bool'>, axis?: Axis, keepDims = false): Sym<'bool'> {
-  return reduction(Any, 'Any', x, axis, keepDims) as Sym<'bool'>;
+  return reduction(Any, x, axis, keepDims) as Sym<'bool'>;
 }
 
 /** Index (int64) of the largest value along `axis`. */

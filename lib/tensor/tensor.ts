@@ -328,7 +328,11 @@ export function tensor(values: TensorLike, dtype?: DType, shape?: readonly numbe
     if (target === own || (target === 'bool' && own === 'uint8')) {
       if (target === 'bool' && (values as Uint8Array).some((b) => b > 1))
         throw new RangeError('bool data must be 0 or 1');
-      data = values.slice() as DataTypeMap[DType]; // a copy: the caller's array stays theirs to change
+      // A copy in the dtype's own array type: the caller's array stays theirs to change (a Buffer's
+      // slice() would be a view of it, and a Uint8ClampedArray is not a uint8 tensor's Uint8Array).
+      const copy = new (arrayCtor(target as Exclude<DType, 'string'>))(values.length);
+      (copy as Uint8Array).set(values as Uint8Array);
+      data = copy as DataTypeMap[DType];
     } else {
       data = convertLeaves(Array.from(values as ArrayLike<number | bigint>), target);
     }
