@@ -77,7 +77,7 @@ export interface NativeStats {
 }
 
 export interface Addon {
-  loadLibrary(path: string): string;
+  loadLibrary(path: string, quiet?: boolean): string;
   version(): string;
   libraryPath(): string | null;
   setErrorClass(ctor: typeof TFError): void;
@@ -196,6 +196,33 @@ export interface LibraryInfo {
 }
 
 /**
+ * Silent by default: TensorFlow's C++ logs are off (TF_CPP_MIN_LOG_LEVEL=3, set in this process's
+ * environment before the library reads it) and what it prints while loading is discarded.
+ * TFDATA_LOG_LEVEL (0 all … 3 fatal only, as TF_CPP_MIN_LOG_LEVEL), or an explicit
+ * TF_CPP_MIN_LOG_LEVEL, brings the logs back. Returns whether loading is to be silenced.
+ */
+function applyLogLevel(): boolean {
+  const asked = process.env.TFDATA_LOG_LEVEL;
+  if (asked !== undefined && asked !== '') {
+    process.env.TF_CPP_MIN_LOG_LEVEL = asked;
+    return false;
+  }
+  if (process.env.TF_CPP_MIN_LOG_LEVEL !== undefined) return false;
+  process.env.TF_CPP_MIN_LOG_LEVEL = '3';
+  // A CPU without AVX makes TensorFlow abort while it loads: let it say why.
+  return !cpuLacksAvx();
+}
+
+function cpuLacksAvx(): boolean {
+  try {
+    const flags = /^flags\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1].split(' ');
+    return flags !== undefined && !flags.includes('avx');
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Loads libtensorflow, following the search order (see README). Called implicitly by the
  * first use; call it yourself to choose the library. A second call with another library throws.
  */
@@ -209,9 +236,7 @@ export function init(options: InitOptions = {}): LibraryInfo {
       `libtensorflow is already loaded from ${library.path}; a process can load only one (asked for ${found.path})`,
     );
   }
-  // TensorFlow's C++ logging is loud by default; keep warnings and errors only unless asked.
-  if (process.env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = '2';
-  const version = mod.loadLibrary(found.path);
+  const version = mod.loadLibrary(found.path, applyLogLevel());
   checkVersion(version);
   library = { ...found, version };
   return { ...library };

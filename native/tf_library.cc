@@ -1,8 +1,11 @@
 #include "tf_library.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <mutex>
 #include <string>
 
@@ -18,9 +21,35 @@ std::string& LoadedPath() {
   return *path;
 }
 
+// While it lives, what is written to stderr (fd 2) goes nowhere: the notices TensorFlow prints
+// as it loads (absl's "before InitializeLog" warning, the oneDNN line) whatever the log level.
+class StderrSilenced {
+ public:
+  explicit StderrSilenced(bool on) {
+    if (!on) return;
+    std::fflush(stderr);
+    int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null_fd < 0) return;
+    saved_ = dup(2);
+    if (saved_ >= 0) dup2(null_fd, 2);
+    close(null_fd);
+  }
+  ~StderrSilenced() {
+    if (saved_ < 0) return;
+    std::fflush(stderr);
+    dup2(saved_, 2);
+    close(saved_);
+  }
+  StderrSilenced(const StderrSilenced&) = delete;
+  StderrSilenced& operator=(const StderrSilenced&) = delete;
+
+ private:
+  int saved_ = -1;
+};
+
 }  // namespace
 
-std::string LoadTensorFlow(const std::string& path) {
+std::string LoadTensorFlow(const std::string& path, bool quiet) {
   std::lock_guard<std::mutex> lock(load_mutex);
   if (loaded_api.load() != nullptr) {
     if (path == LoadedPath()) return "";
@@ -29,7 +58,11 @@ std::string LoadTensorFlow(const std::string& path) {
   }
   // RTLD_LOCAL: the wheel's libraries export LLVM and protobuf symbols that must not leak
   // into the process's global namespace.
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  void* handle;
+  {
+    StderrSilenced silenced(quiet);
+    handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  }
   if (handle == nullptr) {
     const char* why = dlerror();
     return "cannot load " + path + ": " + (why ? why : "unknown dlopen error");

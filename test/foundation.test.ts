@@ -1,7 +1,8 @@
 // The base: libtensorflow loads, tensors cross both ways exactly, the generic graph/session work.
 import * as fs from 'node:fs';
-import { DTYPES, DType, PINNED_TF_VERSION, TFError, Tensor, liveHandles, tensor, version } from '../lib';
+import { DTYPES, DType, Dataset, PINNED_TF_VERSION, TFError, Tensor, liveHandles, tensor, version } from '../lib';
 import { addon, addonModule } from '../lib/native';
+import { inspect } from 'node:util';
 
 const errorOf = (fn: () => unknown): Error => {
   try {
@@ -301,4 +302,35 @@ describe('generic graph and session', () => {
 
 test('the repository carries nothing from TensorFlow', () => {
   expect(fs.existsSync(`${__dirname}/../native/tensorflow`)).toBe(false);
+});
+
+describe('util.inspect shows what a value is', () => {
+  test('Tensor: dtype, shape and values (summarised past 24)', () => {
+    expect(
+      inspect(
+        tensor(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          'float32',
+        ),
+      ),
+    ).toBe('Tensor<float32>[2,2] [[1, 2], [3, 4]]');
+    expect(inspect(tensor(['a']))).toBe('Tensor<string>[1] ["a"]');
+    expect(inspect(tensor(5n))).toBe('Tensor<int64>[] 5n');
+    expect(inspect(tensor(new Int32Array(30)))).toBe(
+      `Tensor<int32>[30] [${Array(24).fill('0').join(', ')}, … 6 more] (flattened)`,
+    );
+  });
+  test('Dataset: element structure and outline; Sym: dtype, shape and node', () => {
+    const ds = Dataset.range(4).batch(2);
+    expect(inspect(ds)).toBe('Dataset int64[?]\n  BatchDatasetV2(2) -> int64[?]\n    RangeDataset(0, 4, 1) -> int64[]');
+    let shown = '';
+    Dataset.range(2).map((x) => {
+      shown = inspect(x);
+      return x;
+    });
+    expect(shown).toMatch(/^Sym<int64>\[\] arg0:0$/);
+  });
 });

@@ -209,6 +209,16 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     return ctx.feeds.map(([, t], i) => ({ name: ctx.feedNames[i], tensor: t }));
   }
 
+  /** What `console.log` and `util.inspect` show: the element structure and the pipeline's outline. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const spec = describeSkeleton(this.skeleton, (i) => `${this.specs[i].dtype}${shapeText(this.specs[i].shape)}`);
+    const outline = this.explain()
+      .split('\n')
+      .map((l) => `  ${l}`)
+      .join('\n');
+    return `Dataset ${spec}\n${outline}`;
+  }
+
   /** A readable outline of the pipeline, one transformation per line, outermost first. */
   explain(): string {
     const lines: string[] = [];

@@ -46,4 +46,9 @@ export class Sym<D extends GraphDType = GraphDType> {
     const dims = this.shape === null ? '<unknown>' : `[${this.shape.map((d) => (d === null ? '?' : d)).join(',')}]`;
     return `Sym<${this.dtype}>${dims} ${this.opName}:${this.outputIndex}`;
   }
+
+  /** What `console.log` and `util.inspect` show: the same as toString(). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
 }

@@ -41,6 +41,9 @@ const MAX_RANK = 32;
  * then), and every tensor a pipeline yields owns its memory. Treat `data` as read-only: a write
  * is seen by `toArray()` but not by pipelines that already took the tensor.
  */
+// Values shown by util.inspect before the rest is summarised.
+const INSPECT_PREVIEW = 24;
+
 export class Tensor<D extends DType = DType> {
   readonly #dtype: D;
   readonly #shape: readonly number[];
@@ -141,6 +144,19 @@ export class Tensor<D extends DType = DType> {
     return `Tensor<${this.dtype}>[${this.shape.join(',')}] ${JSON.stringify(this.toArray(), (_k, v) =>
       typeof v === 'bigint' ? `${v}n` : v,
     )}`;
+  }
+
+  /** What `console.log` and `util.inspect` show: dtype, shape and a preview of the values. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const head = `Tensor<${this.dtype}>[${this.shape.join(',')}]`;
+    const show = (v: unknown) =>
+      typeof v === 'bigint' ? `${v}n` : typeof v === 'string' ? JSON.stringify(v) : String(v);
+    if (this.size <= INSPECT_PREVIEW) {
+      const render = (v: unknown): string => (Array.isArray(v) ? `[${v.map(render).join(', ')}]` : show(v));
+      return `${head} ${render(this.toArray())}`;
+    }
+    const first = Array.from({ length: INSPECT_PREVIEW }, (_, i) => show(this.valueAt(i)));
+    return `${head} [${first.join(', ')}, … ${this.size - INSPECT_PREVIEW} more] (flattened)`;
   }
 
   private valueAt(i: number): ValueTypeMap[D] {
