@@ -32,6 +32,9 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const MAX_RANK = 32;
 
+// Values shown by util.inspect before the rest is summarised.
+const INSPECT_PREVIEW = 24;
+
 /**
  * A tensor in host memory: what a pipeline yields, and what you hand to sources and captures.
  * `data` is the TypedArray of the dtype (`Uint8Array` per element for strings, 0/1 bytes for bool).
@@ -41,9 +44,6 @@ const MAX_RANK = 32;
  * then), and every tensor a pipeline yields owns its memory. Treat `data` as read-only: a write
  * is seen by `toArray()` but not by pipelines that already took the tensor.
  */
-// Values shown by util.inspect before the rest is summarised.
-const INSPECT_PREVIEW = 24;
-
 export class Tensor<D extends DType = DType> {
   readonly #dtype: D;
   readonly #shape: readonly number[];
