@@ -14,7 +14,6 @@ export type {
 } from './dataset/dataset';
 export type { DatasetOptions } from './dataset/options';
 export type { DistributeOptions, FromServiceOptions, ServiceReadOptions } from './dataset/transform/distribute';
-export type { ElementOfSpec, ServiceComponentSpec, SpecStructure } from './dataset/service/spec';
 export type { RegisterOptions } from './dataset/service/register';
 export type { Compression, ProcessingMode } from './dataset/service/metadata';
 export { DatasetIterator } from './iterate/iterator';
@@ -33,6 +32,7 @@ export type {
   SymOfSource,
   TypedArrayDType,
   SignatureSpec,
+  SpecStructure,
   SymOfSignature,
   YieldOf,
   YieldedComponent,

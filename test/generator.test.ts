@@ -186,12 +186,12 @@ describe('fromGenerator', () => {
           outputSignature: { dtype: 'complex64', shape: [] } as never,
         }),
       ).message,
-    ).toMatch(/outputSignature component 0 has dtype complex64/);
+    ).toMatch(/outputSignature: component 0 has dtype 'complex64', not one of float32/);
     expect(
       errorOf(() =>
         Dataset.fromGenerator((() => count(1)) as never, { outputSignature: { dtype: 'int64', shape: [-1] } as never }),
       ).message,
-    ).toMatch(/dims must be non-negative integers or null/);
+    ).toMatch(/outputSignature: component 0 has shape \[-1\]; dims are integers >= 0 or null/);
     expect(
       errorOf(() => Dataset.fromGenerator(() => count(1), { outputSignature: int64 }).toGraphDef()).message,
     ).toMatch(/reads from JavaScript/);

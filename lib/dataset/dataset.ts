@@ -7,6 +7,7 @@ import {
   HostElement,
   SourceStructure,
   SpecOf,
+  SpecStructure,
   SymOfSignature,
   SymOfSource,
   YieldOf,
@@ -33,7 +34,6 @@ import { FileOptions, RangeBound, fileSource, fromTensorSlices, fromTensors, ran
 import { BatchOptions, PaddedBatchOptions, batch, paddedBatch, unbatch } from './transform/batch';
 import { InterleaveOptions, MapOptions, filter, flatMap, interleave, map } from './transform/functional';
 import { DistributeOptions, FromServiceOptions, distribute, fromService } from './transform/distribute';
-import { ElementOfSpec, SpecStructure } from './service/spec';
 import { RegisterOptions, registerWithService } from './service/register';
 import {
   ShuffleOptions,
@@ -163,7 +163,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     service: string,
     datasetId: string,
     options: FromServiceOptions<S>,
-  ): Dataset<ElementOfSpec<S>> {
+  ): Dataset<SymOfSignature<S>> {
     return new Dataset(fromService(service, datasetId, options));
   }
 

@@ -78,21 +78,33 @@ export type SymOfSource<S> =
                   ? { -readonly [K in keyof S]: SymOfSource<S[K]> }
                   : { -readonly [K in keyof S]: SymOfSource<S[K]> };
 
-/** A signature leaf: what `outputSignature` (fromGenerator, mapJs) holds per component. */
-export interface SignatureSpec<D extends DType = DType> {
+/**
+ * One component of a signature given as data (fromGenerator's outputSignature, fromService's
+ * elementSpec): what `ds.elementSpec` holds at its leaves.
+ */
+export interface SignatureSpec<D extends GraphDType = GraphDType> {
   /** The element type. */
   readonly dtype: D;
   /** Static shape (null dims unknown; null when the rank is unknown). */
   readonly shape: readonly (number | null)[] | null;
 }
 
-/** The Sym structure of an output signature: `{ x: { dtype: 'float32', shape: [32] } }` → `{ x: Sym<'float32'> }`. */
-export type SymOfSignature<S> =
-  S extends SignatureSpec<infer D>
-    ? Sym<D>
-    : S extends readonly unknown[]
-      ? { -readonly [K in keyof S]: SymOfSignature<S[K]> }
-      : { -readonly [K in keyof S]: SymOfSignature<S[K]> };
+/** A signature: component specs in a tuple or record, nested (as `ds.elementSpec` gives). */
+export type SpecStructure = SignatureSpec | readonly SpecStructure[] | { readonly [key: string]: SpecStructure };
+
+/**
+ * The Sym structure a signature describes: `{ x: { dtype: 'float32', shape: [32] } }` →
+ * `{ x: Sym<'float32'> }`; any element when the signature is not known statically.
+ */
+export type SymOfSignature<S> = [S] extends [never]
+  ? Element
+  : SpecStructure extends S
+    ? Element
+    : S extends SignatureSpec<infer D>
+      ? Sym<D>
+      : S extends readonly unknown[]
+        ? { -readonly [K in keyof S]: SymOfSignature<S[K]> }
+        : { -readonly [K in keyof S]: SymOfSignature<S[K]> };
 
 /** One component as a generator may yield it: a Tensor, TypedArray, Buffer, nested array or scalar. */
 export type YieldedComponent =

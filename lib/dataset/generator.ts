@@ -2,49 +2,16 @@
 // functions call the JS-backed ops of native/js_ops.cc) and mapJs (a map whose function calls
 // one). What follows them (shuffle, map, batch, prefetch, interleave) runs in TensorFlow.
 import { GraphContext } from '../graph/context';
-import { Sym, StaticShape } from '../graph/sym';
+import { Sym } from '../graph/sym';
 import { toSym } from '../graph/operands';
 import { CallSource, GeneratorSource, JS_OPS, registerJsSource } from '../iterate/js-host';
-import { DType, GraphDType, isDType } from '../tensor/dtypes';
-import { Skeleton, flattenStructure, isPlainRecord, unflatten } from '../tensor/structure';
+import { DType, GraphDType } from '../tensor/dtypes';
+import { Skeleton, flattenStructure, unflatten } from '../tensor/structure';
 import { Tensor, tensor } from '../tensor/tensor';
 import { TensorSpec, traceFunction } from '../trace/function';
 import { DatasetDefinition, DatasetInput, emitDatasetOp, shapeText } from './definition';
+import { parseSignature } from './signature';
 import { MapOptions, map } from './transform/functional';
-
-/** One component of an output signature: dtype and shape (null dims, or null, for unknown). */
-export interface SignatureLeaf {
-  dtype: DType;
-  shape: StaticShape;
-}
-
-/** What a generator may yield for one component. */
-export type YieldedLeaf = Tensor | ArrayBufferView | number | bigint | boolean | string | readonly unknown[];
-
-function isSignatureLeaf(v: unknown): v is SignatureLeaf {
-  return isPlainRecord(v) && 'dtype' in v && 'shape' in v && typeof v.dtype === 'string';
-}
-
-/** The specs and skeleton of an output signature, checked. */
-export function parseSignature(signature: unknown, what: string): { specs: TensorSpec[]; skeleton: Skeleton } {
-  if (signature === undefined) throw new TypeError(`${what}: options.outputSignature is required`);
-  const { leaves, skeleton } = flattenStructure(signature, isSignatureLeaf, `${what}: outputSignature`);
-  if (leaves.length === 0) throw new TypeError(`${what}: outputSignature has no components`);
-  const specs = leaves.map((l, i) => {
-    if (!isDType(l.dtype)) throw new TypeError(`${what}: outputSignature component ${i} has dtype ${String(l.dtype)}`);
-    const shape = l.shape;
-    if (shape !== null) {
-      if (!Array.isArray(shape))
-        throw new TypeError(`${what}: outputSignature component ${i}: shape must be an array or null`);
-      shape.forEach((d) => {
-        if (d !== null && (!Number.isSafeInteger(d) || d < 0))
-          throw new TypeError(`${what}: outputSignature component ${i}: dims must be non-negative integers or null`);
-      });
-    }
-    return { dtype: l.dtype, shape: shape === null ? null : [...shape] } as TensorSpec;
-  });
-  return { specs, skeleton };
-}
 
 /** Component paths of a skeleton, for messages ('x', '[1].label'). */
 function paths(skeleton: Skeleton): string[] {
@@ -141,7 +108,7 @@ export function fromGenerator(fn: unknown, options: GeneratorOptions<unknown>): 
   const what = 'fromGenerator';
   if (typeof fn !== 'function') throw new TypeError(`${what}: fn must be a function returning an iterable`);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${what}: options must be an object`);
-  const { specs, skeleton } = parseSignature(options.outputSignature, what);
+  const { specs, skeleton } = parseSignature(options.outputSignature, `${what}: options.outputSignature`);
   if (options.args !== undefined && !Array.isArray(options.args))
     throw new TypeError(`${what}: options.args must be an array`);
   const args = (options.args ?? []).map((a) => (a instanceof Sym || a instanceof Tensor ? a : tensor(a as never)));
@@ -212,7 +179,7 @@ export function mapJs(input: DatasetInput, fn: unknown, options: MapJsOptions<un
   const what = 'mapJs';
   if (typeof fn !== 'function') throw new TypeError(`${what}: fn must be a function`);
   if (typeof options !== 'object' || options === null) throw new TypeError(`${what}: options must be an object`);
-  const { specs, skeleton } = parseSignature(options.outputSignature, what);
+  const { specs, skeleton } = parseSignature(options.outputSignature, `${what}: options.outputSignature`);
   const encode = encoder(what, specs, skeleton);
   let index = 0;
   const source: CallSource = {

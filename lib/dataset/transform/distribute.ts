@@ -20,7 +20,8 @@ import {
   processingModeDef,
 } from '../service/metadata';
 import { checkDatasetId, registrationOf, stringConst } from '../service/register';
-import { SpecStructure, specsOf } from '../service/spec';
+import type { SpecStructure } from '../element';
+import { parseSignature } from '../signature';
 
 /** How a pipeline reads from the tf.data service (options of `distribute` and `fromService`). */
 export interface ServiceReadOptions {
@@ -224,7 +225,11 @@ export function fromService(service: unknown, datasetId: unknown, options: FromS
   checkOptions(options, 'fromService', ['elementSpec']);
   const plan = readPlan('fromService', service, options);
   const id = checkDatasetId(datasetId, 'fromService: datasetId');
-  const { specs, skeleton } = specsOf(options.elementSpec);
+  const { specs, skeleton } = parseSignature(
+    options.elementSpec,
+    'fromService: elementSpec',
+    " (the registered dataset's ds.elementSpec)",
+  );
   return serviceRead(plan, id, specs, skeleton, async () => {
     if (!(await isRegistered(plan.where, id)))
       throw new TFError(
