@@ -18,7 +18,7 @@
 namespace tfdata {
 
 // What a kernel asks of JavaScript. The op type decides the kind (lib/iterate/js-host.ts).
-enum Kind { kOpen = 0, kPull = 1, kClose = 2, kCall = 3 };
+enum Kind { kOpen = kJsOpen, kPull = kJsPull, kClose = kJsClose, kCall = kJsCall };
 
 struct JsRequest {
   Kind kind = kOpen;
@@ -295,18 +295,18 @@ struct OpSpec {
 
 const std::vector<OpSpec>& OpSpecs() {
   static const auto* specs = new std::vector<OpSpec>{
-      {"TfdataNodeJsOpen",
+      {kJsOpenOp,
        kOpen,
        {"source: int", "Targs: list(type) >= 0"},
        {"token: int64", "args: Targs"},
        {"instance: int64"}},
-      {"TfdataNodeJsPull",
+      {kJsPullOp,
        kPull,
        {"source: int", "output_types: list(type) >= 1"},
        {"instance: int64"},
        {"components: output_types"}},
-      {"TfdataNodeJsClose", kClose, {"source: int"}, {"instance: int64"}, {"done: int64"}},
-      {"TfdataNodeJsCall",
+      {kJsCloseOp, kClose, {"source: int"}, {"instance: int64"}, {"done: int64"}},
+      {kJsCallOp,
        kCall,
        {"source: int", "Tin: list(type) >= 0", "Tout: list(type) >= 1"},
        {"token: int64", "args: Tin"},

@@ -15,7 +15,7 @@ if (!fs.existsSync(compiled)) {
   console.error('(`npm run gen:tables` runs both)');
   process.exit(1);
 }
-const { DTYPE_TABLE, TF_CODES, ADDON_FILE } = require(compiled);
+const { DTYPE_TABLE, TF_CODES, ADDON_FILE, JS_OPS } = require(compiled);
 
 const OUT = path.join(root, 'native', 'generated', 'tables.h');
 const check = process.argv.includes('--check');
@@ -41,6 +41,9 @@ function validate() {
   }
   for (const c of TF_CODES) if (!/^[A-Z][A-Z_]*$/.test(c)) throw new Error(`bad status code name ${c}`);
   if (!/^[\w.-]+$/.test(ADDON_FILE)) throw new Error(`bad addon file name ${ADDON_FILE}`);
+  const kinds = Object.values(JS_OPS).map((o) => o.kind);
+  if (new Set(kinds).size !== kinds.length) throw new Error('repeated JS op kind');
+  for (const o of Object.values(JS_OPS)) if (!/^[A-Z]\w*$/.test(o.name)) throw new Error(`bad JS op name ${o.name}`);
 }
 
 // Items joined by ', ' over as many lines as needed to stay within MAX_LINE.
@@ -100,6 +103,12 @@ function render() {
       '    ',
     ),
     '};',
+    '',
+    '// The ops whose kernels ask JavaScript for data (js_ops.cc): the kind each request carries, and the op name.',
+    ...Object.entries(JS_OPS).flatMap(([key, o]) => [
+      `constexpr int kJs${camel(key)} = ${o.kind};`,
+      `inline constexpr const char kJs${camel(key)}Op[] = ${JSON.stringify(o.name)};`,
+    ]),
     '',
     "// The addon's file name (the TS loader looks for it under prebuilds/<platform>-<arch>/ and build/Release/).",
     `inline constexpr const char kAddonFile[] = ${JSON.stringify(ADDON_FILE)};`,

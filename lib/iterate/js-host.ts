@@ -8,6 +8,7 @@
 // iterator that receives it rethrows the original error object (takeJsError).
 import { addon } from '../native';
 import { TF_CODES } from '../errors';
+import { JS_OPS as JS_OP_TABLE } from '../shared/tables';
 import { DType, arrayCtor } from '../tensor/dtypes';
 import { Tensor } from '../tensor/tensor';
 
@@ -17,11 +18,11 @@ const CANCELLED = CODE('CANCELLED');
 const FAILED_PRECONDITION = CODE('FAILED_PRECONDITION');
 const DEADLINE_EXCEEDED = CODE('DEADLINE_EXCEEDED');
 
-/** What kernels ask (the Kind enum of native/js_ops.cc). */
-const OPEN = 0;
-const PULL = 1;
-const CLOSE = 2;
-const CALL = 3;
+/** What kernels ask: the kind each request carries (the table shared with native/js_ops.cc). */
+const OPEN = JS_OP_TABLE.open.kind;
+const PULL = JS_OP_TABLE.pull.kind;
+const CLOSE = JS_OP_TABLE.close.kind;
+const CALL = JS_OP_TABLE.call.kind;
 
 /**
  * Elements per crossing. Measured with bench W5 (200k elements, 2 vCPUs): 16 rows per crossing
@@ -106,10 +107,10 @@ function install(): void {
 
 /** Op type names of the JS-backed ops (registered on first use). */
 export const JS_OPS = {
-  open: 'TfdataNodeJsOpen',
-  pull: 'TfdataNodeJsPull',
-  close: 'TfdataNodeJsClose',
-  call: 'TfdataNodeJsCall',
+  open: JS_OP_TABLE.open.name,
+  pull: JS_OP_TABLE.pull.name,
+  close: JS_OP_TABLE.close.name,
+  call: JS_OP_TABLE.call.name,
 } as const;
 
 /** Makes the ops exist and registers `source`; it lives as long as `owner`. Returns its id. */

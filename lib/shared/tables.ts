@@ -53,6 +53,17 @@ export const TF_CODES = [
   'UNAUTHENTICATED',
 ] as const;
 
+/**
+ * The ops whose kernels ask JavaScript for data (native/js_ops.cc registers them, and
+ * lib/iterate/js-host.ts answers): each request carries its op's `kind`.
+ */
+export const JS_OPS = {
+  open: { kind: 0, name: 'TfdataNodeJsOpen' },
+  pull: { kind: 1, name: 'TfdataNodeJsPull' },
+  close: { kind: 2, name: 'TfdataNodeJsClose' },
+  call: { kind: 3, name: 'TfdataNodeJsCall' },
+} as const;
+
 /** The addon's file name, and where it is looked for under the package root, in order. */
 export const ADDON_FILE = 'tfdata.node';
 export function addonCandidates(platform: string, arch: string): string[][] {

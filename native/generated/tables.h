@@ -63,6 +63,16 @@ inline constexpr const char* kCodeNames[kCodeCount] = {
     "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"
 };
 
+// The ops whose kernels ask JavaScript for data (js_ops.cc): the kind each request carries, and the op name.
+constexpr int kJsOpen = 0;
+inline constexpr const char kJsOpenOp[] = "TfdataNodeJsOpen";
+constexpr int kJsPull = 1;
+inline constexpr const char kJsPullOp[] = "TfdataNodeJsPull";
+constexpr int kJsClose = 2;
+inline constexpr const char kJsCloseOp[] = "TfdataNodeJsClose";
+constexpr int kJsCall = 3;
+inline constexpr const char kJsCallOp[] = "TfdataNodeJsCall";
+
 // The addon's file name (the TS loader looks for it under prebuilds/<platform>-<arch>/ and build/Release/).
 inline constexpr const char kAddonFile[] = "tfdata.node";
 
