@@ -18,6 +18,8 @@ export type { RegisterOptions } from './dataset/service/register';
 export type { Compression, ProcessingMode } from './dataset/service/metadata';
 export { DatasetIterator } from './iterate/iterator';
 export type { IteratorOptions } from './iterate/iterator';
+export { configurePipelineCache, pipelineCacheStats, DEFAULT_PIPELINE_CACHE_SIZE } from './iterate/shared-session';
+export type { PipelineCacheStats } from './iterate/shared-session';
 export { Tensor, tensor } from './tensor/tensor';
 export type { TensorLike, NestedArray, Nested } from './tensor/tensor';
 export { Sym } from './graph/sym';

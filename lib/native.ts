@@ -66,6 +66,23 @@ export interface NativeSession {
   close(): void;
   readonly closed: boolean;
 }
+/**
+ * A lane of a session: its own native thread, running its steps in order, side by side with the
+ * session's other lanes. `run`'s `keepFetch` is fetched into the lane (not returned) and fed to
+ * `keepFeed` in every later step; at close, the lane runs `cleanupTargets` with it.
+ */
+export interface NativeLane {
+  run(
+    feeds: [OutputRef, NativeTensorHandle][],
+    fetches: OutputRef[],
+    targets: number[],
+    runOptions?: Uint8Array,
+    keepFetch?: OutputRef,
+  ): Promise<RawTensor[]>;
+  runRepeated(fetches: OutputRef[], maxRuns: number, maxMicros: number, runOptions?: Uint8Array): Promise<RepeatedRun>;
+  close(): void;
+  readonly closed: boolean;
+}
 /** Counters kept by the addon. */
 export interface NativeStats {
   /** Native objects alive (tensors, graphs, functions, sessions, output buffers). */
@@ -100,6 +117,7 @@ export interface Addon {
   TensorHandle: new (dtype: number, shape: number[], data: unknown) => NativeTensorHandle;
   Graph: new () => NativeGraph;
   Session: new (graph: NativeGraph, config?: Uint8Array) => NativeSession;
+  Lane: new (session: NativeSession, keepFeed?: OutputRef, cleanupTargets?: number[]) => NativeLane;
 }
 
 let module_: Addon | undefined;

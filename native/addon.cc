@@ -87,6 +87,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Graph::Init(env, exports);
   Function::Init(env, exports);
   Session::Init(env, exports);
+  Lane::Init(env, exports);
   InitRegistry(env, exports);
   InitJsOps(env, exports);
   return exports;

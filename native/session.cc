@@ -42,14 +42,21 @@ class RunRequest : public Completion {
   std::vector<TensorPtr> feed_values;
   std::vector<TF_Operation*> targets;
   int max_runs = 1;
-  double max_micros = 0;    // 0 = no time budget
-  std::string run_options;  // serialized RunOptions, empty = none
+  double max_micros = 0;         // 0 = no time budget
+  std::string run_options;       // serialized RunOptions, empty = none
+  bool keep_last_fetch = false;  // the last fetch is kept by the lane, not returned
 
-  void Execute(TF_Session* session) {
+  // `kept`: the lane's kept tensor and where it is fed (none when null); on success with
+  // keep_last_fetch, replaced by this run's last fetch.
+  void Execute(TF_Session* session, TF_Tensor** kept, TF_Output kept_feed) {
     const TfApi& tf = *TensorFlowApi();
     TF_Status* status = tf.TF_NewStatus();
     std::vector<TF_Tensor*> inputs;
     for (auto& v : feed_values) inputs.push_back(v.get());
+    if (kept != nullptr && *kept != nullptr) {
+      feeds.push_back(kept_feed);
+      inputs.push_back(*kept);
+    }
     TF_Buffer options{run_options.data(), run_options.size(), nullptr};
     const TF_Buffer* options_ptr = run_options.empty() ? nullptr : &options;
     auto start = std::chrono::steady_clock::now();
@@ -69,6 +76,11 @@ class RunRequest : public Completion {
           error_message_ = tf.TF_Message(status);
         }
         break;
+      }
+      if (keep_last_fetch && kept != nullptr) {
+        if (*kept) tf.TF_DeleteTensor(*kept);
+        *kept = outputs.back();
+        outputs.pop_back();
       }
       try {
         for (TF_Tensor*& t : outputs) t = Unshared(t);
@@ -149,43 +161,58 @@ class RunRequest : public Completion {
 
 // ---- SessionCore ----
 
-SessionCore::SessionCore(TF_Session* session, std::shared_ptr<Mailbox> mailbox)
-    : session_(session), mailbox_(std::move(mailbox)) {}
-
-std::shared_ptr<SessionCore> SessionCore::Start(TF_Session* session, std::shared_ptr<Mailbox> mailbox,
-                                                const void* owner) {
-  std::shared_ptr<SessionCore> core(new SessionCore(session, std::move(mailbox)));
+std::shared_ptr<SessionCore> SessionCore::Create(TF_Session* session, const void* owner) {
+  std::shared_ptr<SessionCore> core(new SessionCore(session));
   std::weak_ptr<SessionCore> weak = core;
   core->canceller_ = AddCanceller(owner, [weak] {
     if (auto alive = weak.lock()) alive->Close();
   });
-  // Detached: a terminated worker never waits for it, and process exit only briefly (see
-  // exit_gate.h). It holds the core until it has deleted the session.
-  std::thread([core] { core->Loop(); }).detach();
   return core;
 }
 
-bool SessionCore::Submit(std::unique_ptr<RunRequest>& request) {
+bool SessionCore::AddLane(const std::shared_ptr<LaneCore>& lane) {
   std::lock_guard<std::mutex> lock(mu_);
   if (closing_) return false;
-  try {
-    queue_.push_back(std::move(request));
-  } catch (...) {
-    return false;  // the caller settles it as cancelled
-  }
-  wake_.notify_one();
+  // Forget lanes that are gone, so a long-lived session's list stays as long as its open lanes.
+  std::vector<std::weak_ptr<LaneCore>> open;
+  for (auto& l : lanes_)
+    if (!l.expired()) open.push_back(l);
+  open.push_back(lane);
+  lanes_.swap(open);
+  running_lanes_++;
   return true;
 }
 
 void SessionCore::Close() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (closing_.exchange(true)) return;
-  // Cancels the step in flight without waiting for it; the thread deletes the session after.
-  const TfApi& tf = *TensorFlowApi();
-  TF_Status* status = tf.TF_NewStatus();
-  tf.TF_CloseSession(session_, status);
-  tf.TF_DeleteStatus(status);
-  wake_.notify_one();
+  std::vector<std::shared_ptr<LaneCore>> lanes;
+  bool none_running;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closing_.exchange(true)) return;
+    // Cancels the steps in flight without waiting for them; the last lane thread deletes the session.
+    const TfApi& tf = *TensorFlowApi();
+    TF_Status* status = tf.TF_NewStatus();
+    tf.TF_CloseSession(session_, status);
+    tf.TF_DeleteStatus(status);
+    for (auto& l : lanes_)
+      if (auto alive = l.lock()) lanes.push_back(alive);
+    none_running = running_lanes_ == 0;
+  }
+  for (auto& lane : lanes) lane->Close();
+  if (none_running) {
+    // No lane thread will delete it: a short-lived one does (deleting waits for TF's threads).
+    std::shared_ptr<SessionCore> self = shared_from_this();
+    std::thread([self] { self->Delete(); }).detach();
+  }
+}
+
+void SessionCore::RemoveLane() {
+  bool last;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last = --running_lanes_ == 0 && closing_;
+  }
+  if (last) Delete();
 }
 
 namespace {
@@ -197,30 +224,9 @@ namespace {
 
 }  // namespace
 
-void SessionCore::Loop() {
-  for (;;) {
-    std::unique_ptr<RunRequest> request;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
-      if (queue_.empty()) break;  // closing, nothing left
-      request = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    if (closing_) {
-      request->Cancel();
-    } else {
-      if (!EnterTensorFlow()) ParkForever();
-      try {
-        request->Execute(session_);
-      } catch (...) {
-        request->Fail(kCodeResourceExhausted, "out of memory running a step");
-      }
-      LeaveTensorFlow();
-    }
-    mailbox_->Post(request.release());
-  }
-  // Deleting waits for the iterator's own threads (prefetch, autotune): this is why it is here.
+// Deleting waits for the iterators' own threads (prefetch, autotune): this is why it runs on a
+// lane's thread, never on the event loop. The core object itself lives on with its owners.
+void SessionCore::Delete() {
   RemoveCanceller(canceller_);
   if (!EnterTensorFlow()) ParkForever();
   const TfApi& tf = *TensorFlowApi();
@@ -231,6 +237,166 @@ void SessionCore::Loop() {
   live_handles--;
 }
 
+// ---- LaneCore ----
+
+LaneCore::LaneCore(std::shared_ptr<SessionCore> core, std::shared_ptr<Mailbox> mailbox, Keep keep)
+    : core_(std::move(core)), mailbox_(std::move(mailbox)), keep_(std::move(keep)) {}
+
+std::shared_ptr<LaneCore> LaneCore::Start(std::shared_ptr<SessionCore> core, std::shared_ptr<Mailbox> mailbox,
+                                          Keep keep) {
+  std::shared_ptr<LaneCore> lane(new LaneCore(core, std::move(mailbox), std::move(keep)));
+  if (!core->AddLane(lane)) return nullptr;
+  try {
+    // Detached: a terminated worker never waits for it, and process exit only briefly (see
+    // exit_gate.h). It holds the lane (and so the session core) until it is done.
+    if (lane->keep_.counted) live_handles++;
+    std::thread([lane] { lane->Loop(); }).detach();
+  } catch (...) {
+    if (lane->keep_.counted) live_handles--;
+    core->RemoveLane();
+    throw;
+  }
+  return lane;
+}
+
+bool LaneCore::Submit(std::unique_ptr<RunRequest>& request) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (closing()) return false;
+  try {
+    queue_.push_back(std::move(request));
+  } catch (...) {
+    return false;  // the caller settles it as cancelled
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void LaneCore::Close() {
+  std::lock_guard<std::mutex> lock(mu_);
+  closing_ = true;
+  wake_.notify_one();
+}
+
+void LaneCore::Loop() {
+  for (;;) {
+    std::unique_ptr<RunRequest> request;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      wake_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // closing, nothing left
+      request = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    if (closing()) {
+      request->Cancel();
+    } else {
+      if (!EnterTensorFlow()) ParkForever();
+      try {
+        request->Execute(core_->session(), keep_.enabled ? &kept_ : nullptr, keep_.feed);
+      } catch (...) {
+        request->Fail(kCodeResourceExhausted, "out of memory running a step");
+      }
+      LeaveTensorFlow();
+    }
+    mailbox_->Post(request.release());
+  }
+  Cleanup();
+  if (keep_.counted) live_handles--;
+  core_->RemoveLane();
+}
+
+// The lane's iterator is destroyed now, not when the long-lived session ends; a closing session
+// frees it anyway.
+void LaneCore::Cleanup() {
+  if (kept_ == nullptr) return;
+  if (!EnterTensorFlow()) ParkForever();
+  const TfApi& tf = *TensorFlowApi();
+  if (!keep_.cleanup.empty() && !core_->closing()) {
+    TF_Status* status = tf.TF_NewStatus();
+    TF_Output feed = keep_.feed;
+    // RunOptions { inter_op_thread_pool: -1 }: run in this thread, not on TensorFlow's inter-op
+    // pool, which the pipelines' own work may keep busy.
+    static const char kInCallerThread[] = {0x18,   '\xff', '\xff', '\xff', '\xff', '\xff',
+                                           '\xff', '\xff', '\xff', '\xff', 0x01};
+    TF_Buffer options{kInCallerThread, sizeof(kInCallerThread), nullptr};
+    tf.TF_SessionRun(core_->session(), &options, &feed, &kept_, 1, nullptr, nullptr, 0, keep_.cleanup.data(),
+                     static_cast<int>(keep_.cleanup.size()), nullptr, status);
+    tf.TF_DeleteStatus(status);  // a failed cleanup leaves what the session's end frees
+  }
+  tf.TF_DeleteTensor(kept_);
+  kept_ = nullptr;
+  LeaveTensorFlow();
+}
+
+// ---- requests from JS ----
+
+namespace {
+
+std::string RunOptionsFromJS(const Napi::Value& value) {
+  if (!value.IsTypedArray()) return {};
+  Napi::Uint8Array o = value.As<Napi::Uint8Array>();
+  return std::string(reinterpret_cast<const char*>(o.Data()), o.ByteLength());
+}
+
+// run(feeds, fetches, targets?, runOptions?, keepFetch?) or runRepeated(fetches, maxRuns, maxMicros, runOptions?)
+std::unique_ptr<RunRequest> RequestFromJS(const Napi::CallbackInfo& info, Graph* graph, bool repeated) {
+  Napi::Env env = info.Env();
+  auto request = std::make_unique<RunRequest>(repeated);
+  if (repeated) {
+    if (!info[0].IsArray()) throw Napi::TypeError::New(env, "fetches must be an array");
+    Napi::Array fetches = info[0].As<Napi::Array>();
+    for (uint32_t i = 0; i < fetches.Length(); i++)
+      request->fetches.push_back(graph->OutputFromJS(env, fetches.Get(i), "fetch"));
+    double max_runs = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 1;
+    if (!(max_runs >= 1 && max_runs <= 1e6)) throw Napi::RangeError::New(env, "maxRuns must be between 1 and 1e6");
+    request->max_runs = static_cast<int>(max_runs);
+    request->max_micros = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 0;
+    request->run_options = RunOptionsFromJS(info[3]);
+    return request;
+  }
+  if (!info[0].IsArray() || !info[1].IsArray()) throw Napi::TypeError::New(env, "feeds and fetches must be arrays");
+  Napi::Array feeds = info[0].As<Napi::Array>();
+  for (uint32_t i = 0; i < feeds.Length(); i++) {
+    Napi::Value pair = feeds.Get(i);
+    if (!pair.IsArray() || pair.As<Napi::Array>().Length() != 2)
+      throw Napi::TypeError::New(env, "each feed must be [output, TensorHandle]");
+    Napi::Array p = pair.As<Napi::Array>();
+    request->feeds.push_back(graph->OutputFromJS(env, p.Get(0u), "feed"));
+    request->feed_values.push_back(TensorHandle::FromJS(env, p.Get(1u), "feed value")->tensor(env));
+  }
+  Napi::Array fetches = info[1].As<Napi::Array>();
+  for (uint32_t i = 0; i < fetches.Length(); i++)
+    request->fetches.push_back(graph->OutputFromJS(env, fetches.Get(i), "fetch"));
+  if (info.Length() > 2 && info[2].IsArray()) {
+    Napi::Array targets = info[2].As<Napi::Array>();
+    for (uint32_t i = 0; i < targets.Length(); i++)
+      request->targets.push_back(graph->OperationFromJS(env, targets.Get(i), "target"));
+  }
+  request->run_options = RunOptionsFromJS(info[3]);
+  if (info.Length() > 4 && !info[4].IsUndefined()) {
+    request->fetches.push_back(graph->OutputFromJS(env, info[4], "keepFetch"));
+    request->keep_last_fetch = true;
+  }
+  return request;
+}
+
+// Queues `request` on `lane`; the Promise settles on the JS thread. `owner` (the JS object)
+// stays alive until it does.
+Napi::Value Submit(const Napi::CallbackInfo& info, const std::shared_ptr<LaneCore>& lane,
+                   std::unique_ptr<RunRequest> request) {
+  Napi::Env env = info.Env();
+  Napi::Value promise(env, request->Bind(env, info.This().As<Napi::Object>()));
+  Data(env).Deliveries(env)->Expect(env);
+  if (!lane->Submit(request)) {
+    // Closed between the caller's check and now (another thread closed the session).
+    request->Cancel();
+    Data(env).Deliveries(env)->Post(request.release());
+  }
+  return promise;
+}
+
+}  // namespace
+
 // ---- Session (the JS class) ----
 
 void Session::Init(Napi::Env env, Napi::Object exports) {
@@ -240,6 +406,12 @@ void Session::Init(Napi::Env env, Napi::Object exports) {
                    InstanceMethod("close", &Session::Close), InstanceAccessor("closed", &Session::IsClosed, nullptr)});
   Data(env).session_class = Napi::Persistent(cls);
   exports.Set("Session", cls);
+}
+
+Session* Session::FromJS(Napi::Env env, Napi::Value value, const char* what) {
+  if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(Data(env).session_class.Value()))
+    throw Napi::TypeError::New(env, std::string(what) + " must be a Session");
+  return Napi::ObjectWrap<Session>::Unwrap(value.As<Napi::Object>());
 }
 
 // new Session(graph, configProto?: Uint8Array)
@@ -260,90 +432,45 @@ Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(inf
   ThrowIfError(env, status, "creating a session");
   live_handles++;
   AddonData& data = Data(env);
-  std::shared_ptr<Mailbox> mailbox;
   try {
-    mailbox = data.Deliveries(env);
-    core_ = SessionCore::Start(session, mailbox, &data);
+    core_ = SessionCore::Create(session, &data);
   } catch (...) {
     tf.TF_DeleteSession(session, status.get());
     live_handles--;
-    throw Napi::Error::New(env, "could not start the session's thread or its result channel");
+    throw Napi::Error::New(env, "out of memory opening a session");
   }
   try {
+    lane_ = LaneCore::Start(core_, data.Deliveries(env), {});
     graph_ref_ = Napi::Persistent(info[0].As<Napi::Object>());
   } catch (...) {
-    core_->Close();  // its thread deletes the session
-    throw Napi::Error::New(env, "out of memory opening a session");
+    core_->Close();  // a lane thread, or a short-lived one, deletes the session
+    throw Napi::Error::New(env, "could not start the session's thread or its result channel");
   }
 }
 
 Session::~Session() {
-  // Runs hold a reference to this object, so none is in flight when it is collected. Closing
-  // only cancels and wakes the session's thread: a finalizer never blocks the event loop.
+  // Runs hold a reference to this object (and lanes to it), so none is in flight when it is
+  // collected. Closing only cancels and wakes threads: a finalizer never blocks the event loop.
   if (core_) core_->Close();
 }
 
 // run(feeds: [output, TensorHandle][], fetches: output[], targets: opId[], runOptions?: Uint8Array) ->
 // Promise<tensor[]>
-Napi::Value Session::Run(const Napi::CallbackInfo& info) { return Start(info, false); }
-
-// runRepeated(fetches, maxRuns, maxMicros, runOptions?: Uint8Array) -> Promise<{ elements, end, error }>
-Napi::Value Session::RunRepeated(const Napi::CallbackInfo& info) { return Start(info, true); }
-
-namespace {
-
-std::string RunOptionsFromJS(const Napi::Value& value) {
-  if (!value.IsTypedArray()) return {};
-  Napi::Uint8Array o = value.As<Napi::Uint8Array>();
-  return std::string(reinterpret_cast<const char*>(o.Data()), o.ByteLength());
-}
-
-}  // namespace
-
-Napi::Value Session::Start(const Napi::CallbackInfo& info, bool repeated) {
+Napi::Value Session::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   try {
-    if (!core_ || core_->closing()) throw Napi::Error::New(env, "session used after close()");
-    auto request = std::make_unique<RunRequest>(repeated);
-    if (repeated) {
-      if (!info[0].IsArray()) throw Napi::TypeError::New(env, "fetches must be an array");
-      Napi::Array fetches = info[0].As<Napi::Array>();
-      for (uint32_t i = 0; i < fetches.Length(); i++)
-        request->fetches.push_back(graph_->OutputFromJS(env, fetches.Get(i), "fetch"));
-      double max_runs = info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 1;
-      if (!(max_runs >= 1 && max_runs <= 1e6)) throw Napi::RangeError::New(env, "maxRuns must be between 1 and 1e6");
-      request->max_runs = static_cast<int>(max_runs);
-      request->max_micros = info[2].IsNumber() ? info[2].As<Napi::Number>().DoubleValue() : 0;
-      request->run_options = RunOptionsFromJS(info[3]);
-    } else {
-      if (!info[0].IsArray() || !info[1].IsArray()) throw Napi::TypeError::New(env, "feeds and fetches must be arrays");
-      Napi::Array feeds = info[0].As<Napi::Array>();
-      for (uint32_t i = 0; i < feeds.Length(); i++) {
-        Napi::Value pair = feeds.Get(i);
-        if (!pair.IsArray() || pair.As<Napi::Array>().Length() != 2)
-          throw Napi::TypeError::New(env, "each feed must be [output, TensorHandle]");
-        Napi::Array p = pair.As<Napi::Array>();
-        request->feeds.push_back(graph_->OutputFromJS(env, p.Get(0u), "feed"));
-        request->feed_values.push_back(TensorHandle::FromJS(env, p.Get(1u), "feed value")->tensor(env));
-      }
-      Napi::Array fetches = info[1].As<Napi::Array>();
-      for (uint32_t i = 0; i < fetches.Length(); i++)
-        request->fetches.push_back(graph_->OutputFromJS(env, fetches.Get(i), "fetch"));
-      if (info.Length() > 2 && info[2].IsArray()) {
-        Napi::Array targets = info[2].As<Napi::Array>();
-        for (uint32_t i = 0; i < targets.Length(); i++)
-          request->targets.push_back(graph_->OperationFromJS(env, targets.Get(i), "target"));
-      }
-      request->run_options = RunOptionsFromJS(info[3]);
-    }
-    Napi::Value promise(env, request->Bind(env, info.This().As<Napi::Object>()));
-    Data(env).Deliveries(env)->Expect(env);
-    if (!core_->Submit(request)) {
-      // Closed between the check and now (cannot happen on one thread; kept for safety).
-      request->Cancel();
-      Data(env).Deliveries(env)->Post(request.release());
-    }
-    return promise;
+    if (!lane_ || lane_->closing()) throw Napi::Error::New(env, "session used after close()");
+    return Submit(info, lane_, RequestFromJS(info, graph_, false));
+  }
+  TFDATA_CATCH_STD(env)
+}
+
+// runRepeated(fetches, maxRuns, maxMicros, runOptions?: Uint8Array) -> Promise<{ elements, end, error }>
+Napi::Value Session::RunRepeated(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    if (!lane_ || lane_->closing()) throw Napi::Error::New(env, "session used after close()");
+    return Submit(info, lane_, RequestFromJS(info, graph_, true));
   }
   TFDATA_CATCH_STD(env)
 }
@@ -355,6 +482,72 @@ Napi::Value Session::Close(const Napi::CallbackInfo& info) {
 
 Napi::Value Session::IsClosed(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), !core_ || core_->closing());
+}
+
+// ---- Lane (the JS class) ----
+
+void Lane::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function cls =
+      DefineClass(env, "Lane",
+                  {InstanceMethod("run", &Lane::Run), InstanceMethod("runRepeated", &Lane::RunRepeated),
+                   InstanceMethod("close", &Lane::Close), InstanceAccessor("closed", &Lane::IsClosed, nullptr)});
+  exports.Set("Lane", cls);
+}
+
+Lane::Lane(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Lane>(info) {
+  Napi::Env env = info.Env();
+  try {
+    Session* session = Session::FromJS(env, info[0], "session");
+    graph_ = session->graph();
+    LaneCore::Keep keep;
+    keep.counted = true;
+    if (info.Length() > 1 && !info[1].IsUndefined()) {
+      keep.enabled = true;
+      keep.feed = graph_->OutputFromJS(env, info[1], "keepFeed");
+      if (info.Length() > 2 && info[2].IsArray()) {
+        Napi::Array targets = info[2].As<Napi::Array>();
+        for (uint32_t i = 0; i < targets.Length(); i++)
+          keep.cleanup.push_back(graph_->OperationFromJS(env, targets.Get(i), "cleanup target"));
+      }
+    }
+    if (!session->core() || session->core()->closing()) throw Napi::Error::New(env, "session used after close()");
+    lane_ = LaneCore::Start(session->core(), Data(env).Deliveries(env), std::move(keep));
+    if (!lane_) throw Napi::Error::New(env, "session used after close()");
+    session_ref_ = Napi::Persistent(info[0].As<Napi::Object>());
+  }
+  TFDATA_CATCH_STD(env)
+}
+
+Lane::~Lane() {
+  // A lane dropped without close() still ends its thread and destroys its iterator.
+  if (lane_) lane_->Close();
+}
+
+Napi::Value Lane::Run(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    if (!lane_ || lane_->closing()) throw Napi::Error::New(env, "lane used after close()");
+    return Submit(info, lane_, RequestFromJS(info, graph_, false));
+  }
+  TFDATA_CATCH_STD(env)
+}
+
+Napi::Value Lane::RunRepeated(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    if (!lane_ || lane_->closing()) throw Napi::Error::New(env, "lane used after close()");
+    return Submit(info, lane_, RequestFromJS(info, graph_, true));
+  }
+  TFDATA_CATCH_STD(env)
+}
+
+Napi::Value Lane::Close(const Napi::CallbackInfo& info) {
+  if (lane_) lane_->Close();
+  return info.Env().Undefined();
+}
+
+Napi::Value Lane::IsClosed(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), !lane_ || lane_->closing());
 }
 
 }  // namespace tfdata

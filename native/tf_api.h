@@ -105,6 +105,7 @@ typedef int TF_Code;      // enum TF_Code
   X(TF_Function*, TF_GraphToFunction,                                                                             \
     (const TF_Graph*, const char*, unsigned char, int, const TF_Operation* const*, int, const TF_Output*, int,    \
      const TF_Output*, const char* const*, const TF_FunctionOptions*, const char*, TF_Status*))                   \
+  X(void, TF_FunctionSetAttrValueProto, (TF_Function*, const char*, const void*, size_t, TF_Status*))             \
   X(const char*, TF_FunctionName, (TF_Function*))                                                                 \
   X(void, TF_GraphCopyFunction, (TF_Graph*, const TF_Function*, const TF_Function*, TF_Status*))                  \
   X(void, TF_DeleteFunction, (TF_Function*))                                                                      \

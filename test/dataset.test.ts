@@ -167,13 +167,18 @@ describe('transformations', () => {
     expect(await values(r(5).batch(2).unbatch())).toEqual([0n, 1n, 2n, 3n, 4n]);
   });
 
-  test('shuffle with a seed is a permutation and repeatable', async () => {
+  test('shuffle with a seed is a permutation, reshuffled per iteration, and repeatable', async () => {
     const ds = r(20).shuffle(20, { seed: 42 });
     const a = (await values(ds)) as bigint[];
     const b = (await values(ds)) as bigint[];
     expect([...a].sort((x, y) => Number(x - y))).toEqual(Array.from({ length: 20 }, (_, i) => BigInt(i)));
     expect(a).not.toEqual(Array.from({ length: 20 }, (_, i) => BigInt(i)));
-    expect(b).toEqual(a);
+    // As in Python: each iteration of one Dataset takes the next permutation; the same Dataset
+    // built again starts over; reshuffleEachIteration: false keeps one order.
+    expect(b).not.toEqual(a);
+    expect(await values(r(20).shuffle(20, { seed: 42 }))).toEqual(a);
+    const fixed = r(20).shuffle(20, { seed: 42, reshuffleEachIteration: false });
+    expect(await values(fixed)).toEqual(await values(fixed));
     const epochs = (await values(r(10).shuffle(10, { seed: 1 }).repeat(2))) as bigint[];
     expect(epochs.slice(0, 10)).not.toEqual(epochs.slice(10));
     const fixedEpochs = (await values(

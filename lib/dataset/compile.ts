@@ -1,10 +1,13 @@
 // A dataset's node tree → the pipeline graph with its iterator ops: the only place that builds
 // a whole pipeline.
 import { GraphContext } from '../graph/context';
+import { encodeProto } from '../proto';
+import { tensor } from '../tensor/tensor';
 import type { CompiledPipeline } from '../iterate/iterator';
+import type { SharedIteratorOps } from '../iterate/shared-session';
 import { Sym } from '../graph/sym';
 import { DatasetInput, typeAttrs } from './definition';
-import { pipelineOf } from './preflight';
+import { hasPreflight, pipelineOf } from './preflight';
 
 /** Adds the iterator ops over `variant`: `make_iterator` (run once) and `next` (fetched per element). */
 function addIteratorOps(ctx: GraphContext, dataset: DatasetInput, variant: Sym): { make: number; next: Sym[] } {
@@ -13,6 +16,64 @@ function addIteratorOps(ctx: GraphContext, dataset: DatasetInput, variant: Sym):
   const make = ctx.addNode('MakeIterator', [variant, iterator], {}, { name: 'make_iterator' });
   const next = ctx.addOp('IteratorGetNext', [iterator], types, { name: 'next' });
   return { make: make.id, next };
+}
+
+// Options of the one-element store dataset: no rewrites and no autotuning, so finalising it
+// leaves the stored dataset object as it is (a rewrite would rebuild it from its graph).
+const STORE_OPTIONS = encodeProto([
+  [3, [[1, false]]], // optimization_options.apply_default_optimizations
+  [7, [[1, false]]], // autotune_options.enabled
+]);
+
+/**
+ * The ops for iterators on a long-lived shared session (iterate/shared-session.ts). A Dataset's
+ * dataset is stored once, as the repeated element of an anonymous "slot" iterator named by a
+ * string handle; each iterator reads it from there and starts an anonymous iterator over it, so
+ * every iterator of a Dataset runs over the same dataset object (finalised once, its seed and
+ * cache state shared, as Python's iterators of one dataset are).
+ */
+function addSharedIteratorOps(ctx: GraphContext, dataset: DatasetInput, variant: Sym): SharedIteratorOps {
+  const types = typeAttrs(dataset.specs);
+  const variantTypes = { output_types: ['variant'], output_shapes: [[]] };
+  const [single] = ctx.addOp('TensorDataset', [[variant]], { output_shapes: [[]] }, { name: 'stored_dataset' });
+  const [count] = [ctx.constant(tensor(-1n, 'int64'))];
+  const [repeated] = ctx.addOp('RepeatDataset', [single, count], variantTypes, { name: 'stored_dataset' });
+  const [store] = ctx.addOp(
+    'OptionsDataset',
+    [repeated],
+    { ...variantTypes, serialized_options: STORE_OPTIONS },
+    { name: 'stored_dataset' },
+  );
+  const [slotIterator] = ctx.addOp('AnonymousIterator', [], variantTypes, { name: 'new_slot' });
+  const storeOp = ctx.addNode('MakeIterator', [store, slotIterator], {}, { name: 'store_dataset' });
+  const [slotHandle] = ctx.addOp('IteratorToStringHandle', [slotIterator], {}, { name: 'slot_handle' });
+  const slotIn = ctx.placeholder('string', [], 'slot_handle_in');
+  const [slot] = ctx.addOp('IteratorFromStringHandleV2', [slotIn], variantTypes, { name: 'slot' });
+  const release = ctx.addNode('DestroyResourceOp', [slot], { ignore_lookup_error: true }, { name: 'release_slot' });
+  const [stored] = ctx.addOp('IteratorGetNext', [slot], variantTypes, { name: 'stored_dataset' });
+  const [iterator] = ctx.addOp('AnonymousIterator', [], types, { name: 'new_iterator' });
+  const start = ctx.addNode('MakeIterator', [stored, iterator], {}, { name: 'start_iterator' });
+  const [handle] = ctx.addOp('IteratorToStringHandle', [iterator], {}, { name: 'iterator_handle' });
+  const handleIn = ctx.placeholder('string', [], 'iterator_handle_in');
+  const [named] = ctx.addOp('IteratorFromStringHandleV2', [handleIn], types, { name: 'named_iterator' });
+  const next = ctx.addOp('IteratorGetNext', [named], types, { name: 'next_shared' });
+  const destroy = ctx.addNode(
+    'DestroyResourceOp',
+    [named],
+    { ignore_lookup_error: true },
+    { name: 'destroy_iterator' },
+  );
+  return {
+    store: storeOp.id,
+    slotHandle: slotHandle.ref,
+    slotIn: slotIn.ref,
+    release: release.id,
+    start: start.id,
+    handle: handle.ref,
+    handleIn: handleIn.ref,
+    next: next.map((s) => s.ref),
+    destroy: destroy.id,
+  };
 }
 
 /** The pipeline graph of `dataset`, ready for iterators. */
@@ -24,6 +85,10 @@ export function compile(dataset: DatasetInput): { pipeline: CompiledPipeline; va
   try {
     const variant = dataset.emit(ctx);
     const { make, next } = addIteratorOps(ctx, dataset, variant);
+    // Pipelines that read from JavaScript (a fresh iteration token per iterator) or wait on a
+    // preflight keep a session per iterator.
+    const shareable = ctx.iterationTokenRef === undefined && !hasPreflight(dataset);
+    const shared = shareable ? addSharedIteratorOps(ctx, dataset, variant) : undefined;
     return {
       pipeline: pipelineOf(
         dataset,
@@ -31,6 +96,7 @@ export function compile(dataset: DatasetInput): { pipeline: CompiledPipeline; va
         make,
         next.map((s) => s.ref),
         dataset.skeleton,
+        shared,
       ),
       variant,
     };

@@ -3,6 +3,7 @@
 // pipeline's sessions then wait for it before their first run, feeding what it returns. The
 // iterator needs no change: it sees an ordinary session whose first run starts a little later.
 import { CompiledPipeline } from '../iterate/iterator';
+import type { SharedIteratorOps } from '../iterate/shared-session';
 import { GraphContext } from '../graph/context';
 import { NativeSession, NativeTensorHandle, OutputRef, RawTensor, RepeatedRun } from '../native';
 import { TFError } from '../errors';
@@ -24,6 +25,11 @@ const preflights = new WeakMap<DatasetNode, Preflight>();
 /** Makes every pipeline that contains `node` run `step` before its sessions' first run. */
 export function setPreflight(node: DatasetNode, step: Preflight): void {
   preflights.set(node, step);
+}
+
+/** Whether a pipeline over `root` must run a preflight before its sessions' first run. */
+export function hasPreflight(root: DatasetInput): boolean {
+  return preflightsOf(root).length > 0;
 }
 
 function preflightsOf(root: DatasetInput): Preflight[] {
@@ -137,8 +143,9 @@ export function pipelineOf(
   makeIterator: number,
   next: OutputRef[],
   skeleton: Skeleton,
+  shared?: SharedIteratorOps,
 ): CompiledPipeline {
   const steps = preflightsOf(root);
-  if (steps.length === 0) return new CompiledPipeline(ctx, makeIterator, next, skeleton);
+  if (steps.length === 0) return new CompiledPipeline(ctx, makeIterator, next, skeleton, shared);
   return new GatedPipeline(ctx, makeIterator, next, skeleton, steps);
 }

@@ -1,6 +1,7 @@
 // A graph being built: the pipeline graph, or the body of a function being traced. Knows how
 // host values enter it (pipeline: Placeholder fed at iterator start; function: an extra input
 // that the caller passes as other_arguments) and how outer symbolic tensors are captured.
+import { createHash, Hash } from 'node:crypto';
 import { DType, GraphDType, fromTFEnum, isDType, toTFEnum } from '../tensor/dtypes';
 import { NativeAttr, NativeFunction, NativeGraph, NativeOperation, OutputRef, addon } from '../native';
 import { OpDef, parseOpDef } from './opdef';
@@ -74,6 +75,9 @@ export class GraphContext {
   private readonly outerCaptures = new Map<Sym, Sym>();
   private readonly names = new Map<string, number>();
   private disposed = false;
+  // Every node added, in order, in a canonical form: equal digests mean equal graphs (TensorFlow's
+  // own GraphDef bytes are not canonical: its attr maps serialise in any order).
+  private readonly structure: Hash = createHash('sha256');
 
   /** Bake host tensors into the graph as Const: a standalone GraphDef (< 2 GB), or a function no caller feeds. */
   readonly inlineHostData: boolean;
@@ -303,18 +307,59 @@ export class GraphContext {
     }
     const refs = owned.map((x) => (Array.isArray(x) ? (x as Sym[]).map((s) => s.ref) : (x as Sym).ref));
     const controls = options.controlInputs?.map((s) => this.own(s).ref.op);
-    const op: NativeOperation = this.native.addOperation(
-      type,
-      this.uniqueName(options.name ?? type),
-      refs,
-      nativeAttrs,
-      controls,
-    );
+    const nodeName = this.uniqueName(options.name ?? type);
+    const op: NativeOperation = this.native.addOperation(type, nodeName, refs, nativeAttrs, controls);
+    this.describe(type, nodeName, refs, controls, all);
     const outputs = op.outputs.map(
       (o, i) =>
         new Sym(this, op.id, i, fromTFEnum(o.dtype), o.shape ? o.shape.map((d) => (d < 0 ? null : d)) : null, op.name),
     );
     return { id: op.id, outputs };
+  }
+
+  /** The digest of every node added so far (see `structure`). */
+  structureDigest(): string {
+    return this.structure.copy().digest('hex');
+  }
+
+  private describe(
+    type: string,
+    name: string,
+    refs: (OutputRef | OutputRef[])[],
+    controls: number[] | undefined,
+    attrs: Record<string, AttrValue | undefined>,
+  ): void {
+    const h = this.structure;
+    const canonical = (v: unknown): unknown => {
+      if (v instanceof Tensor) {
+        h.update(`tensor ${v.dtype} ${v.shape.join(',')}:`);
+        const data = v.data as unknown;
+        if (Array.isArray(data)) for (const item of data) h.update(Buffer.from(item as Uint8Array)).update('|');
+        else
+          h.update(
+            Buffer.from(
+              new Uint8Array(
+                (data as Uint8Array).buffer,
+                (data as Uint8Array).byteOffset,
+                (data as Uint8Array).byteLength,
+              ),
+            ),
+          );
+        return 'tensor';
+      }
+      if (v instanceof Uint8Array) return `bytes:${Buffer.from(v).toString('hex')}`;
+      if (typeof v === 'bigint') return `${v}n`;
+      if (Array.isArray(v)) return v.map(canonical);
+      if (v && typeof v === 'object' && 'name' in v) return `fn:${(v as GraphFunction).name}`;
+      return v;
+    };
+    const attrList = Object.keys(attrs)
+      .sort()
+      .filter((k) => attrs[k] !== undefined)
+      .map((k) => [k, canonical(attrs[k])]);
+    const inputs = refs.map((r) => (Array.isArray(r) ? r.map((x) => [x.op, x.index]) : [r.op, r.index]));
+    h.update(JSON.stringify([type, name, inputs, controls ?? [], attrList]));
+    h.update('\n');
   }
 
   private attrToNative(op: string, name: string, kind: string, value: AttrValue): unknown {

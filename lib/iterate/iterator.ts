@@ -1,8 +1,10 @@
-// Pulling elements out of a compiled pipeline: one session per iterator, elements fetched in
-// growing chunks on the session's own native thread (never on the event loop), the next chunk
-// requested as soon as one arrives.
+// Pulling elements out of a compiled pipeline: each iterator on a lane of the pipeline's shared
+// session (shared-session.ts), or, for pipelines that read from JavaScript or wait on a
+// preflight, on a session of its own; elements fetched in growing chunks on that native thread
+// (never on the event loop), the next chunk requested as soon as one arrives.
 import { GraphContext } from '../graph/context';
 import { NativeSession, OutputRef, RawTensor, RepeatedRun, addon } from '../native';
+import { IteratorLane, PipelineSlot, SharedIteratorOps } from './shared-session';
 import { Skeleton, unflatten } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor } from '../tensor/tensor';
@@ -82,13 +84,18 @@ const abandoned = new FinalizationRegistry<bigint>((token) => closeIteration(tok
 /** The pipeline graph of one dataset, with its iterator ops, built once and shared by iterators. */
 export class CompiledPipeline {
   private cardinalityOp: Sym | undefined;
+  /** This Dataset's place in a shared session, when its iterators share one. */
+  readonly slot: PipelineSlot | undefined;
 
   constructor(
     readonly ctx: GraphContext,
     readonly makeIterator: number,
     readonly next: OutputRef[],
     readonly skeleton: Skeleton,
-  ) {}
+    shared?: SharedIteratorOps,
+  ) {
+    this.slot = shared ? new PipelineSlot(ctx, shared, this) : undefined;
+  }
 
   /** What a step feeds: the captured host tensors, and the iteration token when a JS source needs one. */
   feeds(token: bigint = newIterationToken()): [OutputRef, ReturnType<Tensor['handle']>][] {
@@ -141,7 +148,10 @@ export interface IteratorOptions {
  * `await using`, or an AbortSignal; its native session is released at once.
  */
 export class DatasetIterator<E> implements AsyncIterableIterator<E> {
+  // Exactly one of them once started: a lane of the shared session, or a session of its own.
+  private lane: IteratorLane | undefined;
   private session: NativeSession | undefined;
+  private nextRefs: OutputRef[] = [];
   private started: Promise<void> | undefined;
   private buffer: RawTensor[][] = [];
   private pending: Promise<RepeatedRun> | undefined;
@@ -208,7 +218,10 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
     this.closed = true;
     this.buffer = [];
     this.unwatch?.();
-    this.session?.close(); // cancels a step in flight; the session is deleted off the event loop
+    // A lane lets a step in flight finish (a stuck one is cancelled, see shared-session.ts), then
+    // destroys its iterator; a session of its own cancels the step. Either way off the event loop.
+    this.lane?.close();
+    this.session?.close();
     // Generators of this iteration are closed (return()), and kernels waiting on them released.
     if (this.pipeline.hasJsSource) {
       closeIteration(this.token);
@@ -257,6 +270,22 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
   }
 
   private async start(): Promise<void> {
+    const { slot } = this.pipeline;
+    if (slot) {
+      try {
+        this.nextRefs = await slot.startIterator(this.runOptions, (lane) => {
+          this.lane = lane;
+          if (this.closed) lane.close(); // closed while the dataset was being stored
+        });
+      } catch (e) {
+        if (this.closed) return;
+        const error = this.explain(e);
+        this.close();
+        throw error;
+      }
+      return;
+    }
+    this.nextRefs = this.pipeline.next;
     this.session = this.pipeline.newSession();
     try {
       if (this.pipeline.hasJsSource) {
@@ -290,8 +319,8 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
   }
 
   private request(): void {
-    const session = this.session as NativeSession;
-    this.pending = session.runRepeated(this.pipeline.next, this.chunk, CHUNK_BUDGET_MICROS, this.runOptions);
+    const runner = (this.lane ?? this.session) as IteratorLane | NativeSession;
+    this.pending = runner.runRepeated(this.nextRefs, this.chunk, CHUNK_BUDGET_MICROS, this.runOptions);
     this.pending.catch(() => undefined);
     this.chunk = Math.min(this.chunk * 2, MAX_CHUNK);
   }

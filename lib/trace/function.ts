@@ -30,8 +30,6 @@ export interface TracedFunction extends GraphFunction {
   readonly returned: unknown;
 }
 
-let counter = 0;
-
 /** A leaf the callback may return: a Sym, or a host value that becomes a captured input. */
 function isReturnLeaf(v: unknown): v is Sym | Tensor | number | bigint | boolean | string {
   return (
@@ -108,7 +106,9 @@ export function finishTrace(t: TracedGraph, pad: { before?: TensorSpec[]; after?
     const before = unused(pad.before);
     const after = unused(pad.after);
     const fnInputs = [...t.inputs, ...before, ...ctx.captures.map((c) => c.inner), ...after];
-    const name = `${t.label.replace(/[^A-Za-z0-9_]/g, '_')}_fn_${counter++}`;
+    // Named by content (TensorFlow appends a hash of the definition): the same trace gives the
+    // same name, so identical pipelines give identical graphs (the pipeline cache's key).
+    const name = `${t.label.replace(/[^A-Za-z0-9_]/g, '_')}_fn`;
     const native = ctx.native.toFunction(
       name,
       fnInputs.map((s) => s.ref),
