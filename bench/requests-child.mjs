@@ -3,6 +3,7 @@
 //   iterator: a new iterator per request on one Dataset (`ds.toArray()`);
 //   pipeline: a new Dataset per request (new input data, same callback), then `toArray()`;
 //   concurrent: `in flight` clients, each issuing new-iterator requests back to back.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Dataset, init, tensor } from 'tfdata-node';
 import { W7, percentile, w7Input } from './requests-data.mjs';
 
@@ -53,9 +54,12 @@ const client = async () => {
     latencies.push(performance.now() - start);
   }
 };
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
 const start = performance.now();
 await Promise.all(Array.from({ length: inFlight }, client));
 const seconds = (performance.now() - start) / 1000;
+loop.disable();
 console.log(
   JSON.stringify({
     iterator,

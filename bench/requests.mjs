@@ -40,7 +40,7 @@ export function runRequestWorkloads({ scale, runJson = defaultRunJson, python })
     row('new Dataset + map + iterate', node.pipeline, py.pipeline),
     `  ${pad(`${inFlight} in flight, new iterator each (${concurrent} requests)`, 40)}` +
       `${Math.round(node.concurrent.requestsPerSecond)} requests/s, p50 ${f(node.concurrent.p50)} ms, ` +
-      `p99 ${f(node.concurrent.p99)} ms`,
+      `p99 ${f(node.concurrent.p99)} ms, event-loop delay p99 ${f(node.concurrent.eventLoopP99ms)} ms`,
   ];
   const close = (a, b) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a), Math.abs(b));
   return {

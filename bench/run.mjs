@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { init } from 'tfdata-node';
 import { SIZES } from './data.mjs';
+import { runRequestWorkloads } from './requests.mjs';
 import { runServiceWorkloads } from './service.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -152,6 +153,8 @@ for (const w of workloads) {
 
 // The tf.data service workloads (S1, S2): skipped, with the reason, when its servers cannot start.
 const service = await runServiceWorkloads({ scale, runJson, python });
+// W7, request-time pipelines (new iterators, new pipelines, 20 in flight) vs Python's eager tf.data.
+const requests = runRequestWorkloads({ scale, runJson, python });
 
 // Identical work: first and last batch agree (tfjs-data, on fewer rows, is checked on its first batch).
 const close = (a, b) => Math.abs(a - b) <= 1e-4 * Math.max(1, Math.abs(a), Math.abs(b));
@@ -227,8 +230,10 @@ for (const w of workloads) {
 }
 if (service.skipped) lines.push(`tf.data service workloads skipped: ${service.skipped}`);
 else lines.push(...service.lines);
+lines.push(...requests.lines);
 lines.push('', 'ratios (tfdata-node vs …):');
-for (const [k, v] of Object.entries({ ...ratios, ...service.ratios })) lines.push(`  ${pad(k, 48)}${v.toFixed(2)}`);
+for (const [k, v] of Object.entries({ ...ratios, ...service.ratios, ...requests.ratios }))
+  lines.push(`  ${pad(k, 48)}${v.toFixed(2)}`);
 const w1 = t('w1', 'tfdata');
 lines.push(
   '',
@@ -240,9 +245,9 @@ console.log(lines.join('\n'));
 const record = {
   date: new Date().toISOString(),
   machine,
-  results: { ...results, ...service.results },
-  agreement: { ...agreement, ...service.agreement },
-  ratios: { ...ratios, ...service.ratios },
+  results: { ...results, ...service.results, ...requests.results },
+  agreement: { ...agreement, ...service.agreement, ...requests.agreement },
+  ratios: { ...ratios, ...service.ratios, ...requests.ratios },
   ...(service.skipped ? { serviceSkipped: service.skipped } : {}),
 };
 const stamp = record.date.replace(/[:.]/g, '-');
