@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { FetchSource, fetchLibrary } from './install/fetch';
+import { FETCH_SOURCES, FetchSource, fetchLibrary } from './install/fetch';
+import { chooseIndex } from './install/package-index';
 import { locateLibrary, notFoundMessage } from './install/locate';
 import { PINNED_TF_VERSION, cacheDir, cacheRoot } from './install/paths';
 import { runServer, servicePython } from './install/service';
@@ -17,8 +18,11 @@ function flag(args: string[], name: string): string | undefined {
 }
 
 const USAGE = `usage: tfdata-node <command>
-  fetch [--version V] [--from wheel|tarball|file] [--file PATH] [--sha256 HEX] [--force] [--if-missing]
-        fill the libtensorflow cache (${cacheRoot()})
+  fetch [--version V] [--from wheel|pip|tarball|file] [--file PATH] [--sha256 HEX] [--arch x64|arm64]
+        [--force] [--if-missing]
+        fill the libtensorflow cache (${cacheRoot()}). wheel (default): Node downloads the
+        TensorFlow wheel from the package index (TFDATA_INDEX_URL, PIP_INDEX_URL or pip.conf;
+        HTTPS_PROXY honoured); pip: pip downloads it; file: a .whl/.tar.gz you have
   doctor   show the addon, the libtensorflow found, the cache and what to fix
   version  print the TensorFlow version that loads
   service dispatcher [--port P] [--work-dir D] [--worker-addresses H:P,...] [--python PY]
@@ -36,13 +40,17 @@ async function fetchCommand(args: string[]): Promise<number> {
     }
   }
   const from = flag(args, '--from') as FetchSource | undefined;
-  if (from && !['wheel', 'tarball', 'file'].includes(from))
-    throw new TypeError(`--from must be wheel, tarball or file, not ${from}`);
+  if (from !== undefined && !FETCH_SOURCES.includes(from))
+    throw new TypeError(`--from must be one of ${FETCH_SOURCES.join(', ')}, not ${from}`);
+  const arch = flag(args, '--arch');
+  if (arch !== undefined && arch !== 'x64' && arch !== 'arm64')
+    throw new TypeError(`--arch must be x64 or arm64, not ${arch}`);
   const result = await fetchLibrary({
     version: flag(args, '--version'),
     from,
     file: flag(args, '--file'),
     sha256: flag(args, '--sha256'),
+    arch,
     force: args.includes('--force'),
   });
   console.log(result.library);
@@ -92,6 +100,8 @@ function doctor(): number {
     line('libtensorflow', 'NOT FOUND');
     problems.push(notFoundMessage(attempts));
   }
+  const index = chooseIndex();
+  line('package index', `${index.url} (${index.from}; used by \`fetch\`)`);
   const cached = cacheDir();
   const source = path.join(cached, 'source.json');
   line(
