@@ -150,7 +150,7 @@ test('tensor() takes a tfjs tensor (dtype and shape kept, values copied)', async
   expect(tensor(tf.tensor([true, false], undefined, 'bool')).toArray()).toEqual([true, false]);
   expect(tensor(tf.tensor(['x', 'y'])).toArray()).toEqual(['x', 'y']);
   expect(tensor(tf.tensor([1, 2], undefined, 'int32'), 'int64').toArray()).toEqual([1n, 2n]);
-  const [doubled] = await Dataset.fromTensors(tensor(t)).map((x) => x.mul(2)).toArray();
+  const [doubled] = await Dataset.fromTensors(tensor(t, 'float32')).map((x) => x.mul(2)).toArray();
   expect(doubled.toArray()).toEqual([
     [2, 4],
     [6, 8],

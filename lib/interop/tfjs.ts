@@ -36,6 +36,8 @@ export interface TfjsDatasetLike {
   iterator(): Promise<{ next(): Promise<IteratorResult<unknown>> }>;
   /** Calls `f` on each element in order. */
   forEachAsync(f: (element: unknown) => void): Promise<void>;
+  /** Every element (of a finite dataset). */
+  toArray(): Promise<unknown[]>;
 }
 
 /** The dataset type `toTfjs` returns for a given tfjs module: its `tf.data.Dataset`. */
