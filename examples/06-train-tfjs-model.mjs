@@ -9,6 +9,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { Dataset, tensor } from 'tfdata-node';
 
 console.log('06 — training a tfjs model from a pipeline with ds.toTfjs()');
+tfc.enableProdMode(); // tfjs's own notice (install tfjs-node) stays off the terminal
 await tfc.setBackend('cpu');
 const tf = { ...tfc, data: tfd };
 
