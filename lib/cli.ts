@@ -32,7 +32,11 @@ const USAGE = `usage: tfdata-node <command>
            all interfaces without authentication: keep it behind a firewall (README "Scaling out")`;
 
 async function fetchCommand(args: string[]): Promise<number> {
-  if (args.includes('--if-missing')) {
+  const arch = flag(args, '--arch');
+  if (arch !== undefined && arch !== 'x64' && arch !== 'arm64')
+    throw new TypeError(`--arch must be x64 or arm64, not ${arch}`);
+  // Another CPU's library is looked for in its cache folder only (fetchLibrary reuses it).
+  if (args.includes('--if-missing') && (arch === undefined || arch === process.arch)) {
     const { found } = locateLibrary();
     if (found) {
       console.error(`tfdata-node: libtensorflow already available (${found.source}: ${found.path})`);
@@ -42,9 +46,6 @@ async function fetchCommand(args: string[]): Promise<number> {
   const from = flag(args, '--from') as FetchSource | undefined;
   if (from !== undefined && !FETCH_SOURCES.includes(from))
     throw new TypeError(`--from must be one of ${FETCH_SOURCES.join(', ')}, not ${from}`);
-  const arch = flag(args, '--arch');
-  if (arch !== undefined && arch !== 'x64' && arch !== 'arm64')
-    throw new TypeError(`--arch must be x64 or arm64, not ${arch}`);
   const result = await fetchLibrary({
     version: flag(args, '--version'),
     from,

@@ -12,7 +12,8 @@ const GLIBC_FLOOR = '2.27';
 
 const newer = (a, b) => {
   const [x, y] = [a, b].map((v) => v.split('.').map(Number));
-  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
+  for (let i = 0; i < Math.max(x.length, y.length); i++)
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
   return false;
 };
 
@@ -22,7 +23,7 @@ function glibcNeeds(file) {
   try {
     table = execFileSync('objdump', ['-T', file], { encoding: 'utf8', maxBuffer: 64 << 20 });
   } catch (e) {
-    throw new Error(`objdump -T ${file} failed (${e.message.split('\n')[0]}); install binutils`);
+    throw new Error(`objdump -T ${file} failed (${e.message.split('\n')[0]}); install binutils`, { cause: e });
   }
   const versions = [...new Set([...table.matchAll(/\bGLIBC_(\d+(?:\.\d+)*)\b/g)].map((m) => m[1]))];
   const highest = versions.reduce((h, v) => (newer(v, h) ? v : h), '0');

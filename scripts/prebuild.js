@@ -83,14 +83,16 @@ async function build(zig, arch) {
   const objects = sources.map((s) => path.join(objDir, `${path.basename(s, '.cc')}.o`));
   const started = Date.now();
   await pool(
-    sources.map((src, i) => () => run(zig, ['c++', '-target', target, ...FLAGS, ...includes, '-c', src, '-o', objects[i]])),
+    sources.map(
+      (src, i) => () => run(zig, ['c++', '-target', target, ...FLAGS, ...includes, '-c', src, '-o', objects[i]]),
+    ),
     os.availableParallelism ? os.availableParallelism() : os.cpus().length,
   );
   const out = path.join(root, ...addonCandidates('linux', arch)[0]);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   // -s strips; undefined napi_* symbols are left for the loading node to provide.
   await run(zig, ['c++', '-target', target, '-shared', '-s', ...objects, '-ldl', '-o', out]);
-  log(`${path.relative(root, out)} (${target}, ${fs.statSync(out).size} bytes, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  log(`${path.relative(root, out)} (${target}, ${fs.statSync(out).size} bytes, ${(Date.now() - started) / 1000} s)`);
   return out;
 }
 

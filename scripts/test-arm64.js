@@ -35,14 +35,20 @@ const sysroot = path.join(base, 'sysroot');
 function ensureSysroot() {
   if (fs.existsSync(path.join(sysroot, 'lib', 'ld-linux-aarch64.so.1'))) return;
   const apt = path.join(base, 'apt');
-  for (const d of ['lists/partial', 'cache/archives/partial', 'debs']) fs.mkdirSync(path.join(apt, d), { recursive: true });
+  for (const d of ['lists/partial', 'cache/archives/partial', 'debs'])
+    fs.mkdirSync(path.join(apt, d), { recursive: true });
   fs.writeFileSync(path.join(apt, 'status'), '');
   const opts = [
-    '-o', 'APT::Architecture=arm64',
-    '-o', 'APT::Architectures::=arm64',
-    '-o', `Dir::State::Lists=${path.join(apt, 'lists')}`,
-    '-o', `Dir::Cache=${path.join(apt, 'cache')}`,
-    '-o', `Dir::State::status=${path.join(apt, 'status')}`,
+    '-o',
+    'APT::Architecture=arm64',
+    '-o',
+    'APT::Architectures::=arm64',
+    '-o',
+    `Dir::State::Lists=${path.join(apt, 'lists')}`,
+    '-o',
+    `Dir::Cache=${path.join(apt, 'cache')}`,
+    '-o',
+    `Dir::State::status=${path.join(apt, 'status')}`,
   ];
   log('downloading the arm64 C and C++ runtimes (apt-get download, private package lists)');
   execFileSync('apt-get', [...opts, '-q', 'update'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -93,13 +99,20 @@ const smoke = `
       .batch(5).map((b) => b.sum()).toArray()).map((x) => x.data[0]);
     console.log(JSON.stringify({
       arch: process.arch, node: process.version, addon: n.loadedAddonFile(), tf: info.version, library: info.path,
-      batch, shuffledSum: shuffled.reduce((a, b) => a + b, 0), shuffledMoved: shuffled.some((v, i) => v !== 3 * i), fromJs,
+      batch, fromJs, shuffledSum: shuffled.reduce((a, b) => a + b, 0),
+      shuffledMoved: shuffled.some((v, i) => v !== 3 * i),
     }));
   })().catch((e) => { console.error(e); process.exit(1); });
 `;
 const started = Date.now();
 const env = { ...process.env };
-for (const v of ['TF_CPP_MIN_LOG_LEVEL', 'TFDATA_LOG_LEVEL', 'TFDATA_LIBTENSORFLOW', 'LIBTENSORFLOW_ROOT', 'TFDATA_ADDON'])
+for (const v of [
+  'TF_CPP_MIN_LOG_LEVEL',
+  'TFDATA_LOG_LEVEL',
+  'TFDATA_LIBTENSORFLOW',
+  'LIBTENSORFLOW_ROOT',
+  'TFDATA_ADDON',
+])
   delete env[v];
 const r = spawnSync(qemu, ['-L', sysroot, node, '-e', smoke], { encoding: 'utf8', env, timeout: 300_000 });
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -112,7 +125,8 @@ const problems = [];
 if (got.arch !== 'arm64') problems.push(`arch ${got.arch}`);
 if (got.addon !== addon) problems.push(`addon ${got.addon}`);
 if (got.tf !== PINNED_TF_VERSION) problems.push(`TensorFlow ${got.tf}`);
-if (JSON.stringify(got.batch) !== '[[[6,8],[8,10]],[[8,10],[10,12]]]') problems.push(`batch ${JSON.stringify(got.batch)}`);
+if (JSON.stringify(got.batch) !== '[[[6,8],[8,10]],[[8,10],[10,12]]]')
+  problems.push(`batch ${JSON.stringify(got.batch)}`);
 if (got.shuffledSum !== 3 * 4950 || !got.shuffledMoved) problems.push(`shuffle ${got.shuffledSum}`);
 // Sums of five rows [i, i/2]: 1.5 × (0+…+4) and 1.5 × (5+…+9).
 if (JSON.stringify(got.fromJs) !== '[15,52.5]') problems.push(`generator ${JSON.stringify(got.fromJs)}`);
@@ -123,5 +137,5 @@ if (problems.length) {
 }
 console.log(
   `ok   linux-arm64 under ${path.basename(qemu)}: Node ${got.node}, ${path.relative(root, got.addon)}, ` +
-    `TensorFlow ${got.tf} (${got.library}); map+batch, shuffle, fromGenerator results right, stderr empty (${seconds} s)`,
+    `TensorFlow ${got.tf} (${got.library}); map+batch, shuffle, fromGenerator right, stderr empty (${seconds} s)`,
 );

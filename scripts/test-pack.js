@@ -89,7 +89,13 @@ const env = {
   npm_config_audit: 'false',
   npm_config_fund: 'false',
 };
-for (const v of ['TF_CPP_MIN_LOG_LEVEL', 'TFDATA_LOG_LEVEL', 'TFDATA_LIBTENSORFLOW', 'LIBTENSORFLOW_ROOT', 'TFDATA_FETCH_FROM'])
+for (const v of [
+  'TF_CPP_MIN_LOG_LEVEL',
+  'TFDATA_LOG_LEVEL',
+  'TFDATA_LIBTENSORFLOW',
+  'LIBTENSORFLOW_ROOT',
+  'TFDATA_FETCH_FROM',
+])
   delete env[v];
 
 let tarball;
@@ -140,8 +146,11 @@ check('installs into an empty project without a compiler or python3, fetching li
     throw new Error('the install compiled the addon');
   const source = path.join(freshCache, PINNED_WHEELS[process.arch].version, 'source.json');
   if (!fs.existsSync(source)) throw new Error(`the install step did not fetch libtensorflow:\n${r.stderr}`);
-  if (JSON.parse(fs.readFileSync(source, 'utf8')).from !== 'wheel') throw new Error('fetched by something else than Node');
-  console.log(`     npm install (cold: libtensorflow fetched from a local mirror and unpacked) took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (JSON.parse(fs.readFileSync(source, 'utf8')).from !== 'wheel')
+    throw new Error('fetched by something else than Node');
+  console.log(
+    `     npm install (cold: libtensorflow fetched from a mirror, unpacked) took ${(Date.now() - started) / 1000} s`,
+  );
 });
 check('a second install into another project reuses the cache (warm)', () => {
   const again = path.join(work, 'app2');
@@ -214,7 +223,12 @@ catch (e) { if (/npm install @tensorflow\\/tfjs/.test(e.message)) console.log('c
   ),
 );
 check('a tfjs model trains with fitDataset from the installed package', () => {
-  const tfjs = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-data', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-layers'];
+  const tfjs = [
+    '@tensorflow/tfjs-core',
+    '@tensorflow/tfjs-data',
+    '@tensorflow/tfjs-backend-cpu',
+    '@tensorflow/tfjs-layers',
+  ];
   const versions = tfjs.map((p) => `${p}@${require(path.join(root, 'node_modules', p, 'package.json')).version}`);
   const r = spawnSync('npm', ['install', '--prefer-offline', ...versions], { cwd: project, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr || r.stdout);
@@ -228,7 +242,8 @@ tf.enableProdMode(); // no tfjs banner (it suggests tfjs-node) on the stderr tha
   await tf.setBackend('cpu');
   const x = Float32Array.from({ length: 256 }, (_, i) => (i % 16) / 16);
   const y = Float32Array.from({ length: 128 }, (_, i) => 2 * x[2 * i] - x[2 * i + 1]);
-  const ds = Dataset.fromTensorSlices({ xs: tensor(x, 'float32', [128, 2]), ys: tensor(y, 'float32', [128, 1]) }).batch(32);
+  const xs = tensor(x, 'float32', [128, 2]), ys = tensor(y, 'float32', [128, 1]);
+  const ds = Dataset.fromTensorSlices({ xs, ys }).batch(32);
   const m = tfl.sequential({ layers: [tfl.layers.dense({ units: 1, inputShape: [2] })] });
   m.compile({ optimizer: tf.train.adam(0.1), loss: 'meanSquaredError' });
   await m.fitDataset(ds.toTfjs(), { epochs: 2, verbose: 0 });

@@ -80,7 +80,17 @@ const saved = { ...process.env };
 beforeEach(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'tfdata-fetch-'));
   process.env.TFDATA_CACHE_DIR = path.join(work, 'cache');
-  for (const v of ['TFDATA_INDEX_URL', 'PIP_INDEX_URL', 'PIP_CONFIG_FILE', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'])
+  for (const v of [
+    'TFDATA_INDEX_URL',
+    'PIP_INDEX_URL',
+    'PIP_CONFIG_FILE',
+    'HTTPS_PROXY',
+    'https_proxy',
+    'HTTP_PROXY',
+    'http_proxy',
+    'NO_PROXY',
+    'no_proxy',
+  ])
     delete process.env[v];
   // pip.conf files of this machine must not choose the index for these tests.
   process.env.XDG_CONFIG_DIRS = path.join(work, 'none');
@@ -97,7 +107,9 @@ afterAll(() => servers.forEach((s) => s.close()));
 
 function listen(server: http.Server | net.Server): Promise<number> {
   servers.push(server);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
+  );
 }
 
 /** A simple-index mirror serving `file` as the wheel; the page lists `sha`. */
@@ -148,7 +160,7 @@ const quiet = () => {};
 test('the zip reader lists a wheel and extracts stored and deflated entries, checking CRC-32', async () => {
   for (const stored of [false, true]) {
     const file = path.join(work, `a${stored}.zip`);
-    fs.writeFileSync(file, makeZip({ 'a/b.txt': 'hello', 'big.bin': LIBRARY_BYTES, 'empty': '' }, stored));
+    fs.writeFileSync(file, makeZip({ 'a/b.txt': 'hello', 'big.bin': LIBRARY_BYTES, empty: '' }, stored));
     const entries = listZip(file);
     expect(entries.map((e) => [e.name, e.size])).toEqual([
       ['a/b.txt', 5],
@@ -183,7 +195,7 @@ test('the index: TFDATA_INDEX_URL, else PIP_INDEX_URL, else pip.conf index-url, 
   expect(indexUrlInPipConf('[global]\nindex_url: https://a/\n[download]\nindex-url = https://b/\n')).toBe('https://b/');
   // PEP 503 links: relative hrefs, the hash fragment, HTML entities.
   const files = parseProjectPage(
-    '<a href="../x/p-1.whl#sha256=' + 'AB'.repeat(32) + '">p-1.whl</a><a href=\'/y/q.whl?a=1&amp;b=2\'>q</a>',
+    '<a href="../x/p-1.whl#sha256=' + 'AB'.repeat(32) + "\">p-1.whl</a><a href='/y/q.whl?a=1&amp;b=2'>q</a>",
     'text/html',
     'https://m.example/simple/p/',
   );
@@ -228,7 +240,9 @@ test('a wheel whose bytes do not match the SHA-256 is refused and deleted', asyn
   tampered[100] ^= 0xff;
   process.env.TFDATA_INDEX_URL = await serve(mirror({ file: tampered }));
   const e = await rejectionOf(fetchLibrary({ version: VERSION, arch: 'x64', log: quiet }));
-  expect(e.message).toMatch(new RegExp(`checksum mismatch for ${WHEEL}: expected SHA-256 ${wheelSha}, got [0-9a-f]{64}`));
+  expect(e.message).toMatch(
+    new RegExp(`checksum mismatch for ${WHEEL}: expected SHA-256 ${wheelSha}, got [0-9a-f]{64}`),
+  );
   expect(fs.existsSync(path.join(work, 'cache', 'downloads', WHEEL))).toBe(false);
   expect(fs.existsSync(path.join(work, 'cache', VERSION))).toBe(false);
   // --sha256 that the index contradicts: refused before downloading.
@@ -281,7 +295,9 @@ test('a mirror that is down is retried, then reported with the index and the set
     res.end();
   });
   const e = await rejectionOf(fetchLibrary({ version: VERSION, arch: 'x64', log: quiet }));
-  expect(e.message).toMatch(/cannot read http:\/\/127.0.0.1:\d+\/simple\/tensorflow-cpu\/ \(index from TFDATA_INDEX_URL\).*answered 503/);
+  expect(e.message).toMatch(
+    /cannot read http:\/\/127.0.0.1:\d+\/simple\/tensorflow-cpu\/ \(index from TFDATA_INDEX_URL\).*answered 503/,
+  );
   expect(hits).toBe(5);
 }, 30_000);
 
@@ -291,7 +307,23 @@ test('an HTTPS mirror through HTTPS_PROXY: a CONNECT tunnel, in a process with n
   const cert = path.join(work, 'cert.pem');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
     { stdio: 'ignore' },
   );
   const httpsServer = https.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, mirror());

@@ -108,7 +108,7 @@ test('bad options and a missing tfjs module are clear errors', () => {
   expect(errorOf(() => ds.toTfjs({ tf: {} as never })).message).toMatch(/options.tf must be the TensorFlow.js module/);
 });
 
-test('fitDataset with { xs, ys } records and evaluateDataset with [xs, ys] tuples; tfjs tensors flat across epochs', async () => {
+test('fitDataset on { xs, ys } records, evaluateDataset on [xs, ys] tuples; numTensors flat', async () => {
   const m = model();
   const records = rows()
     .map(({ x, y }) => ({ xs: x, ys: y }))
@@ -150,7 +150,9 @@ test('tensor() takes a tfjs tensor (dtype and shape kept, values copied)', async
   expect(tensor(tf.tensor([true, false], undefined, 'bool')).toArray()).toEqual([true, false]);
   expect(tensor(tf.tensor(['x', 'y'])).toArray()).toEqual(['x', 'y']);
   expect(tensor(tf.tensor([1, 2], undefined, 'int32'), 'int64').toArray()).toEqual([1n, 2n]);
-  const [doubled] = await Dataset.fromTensors(tensor(t, 'float32')).map((x) => x.mul(2)).toArray();
+  const [doubled] = await Dataset.fromTensors(tensor(t, 'float32'))
+    .map((x) => x.mul(2))
+    .toArray();
   expect(doubled.toArray()).toEqual([
     [2, 4],
     [6, 8],

@@ -90,7 +90,8 @@ function progressBar(label: string): (done: number, total: number) => void {
     lastDraw = now;
     const fraction = total > 0 ? Math.min(1, done / total) : 0;
     const filled = Math.round(fraction * BAR_WIDTH);
-    const size = total > 0 ? `${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB` : `${(done / 1e6).toFixed(0)} MB`;
+    const size =
+      total > 0 ? `${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB` : `${(done / 1e6).toFixed(0)} MB`;
     process.stderr.write(
       `\r${label} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${Math.floor(fraction * 100)}% ${size}`,
     );
@@ -102,12 +103,18 @@ function progressBar(label: string): (done: number, total: number) => void {
 }
 
 /** The wheel file for `version` on `arch` among an index's files: the pinned file, else a cp3 manylinux one. */
-export function chooseWheel(files: IndexFile[], wanted: { project: string; version: string; arch: string; file?: string }): IndexFile | undefined {
+export function chooseWheel(
+  files: IndexFile[],
+  wanted: { project: string; version: string; arch: string; file?: string },
+): IndexFile | undefined {
   if (wanted.file) return files.find((f) => f.filename === wanted.file);
   const machine = wanted.arch === 'arm64' ? 'aarch64' : 'x86_64';
   // Wheel names use the project name with '-' as '_' (PEP 427), any case.
   const stem = normalizeProject(wanted.project).replace(/-/g, '_');
-  const pattern = new RegExp(`^${stem}-${wanted.version.replace(/\./g, '\\.')}-(cp3\\d+)-cp3\\d+-manylinux[\\w.]*_${machine}\\.whl$`, 'i');
+  const pattern = new RegExp(
+    `^${stem}-${wanted.version.replace(/\./g, '\\.')}-(cp3\\d+)-cp3\\d+-manylinux[\\w.]*_${machine}\\.whl$`,
+    'i',
+  );
   const matching = files.filter((f) => pattern.test(f.filename));
   // The C libraries are the same for every Python tag: prefer the pinned wheels' cp311, else the first.
   return matching.find((f) => f.filename.includes('-cp311-')) ?? matching[0];
@@ -129,12 +136,14 @@ async function downloadWheelWithNode(
     }
   }
   const index = chooseIndex();
-  log(`looking up ${wheel.project}==${wheel.version} on ${index.url} (${index.from === 'default' ? 'PyPI' : `from ${index.from}`})`);
+  log(
+    `looking up ${wheel.project}==${wheel.version} on ${index.url} (${index.from === 'default' ? 'PyPI' : index.from})`,
+  );
   const files = await projectFiles(index, wheel.project, log);
   const file = chooseWheel(files, { ...wheel, file: pinnedFile });
   if (!file) {
     throw new Error(
-      `${index.url} lists no ${pinnedFile ?? `${wheel.project} ${wheel.version} manylinux wheel for linux-${wheel.arch}`}` +
+      `${index.url} lists no ${pinnedFile ?? `${wheel.project} ${wheel.version} wheel for linux-${wheel.arch}`}` +
         ` (${files.length} files on the project page)`,
     );
   }
@@ -255,7 +264,7 @@ export async function fetchLibrary(options: FetchOptions = {}): Promise<FetchRes
     archive = downloadWheelWithPip(pinned, downloads, log);
     expected ??= pinned.sha256;
   } else if (from === 'tarball') {
-    if (arch !== 'x64') throw new Error('Google\'s C tarballs are for linux-x64 only');
+    if (arch !== 'x64') throw new Error("Google's C tarballs are for linux-x64 only");
     archive = path.join(downloads, `libtensorflow-cpu-linux-x86_64-${version}.tar.gz`);
     if (!fs.existsSync(archive) || options.force) {
       await downloadFile(tarballUrl(version), archive, { progress: progressBar(path.basename(archive)), log });

@@ -40,7 +40,8 @@ export function redact(url: string | URL): string {
 
 function basicAuth(u: URL): string | undefined {
   if (!u.username) return undefined;
-  return `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+  const pair = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  return `Basic ${Buffer.from(pair).toString('base64')}`;
 }
 
 function envOf(...names: string[]): string | undefined {
@@ -60,13 +61,15 @@ export function proxyFor(url: URL): URL | undefined {
     for (const raw of noProxy.split(/[\s,]+/)) {
       if (!raw) continue;
       if (raw === '*') return undefined;
-      const [name, entryPort] = raw.toLowerCase().replace(/^\*?\./, '').split(':');
+      const [name, entryPort] = raw
+        .toLowerCase()
+        .replace(/^\*?\./, '')
+        .split(':');
       if (entryPort && entryPort !== port) continue;
       if (host === name || host.endsWith(`.${name}`)) return undefined;
     }
   }
-  const proxy =
-    url.protocol === 'https:' ? envOf('HTTPS_PROXY', 'https_proxy') : envOf('HTTP_PROXY', 'http_proxy');
+  const proxy = url.protocol === 'https:' ? envOf('HTTPS_PROXY', 'https_proxy') : envOf('HTTP_PROXY', 'http_proxy');
   if (!proxy) return undefined;
   try {
     return new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
@@ -122,14 +125,21 @@ async function requestOnce(url: URL, headers: Record<string, string>): Promise<h
   } else if (proxy) {
     const proxyAuth = basicAuth(proxy);
     if (proxyAuth) all['proxy-authorization'] = proxyAuth;
-    req = http.request({ host: proxy.hostname, port: proxy.port || 80, path: url.href, headers: { ...all, host: url.host } });
+    req = http.request({
+      host: proxy.hostname,
+      port: proxy.port || 80,
+      path: url.href,
+      headers: { ...all, host: url.host },
+    });
   } else {
     req = (url.protocol === 'https:' ? https : http).request(url, { headers: all });
   }
   return new Promise((resolve, reject) => {
     req.once('response', resolve);
     req.once('error', reject);
-    req.setTimeout(IDLE_TIMEOUT_MS, () => req.destroy(new Error(`no answer from ${url.host} in ${IDLE_TIMEOUT_MS} ms`)));
+    req.setTimeout(IDLE_TIMEOUT_MS, () =>
+      req.destroy(new Error(`no answer from ${url.host} in ${IDLE_TIMEOUT_MS} ms`)),
+    );
     req.end();
   });
 }

@@ -52,7 +52,8 @@ function tensorflowUnder(prefixes: string[]): string[] {
       // Newest Python first (python3.12 before python3.9).
       versions.sort((a, b) => Number(b.split('.')[1] ?? 0) - Number(a.split('.')[1] ?? 0));
       for (const v of versions)
-        for (const site of ['site-packages', 'dist-packages']) found.push(path.join(prefix, lib, v, site, 'tensorflow'));
+        for (const site of ['site-packages', 'dist-packages'])
+          found.push(path.join(prefix, lib, v, site, 'tensorflow'));
     }
   }
   return found;

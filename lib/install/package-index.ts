@@ -130,13 +130,17 @@ export function parseProjectPage(body: string, contentType: string, base: string
 }
 
 /** The files of `project` on the index. */
-export async function projectFiles(index: IndexChoice, project: string, log: (s: string) => void): Promise<IndexFile[]> {
+export async function projectFiles(
+  index: IndexChoice,
+  project: string,
+  log: (s: string) => void,
+): Promise<IndexFile[]> {
   const pageUrl = new URL(`${normalizeProject(project)}/`, index.url).toString();
   let page;
   try {
     page = await getText(pageUrl, ACCEPT, log);
   } catch (e) {
-    throw new Error(`cannot read ${redact(pageUrl)} (index from ${index.from}): ${(e as Error).message}`);
+    throw new Error(`cannot read ${redact(pageUrl)} (index from ${index.from}): ${(e as Error).message}`, { cause: e });
   }
   return parseProjectPage(page.body, page.contentType, page.url);
 }

@@ -52,7 +52,9 @@ export const PINNED_WHEELS: Readonly<Record<string, PinnedWheel>> = {
 export function pinnedWheel(arch: string = process.arch): PinnedWheel {
   const wheel = PINNED_WHEELS[arch];
   if (!wheel)
-    throw new Error(`no TensorFlow wheel is pinned for linux-${arch} (supported: ${Object.keys(PINNED_WHEELS).join(', ')})`);
+    throw new Error(
+      `no TensorFlow wheel is pinned for linux-${arch} (supported: ${Object.keys(PINNED_WHEELS).join(', ')})`,
+    );
   return wheel;
 }
 

@@ -109,6 +109,7 @@ function loadTfjs(): TfjsModule {
     throw new Error(
       'toTfjs() needs TensorFlow.js: `npm install @tensorflow/tfjs` (or @tensorflow/tfjs-core, ' +
         '@tensorflow/tfjs-data and a backend such as @tensorflow/tfjs-backend-cpu), or pass options.tf',
+      { cause: e },
     );
   }
 }
@@ -144,7 +145,8 @@ function convertLeaf(make: MakeTensor, t: Tensor, path: string, int64: (typeof I
         const v = data[i];
         if (v < INT32_MIN || v > INT32_MAX)
           throw new RangeError(
-            `${where}: ${t.dtype} value ${v} at flat index ${i} is outside int32; use options.int64 'float32' or cast in the pipeline`,
+            `${where}: ${t.dtype} value ${v} at flat index ${i} is outside int32; ` +
+              "use options.int64 'float32' or cast in the pipeline",
           );
         out[i] = Number(v);
       }
@@ -197,9 +199,10 @@ export function toTfjsDataset<TF extends TfjsModule = TfjsModule>(
   return generator(async function* () {
     for await (const element of open()) {
       // tidy: if one component fails to convert, the ones already made are released.
-      const shaped = pairs === 'xs-ys' && Array.isArray(element) && element.length === 2
-        ? { xs: element[0], ys: element[1] }
-        : element;
+      const shaped =
+        pairs === 'xs-ys' && Array.isArray(element) && element.length === 2
+          ? { xs: element[0], ys: element[1] }
+          : element;
       yield tidy(() => convertElement(make, shaped, '', int64));
     }
   }) as TfjsDatasetOf<TF>;

@@ -42,7 +42,8 @@ export function readTfjsTensor(t: TfjsTensorLike): {
 } {
   if (t.isDisposed) throw new TypeError('values is a disposed TensorFlow.js tensor');
   const dtype = FROM_TFJS[t.dtype];
-  if (!dtype) throw new TypeError(`values is a TensorFlow.js ${t.dtype} tensor; supported: float32, int32, bool, string`);
+  if (!dtype)
+    throw new TypeError(`values is a TensorFlow.js ${t.dtype} tensor; supported: float32, int32, bool, string`);
   const data = t.dataSync();
   const values = dtype === 'string' ? Array.from(data as ArrayLike<string>) : (data as ArrayLike<number>);
   return { dtype, shape: [...t.shape], values };
