@@ -17,7 +17,7 @@ export type { DistributeOptions, FromServiceOptions, ServiceReadOptions } from '
 export type { RegisterOptions } from './dataset/service/register';
 export type { Compression, ProcessingMode } from './dataset/service/metadata';
 export { DatasetIterator } from './iterate/iterator';
-export type { ToTfjsOptions, TfjsModule, TfjsDatasetLike, TfjsDatasetOf } from './interop/tfjs';
+export type { ToTfjsOptions, TfjsModule, TfjsDatasetLike, TfjsDatasetOf, TfjsIteratorLike } from './interop/tfjs';
 export type { TfjsTensorLike } from './tensor/tfjs-input';
 export type { IteratorOptions } from './iterate/iterator';
 export { Tensor, tensor } from './tensor/tensor';

@@ -13,7 +13,7 @@ import type { DType } from '../tensor/dtypes';
 import { Tensor } from '../tensor/tensor';
 
 /**
- * The parts of the TensorFlow.js module that {@link toTfjsDataset} uses: `@tensorflow/tfjs`
+ * The parts of the TensorFlow.js module that `ds.toTfjs()` uses: `@tensorflow/tfjs`
  * itself, or `{ ...tfjsCore, data: tfjsData }`.
  */
 export interface TfjsModule {
@@ -28,12 +28,18 @@ export interface TfjsModule {
   };
 }
 
+/** A TensorFlow.js dataset iterator (tfjs-data's `LazyIterator`), typed structurally. */
+export interface TfjsIteratorLike {
+  /** The next element, or `{ done: true }`. */
+  next(): Promise<IteratorResult<unknown>>;
+}
+
 /** What a TensorFlow.js dataset offers, typed structurally (pass `options.tf` for tfjs's own type). */
 export interface TfjsDatasetLike {
   /** Size in elements, when tfjs knows it (null for a generator). */
   readonly size: number | null;
   /** A fresh iteration (one epoch). */
-  iterator(): Promise<{ next(): Promise<IteratorResult<unknown>> }>;
+  iterator(): Promise<TfjsIteratorLike>;
   /** Calls `f` on each element in order. */
   forEachAsync(f: (element: unknown) => void): Promise<void>;
   /** Every element (of a finite dataset). */
@@ -41,13 +47,9 @@ export interface TfjsDatasetLike {
 }
 
 /** The dataset type `toTfjs` returns for a given tfjs module: its `tf.data.Dataset`. */
-export type TfjsDatasetOf<TF> = [TF] extends [TfjsModule]
-  ? TfjsModule extends TF
-    ? TfjsDatasetLike
-    : TF extends { data: { generator(...args: never[]): infer R } }
-      ? R
-      : TfjsDatasetLike
-  : TfjsDatasetLike;
+export type TfjsDatasetOf<TF extends TfjsModule> = TfjsModule extends TF
+  ? TfjsDatasetLike
+  : ReturnType<TF['data']['generator']>;
 
 /** Options of `ds.toTfjs()`. */
 export interface ToTfjsOptions<TF extends TfjsModule = TfjsModule> {
