@@ -156,6 +156,10 @@ async function downloadWheelWithNode(
     );
   }
   const dest = path.join(dir, file.filename);
+  if (expected && fs.existsSync(dest) && sha256Of(dest) === expected) {
+    log(`using the downloaded ${dest}`);
+    return { archive: dest, expected };
+  }
   const size = file.size !== undefined ? ` (${(file.size / 1e6).toFixed(0)} MB)` : '';
   log(`downloading ${file.filename}${size}`);
   await downloadFile(file.url, dest, { size: file.size, progress: progressBar(file.filename), log });
