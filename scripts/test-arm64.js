@@ -75,9 +75,12 @@ function ensureNode() {
 }
 
 const addon = path.join(root, ...addonCandidates('linux', 'arm64')[0]);
-if (!fs.existsSync(addon)) {
+const builtHere = !fs.existsSync(addon);
+if (builtHere) {
   log('building the arm64 prebuilt addon');
   execFileSync(process.execPath, [path.join(__dirname, 'prebuild.js'), '--arch', 'arm64'], { stdio: 'inherit' });
+  // Built for this check only: the checkout keeps no prebuilt binaries (npm pack makes them).
+  process.on('exit', () => fs.rmSync(path.dirname(addon), { recursive: true, force: true }));
 }
 ensureSysroot();
 const node = ensureNode();
