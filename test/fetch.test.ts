@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
 import { fetchLibrary } from '../lib/install/fetch';
+import { proxyFor } from '../lib/install/http';
 import { locateLibrary } from '../lib/install/locate';
 import { chooseIndex, indexUrlInPipConf, parseProjectPage } from '../lib/install/package-index';
 import { extractEntry, listZip } from '../lib/install/zip';
@@ -372,6 +373,25 @@ test('an HTTPS mirror through HTTPS_PROXY: a CONNECT tunnel, in a process with n
   expect(tunnels.length).toBeGreaterThanOrEqual(2);
   expect(new Set(tunnels)).toEqual(new Set([`127.0.0.1:${mirrorPort}`]));
 }, 60_000);
+
+test('proxy settings: HTTPS_PROXY for https, HTTP_PROXY for http, NO_PROXY by host suffix and port', () => {
+  process.env.HTTPS_PROXY = 'proxy.corp:3128';
+  process.env.HTTP_PROXY = 'http://user:p%40ss@plain.corp:8080';
+  expect(proxyFor(new URL('https://pypi.org/simple/'))?.href).toBe('http://proxy.corp:3128/');
+  const plain = proxyFor(new URL('http://mirror.lan/simple/'));
+  expect([plain?.hostname, plain?.username, decodeURIComponent(plain?.password ?? '')]).toEqual([
+    'plain.corp',
+    'user',
+    'p@ss',
+  ]);
+  process.env.NO_PROXY = 'localhost, .internal.corp,mirror.lan:8443';
+  expect(proxyFor(new URL('https://files.internal.corp/x.whl'))).toBeUndefined();
+  expect(proxyFor(new URL('https://localhost:9000/'))).toBeUndefined();
+  expect(proxyFor(new URL('https://mirror.lan:8443/'))).toBeUndefined();
+  expect(proxyFor(new URL('https://mirror.lan/'))?.hostname).toBe('proxy.corp');
+  process.env.NO_PROXY = '*';
+  expect(proxyFor(new URL('https://pypi.org/'))).toBeUndefined();
+});
 
 test('a Python TensorFlow is found from the file system, without running python3', () => {
   const venv = path.join(work, 'venv');
