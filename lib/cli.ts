@@ -65,6 +65,8 @@ function doctor(): number {
   const cpu = os.cpus()[0];
   let flags: string;
   try {
+    // AVX is an x86-64 matter: the aarch64 wheel has no such need (and its cpuinfo lists `Features`).
+    if (process.arch !== 'x64') throw new Error('not x86-64');
     const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
     const f = /^flags\s*:\s*(.*)$/m.exec(info)?.[1].split(' ') ?? [];
     flags = ['avx', 'avx2', 'fma', 'avx512f'].filter((x) => f.includes(x)).join(' ');
@@ -73,7 +75,7 @@ function doctor(): number {
         'CPU lacks AVX: the TensorFlow wheels need it. Use a CPU with AVX or a TensorFlow built without it.',
       );
   } catch {
-    flags = 'unknown';
+    flags = process.arch === 'x64' ? 'unknown' : process.arch;
   }
   line('cpu', `${cpu?.model ?? 'unknown'} ×${os.cpus().length} [${flags}]`);
   try {

@@ -215,6 +215,7 @@ function applyLogLevel(): boolean {
 }
 
 function cpuLacksAvx(): boolean {
+  if (process.arch !== 'x64') return false;
   try {
     const flags = /^flags\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1].split(' ');
     return flags !== undefined && !flags.includes('avx');

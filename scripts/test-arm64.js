@@ -80,7 +80,11 @@ if (builtHere) {
   log('building the arm64 prebuilt addon');
   execFileSync(process.execPath, [path.join(__dirname, 'prebuild.js'), '--arch', 'arm64'], { stdio: 'inherit' });
   // Built for this check only: the checkout keeps no prebuilt binaries (npm pack makes them).
-  process.on('exit', () => fs.rmSync(path.dirname(addon), { recursive: true, force: true }));
+  process.on('exit', () => {
+    fs.rmSync(path.dirname(addon), { recursive: true, force: true });
+    const prebuilds = path.dirname(path.dirname(addon));
+    if (fs.existsSync(prebuilds) && fs.readdirSync(prebuilds).length === 0) fs.rmdirSync(prebuilds);
+  });
 }
 ensureSysroot();
 const node = ensureNode();
@@ -134,11 +138,19 @@ if (got.shuffledSum !== 3 * 4950 || !got.shuffledMoved) problems.push(`shuffle $
 // Sums of five rows [i, i/2]: 1.5 × (0+…+4) and 1.5 × (5+…+9).
 if (JSON.stringify(got.fromJs) !== '[15,52.5]') problems.push(`generator ${JSON.stringify(got.fromJs)}`);
 if (r.stderr !== '') problems.push(`stderr: ${r.stderr.slice(0, 300)}`);
+// doctor on arm64: addon, library and CPU all good (no x86-only AVX complaint).
+const doctor = spawnSync(qemu, ['-L', sysroot, node, path.join(__dirname, 'cli.js'), 'doctor'], {
+  encoding: 'utf8',
+  env,
+  timeout: 300_000,
+});
+if (doctor.status !== 0 || !doctor.stdout.includes('all good'))
+  problems.push(`doctor: ${doctor.stdout}${doctor.stderr}`);
 if (problems.length) {
   console.log(`FAIL: ${problems.join('; ')}`);
   process.exit(1);
 }
 console.log(
   `ok   linux-arm64 under ${path.basename(qemu)}: Node ${got.node}, ${path.relative(root, got.addon)}, ` +
-    `TensorFlow ${got.tf} (${got.library}); map+batch, shuffle, fromGenerator right, stderr empty (${seconds} s)`,
+    `TensorFlow ${got.tf} (${got.library}); map+batch, shuffle, fromGenerator right, stderr empty, doctor all good (${seconds} s)`,
 );
