@@ -152,5 +152,6 @@ if (problems.length) {
 }
 console.log(
   `ok   linux-arm64 under ${path.basename(qemu)}: Node ${got.node}, ${path.relative(root, got.addon)}, ` +
-    `TensorFlow ${got.tf} (${got.library}); map+batch, shuffle, fromGenerator right, stderr empty, doctor all good (${seconds} s)`,
+    `TensorFlow ${got.tf} (${got.library}); map+batch, shuffle, fromGenerator right, stderr empty, ` +
+    `doctor all good (${seconds} s)`,
 );
