@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { FetchSource, fetchLibrary } from './install/fetch';
+import { FETCH_SOURCES, FetchSource, fetchLibrary } from './install/fetch';
+import { chooseIndex } from './install/package-index';
 import { locateLibrary, notFoundMessage } from './install/locate';
 import { PINNED_TF_VERSION, cacheDir, cacheRoot } from './install/paths';
 import { runServer, servicePython } from './install/service';
@@ -17,8 +18,11 @@ function flag(args: string[], name: string): string | undefined {
 }
 
 const USAGE = `usage: tfdata-node <command>
-  fetch [--version V] [--from wheel|tarball|file] [--file PATH] [--sha256 HEX] [--force] [--if-missing]
-        fill the libtensorflow cache (${cacheRoot()})
+  fetch [--version V] [--from wheel|pip|tarball|file] [--file PATH] [--sha256 HEX] [--arch x64|arm64]
+        [--force] [--if-missing]
+        fill the libtensorflow cache (${cacheRoot()}). wheel (default): Node downloads the
+        TensorFlow wheel from the package index (TFDATA_INDEX_URL, PIP_INDEX_URL or pip.conf;
+        HTTPS_PROXY honoured); pip: pip downloads it; file: a .whl/.tar.gz you have
   doctor   show the addon, the libtensorflow found, the cache and what to fix
   version  print the TensorFlow version that loads
   service dispatcher [--port P] [--work-dir D] [--worker-addresses H:P,...] [--python PY]
@@ -28,7 +32,11 @@ const USAGE = `usage: tfdata-node <command>
            all interfaces without authentication: keep it behind a firewall (README "Scaling out")`;
 
 async function fetchCommand(args: string[]): Promise<number> {
-  if (args.includes('--if-missing')) {
+  const arch = flag(args, '--arch');
+  if (arch !== undefined && arch !== 'x64' && arch !== 'arm64')
+    throw new TypeError(`--arch must be x64 or arm64, not ${arch}`);
+  // Another CPU's library is looked for in its cache folder only (fetchLibrary reuses it).
+  if (args.includes('--if-missing') && (arch === undefined || arch === process.arch)) {
     const { found } = locateLibrary();
     if (found) {
       console.error(`tfdata-node: libtensorflow already available (${found.source}: ${found.path})`);
@@ -36,13 +44,14 @@ async function fetchCommand(args: string[]): Promise<number> {
     }
   }
   const from = flag(args, '--from') as FetchSource | undefined;
-  if (from && !['wheel', 'tarball', 'file'].includes(from))
-    throw new TypeError(`--from must be wheel, tarball or file, not ${from}`);
+  if (from !== undefined && !FETCH_SOURCES.includes(from))
+    throw new TypeError(`--from must be one of ${FETCH_SOURCES.join(', ')}, not ${from}`);
   const result = await fetchLibrary({
     version: flag(args, '--version'),
     from,
     file: flag(args, '--file'),
     sha256: flag(args, '--sha256'),
+    arch,
     force: args.includes('--force'),
   });
   console.log(result.library);
@@ -56,6 +65,8 @@ function doctor(): number {
   const cpu = os.cpus()[0];
   let flags: string;
   try {
+    // AVX is an x86-64 matter: the aarch64 wheel has no such need (and its cpuinfo lists `Features`).
+    if (process.arch !== 'x64') throw new Error('not x86-64');
     const info = fs.readFileSync('/proc/cpuinfo', 'utf8');
     const f = /^flags\s*:\s*(.*)$/m.exec(info)?.[1].split(' ') ?? [];
     flags = ['avx', 'avx2', 'fma', 'avx512f'].filter((x) => f.includes(x)).join(' ');
@@ -64,7 +75,7 @@ function doctor(): number {
         'CPU lacks AVX: the TensorFlow wheels need it. Use a CPU with AVX or a TensorFlow built without it.',
       );
   } catch {
-    flags = 'unknown';
+    flags = process.arch === 'x64' ? 'unknown' : process.arch;
   }
   line('cpu', `${cpu?.model ?? 'unknown'} ×${os.cpus().length} [${flags}]`);
   try {
@@ -92,6 +103,8 @@ function doctor(): number {
     line('libtensorflow', 'NOT FOUND');
     problems.push(notFoundMessage(attempts));
   }
+  const index = chooseIndex();
+  line('package index', `${index.url} (${index.from}; used by \`fetch\`)`);
   const cached = cacheDir();
   const source = path.join(cached, 'source.json');
   line(

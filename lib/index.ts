@@ -17,6 +17,8 @@ export type { DistributeOptions, FromServiceOptions, ServiceReadOptions } from '
 export type { RegisterOptions } from './dataset/service/register';
 export type { Compression, ProcessingMode } from './dataset/service/metadata';
 export { DatasetIterator } from './iterate/iterator';
+export type { ToTfjsOptions, TfjsModule, TfjsDatasetLike, TfjsDatasetOf, TfjsIteratorLike } from './interop/tfjs';
+export type { TfjsTensorLike } from './tensor/tfjs-input';
 export type { IteratorOptions } from './iterate/iterator';
 export { configurePipelineCache, pipelineCacheStats, DEFAULT_PIPELINE_CACHE_SIZE } from './iterate/shared-session';
 export type { PipelineCacheStats } from './iterate/shared-session';

@@ -94,7 +94,8 @@ export interface NativeStats {
 }
 
 export interface Addon {
-  loadLibrary(path: string, quiet?: boolean): string;
+  /** Loads libtensorflow; `logLevel` becomes TF_CPP_MIN_LOG_LEVEL in the process's real environment. */
+  loadLibrary(path: string, quiet?: boolean, logLevel?: string): string;
   version(): string;
   libraryPath(): string | null;
   setErrorClass(ctor: typeof TFError): void;
@@ -232,6 +233,7 @@ function applyLogLevel(): boolean {
 }
 
 function cpuLacksAvx(): boolean {
+  if (process.arch !== 'x64') return false;
   try {
     const flags = /^flags\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1].split(' ');
     return flags !== undefined && !flags.includes('avx');
@@ -254,7 +256,9 @@ export function init(options: InitOptions = {}): LibraryInfo {
       `libtensorflow is already loaded from ${library.path}; a process can load only one (asked for ${found.path})`,
     );
   }
-  const version = mod.loadLibrary(found.path, applyLogLevel());
+  const quiet = applyLogLevel();
+  // Passed down as well: in a worker thread process.env is a copy that TensorFlow never sees.
+  const version = mod.loadLibrary(found.path, quiet, process.env.TF_CPP_MIN_LOG_LEVEL);
   checkVersion(version);
   library = { ...found, version };
   return { ...library };

@@ -22,12 +22,14 @@ std::atomic<int64_t> bytes_copied_out{0};
 
 namespace {
 
-// loadLibrary(path, quiet) -> TF version string; throws Error naming the path and the reason.
+// loadLibrary(path, quiet, logLevel?) -> TF version string; throws Error naming the path and the
+// reason. logLevel, when a string, becomes TF_CPP_MIN_LOG_LEVEL in the process's environment.
 Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsString()) throw Napi::TypeError::New(env, "path must be a string");
   // quiet: what TensorFlow prints while loading goes nowhere (lib/native.ts decides, from the log level).
-  std::string error = LoadTensorFlow(info[0].As<Napi::String>().Utf8Value(), info[1].ToBoolean().Value());
+  std::string log_level = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "";
+  std::string error = LoadTensorFlow(info[0].As<Napi::String>().Utf8Value(), info[1].ToBoolean().Value(), log_level);
   if (!error.empty()) throw Napi::Error::New(env, error);
   InstallExitGate();  // after the library: its handler must run before TensorFlow's destructors
   return Napi::String::New(env, TensorFlowApi()->TF_Version());

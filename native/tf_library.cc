@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -49,13 +50,16 @@ class StderrSilenced {
 
 }  // namespace
 
-std::string LoadTensorFlow(const std::string& path, bool quiet) {
+std::string LoadTensorFlow(const std::string& path, bool quiet, const std::string& log_level) {
   std::lock_guard<std::mutex> lock(load_mutex);
   if (loaded_api.load() != nullptr) {
     if (path == LoadedPath()) return "";
     return "libtensorflow is already loaded from " + LoadedPath() + "; a process can load only one (asked for " + path +
            ")";
   }
+  // Set in the process's real environment, which TensorFlow reads: a worker thread's
+  // process.env is its own copy, so setting it from JavaScript there would not reach getenv.
+  if (!log_level.empty()) setenv("TF_CPP_MIN_LOG_LEVEL", log_level.c_str(), 1);
   // RTLD_LOCAL: the wheel's libraries export LLVM and protobuf symbols that must not leak
   // into the process's global namespace.
   void* handle;

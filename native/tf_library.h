@@ -8,7 +8,7 @@ namespace tfdata {
 
 // Loads the library at `path` once per process. Returns an empty string on success, otherwise
 // the reason. Loading the same path again succeeds; a different path fails.
-std::string LoadTensorFlow(const std::string& path, bool quiet = false);
+std::string LoadTensorFlow(const std::string& path, bool quiet = false, const std::string& log_level = "");
 
 // The resolved API, or nullptr before a successful LoadTensorFlow.
 const TfApi* TensorFlowApi();

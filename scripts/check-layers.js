@@ -10,6 +10,8 @@ const path = require('node:path');
 const LAYERS = [
   { name: 'core', prefixes: ['native.ts', 'errors.ts', 'limits.ts', 'proto.ts', 'shared/', 'install/'] },
   { name: 'tensor', prefixes: ['tensor/'] },
+  // Host tensors ↔ other libraries' tensors (TensorFlow.js): needs only host tensors.
+  { name: 'interop', prefixes: ['interop/'] },
   { name: 'graph', prefixes: ['graph/'] },
   { name: 'iterate', prefixes: ['iterate/'] },
   { name: 'trace', prefixes: ['trace/'] },

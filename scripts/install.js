@@ -37,8 +37,22 @@ function ensureAddon() {
   if (fs.existsSync(prebuilt) && loads(prebuilt))
     return log(`using the prebuilt addon ${path.relative(root, prebuilt)}`);
   if (fs.existsSync(local) && loads(local)) return log('using the local build of the addon');
-  log('no prebuilt addon for this platform: compiling with cmake-js (needs cmake and a C++17 compiler)');
-  run(process.execPath, [require.resolve('cmake-js/bin/cmake-js', { paths: [root] }), 'compile']);
+  // Building from source: cmake-js and node-addon-api are optional peer dependencies (not
+  // installed with the package, so that a production install stays small); a checkout has them
+  // as devDependencies.
+  let cmakeJs;
+  try {
+    cmakeJs = require.resolve('cmake-js/bin/cmake-js', { paths: [root] });
+    require.resolve('node-addon-api', { paths: [root] });
+  } catch {
+    throw new Error(
+      `no prebuilt addon loads on ${process.platform}-${process.arch} (prebuilt: linux x64/arm64, glibc >= 2.27). ` +
+        'To build from source: `npm install cmake-js node-addon-api` in your project (and cmake + a C++17 compiler), ' +
+        'then `npm rebuild tfdata-node`',
+    );
+  }
+  log('no prebuilt addon loads here: compiling with cmake-js (needs cmake and a C++17 compiler)');
+  run(process.execPath, [cmakeJs, 'compile']);
 }
 
 function ensureTypeScriptBuild() {

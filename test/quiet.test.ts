@@ -18,11 +18,22 @@ const SCRIPT = `
   })();
 `;
 
-function run(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+// The library loaded first by a worker thread, whose process.env is a copy TensorFlow never reads.
+const WORKER_FIRST = `
+  const { Worker } = require('node:worker_threads');
+  const worker = new Worker('const { Dataset } = require(' + JSON.stringify(${LIB}) + ');' +
+    'Dataset.range(10).map((x) => x.add(1n)).toArray().then(() => process.exit(0));', { eval: true });
+  worker.on('exit', () => process.stdout.write('done'));
+`;
+
+function run(
+  env: Record<string, string>,
+  script = SCRIPT,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const clean = { ...process.env };
   delete clean.TF_CPP_MIN_LOG_LEVEL;
   delete clean.TFDATA_LOG_LEVEL;
-  const child = spawn(process.execPath, ['-e', SCRIPT], { env: { ...clean, ...env } });
+  const child = spawn(process.execPath, ['-e', script], { env: { ...clean, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -34,6 +45,12 @@ test('nothing on stderr by default: import, pipelines, a failing pipeline, a gen
   const r = await run({});
   expect(r.stdout).toBe('done');
   expect(r.code).toBe(0);
+  expect(r.stderr).toBe('');
+}, 60_000);
+
+test('nothing on stderr when a worker thread is the first to load TensorFlow', async () => {
+  const r = await run({}, WORKER_FIRST);
+  expect(r.stdout).toBe('done');
   expect(r.stderr).toBe('');
 }, 60_000);
 

@@ -110,4 +110,5 @@ test('npm start runs every example and prints the real results', () => {
   expect(r.stdout).toContain('with cast: float64 [[[2.5,6],[3.5,8]]]');
   expect(r.stdout).toMatch(/as written: TypeError: Mul: 'x' is int32 but 'y' is float64/);
   expect(r.stdout).toMatch(/first batch: image float32\[128,32,32,3\] label float32\[128,10\]/);
+  expect(r.stdout).toContain('learned weights 1.50, -1.00 and bias 1.50');
 }, 120_000);

@@ -21,6 +21,7 @@ import { Skeleton, describeSkeleton, unflatten } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor } from '../tensor/tensor';
 import { compile, inlinedGraphDef } from './compile';
+import { TfjsDatasetOf, TfjsModule, ToTfjsOptions, toTfjsDataset } from '../interop/tfjs';
 import {
   DATASET,
   DatasetDefinition,
@@ -370,6 +371,26 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   ): Promise<void> {
     let i = 0;
     for await (const e of this.iterator(options)) await fn(e, i++);
+  }
+
+  /**
+   * This pipeline as a TensorFlow.js `tf.data.Dataset` (of your `@tensorflow/tfjs`, an optional
+   * peer dependency loaded on first call, or of `options.tf`), for `model.fitDataset` and
+   * `evaluateDataset`: elements keep their structure (records, tuples) with tfjs tensors as
+   * leaves, except that a pair `[xs, ys]` becomes `{ xs, ys }` (the form tfjs's training needs;
+   * `pairs: 'array'` keeps it). float32, int32, bool and string tensors are handed over without
+   * a copy (on tfjs's CPU backend); float64 becomes float32, 8/16-bit and uint32 integers int32,
+   * and int64 follows `options.int64` (int32 with a range check by default). Each tfjs epoch
+   * runs a new iteration of this pipeline. The consumer owns each element's tfjs tensors
+   * (`fitDataset` and `evaluateDataset` dispose them).
+   *
+   * ```ts
+   * import * as tf from '@tensorflow/tfjs';
+   * await model.fitDataset(ds.map(({ x, y }) => ({ xs: x, ys: y })).batch(32).toTfjs({ tf }), { epochs: 5 });
+   * ```
+   */
+  toTfjs<TF extends TfjsModule = TfjsModule>(options: ToTfjsOptions<TF> = {}): TfjsDatasetOf<TF> {
+    return toTfjsDataset(() => this.iterator(), options);
   }
 
   // ---- internals ----

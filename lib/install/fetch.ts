@@ -1,22 +1,36 @@
+// `npx tfdata-node fetch`: fills the cache with libtensorflow. The default source is the pinned
+// TensorFlow wheel, downloaded by Node itself from the Python package index (no Python needed);
+// pip can do the download instead (`--from pip`), and a local archive or Google's old C tarball
+// are accepted too. Whatever the source, the SHA-256 is checked and only the two libraries and
+// the C headers are unpacked.
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as https from 'node:https';
-import * as http from 'node:http';
 import * as path from 'node:path';
 
-import { PINNED_TF_VERSION, PINNED_WHEEL, cacheDir, cacheRoot, tarballUrl } from './paths';
+import { downloadFile } from './http';
 import { libraryIn } from './locate';
+import { IndexFile, chooseIndex, normalizeProject, projectFiles } from './package-index';
+import { PINNED_TF_VERSION, PinnedWheel, cacheDir, cacheRoot, pinnedWheel, tarballUrl } from './paths';
+import { extractEntry, listZip } from './zip';
 
-/** Where `fetch` takes libtensorflow from. */
-export type FetchSource = 'wheel' | 'tarball' | 'file';
+/**
+ * Where `fetch` takes libtensorflow from: `wheel` (Node downloads the wheel from the package
+ * index), `pip` (pip downloads it), `tarball` (Google's C tarball, ≤ 2.15) or `file`.
+ */
+export type FetchSource = 'wheel' | 'pip' | 'tarball' | 'file';
+
+/** The sources `--from` accepts, in the order the usage lists them. */
+export const FETCH_SOURCES: readonly FetchSource[] = ['wheel', 'pip', 'tarball', 'file'];
 
 /** Options of `fetchLibrary` (and `npx tfdata-node fetch`). */
 export interface FetchOptions {
   /** TensorFlow version (default: the pinned one). */
   version?: string;
-  /** wheel (default), tarball or file. */
+  /** wheel (default; TFDATA_FETCH_FROM changes the default), pip, tarball or file. */
   from?: FetchSource;
+  /** The CPU to fetch for (`x64` or `arm64`; default: this process's). */
+  arch?: string;
   /** With `from: 'file'`: a local `.whl` or `.tar.gz`. */
   file?: string;
   /** Expected SHA-256 of the download (the pinned wheel's is built in). */
@@ -59,65 +73,107 @@ function python(): string {
   return process.env.TFDATA_PYTHON ?? 'python3';
 }
 
-/** A one-line progress bar on stderr (only on a terminal). */
-function progressBar(label: string, total: number): (done: number) => void {
-  const tty = process.stderr.isTTY;
-  let last = -1;
-  return (done) => {
-    const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
-    if (!tty || pct === last) return;
-    last = pct;
-    const width = 30;
-    const filled = Math.round((pct / 100) * width);
+// The progress bar's width in characters, and how often it may redraw (a redraw per network
+// chunk would flood a slow terminal).
+const BAR_WIDTH = 30;
+const BAR_REDRAW_MS = 200;
+
+/** A one-line progress bar on stderr, drawn only when stderr is a terminal. */
+function progressBar(label: string): (done: number, total: number) => void {
+  if (!process.stderr.isTTY) return () => {};
+  let lastDraw = 0;
+  let finished = false;
+  return (done, total) => {
+    const now = Date.now();
+    const complete = total > 0 && done >= total;
+    if (finished || (!complete && now - lastDraw < BAR_REDRAW_MS)) return;
+    lastDraw = now;
+    const fraction = total > 0 ? Math.min(1, done / total) : 0;
+    const filled = Math.round(fraction * BAR_WIDTH);
+    const size =
+      total > 0 ? `${(done / 1e6).toFixed(0)}/${(total / 1e6).toFixed(0)} MB` : `${(done / 1e6).toFixed(0)} MB`;
     process.stderr.write(
-      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${(done / 1e6).toFixed(0)} MB`,
+      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${Math.floor(fraction * 100)}% ${size}`,
     );
-    if (done >= total) process.stderr.write('\n');
+    if (complete) {
+      finished = true;
+      process.stderr.write('\n');
+    }
   };
 }
 
-/** HTTPS download with redirects and a progress bar. */
-function download(url: string, dest: string, redirects = 5): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const get = url.startsWith('https:') ? https.get : http.get;
-    const req = get(url, (res) => {
-      if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location && redirects > 0) {
-        res.resume();
-        download(new URL(res.headers.location, url).toString(), dest, redirects - 1).then(resolve, reject);
-        return;
-      }
-      if (res.statusCode !== 200) {
-        res.resume();
-        reject(new Error(`GET ${url} answered ${res.statusCode}`));
-        return;
-      }
-      const total = Number(res.headers['content-length'] ?? 0);
-      const bar = progressBar(`downloading ${path.basename(dest)}`, total);
-      let done = 0;
-      const out = fs.createWriteStream(dest);
-      res.on('data', (c: Buffer) => {
-        done += c.length;
-        bar(done);
-      });
-      res.pipe(out);
-      out.on('finish', () => resolve());
-      out.on('error', reject);
-      res.on('error', reject);
-    });
-    req.on('error', (e) =>
-      reject(new Error(`cannot download ${url}: ${e.message} (offline? use --from wheel or --from file)`)),
-    );
-  });
+/** The wheel file for `version` on `arch` among an index's files: the pinned file, else a cp3 manylinux one. */
+export function chooseWheel(
+  files: IndexFile[],
+  wanted: { project: string; version: string; arch: string; file?: string },
+): IndexFile | undefined {
+  if (wanted.file) return files.find((f) => f.filename === wanted.file);
+  const machine = wanted.arch === 'arm64' ? 'aarch64' : 'x86_64';
+  // Wheel names use the project name with '-' as '_' (PEP 427), any case.
+  const stem = normalizeProject(wanted.project).replace(/-/g, '_');
+  const pattern = new RegExp(
+    `^${stem}-${wanted.version.replace(/\./g, '\\.')}-(cp3\\d+)-cp3\\d+-manylinux[\\w.]*_${machine}\\.whl$`,
+    'i',
+  );
+  const matching = files.filter((f) => pattern.test(f.filename));
+  // The C libraries are the same for every Python tag: prefer the pinned wheels' cp311, else the first.
+  return matching.find((f) => f.filename.includes('-cp311-')) ?? matching[0];
 }
 
-/** `pip download` of the tensorflow-cpu wheel for the pinned Python/platform tags. */
-function downloadWheel(version: string, dir: string, log: (s: string) => void): string {
-  const pinned = version === PINNED_WHEEL.version ? path.join(dir, PINNED_WHEEL.file) : undefined;
-  if (pinned && fs.existsSync(pinned) && sha256Of(pinned) === PINNED_WHEEL.sha256) {
-    log(`using the cached wheel ${pinned}`);
-    return pinned;
+/** Downloads the wheel with Node from the package index; returns its path and the expected SHA-256. */
+async function downloadWheelWithNode(
+  wheel: { project: string; version: string; arch: string; pinned?: PinnedWheel },
+  dir: string,
+  sha256: string | undefined,
+  log: (s: string) => void,
+): Promise<{ archive: string; expected?: string }> {
+  const pinnedFile = wheel.pinned?.file;
+  if (pinnedFile) {
+    const cached = path.join(dir, pinnedFile);
+    if (fs.existsSync(cached) && sha256Of(cached) === wheel.pinned?.sha256) {
+      log(`using the cached wheel ${cached}`);
+      return { archive: cached, expected: wheel.pinned.sha256 };
+    }
   }
-  log(`downloading tensorflow-cpu==${version} with pip (about 270 MB)…`);
+  const index = chooseIndex();
+  log(
+    `looking up ${wheel.project}==${wheel.version} on ${index.url} (${index.from === 'default' ? 'PyPI' : index.from})`,
+  );
+  const files = await projectFiles(index, wheel.project, log);
+  const file = chooseWheel(files, { ...wheel, file: pinnedFile });
+  if (!file) {
+    throw new Error(
+      `${index.url} lists no ${pinnedFile ?? `${wheel.project} ${wheel.version} wheel for linux-${wheel.arch}`}` +
+        ` (${files.length} files on the project page)`,
+    );
+  }
+  // A pinned wheel must have the pinned digest whatever the index says; an index that disagrees
+  // serves another file under the same name.
+  const expected = (sha256 ?? wheel.pinned?.sha256 ?? file.sha256)?.toLowerCase();
+  if (expected && file.sha256 && file.sha256 !== expected) {
+    throw new Error(
+      `checksum mismatch: ${index.url} lists ${file.filename} with SHA-256 ${file.sha256}, expected ${expected}`,
+    );
+  }
+  const dest = path.join(dir, file.filename);
+  if (expected && fs.existsSync(dest) && sha256Of(dest) === expected) {
+    log(`using the downloaded ${dest}`);
+    return { archive: dest, expected };
+  }
+  const size = file.size !== undefined ? ` (${(file.size / 1e6).toFixed(0)} MB)` : '';
+  log(`downloading ${file.filename}${size}`);
+  await downloadFile(file.url, dest, { size: file.size, progress: progressBar(file.filename), log });
+  return { archive: dest, expected };
+}
+
+/** `pip download` of the wheel for the pinned Python/platform tags (`--from pip`). */
+function downloadWheelWithPip(wheel: PinnedWheel, dir: string, log: (s: string) => void): string {
+  const cached = path.join(dir, wheel.file);
+  if (fs.existsSync(cached) && sha256Of(cached) === wheel.sha256) {
+    log(`using the cached wheel ${cached}`);
+    return cached;
+  }
+  log(`downloading ${wheel.project}==${wheel.version} with pip (about 280 MB)…`);
   const args = [
     '-m',
     'pip',
@@ -125,92 +181,112 @@ function downloadWheel(version: string, dir: string, log: (s: string) => void): 
     '--no-deps',
     '--only-binary=:all:',
     '--python-version',
-    PINNED_WHEEL.pythonVersion,
+    wheel.pythonVersion,
     '--platform',
-    PINNED_WHEEL.platform,
+    wheel.platform,
     '-d',
     dir,
-    `tensorflow-cpu==${version}`,
+    `${wheel.project}==${wheel.version}`,
   ];
   const r = spawnSync(python(), args, { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.error || r.status !== 0) {
     throw new Error(
       `pip download failed (${r.error?.message ?? `exit ${r.status}`}); ` +
-        `is ${python()} with pip installed and PyPI reachable? ` +
-        'Set PIP_INDEX_URL for a mirror, or HTTPS_PROXY for a proxy.',
+        `is ${python()} with pip installed and the index reachable? ` +
+        'Without Python, use the default `--from wheel`.',
     );
   }
-  const wheel = fs.readdirSync(dir).find((f) => f.startsWith(`tensorflow_cpu-${version}-`) && f.endsWith('.whl'));
-  if (!wheel) throw new Error(`pip reported success but no tensorflow_cpu-${version} wheel is in ${dir}`);
-  return path.join(dir, wheel);
+  if (!fs.existsSync(cached)) throw new Error(`pip reported success but ${wheel.file} is not in ${dir}`);
+  return cached;
 }
 
-/** Pulls the two libraries and the C headers out of a wheel (a zip) with Python's zipfile. */
-function extractWheel(wheel: string, into: string): void {
-  const script = [
-    'import sys, zipfile, os',
-    'z = zipfile.ZipFile(sys.argv[1]); out = sys.argv[2]',
-    'want = {"tensorflow/libtensorflow_cc.so.2": "lib/libtensorflow_cc.so.2", ' +
-      '"tensorflow/libtensorflow_framework.so.2": "lib/libtensorflow_framework.so.2"}',
-    'names = z.namelist()',
-    'missing = [n for n in want if n not in names]',
-    'if missing: sys.exit("wheel lacks " + ", ".join(missing))',
-    'for n in names:',
-    '    dest = want.get(n) or (n[len("tensorflow/"):] if n.startswith("tensorflow/include/tensorflow/c/") else None)',
-    '    if dest is None or n.endswith("/"): continue',
-    '    p = os.path.join(out, dest); os.makedirs(os.path.dirname(p), exist_ok=True)',
-    '    with z.open(n) as src, open(p, "wb") as dst:',
-    '        while True:',
-    '            b = src.read(1 << 22)',
-    '            if not b: break',
-    '            dst.write(b)',
-  ].join('\n');
-  const r = spawnSync(python(), ['-c', script, wheel, into], {
-    stdio: ['ignore', 'inherit', 'pipe'],
-    encoding: 'utf8',
-  });
-  if (r.error || r.status !== 0) {
-    const why = r.error?.message ?? (r.stderr || '').trim().split('\n').pop();
-    throw new Error(`cannot unpack ${path.basename(wheel)} with ${python()}: ${why}`);
+// What the addon needs from a wheel: the library exporting the C API, the framework library it
+// links to (through its $ORIGIN RUNPATH, so the two stay side by side), and the C headers.
+const WHEEL_LIBRARIES: Record<string, string> = {
+  'tensorflow/libtensorflow_cc.so.2': 'lib/libtensorflow_cc.so.2',
+  'tensorflow/libtensorflow_framework.so.2': 'lib/libtensorflow_framework.so.2',
+};
+const WHEEL_HEADERS = 'tensorflow/include/tensorflow/c/';
+
+/** Pulls the two libraries and the C headers out of a wheel (a zip) into `into`. */
+async function extractWheel(wheel: string, into: string): Promise<void> {
+  const entries = listZip(wheel);
+  const names = new Set(entries.map((e) => e.name));
+  const missing = Object.keys(WHEEL_LIBRARIES).filter((n) => !names.has(n));
+  if (missing.length) throw new Error(`${path.basename(wheel)} lacks ${missing.join(', ')}`);
+  for (const entry of entries) {
+    if (entry.name.endsWith('/')) continue;
+    const dest =
+      WHEEL_LIBRARIES[entry.name] ??
+      (entry.name.startsWith(WHEEL_HEADERS) ? entry.name.slice('tensorflow/'.length) : undefined);
+    if (dest === undefined || dest.split('/').includes('..')) continue;
+    await extractEntry(wheel, entry, path.join(into, dest));
   }
+}
+
+/** The default source: TFDATA_FETCH_FROM (for the install step) or `wheel`. */
+function defaultSource(): FetchSource {
+  const env = process.env.TFDATA_FETCH_FROM;
+  if (!env) return 'wheel';
+  if (!(FETCH_SOURCES as readonly string[]).includes(env))
+    throw new TypeError(`TFDATA_FETCH_FROM must be one of ${FETCH_SOURCES.join(', ')}, not ${env}`);
+  return env as FetchSource;
 }
 
 /**
- * Fills the cache `<cache>/<version>/` with libtensorflow: from the tensorflow-cpu wheel
- * (default; PyPI via pip), Google's C tarball (≤ 2.15; TFDATA_MIRROR overrides the host) or a
- * local file. Checks the SHA-256, then unpacks into a temporary folder renamed into place.
+ * Fills the cache `<cache>/<version>/` with libtensorflow: from the TensorFlow wheel (default;
+ * downloaded by Node from the package index), pip, Google's C tarball (≤ 2.15; TFDATA_MIRROR
+ * overrides the host) or a local file. Checks the SHA-256, then unpacks into a temporary folder
+ * renamed into place.
  */
 export async function fetchLibrary(options: FetchOptions = {}): Promise<FetchResult> {
   const version = options.version ?? PINNED_TF_VERSION;
-  const from: FetchSource = options.from ?? (options.file ? 'file' : 'wheel');
+  const arch = options.arch ?? process.arch;
+  const from: FetchSource = options.from ?? (options.file ? 'file' : defaultSource());
+  if (!FETCH_SOURCES.includes(from))
+    throw new TypeError(`options.from must be one of ${FETCH_SOURCES.join(', ')}, not ${String(from)}`);
+  if (options.sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(options.sha256))
+    throw new TypeError(`options.sha256 must be 64 hex digits, not ${options.sha256}`);
   const log = options.log ?? ((s: string) => process.stderr.write(`tfdata-node: ${s}\n`));
-  const dir = cacheDir(version);
+  const dir = cacheDir(version, arch);
   const existing = libraryIn(dir);
   if (existing.path && !options.force) return { dir, library: existing.path, source: from, reused: true };
 
   const downloads = path.join(cacheRoot(), 'downloads');
   fs.mkdirSync(downloads, { recursive: true });
+  // The pinned wheel for this CPU when the version is the pinned one; otherwise found by name.
+  const pinned = version === PINNED_TF_VERSION ? pinnedWheel(arch) : undefined;
   let archive: string;
+  let expected = options.sha256?.toLowerCase();
   if (from === 'wheel') {
-    archive = downloadWheel(version, downloads, log);
+    const project = pinned?.project ?? pinnedWheel(arch).project;
+    const got = await downloadWheelWithNode({ project, version, arch, pinned }, downloads, expected, log);
+    archive = got.archive;
+    expected = got.expected;
+  } else if (from === 'pip') {
+    if (!pinned) throw new Error(`--from pip fetches the pinned TensorFlow ${PINNED_TF_VERSION} only`);
+    archive = downloadWheelWithPip(pinned, downloads, log);
+    expected ??= pinned.sha256;
   } else if (from === 'tarball') {
+    if (arch !== 'x64') throw new Error("Google's C tarballs are for linux-x64 only");
     archive = path.join(downloads, `libtensorflow-cpu-linux-x86_64-${version}.tar.gz`);
     if (!fs.existsSync(archive) || options.force) {
-      const partial = `${archive}.partial`;
-      await download(tarballUrl(version), partial);
-      fs.renameSync(partial, archive);
+      await downloadFile(tarballUrl(version), archive, { progress: progressBar(path.basename(archive)), log });
     }
   } else {
     if (!options.file) throw new TypeError('--from file needs --file PATH (a .whl or .tar.gz)');
     archive = path.resolve(options.file);
-    if (!fs.existsSync(archive)) throw new Error(`${archive} does not exist`);
+    if (!fs.existsSync(archive)) throw new Error(`--file ${archive} does not exist`);
+    if (path.basename(archive) === pinned?.file) expected ??= pinned.sha256;
   }
 
-  const expected = options.sha256 ?? (path.basename(archive) === PINNED_WHEEL.file ? PINNED_WHEEL.sha256 : undefined);
   const actual = sha256Of(archive);
-  if (expected && actual !== expected.toLowerCase()) {
+  if (expected && actual !== expected) {
+    // A download that does not match is useless: remove it so the next fetch starts afresh.
+    if (from === 'wheel' || from === 'tarball') fs.rmSync(archive, { force: true });
     throw new Error(
-      `checksum mismatch for ${archive}: expected ${expected}, got ${actual}. Delete it and fetch again.`,
+      `checksum mismatch for ${path.basename(archive)}: expected SHA-256 ${expected}, got ${actual}` +
+        (from === 'wheel' || from === 'tarball' ? ' (the download was deleted; fetch again)' : ''),
     );
   }
   if (!expected) log(`no pinned checksum for ${path.basename(archive)}; its SHA-256 is ${actual}`);
@@ -221,7 +297,7 @@ export async function fetchLibrary(options: FetchOptions = {}): Promise<FetchRes
   log(`unpacking ${path.basename(archive)} into ${dir}`);
   try {
     if (archive.endsWith('.whl')) {
-      extractWheel(archive, staging);
+      await extractWheel(archive, staging);
     } else {
       execFileSync('tar', ['-xzf', archive, '-C', staging], { stdio: 'inherit' });
     }
@@ -229,7 +305,7 @@ export async function fetchLibrary(options: FetchOptions = {}): Promise<FetchRes
     if (!lib.path) throw new Error(`${archive} holds no libtensorflow (${lib.why})`);
     fs.writeFileSync(
       path.join(staging, 'source.json'),
-      JSON.stringify({ version, from, archive: path.basename(archive), sha256: actual }, null, 2),
+      JSON.stringify({ version, arch, from, archive: path.basename(archive), sha256: actual }, null, 2),
     );
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(staging, dir);
@@ -237,6 +313,6 @@ export async function fetchLibrary(options: FetchOptions = {}): Promise<FetchRes
     fs.rmSync(staging, { recursive: true, force: true });
   }
   const final = libraryIn(dir).path as string;
-  log(`libtensorflow ${version} is ready: ${final}`);
+  log(`libtensorflow ${version} (linux-${arch}) is ready: ${final}`);
   return { dir, library: final, source: from, reused: false };
 }

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { PINNED_TF_VERSION, cacheDir } from './paths';
@@ -38,29 +38,75 @@ export function libraryIn(dir: string): { path?: string; why: string } {
   return { why: `no ${LIBRARY_NAMES.join(' / ')} in it or its lib/, lib64/` };
 }
 
-/** The site-packages `tensorflow/` directory of the Python on PATH (or TFDATA_PYTHON), without importing it. */
-function pythonTensorFlowDir(attempts: SearchAttempt[]): string | undefined {
-  const python = process.env.TFDATA_PYTHON ?? 'python3';
+/** Every `<prefix>/lib/python3.N/site-packages/tensorflow` (and dist-packages, Debian's name) under the prefixes. */
+function tensorflowUnder(prefixes: string[]): string[] {
+  const found: string[] = [];
+  for (const prefix of prefixes) {
+    for (const lib of ['lib', 'lib64']) {
+      let versions: string[];
+      try {
+        versions = fs.readdirSync(path.join(prefix, lib)).filter((d) => /^python3(\.\d+)?$/.test(d));
+      } catch {
+        continue;
+      }
+      // Newest Python first (python3.12 before python3.9).
+      versions.sort((a, b) => Number(b.split('.')[1] ?? 0) - Number(a.split('.')[1] ?? 0));
+      for (const v of versions)
+        for (const site of ['site-packages', 'dist-packages'])
+          found.push(path.join(prefix, lib, v, site, 'tensorflow'));
+    }
+  }
+  return found;
+}
+
+/**
+ * The Python environments to look in, from the file system alone (no Python is run, so loading
+ * costs no process start): TFDATA_PYTHON's, else the active virtualenv or conda environment, each
+ * `python3` on PATH (a venv's own prefix and the interpreter's real one), and the user site.
+ */
+function pythonPrefixes(): { prefixes: string[]; place: string } {
+  const prefixes: string[] = [];
+  const add = (p: string | undefined) => {
+    if (p && !prefixes.includes(p)) prefixes.push(p);
+  };
+  const fromInterpreter = (exe: string) => {
+    // bin/python3 → its prefix; a venv's python3 is a link whose own folder is the venv's bin/.
+    add(path.dirname(path.dirname(path.resolve(exe))));
+    try {
+      add(path.dirname(path.dirname(fs.realpathSync(exe))));
+    } catch {
+      /* a dangling link: nothing to add */
+    }
+  };
+  const explicit = process.env.TFDATA_PYTHON;
+  if (explicit) {
+    fromInterpreter(explicit);
+    return { prefixes, place: explicit };
+  }
+  add(process.env.VIRTUAL_ENV);
+  add(process.env.CONDA_PREFIX);
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const exe = path.join(dir, 'python3');
+    if (fs.existsSync(exe)) fromInterpreter(exe);
+  }
+  add(path.join(os.homedir(), '.local'));
+  return { prefixes, place: 'python3 on PATH, VIRTUAL_ENV, CONDA_PREFIX, ~/.local' };
+}
+
+/** A Python TensorFlow's `tensorflow/` directory holding the library, found without running Python. */
+function pythonTensorFlow(attempts: SearchAttempt[]): string | undefined {
   if (process.env.TFDATA_NO_PYTHON === '1') {
-    attempts.push({ source: 'python', place: python, result: 'skipped (TFDATA_NO_PYTHON=1)' });
+    attempts.push({ source: 'python', place: 'site-packages', result: 'skipped (TFDATA_NO_PYTHON=1)' });
     return undefined;
   }
-  try {
-    const out = execFileSync(
-      python,
-      [
-        '-c',
-        "import importlib.util as u; s = u.find_spec('tensorflow'); " +
-          "print(s.submodule_search_locations[0] if s and s.submodule_search_locations else '')",
-      ],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 },
-    ).trim();
-    if (!out) attempts.push({ source: 'python', place: python, result: 'no tensorflow package installed' });
-    return out || undefined;
-  } catch (e) {
-    attempts.push({ source: 'python', place: python, result: `not runnable (${(e as Error).message.split('\n')[0]})` });
-    return undefined;
+  const { prefixes, place } = pythonPrefixes();
+  for (const dir of tensorflowUnder(prefixes)) {
+    const hit = libraryIn(dir);
+    if (hit.path) return hit.path;
   }
+  attempts.push({ source: 'python', place, result: 'no site-packages/tensorflow with libtensorflow_cc.so.2' });
+  return undefined;
 }
 
 /**
@@ -95,12 +141,8 @@ export function locateLibrary(
     // An explicit choice that fails is not silently replaced by another library.
     return { attempts };
   }
-  const pyDir = pythonTensorFlowDir(attempts);
-  if (pyDir) {
-    const hit = libraryIn(pyDir);
-    if (hit.path) return { found: { path: hit.path, source: 'python' }, attempts };
-    attempts.push({ source: 'python', place: pyDir, result: hit.why });
-  }
+  const pyLibrary = pythonTensorFlow(attempts);
+  if (pyLibrary) return { found: { path: pyLibrary, source: 'python' }, attempts };
   const cached = cacheDir(PINNED_TF_VERSION);
   const hit = libraryIn(cached);
   if (hit.path) return { found: { path: hit.path, source: 'cache' }, attempts };
@@ -117,7 +159,7 @@ export function notFoundMessage(attempts: SearchAttempt[]): string {
     'To fix, do one of:',
     '  - run `npx tfdata-node fetch` (downloads TensorFlow ' + PINNED_TF_VERSION + ' into the cache)',
     '  - set TFDATA_LIBTENSORFLOW=/dir/with/lib (a C tarball or a tensorflow wheel directory)',
-    '  - pip install tensorflow-cpu==' + PINNED_TF_VERSION,
+    '  - pip install tensorflow-cpu==' + PINNED_TF_VERSION + ' (found in site-packages without running Python)',
     'Run `npx tfdata-node doctor` for details.',
   ].join('\n');
 }

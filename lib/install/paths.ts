@@ -8,14 +8,55 @@ export const PINNED_TF_VERSION = '2.21.0';
 /** Oldest and newest TF_Version() accepted at load (the C API we call is stable across 2.x). */
 export const SUPPORTED_TF_RANGE = { min: '2.13.0', maxMajor: 2 } as const;
 
-/** The exact wheel that `fetch --from wheel` takes, and its SHA-256 (checked after download). */
-export const PINNED_WHEEL = {
-  version: PINNED_TF_VERSION,
-  file: 'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl',
-  pythonVersion: '3.11',
-  platform: 'manylinux_2_27_x86_64',
-  sha256: '2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c',
-} as const;
+/** A TensorFlow wheel on PyPI whose libraries the fetcher unpacks. */
+export interface PinnedWheel {
+  /** The PyPI project (`tensorflow-cpu`, or `tensorflow` where no -cpu wheel exists). */
+  project: string;
+  /** The TensorFlow version. */
+  version: string;
+  /** The wheel's file name (its tags say Python and platform). */
+  file: string;
+  /** pip's `--python-version` for this wheel. */
+  pythonVersion: string;
+  /** pip's `--platform` for this wheel. */
+  platform: string;
+  /** The wheel's SHA-256 (checked after download, whatever the index says). */
+  sha256: string;
+}
+
+/**
+ * The wheels `fetch` takes, per Node `process.arch`. The C libraries inside are the same for every
+ * Python tag, so one (cp311) is pinned. tensorflow-cpu 2.21.0 has no aarch64 wheel on PyPI;
+ * `tensorflow`'s manylinux aarch64 wheel is CPU-only anyway (no CUDA builds for aarch64).
+ */
+export const PINNED_WHEELS: Readonly<Record<string, PinnedWheel>> = {
+  x64: {
+    project: 'tensorflow-cpu',
+    version: PINNED_TF_VERSION,
+    file: 'tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl',
+    pythonVersion: '3.11',
+    platform: 'manylinux_2_27_x86_64',
+    sha256: '2b847d217b02ee7731ed91431daf3250daa0196c3c94614d23be27232e6e5b6c',
+  },
+  arm64: {
+    project: 'tensorflow',
+    version: PINNED_TF_VERSION,
+    file: 'tensorflow-2.21.0-cp311-cp311-manylinux_2_27_aarch64.whl',
+    pythonVersion: '3.11',
+    platform: 'manylinux_2_27_aarch64',
+    sha256: '4b24aca16d527a3cf1c37f720c04c484c3d20f4d0fdfa98632ac8b9f3be6eb5c',
+  },
+};
+
+/** The pinned wheel for `arch` (default: this process's), or an Error naming the supported ones. */
+export function pinnedWheel(arch: string = process.arch): PinnedWheel {
+  const wheel = PINNED_WHEELS[arch];
+  if (!wheel)
+    throw new Error(
+      `no TensorFlow wheel is pinned for linux-${arch} (supported: ${Object.keys(PINNED_WHEELS).join(', ')})`,
+    );
+  return wheel;
+}
 
 /** Google's C library tarballs (published up to 2.15); TFDATA_MIRROR replaces the host part. */
 export function tarballUrl(version: string): string {
@@ -30,9 +71,12 @@ export function cacheRoot(): string {
   return path.join(xdg && xdg.length > 0 ? xdg : path.join(os.homedir(), '.cache'), 'tfdata-node');
 }
 
-/** Where one TF version lives once fetched: `<cache>/<version>/{lib,include}`. */
-export function cacheDir(version: string = PINNED_TF_VERSION): string {
-  return path.join(cacheRoot(), version);
+/**
+ * Where one TF version lives once fetched: `<cache>/<version>/{lib,include}` for x64 (the first
+ * platform, whose caches already exist), `<cache>/<version>-<arch>/` for another CPU.
+ */
+export function cacheDir(version: string = PINNED_TF_VERSION, arch: string = process.arch): string {
+  return path.join(cacheRoot(), arch === 'x64' ? version : `${version}-${arch}`);
 }
 
 /** The package root (holds package.json), from either lib/ or dist/cjs/. */

@@ -13,6 +13,7 @@ import {
   toTFEnum,
 } from './dtypes';
 import { NativeTensorHandle, RawTensor, addon } from '../native';
+import { TfjsTensorLike, isTfjsTensor, readTfjsTensor } from './tfjs-input';
 
 /** Nested JS arrays of one kind of scalar. */
 export type NestedArray<V> = V | readonly NestedArray<V>[];
@@ -26,7 +27,8 @@ export type TensorLike =
   | NestedArray<bigint>
   | NestedArray<boolean>
   | NestedArray<string>
-  | NestedArray<Uint8Array>;
+  | NestedArray<Uint8Array>
+  | TfjsTensorLike;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -332,7 +334,11 @@ export function tensor(values: TensorLike, dtype?: DType, shape?: readonly numbe
   }
   if (shape !== undefined) checkShape(shape);
   let result: Tensor;
-  if (values instanceof Tensor) {
+  if (isTfjsTensor(values)) {
+    // Copied out with dataSync(); its shape unless `shape` says otherwise.
+    const read = readTfjsTensor(values);
+    return tensor(read.values as TensorLike, dtype ?? read.dtype, shape ?? read.shape);
+  } else if (values instanceof Tensor) {
     if (dtype !== undefined && dtype !== values.dtype) {
       throw new TypeError(`values is a ${values.dtype} tensor, not ${dtype}; cast it inside the pipeline with tf.cast`);
     }
