@@ -121,6 +121,19 @@ async function main() {
   await new Promise((r) => setTimeout(r, 50));
   await pulling.return();
   assert.deepStrictEqual(await pending, { done: true, value: undefined });
+  // the stuck step's session is retired and closed; the Dataset goes on in a new one
+  await new Promise((r) => setTimeout(r, 400));
+  await assert.rejects(endless.iterator({ timeoutMs: 100 }).next(), (e) => e.code === 'DEADLINE_EXCEEDED');
+  // lanes of dropped iterators end on collection; a cache hit feeds a new Dataset's data
+  const shared = Dataset.range(1000).prefetch(2);
+  for (let i = 0; i < 8; i++) await shared.iterator().next();
+  global.gc?.();
+  const scaled = (n) => Dataset.fromTensorSlices(tensor(Float32Array.from([n, n + 1]), 'float32')).map((x) => x.mul(2));
+  for (let n = 0; n < 3; n++)
+    assert.deepStrictEqual(
+      (await scaled(n).toArray()).map((t) => t.get()),
+      [2 * n, 2 * n + 2],
+    );
   assert.throws(() => Dataset.range(3).shuffle(2 ** 50), RangeError);
   assert.throws(
     () => new (require('../../dist/cjs').Tensor)('float64', [2 ** 31, 2 ** 30], new Float64Array(0)),
