@@ -68,6 +68,7 @@ console.log(
       requestsPerSecond: concurrentRequests / seconds,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
+      eventLoopP99ms: loop.percentile(99) / 1e6,
     },
   }),
 );
