@@ -21,12 +21,18 @@ export type { IteratorOptions } from './iterate/iterator';
 export { Tensor, tensor } from './tensor/tensor';
 export type { TensorLike, NestedArray, Nested } from './tensor/tensor';
 export { Sym } from './graph/sym';
+export { SparseSym, RaggedSym } from './graph/composite';
+export type { ComponentSym, CompositeSpec, SparseSpec, RaggedSpec } from './graph/composite';
+export { SparseTensor, RaggedTensor } from './tensor/composite';
+export type { RowSplitsDType } from './tensor/composite';
 export type { StaticShape } from './graph/sym';
 export type {
   Element,
   HostElement,
   SpecOf,
   ComponentSpec,
+  SparseComponentSpec,
+  RaggedComponentSpec,
   SourceStructure,
   SourceLeaf,
   SymOfSource,

@@ -5,6 +5,7 @@ import type { CompiledPipeline } from '../iterate/iterator';
 import { Sym } from '../graph/sym';
 import { DatasetInput, typeAttrs } from './definition';
 import { pipelineOf } from './preflight';
+import { unboxOutputs } from './fetch';
 
 /** Adds the iterator ops over `variant`: `make_iterator` (run once) and `next` (fetched per element). */
 function addIteratorOps(ctx: GraphContext, dataset: DatasetInput, variant: Sym): { make: number; next: Sym[] } {
@@ -24,13 +25,15 @@ export function compile(dataset: DatasetInput): { pipeline: CompiledPipeline; va
   try {
     const variant = dataset.emit(ctx);
     const { make, next } = addIteratorOps(ctx, dataset, variant);
+    // Sparse and ragged components are unboxed after IteratorGetNext: iterators fetch plain tensors.
+    const fetched = unboxOutputs(ctx, dataset, next);
     return {
       pipeline: pipelineOf(
         dataset,
         ctx,
         make,
-        next.map((s) => s.ref),
-        dataset.skeleton,
+        fetched.refs,
+        fetched.skeleton,
       ),
       variant,
     };

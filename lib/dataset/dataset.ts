@@ -28,7 +28,7 @@ import {
   DatasetNode,
   Parallelism,
   checkCount,
-  shapeText,
+  specText,
 } from './definition';
 import { FileOptions, RangeBound, fileSource, fromTensorSlices, fromTensors, range, zip } from './sources';
 import { BatchOptions, PaddedBatchOptions, batch, paddedBatch, unbatch } from './transform/batch';
@@ -173,7 +173,11 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   get elementSpec(): SpecOf<T> {
     return unflatten(
       this.skeleton,
-      this.specs.map((s) => ({ dtype: s.dtype, shape: s.shape === null ? null : [...s.shape] }) as ComponentSpec),
+      this.specs.map((s) =>
+        s.composite
+          ? { ...s.composite, shape: s.composite.shape === null ? null : [...s.composite.shape] }
+          : ({ dtype: s.dtype, shape: s.shape === null ? null : [...s.shape] } as ComponentSpec),
+      ),
     ) as SpecOf<T>;
   }
 
@@ -211,7 +215,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
 
   /** What `console.log` and `util.inspect` show: the element structure and the pipeline's outline. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    const spec = describeSkeleton(this.skeleton, (i) => `${this.specs[i].dtype}${shapeText(this.specs[i].shape)}`);
+    const spec = describeSkeleton(this.skeleton, (i) => specText(this.specs[i]));
     const outline = this.explain()
       .split('\n')
       .map((l) => `  ${l}`)
@@ -223,7 +227,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   explain(): string {
     const lines: string[] = [];
     const walk = (d: DatasetInput, depth: number) => {
-      const spec = describeSkeleton(d.skeleton, (i) => `${d.specs[i].dtype}${shapeText(d.specs[i].shape)}`);
+      const spec = describeSkeleton(d.skeleton, (i) => specText(d.specs[i]));
       lines.push(`${'  '.repeat(depth)}${d.node.op}(${d.node.detail}) -> ${spec}`);
       for (const input of d.node.inputs) walk(input, depth + 1);
     };

@@ -2,15 +2,24 @@
 import type { AnyTypedArray, DType, GraphDType } from '../tensor/dtypes';
 import type { StaticShape, Sym } from '../graph/sym';
 import type { NestedArray, Tensor } from '../tensor/tensor';
+import type { RaggedSym, SparseSym } from '../graph/composite';
+import type { RaggedTensor, RowSplitsDType, SparseTensor } from '../tensor/composite';
 
-/** An element: a Sym, a tuple or a record of elements, nested. */
-export type Element = Sym | readonly Element[] | { readonly [key: string]: Element };
+/** An element: a Sym (or a sparse or ragged one), a tuple or a record of elements, nested. */
+export type Element = Sym | SparseSym | RaggedSym | readonly Element[] | { readonly [key: string]: Element };
 
-/** What iteration yields for an element type: the same structure with host tensors. */
+/**
+ * What iteration yields for an element type: the same structure with host tensors (a
+ * SparseTensor for a SparseSym, a RaggedTensor for a RaggedSym).
+ */
 export type HostElement<T> =
   T extends Sym<infer D>
     ? Tensor<D & DType>
-    : T extends readonly unknown[]
+    : T extends SparseSym<infer D>
+      ? SparseTensor<D & DType>
+      : T extends RaggedSym<infer D>
+        ? RaggedTensor<D & DType>
+        : T extends readonly unknown[]
       ? { -readonly [K in keyof T]: HostElement<T[K]> }
       : { -readonly [K in keyof T]: HostElement<T[K]> };
 
@@ -22,11 +31,39 @@ export interface ComponentSpec<D extends GraphDType = GraphDType> {
   shape: StaticShape;
 }
 
+/** The spec of a sparse component in `elementSpec` (Python's SparseTensorSpec). */
+export interface SparseComponentSpec<D extends GraphDType = GraphDType> {
+  /** Marks a sparse component. */
+  kind: 'sparse';
+  /** The values' dtype. */
+  dtype: D;
+  /** The dense tensor's static shape. */
+  shape: StaticShape;
+}
+
+/** The spec of a ragged component in `elementSpec` (Python's RaggedTensorSpec). */
+export interface RaggedComponentSpec<D extends GraphDType = GraphDType> {
+  /** Marks a ragged component. */
+  kind: 'ragged';
+  /** The values' dtype. */
+  dtype: D;
+  /** Static shape, ragged dimensions null. */
+  shape: StaticShape;
+  /** Number of ragged dimensions. */
+  raggedRank: number;
+  /** The row splits' dtype. */
+  rowSplitsDtype: RowSplitsDType;
+}
+
 /** `elementSpec`: the same structure with a ComponentSpec per component. */
 export type SpecOf<T> =
   T extends Sym<infer D>
     ? ComponentSpec<D>
-    : T extends readonly unknown[]
+    : T extends SparseSym<infer D>
+      ? SparseComponentSpec<D>
+      : T extends RaggedSym<infer D>
+        ? RaggedComponentSpec<D>
+        : T extends readonly unknown[]
       ? { -readonly [K in keyof T]: SpecOf<T[K]> }
       : { -readonly [K in keyof T]: SpecOf<T[K]> };
 

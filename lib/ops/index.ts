@@ -8,6 +8,7 @@ export { cond } from './control';
 export * from './random';
 export * from './image';
 export * from './string';
+export * from './example';
 export { rawOp } from './raw';
 export { traceFunction } from './function';
 /** Every op TensorFlow registers, typed from its OpDef (generated): `tf.raw.Cumsum({ x, axis: 0 })`. */
