@@ -9,6 +9,7 @@ export * from './random';
 export * from './image';
 export * from './string';
 export * from './example';
+export * from './sparse';
 export { rawOp } from './raw';
 export { traceFunction } from './function';
 /** Every op TensorFlow registers, typed from its OpDef (generated): `tf.raw.Cumsum({ x, axis: 0 })`. */
