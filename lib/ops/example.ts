@@ -7,7 +7,7 @@ import { Operand, toSym } from '../graph/operands';
 import { Sym } from '../graph/sym';
 import type { RowSplitsDType } from '../tensor/composite';
 import { NestedArray, Tensor, tensor } from '../tensor/tensor';
-import { ParseExampleV2 } from './generated/index';
+import { ParseExampleV2, ParseSequenceExampleV2 } from './generated/index';
 
 /** The dtypes a tf.train.Feature holds: FloatList, Int64List, BytesList. */
 export type FeatureDType = 'float32' | 'int64' | 'string';
@@ -55,8 +55,10 @@ export interface RaggedFeature<D extends FeatureDType = FeatureDType> {
 }
 
 /**
- * A sequence of fixed-shape items (tf.io.FixedLenSequenceFeature, allow_missing=True): parses
- * to a dense Sym [batch, len, ...shape], shorter examples padded with `defaultValue`.
+ * A sequence of fixed-shape items (tf.io.FixedLenSequenceFeature): parses to a dense Sym
+ * [batch, len, ...shape], shorter examples padded with `defaultValue`. In `parseExample` the
+ * items are a feature's values (allowMissing must be true, as in Python); in
+ * `parseSequenceExample` they are the steps of a feature list.
  */
 export interface FixedLenSequenceFeature<D extends FeatureDType = FeatureDType> {
   /** Marks the kind of feature. */
@@ -65,6 +67,8 @@ export interface FixedLenSequenceFeature<D extends FeatureDType = FeatureDType> 
   readonly shape: readonly number[];
   /** The value's dtype. */
   readonly dtype: D;
+  /** A missing feature is empty rather than an error (default false, as Python's allow_missing). */
+  readonly allowMissing?: boolean;
   /** The padding scalar (default 0 or ''). */
   readonly defaultValue?: FeatureValue<D>;
 }
@@ -138,17 +142,20 @@ export function raggedFeature<D extends FeatureDType>(
   return { kind: 'ragged', dtype, ...options };
 }
 
-/** tf.io.FixedLenSequenceFeature with allow_missing=True: items of `shape`, padded with `defaultValue`. */
+/** tf.io.FixedLenSequenceFeature: items of `shape`, padded with `defaultValue`. */
 export function fixedLenSequenceFeature<D extends FeatureDType>(
   shape: readonly number[],
   dtype: D,
-  options: { defaultValue?: FeatureValue<D> } = {},
+  options: { allowMissing?: boolean; defaultValue?: FeatureValue<D> } = {},
 ): FixedLenSequenceFeature<D> {
   const checked = checkShape(shape, 'fixedLenSequenceFeature');
   checkDType(dtype, 'fixedLenSequenceFeature');
-  return options.defaultValue === undefined
-    ? { kind: 'fixedLenSequence', shape: checked, dtype }
-    : { kind: 'fixedLenSequence', shape: checked, dtype, defaultValue: options.defaultValue };
+  const out: FixedLenSequenceFeature<D> = { kind: 'fixedLenSequence', shape: checked, dtype };
+  return {
+    ...out,
+    ...(options.allowMissing !== undefined && { allowMissing: !!options.allowMissing }),
+    ...(options.defaultValue !== undefined && { defaultValue: options.defaultValue }),
+  };
 }
 
 const FEATURE_KINDS = ['fixedLen', 'varLen', 'ragged', 'fixedLenSequence'];
@@ -185,11 +192,14 @@ interface Plan {
   ragged: [string, RaggedFeature][];
 }
 
-function plan(features: unknown, what: string): Plan {
+/** Which features a parse accepts: an Example's, a SequenceExample's context or its feature lists. */
+type Place = 'example' | 'context' | 'sequence';
+
+function plan(features: unknown, what: string, place: Place = 'example'): Plan {
   if (typeof features !== 'object' || features === null || Array.isArray(features))
     throw new TypeError(`${what}: features must be a record of feature specs (fixedLenFeature(), varLenFeature()…)`);
   const keys = Object.keys(features).sort();
-  if (keys.length === 0) throw new TypeError(`${what}: features must name at least one feature`);
+  if (keys.length === 0 && place === 'example') throw new TypeError(`${what}: features must name at least one feature`);
   const out: Plan = { sparse: [], dense: [], ragged: [] };
   for (const key of keys) {
     const f = (features as Record<string, Feature>)[key];
@@ -198,6 +208,14 @@ function plan(features: unknown, what: string): Plan {
         `${what}: feature '${key}' must be a feature spec (fixedLenFeature, varLenFeature, raggedFeature, fixedLenSequenceFeature)`,
       );
     checkDType(f.dtype, `${what}: feature '${key}'`);
+    if (place === 'context' && f.kind === 'fixedLenSequence')
+      throw new TypeError(`${what}: context feature '${key}' cannot be a fixedLenSequenceFeature (use it in sequenceFeatures)`);
+    if (place === 'sequence' && f.kind === 'fixedLen')
+      throw new TypeError(`${what}: sequence feature '${key}' must be fixedLenSequenceFeature, varLenFeature or raggedFeature`);
+    if (place === 'example' && f.kind === 'fixedLenSequence' && !f.allowMissing)
+      throw new TypeError(`${what}: feature '${key}': a fixedLenSequenceFeature needs allowMissing: true here (as in Python)`);
+    if (place === 'sequence' && f.kind === 'fixedLenSequence' && f.defaultValue !== undefined)
+      throw new TypeError(`${what}: sequence feature '${key}' cannot have a defaultValue (as in Python)`);
     if (f.kind === 'varLen') out.sparse.push([key, f]);
     else if (f.kind === 'ragged') out.ragged.push([key, f]);
     else {
@@ -275,4 +293,156 @@ export function parseSingleExample<const F extends Features>(
   features: F,
 ): ParsedSingleExample<F> {
   return parse(serialized, features, true) as ParsedSingleExample<F>;
+}
+
+/** What `parseSequenceExample` returns: the context record, the feature-list record, their lengths. */
+export type ParsedSequenceExample<C extends Features, S extends Features> = [
+  context: ParsedExample<C>,
+  featureLists: ParsedSequenceFeatures<S>,
+  lengths: { -readonly [K in keyof S as S[K] extends FixedLenSequenceFeature ? K : never]: Sym<'int64'> },
+];
+
+/** What `parseSingleSequenceExample` returns: the context record and the feature-list record. */
+export type ParsedSingleSequenceExample<C extends Features, S extends Features> = [
+  context: ParsedSingleExample<C>,
+  featureLists: ParsedSequenceFeatures<S>,
+];
+
+/** A feature-list record: dense steps, sparse or ragged ones (one more ragged dimension when batched). */
+export type ParsedSequenceFeatures<S extends Features> = {
+  -readonly [K in keyof S]: S[K] extends VarLenFeature<infer D>
+    ? SparseSym<D>
+    : S[K] extends RaggedFeature<infer D>
+      ? RaggedSym<D>
+      : S[K] extends Feature<infer D>
+        ? Sym<D>
+        : never;
+};
+
+function parseSequence(
+  serialized: Operand<'string'>,
+  contextFeatures: Features,
+  sequenceFeatures: Features,
+  single: boolean,
+): unknown[] {
+  const what = single ? 'parseSingleSequenceExample' : 'parseSequenceExample';
+  const ctx = GraphContext.require(what);
+  const s = toSym(serialized, 'string', what);
+  if (s.dtype !== 'string') throw new TypeError(`${what}: serialized must be a string tensor, got ${s.dtype}`);
+  if (single && s.rank !== 0)
+    throw new TypeError(`${what}: serialized must be a scalar string (one SequenceExample), got rank ${s.rank ?? 'unknown'}`);
+  if (!single && s.rank !== 1)
+    throw new TypeError(`${what}: serialized must be a vector of strings (a batch), got rank ${s.rank ?? 'unknown'}`);
+  const c = plan(contextFeatures ?? {}, `${what}: contextFeatures`, 'context');
+  const q = plan(sequenceFeatures ?? {}, `${what}: sequenceFeatures`, 'sequence');
+  const count = c.sparse.length + c.dense.length + c.ragged.length + q.sparse.length + q.dense.length + q.ragged.length;
+  if (count === 0) throw new TypeError(`${what}: give at least one context or sequence feature`);
+  const strings = (list: string[]) => ctx.constant(tensor(list, 'string', [list.length])) as Sym<'string'>;
+  const out = ParseSequenceExampleV2({
+    serialized: s as Sym<'string'>,
+    debug_name: strings([]),
+    context_sparse_keys: strings(c.sparse.map(([k]) => k)),
+    context_dense_keys: strings(c.dense.map(([k]) => k)),
+    context_ragged_keys: strings(c.ragged.map(([k, f]) => f.valueKey ?? k)),
+    feature_list_sparse_keys: strings(q.sparse.map(([k]) => k)),
+    feature_list_dense_keys: strings(q.dense.map(([k]) => k)),
+    feature_list_ragged_keys: strings(q.ragged.map(([k, f]) => f.valueKey ?? k)),
+    feature_list_dense_missing_assumed_empty: ctx.constant(
+      tensor(
+        q.dense.map(([, f]) => !!(f as FixedLenSequenceFeature).allowMissing),
+        'bool',
+        [q.dense.length],
+      ),
+    ) as Sym<'bool'>,
+    context_dense_defaults: c.dense.map(([k, f]) => ctx.constant(denseDefault(f, k, what))),
+    Ncontext_sparse: c.sparse.length,
+    context_sparse_types: c.sparse.map(([, f]) => f.dtype),
+    context_ragged_value_types: c.ragged.map(([, f]) => f.dtype),
+    context_ragged_split_types: c.ragged.map(([, f]) => f.rowSplitsDtype ?? 'int32'),
+    context_dense_shapes: c.dense.map(([, f]) => [...f.shape]),
+    Nfeature_list_sparse: q.sparse.length,
+    Nfeature_list_dense: q.dense.length,
+    feature_list_dense_types: q.dense.map(([, f]) => f.dtype),
+    feature_list_sparse_types: q.sparse.map(([, f]) => f.dtype),
+    feature_list_ragged_value_types: q.ragged.map(([, f]) => f.dtype),
+    feature_list_ragged_split_types: q.ragged.map(([, f]) => f.rowSplitsDtype ?? 'int32'),
+    feature_list_dense_shapes: q.dense.map(([, f]) => [...f.shape]),
+  });
+  const record = (): Record<string, unknown> => ({});
+  const set = (r: Record<string, unknown>, k: string, v: unknown) =>
+    Object.defineProperty(r, k, { value: v, enumerable: true, writable: true, configurable: true });
+  const batch = single ? [] : [s.shape?.[0] ?? null];
+  const splits = (x: Sym) => x as Sym<RowSplitsDType>;
+  const context = record();
+  c.sparse.forEach(([k], i) =>
+    set(
+      context,
+      k,
+      new SparseSym(out.context_sparse_indices[i], out.context_sparse_values[i], out.context_sparse_shapes[i], [
+        ...batch,
+        null,
+      ]),
+    ),
+  );
+  c.dense.forEach(([k], i) => set(context, k, out.context_dense_values[i]));
+  c.ragged.forEach(([k], i) =>
+    set(
+      context,
+      k,
+      single
+        ? out.context_ragged_values[i]
+        : new RaggedSym(out.context_ragged_values[i], [splits(out.context_ragged_row_splits[i])], [...batch, null]),
+    ),
+  );
+  const lists = record();
+  const lengths = record();
+  q.sparse.forEach(([k], i) =>
+    set(
+      lists,
+      k,
+      new SparseSym(out.feature_list_sparse_indices[i], out.feature_list_sparse_values[i], out.feature_list_sparse_shapes[i], [
+        ...batch,
+        null,
+        null,
+      ]),
+    ),
+  );
+  q.dense.forEach(([k], i) => {
+    set(lists, k, out.feature_list_dense_values[i]);
+    set(lengths, k, out.feature_list_dense_lengths[i]);
+  });
+  q.ragged.forEach(([k], i) => {
+    const inner = splits(out.feature_list_ragged_inner_splits[i]);
+    const values = out.feature_list_ragged_values[i];
+    set(
+      lists,
+      k,
+      single
+        ? new RaggedSym(values, [inner], [null, null])
+        : new RaggedSym(values, [splits(out.feature_list_ragged_outer_splits[i]), inner], [...batch, null, null]),
+    );
+  });
+  return single ? [context, lists] : [context, lists, lengths];
+}
+
+/**
+ * Parses a batch of serialized tf.train.SequenceExample protos (tf.io.parse_sequence_example,
+ * over ParseSequenceExampleV2): `[context, featureLists, lengths]`, where `lengths` holds the
+ * number of steps of each fixedLenSequenceFeature.
+ */
+export function parseSequenceExample<const C extends Features, const S extends Features>(
+  serialized: Operand<'string'>,
+  contextFeatures: C,
+  sequenceFeatures: S,
+): ParsedSequenceExample<C, S> {
+  return parseSequence(serialized, contextFeatures, sequenceFeatures, false) as ParsedSequenceExample<C, S>;
+}
+
+/** Parses one serialized tf.train.SequenceExample: `[context, featureLists]` (tf.io.parse_single_sequence_example). */
+export function parseSingleSequenceExample<const C extends Features, const S extends Features>(
+  serialized: Operand<'string'>,
+  contextFeatures: C,
+  sequenceFeatures: S,
+): ParsedSingleSequenceExample<C, S> {
+  return parseSequence(serialized, contextFeatures, sequenceFeatures, true) as ParsedSingleSequenceExample<C, S>;
 }

@@ -23,7 +23,7 @@ const RAGGED = {
   ints: tf.raggedFeature('int64'),
   v: tf.raggedFeature('float32', { valueKey: 'vals', rowSplitsDtype: 'int64' }),
 };
-const SEQ = { seq: tf.fixedLenSequenceFeature([2], 'float32', { defaultValue: 9 }) };
+const SEQ = { seq: tf.fixedLenSequenceFeature([2], 'float32', { allowMissing: true, defaultValue: 9 }) };
 
 const records = (name = 'examples.tfrecord') => Dataset.tfRecords(p(name));
 
@@ -74,6 +74,24 @@ export const CASES: Record<string, () => Dataset<unknown>> = {
       .batch(3)
       .map((s) => tf.parseExample(s, VAR))
       .map((e) => [tf.sparseToDense(e.vals), e.tags]),
+  sequence_example: () =>
+    records('sequence.tfrecord').map((s) =>
+      tf.parseSingleSequenceExample(
+        s,
+        { len: tf.fixedLenFeature([], 'int64'), label: tf.fixedLenFeature([], 'string') },
+        { tok: tf.varLenFeature('int64'), emb: tf.fixedLenSequenceFeature([2], 'float32') },
+      ),
+    ),
+  sequence_example_batch: () =>
+    records('sequence.tfrecord')
+      .batch(4)
+      .map((s) =>
+        tf.parseSequenceExample(
+          s,
+          { len: tf.fixedLenFeature([], 'int64') },
+          { tok: tf.raggedFeature('int64'), emb: tf.fixedLenSequenceFeature([2], 'float32') },
+        ),
+      ),
 };
 
 let reference: Reference;
