@@ -11,7 +11,34 @@ export type {
   ZipElement,
   GraphFeed,
   FileOptions,
+  FilenamesArg,
+  FixedLengthRecordOptions,
+  ListFilesOptions,
+  CsvOptions,
+  MakeCsvOptions,
+  WriteTFRecordsOptions,
 } from './dataset/dataset';
+export type { FileCompression, FilenamesOptions } from './dataset/formats/files';
+export { encodeExample } from './tensor/example';
+export type { ExampleRecord, ExampleFeatureValue } from './tensor/example';
+export type {
+  FeatureDType,
+  FeatureValue,
+  FixedLenFeature,
+  VarLenFeature,
+  RaggedFeature,
+  FixedLenSequenceFeature,
+  Feature,
+  Features,
+  ParsedExample,
+  ParsedSingleExample,
+  ParsedSequenceExample,
+  ParsedSingleSequenceExample,
+  ParsedSequenceFeatures,
+} from './ops/example';
+export type { CsvDType, CsvDefault, CsvColumnDType, CsvColumns, CsvFormatOptions } from './ops/csv';
+export type { RawDType } from './ops/encoding';
+export type { DecodeImageOptions } from './ops/image';
 export type { DatasetOptions } from './dataset/options';
 export type { DistributeOptions, FromServiceOptions, ServiceReadOptions } from './dataset/transform/distribute';
 export type { RegisterOptions } from './dataset/service/register';

@@ -7,9 +7,10 @@ import { Skeleton, flattenStructure } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
 import { DatasetDefinition, DatasetInput, checkCount, emitDatasetOp, int64, isDataset } from './definition';
+import { DEFAULT_READ_BUFFER, FilenamesOptions, checkCompression } from './formats/files';
 
 /** Options of `Dataset.textLines` and `Dataset.tfRecords`. */
-export interface FileOptions {
+export interface FileOptions extends FilenamesOptions {
   /** '' (none, the default), 'GZIP' or 'ZLIB'. */
   compression?: '' | 'GZIP' | 'ZLIB';
   /** Read buffer in bytes (default 256 KiB). */
@@ -147,28 +148,18 @@ export function range(startOrStop: RangeBound, stop: RangeBound | undefined, ste
 /** TextLineDataset / TFRecordDataset: one string element per line or record of the files. */
 export function fileSource(
   op: 'TextLineDataset' | 'TFRecordDataset',
-  filenames: string | readonly string[] | Sym<'string'>,
+  names: Tensor | Sym,
   options: FileOptions,
 ): DatasetDefinition {
-  const compression = options.compression ?? '';
-  if (!['', 'GZIP', 'ZLIB'].includes(compression))
-    throw new TypeError(`${op}: compression must be '', 'GZIP' or 'ZLIB', got ${String(compression)}`);
-  const bufferSize = options.bufferSize ?? 256 * 1024;
+  const compression = checkCompression(options.compression, op);
+  const bufferSize = options.bufferSize ?? DEFAULT_READ_BUFFER;
   checkCount(bufferSize, `${op}: bufferSize`, 0);
   checkAllocation(`${op}: bufferSize`, bufferSize, 1);
-  let names: Tensor | Sym;
-  if (filenames instanceof Sym) names = filenames;
-  else {
-    const list = typeof filenames === 'string' ? [filenames] : [...filenames];
-    if (list.length === 0 || list.some((f) => typeof f !== 'string' || f.length === 0))
-      throw new TypeError(`${op}: filenames must be non-empty strings`);
-    names = tensor(list, 'string');
-  }
   const emit = (ctx: GraphContext) => {
     const f = names instanceof Sym ? ctx.own(names) : ctx.captureHost(names);
     return emitDatasetOp(ctx, op, [f, ctx.constant(tensor(compression, 'string')), int64(ctx, bufferSize)], null);
   };
-  const detail = filenames instanceof Sym ? filenames.opName : (names as Tensor).toArray().toString();
+  const detail = names instanceof Sym ? names.opName : (names as Tensor).toArray().toString();
   return {
     node: { op, detail, inputs: [], emit },
     specs: [{ dtype: 'string', shape: [] }],

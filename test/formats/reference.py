@@ -73,7 +73,8 @@ def sequence_example(i):
     )
 
 
-# Python's tf.train.Example.SerializeToString() of these records, for encodeExample.
+# Python's SerializeToString(deterministic=True) of these records (map entries in key order; the
+# default order is the hash table's), for encodeExample.
 ENCODE_RECORDS = [
     {"a": 1, "b": [1.5, -2.0], "c": b"hello"},
     {"ints": [0, -1, 2**40, -(2**63)], "empty_f": [], "s": [b"", b"\x00\xff"]},
@@ -149,7 +150,7 @@ def write_fixtures(d):
     with open(os.path.join(d, "encode.json"), "w") as f:
         json.dump([
             base64.b64encode(tf.train.Example(features=tf.train.Features(
-                feature={k: encode_record_feature(v) for k, v in r.items()})).SerializeToString()).decode()
+                feature={k: encode_record_feature(v) for k, v in r.items()})).SerializeToString(deterministic=True)).decode()
             for r in ENCODE_RECORDS
         ], f)
     # CSV: a header, quotes around delimiters, newlines and quotes, NA values, CRLF line ends.
@@ -285,8 +286,9 @@ def encode_value(v, dtype):
 
 
 def encode(t):
-    a = np.asarray(t.numpy())
     dtype = t.dtype.name
+    # An object array keeps bytes whole (numpy's fixed-width bytes dtype drops trailing NULs).
+    a = np.asarray(t.numpy(), dtype=object if dtype == "string" else None)
     return {"dtype": dtype, "shape": list(a.shape), "values": [encode_value(v, dtype) for v in a.reshape(-1).tolist()]}
 
 
