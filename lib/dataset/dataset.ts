@@ -32,6 +32,7 @@ import {
 } from './definition';
 import { FileOptions, RangeBound, fileSource, fromTensorSlices, fromTensors, range, zip } from './sources';
 import { WriteTFRecordsOptions, writeTFRecords } from './formats/tfrecord-writer';
+import { ignoreErrors } from './transform/errors';
 import {
   CsvOptions,
   INFERENCE_ROWS,
@@ -528,6 +529,15 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
    */
   distribute(options: DistributeOptions): Dataset<T> {
     return new Dataset(distribute(this, options));
+  }
+
+  /**
+   * Drops the elements whose production fails and goes on (IgnoreErrorsDataset, as Python's
+   * `ignore_errors()`): a corrupt record, a CSV row with the wrong field count, an image that
+   * does not decode in a map. `logWarning` has TensorFlow log each dropped error.
+   */
+  ignoreErrors(options: { logWarning?: boolean } = {}): Dataset<T> {
+    return new Dataset(ignoreErrors(this, options));
   }
 
   /**

@@ -10,7 +10,8 @@ export interface EncodedTensor {
   shape: number[];
   values: string[];
 }
-export type Reference = Record<string, EncodedTensor[][] | { error: string }>;
+/** A case's elements, or the error Python raised (its class, and how many elements came before it). */
+export type Reference = Record<string, EncodedTensor[][] | { error: string; class: string; before: number }>;
 
 /** Runs reference.py: writes the fixtures into `dir` when `write`, then computes the named cases. */
 export function runFormatsReference(dir: string, names: string[], write: boolean): Reference {
@@ -61,7 +62,7 @@ function sameValue(a: string, b: string, dtype: string): boolean {
 }
 
 /** Element by element: same count, and per component the same dtype, shape and values. */
-export function expectSame(name: string, mine: EncodedTensor[][], theirs: EncodedTensor[][] | { error: string }): void {
+export function expectSame(name: string, mine: EncodedTensor[][], theirs: Reference[string]): void {
   if (!Array.isArray(theirs)) throw new Error(`${name}: Python failed: ${theirs.error}`);
   expect({ case: name, elements: mine.length }).toEqual({ case: name, elements: theirs.length });
   mine.forEach((element, i) => {
@@ -84,3 +85,11 @@ export function expectSame(name: string, mine: EncodedTensor[][], theirs: Encode
     });
   });
 }
+
+/** TensorFlow's Python error classes by our TFError codes. */
+export const PYTHON_ERROR_CLASS: Record<string, string> = {
+  INVALID_ARGUMENT: 'InvalidArgumentError',
+  DATA_LOSS: 'DataLossError',
+  NOT_FOUND: 'NotFoundError',
+  OUT_OF_RANGE: 'OutOfRangeError',
+};

@@ -271,6 +271,18 @@ CASES = {
     "base64": lambda: tf.data.TextLineDataset(p("lines.txt")).map(nf(lambda l: (tf.io.decode_base64(l), tf.io.encode_base64(tf.io.decode_base64(l)), tf.io.encode_base64(l, pad=True)))),
     "decode_compressed": lambda: tf.data.Dataset.from_tensors(tf.io.read_file(p("data.csv.gz"))).map(nf(lambda b: tf.strings.split(tf.io.decode_compressed(b, "GZIP"), "\n"))),
     "tfrecords_of_filenames": lambda: tf.data.TFRecordDataset(tf.data.Dataset.from_tensor_slices([p("examples.tfrecord"), p("examples.tfrecord.gz")]).take(1)),
+    "csv_ignore_errors": lambda: tf.data.experimental.CsvDataset(p("bad.csv"), [tf.int32] * 3).ignore_errors(),
+    "images_ignore_errors": lambda: tf.data.Dataset.list_files(p("images/*"), shuffle=False).concatenate(tf.data.Dataset.from_tensor_slices([p("truncated.jpg"), p("data.csv")])).map(nf(lambda f: tf.io.decode_image(tf.io.read_file(f), channels=3))).ignore_errors(),
+    # Bad input: each fails with TensorFlow's error class (compared with our TFError's code).
+    "err_corrupt_record": lambda: records("corrupt.tfrecord"),
+    "err_missing_feature": lambda: records("missing.tfrecord").map(nf(lambda s: tf.io.parse_single_example(s, {"id": tf.io.FixedLenFeature([], tf.int64)}))),
+    "err_wrong_type": lambda: records("bad_type.tfrecord").map(nf(lambda s: tf.io.parse_single_example(s, {"id": tf.io.FixedLenFeature([], tf.int64)}))),
+    "err_wrong_type_varlen": lambda: records("bad_type.tfrecord").batch(2).map(nf(lambda s: tf.io.parse_example(s, {"id": tf.io.VarLenFeature(tf.int64)}))),
+    "err_csv_fields": lambda: tf.data.experimental.CsvDataset(p("bad.csv"), [tf.int32] * 3),
+    "err_decode_csv_fields": lambda: tf.data.TextLineDataset(p("bad.csv")).map(nf(lambda l: tf.io.decode_csv(l, [[0], [0], [0]]))),
+    "err_truncated_image": lambda: tf.data.Dataset.from_tensor_slices([p("truncated.jpg")]).map(nf(lambda f: tf.io.decode_image(tf.io.read_file(f)))),
+    "err_not_an_image": lambda: tf.data.Dataset.from_tensor_slices([p("data.csv")]).map(nf(lambda f: tf.io.decode_image(tf.io.read_file(f)))),
+    "err_no_files": lambda: tf.data.Dataset.list_files(p("nothing*")),
     "written_tfrecords": lambda: tf.data.TFRecordDataset(p("written.tfrecord.gz"), compression_type="GZIP").map(nf(lambda s: tf.io.parse_single_example(s, {"v": tf.io.FixedLenFeature([], tf.int64)}))),
 }
 
@@ -312,10 +324,13 @@ def main():
         write_fixtures(D)
     out = {}
     for name in req["names"]:
+        elements = []
         try:
-            out[name] = [[encode(c) for c in flatten(e)] for e in CASES[name]()]
-        except Exception as e:  # reported per case
-            out[name] = {"error": f"{type(e).__name__}: {e}"}
+            for e in CASES[name]():
+                elements.append([encode(c) for c in flatten(e)])
+            out[name] = elements
+        except Exception as e:  # reported per case, with how many elements came before it
+            out[name] = {"error": f"{type(e).__name__}: {e}", "class": type(e).__name__, "before": len(elements)}
     json.dump(out, sys.stdout)
 
 
