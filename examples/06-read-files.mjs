@@ -56,13 +56,17 @@ try {
   const csv = join(dir, 'houses.csv');
   writeFileSync(
     csv,
-    'rooms,area,city,price\r\n3,72.5,"Lyon, FR",310000\r\n2,,Paris,\r\n4,101.0,"Nantes",402000\r\n1,28.2,Lille,99000\r\n',
+    'rooms,area,city,price\r\n3,72.5,"Lyon, FR",310000\r\n2,,Paris,\r\n' +
+      '4,101.0,"Nantes",402000\r\n1,28.2,Lille,99000\r\n',
   );
   const houses = await Dataset.makeCsvDataset(csv, 2, { labelName: 'price', shuffle: false, numEpochs: 1 });
   console.log(`  csv columns inferred: ${JSON.stringify(houses.elementSpec, (_k, v) => v)}`);
   for await (const [row, price] of houses) {
     const city = row.city.toArray();
-    console.log(`  rooms [${row.rooms.toArray()}] area [${row.area.toArray().map((a) => a.toFixed(1))}] city ${JSON.stringify(city)} → [${price.toArray()}]`);
+    console.log(
+      `  rooms [${row.rooms.toArray()}] area [${row.area.toArray().map((a) => a.toFixed(1))}]` +
+        ` city ${JSON.stringify(city)} → [${price.toArray()}]`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

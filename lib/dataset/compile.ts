@@ -28,13 +28,7 @@ export function compile(dataset: DatasetInput): { pipeline: CompiledPipeline; va
     // Sparse and ragged components are unboxed after IteratorGetNext: iterators fetch plain tensors.
     const fetched = unboxOutputs(ctx, dataset, next);
     return {
-      pipeline: pipelineOf(
-        dataset,
-        ctx,
-        make,
-        fetched.refs,
-        fetched.skeleton,
-      ),
+      pipeline: pipelineOf(dataset, ctx, make, fetched.refs, fetched.skeleton),
       variant,
     };
   } catch (e) {

@@ -21,26 +21,11 @@ import { Skeleton, describeSkeleton, unflatten } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
 import { compile, inlinedGraphDef } from './compile';
-import {
-  DATASET,
-  DatasetDefinition,
-  DatasetInput,
-  DatasetNode,
-  Parallelism,
-  checkCount,
-  specText,
-} from './definition';
+import { DATASET, DatasetDefinition, DatasetInput, DatasetNode, Parallelism, checkCount, specText } from './definition';
 import { FileOptions, RangeBound, fileSource, fromTensorSlices, fromTensors, range, zip } from './sources';
 import { WriteTFRecordsOptions, writeTFRecords } from './formats/tfrecord-writer';
 import { ignoreErrors } from './transform/errors';
-import {
-  CsvOptions,
-  INFERENCE_ROWS,
-  csv,
-  csvColumnNames,
-  inferCsvDefaults,
-  selectedColumns,
-} from './formats/csv';
+import { CsvOptions, INFERENCE_ROWS, csv, csvColumnNames, inferCsvDefaults, selectedColumns } from './formats/csv';
 import { CsvColumns, CsvDefault, csvDefault } from '../ops/csv';
 import {
   FileCompression,
@@ -271,7 +256,8 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
       compression,
       ...(options.selectColumns !== undefined && { selectCols: select }),
     }) as unknown as Dataset<Sym[]>;
-    if (shuffle) rows = rows.shuffle(options.shuffleBufferSize ?? MAKE_CSV_SHUFFLE_BUFFER, { seed: options.shuffleSeed });
+    if (shuffle)
+      rows = rows.shuffle(options.shuffleBufferSize ?? MAKE_CSV_SHUFFLE_BUFFER, { seed: options.shuffleSeed });
     const epochs = options.numEpochs ?? null;
     if (epochs !== 1) rows = rows.repeat(epochs ?? -1);
     // Python drops the remainder when repeating forever: the batch dimension is then static.

@@ -20,8 +20,8 @@ export type HostElement<T> =
       : T extends RaggedSym<infer D>
         ? RaggedTensor<D & DType>
         : T extends readonly unknown[]
-      ? { -readonly [K in keyof T]: HostElement<T[K]> }
-      : { -readonly [K in keyof T]: HostElement<T[K]> };
+          ? { -readonly [K in keyof T]: HostElement<T[K]> }
+          : { -readonly [K in keyof T]: HostElement<T[K]> };
 
 /** dtype and static shape of one component. */
 export interface ComponentSpec<D extends GraphDType = GraphDType> {
@@ -64,8 +64,8 @@ export type SpecOf<T> =
       : T extends RaggedSym<infer D>
         ? RaggedComponentSpec<D>
         : T extends readonly unknown[]
-      ? { -readonly [K in keyof T]: SpecOf<T[K]> }
-      : { -readonly [K in keyof T]: SpecOf<T[K]> };
+          ? { -readonly [K in keyof T]: SpecOf<T[K]> }
+          : { -readonly [K in keyof T]: SpecOf<T[K]> };
 
 /** A value a source accepts as one component. */
 export type SourceLeaf =

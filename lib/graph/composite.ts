@@ -134,7 +134,9 @@ export function boxComposite(ctx: GraphContext, value: SparseSym | RaggedSym): S
   if (value instanceof SparseSym) {
     return ctx.addOp('SerializeSparse', [value.indices, value.values, value.denseShape], { out_type: 'variant' })[0];
   }
-  return ctx.addOp('RaggedTensorToVariant', [[...value.nestedRowSplits], value.flatValues], { batched_input: false })[0];
+  return ctx.addOp('RaggedTensorToVariant', [[...value.nestedRowSplits], value.flatValues], {
+    batched_input: false,
+  })[0];
 }
 
 /** The variant flat spec's shape once `batchDims` leading dims were stacked by batch(). */
@@ -149,7 +151,13 @@ export function unboxComposite(ctx: GraphContext, variant: Sym, spec: CompositeS
     // A fully known static shape is the dense shape (as Python's SparseTensorSpec restores it).
     const known = spec.shape !== null && spec.shape.every((d) => d !== null);
     const denseShape = known
-      ? ctx.constant(tensor((spec.shape as number[]).map((d) => BigInt(d)), 'int64', [(spec.shape as number[]).length]))
+      ? ctx.constant(
+          tensor(
+            (spec.shape as number[]).map((d) => BigInt(d)),
+            'int64',
+            [(spec.shape as number[]).length],
+          ),
+        )
       : shape;
     return new SparseSym(indices as Sym<'int64'>, values, denseShape as Sym<'int64'>, spec.shape);
   }
@@ -191,7 +199,9 @@ export function unbatchedComposite(spec: CompositeSpec): CompositeSpec {
  */
 export function boxRows(ctx: GraphContext, value: SparseSym | RaggedSym | Sym, spec: CompositeSpec): Sym {
   if (value instanceof SparseSym) {
-    return ctx.addOp('SerializeManySparse', [value.indices, value.values, value.denseShape], { out_type: 'variant' })[0];
+    return ctx.addOp('SerializeManySparse', [value.indices, value.values, value.denseShape], {
+      out_type: 'variant',
+    })[0];
   }
   const [splits, values] = value instanceof RaggedSym ? [[...value.nestedRowSplits], value.flatValues] : [[], value];
   const Tsplits = spec.kind === 'ragged' && splits.length === 0 ? spec.rowSplitsDtype : undefined;

@@ -27,7 +27,9 @@ export type CsvColumnDType<C> = C extends CsvDType
         : 'int32' | 'float32';
 
 /** The columns `decodeCsv` returns, one Sym per default. */
-export type CsvColumns<R extends readonly CsvDefault[]> = { -readonly [K in keyof R]: Sym<CsvColumnDType<R[K]> & CsvDType> };
+export type CsvColumns<R extends readonly CsvDefault[]> = {
+  -readonly [K in keyof R]: Sym<CsvColumnDType<R[K]> & CsvDType>;
+};
 
 const CSV_DTYPES: readonly string[] = ['float32', 'float64', 'int32', 'int64', 'string'];
 
@@ -53,10 +55,14 @@ export function csvDefault(d: CsvDefault, what: string): Tensor {
   else if (typeof d === 'number') t = tensor(d, Number.isInteger(d) ? 'int32' : 'float32');
   else if (typeof d === 'bigint') t = tensor(d, 'int64');
   else if (typeof d === 'string') t = tensor(d, 'string');
-  else throw new TypeError(`${what}: a default must be a dtype, a number, a bigint, a string or a Tensor, got ${String(d)}`);
+  else
+    throw new TypeError(
+      `${what}: a default must be a dtype, a number, a bigint, a string or a Tensor, got ${String(d)}`,
+    );
   if (!CSV_DTYPES.includes(t.dtype))
     throw new TypeError(`${what}: a column's dtype must be one of ${CSV_DTYPES.join(', ')}, got ${t.dtype}`);
-  if (t.size > 1) throw new RangeError(`${what}: a default holds one value (or none for a required column), got ${t.size}`);
+  if (t.size > 1)
+    throw new RangeError(`${what}: a default holds one value (or none for a required column), got ${t.size}`);
   return new Tensor(t.dtype, [t.size], t.data as never);
 }
 
@@ -98,10 +104,15 @@ export function decodeCsv<const R extends readonly CsvDefault[]>(
   if (records.dtype !== 'string') throw new TypeError(`${what}: lines must be strings, got ${records.dtype}`);
   const f = csvFormat(options, what);
   if (f.selectCols.length > 0 && f.selectCols.length !== recordDefaults.length)
-    throw new TypeError(`${what}: selectCols has ${f.selectCols.length} columns for ${recordDefaults.length} recordDefaults`);
+    throw new TypeError(
+      `${what}: selectCols has ${f.selectCols.length} columns for ${recordDefaults.length} recordDefaults`,
+    );
   return ctx.addOp(
     'DecodeCSV',
-    [records, recordDefaults.map((d: CsvDefault, i: number) => ctx.constant(csvDefault(d, `${what}: recordDefaults[${i}]`)))],
+    [
+      records,
+      recordDefaults.map((d: CsvDefault, i: number) => ctx.constant(csvDefault(d, `${what}: recordDefaults[${i}]`))),
+    ],
     {
       field_delim: f.fieldDelim,
       use_quote_delim: f.useQuoteDelim,

@@ -9,7 +9,17 @@ import { tensor } from '../tensor/tensor';
 /** The dtypes decodeRaw reads bytes as (every numeric dtype but uint32/uint64, as DecodeRaw). */
 export type RawDType = Exclude<NumericDType, 'uint32' | 'uint64'> | 'bool';
 
-const RAW_DTYPES: readonly string[] = ['float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'bool'];
+const RAW_DTYPES: readonly string[] = [
+  'float32',
+  'float64',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'bool',
+];
 
 function bytesOf(input: Operand<'string'>, what: string): Sym {
   const s = toSym(input, 'string', what);
@@ -28,7 +38,8 @@ export function decodeRaw<D extends RawDType>(
   options: { littleEndian?: boolean; fixedLength?: number } = {},
 ): Sym<D> {
   const what = 'decodeRaw';
-  if (!RAW_DTYPES.includes(dtype)) throw new TypeError(`${what}: dtype must be one of ${RAW_DTYPES.join(', ')}, got ${String(dtype)}`);
+  if (!RAW_DTYPES.includes(dtype))
+    throw new TypeError(`${what}: dtype must be one of ${RAW_DTYPES.join(', ')}, got ${String(dtype)}`);
   const bytes = bytesOf(input, what);
   const ctx = GraphContext.require(what);
   const littleEndian = options.littleEndian ?? true;
@@ -46,14 +57,18 @@ export function decodeRaw<D extends RawDType>(
 
 /** Decodes web-safe base64 (`-` and `_`, padding optional), as tf.io.decode_base64. */
 export function decodeBase64(input: Operand<'string'>): Sym<'string'> {
-  return GraphContext.require('decodeBase64').addOp('DecodeBase64', [bytesOf(input, 'decodeBase64')])[0] as Sym<'string'>;
+  return GraphContext.require('decodeBase64').addOp('DecodeBase64', [
+    bytesOf(input, 'decodeBase64'),
+  ])[0] as Sym<'string'>;
 }
 
 /** Encodes as web-safe base64 (tf.io.encode_base64); `pad: true` adds `=` padding. */
 export function encodeBase64(input: Operand<'string'>, options: { pad?: boolean } = {}): Sym<'string'> {
   const pad = options.pad ?? false;
   if (typeof pad !== 'boolean') throw new TypeError('encodeBase64: pad must be a boolean');
-  return GraphContext.require('encodeBase64').addOp('EncodeBase64', [bytesOf(input, 'encodeBase64')], { pad })[0] as Sym<'string'>;
+  return GraphContext.require('encodeBase64').addOp('EncodeBase64', [bytesOf(input, 'encodeBase64')], {
+    pad,
+  })[0] as Sym<'string'>;
 }
 
 /** Decompresses each string (tf.io.decode_compressed): 'GZIP', 'ZLIB', or '' (none). */

@@ -104,7 +104,9 @@ const FEATURE_DTYPES: readonly FeatureDType[] = ['float32', 'int64', 'string'];
 
 function checkDType(dtype: unknown, what: string): FeatureDType {
   if (!FEATURE_DTYPES.includes(dtype as FeatureDType))
-    throw new TypeError(`${what}: dtype must be 'float32', 'int64' or 'string' (what a tf.train.Feature holds), got ${String(dtype)}`);
+    throw new TypeError(
+      `${what}: dtype must be 'float32', 'int64' or 'string' (what a tf.train.Feature holds), got ${String(dtype)}`,
+    );
   return dtype as FeatureDType;
 }
 
@@ -179,10 +181,9 @@ function denseDefault(f: FixedLenFeature | FixedLenSequenceFeature, key: string,
       throw new RangeError(`defaultValue has ${t.size} values; shape [${f.shape.join(', ')}] needs ${size}`);
     return new Tensor(f.dtype, f.shape, t.data as never);
   } catch (e) {
-    throw new (e instanceof RangeError ? RangeError : TypeError)(
-      `${what}: feature '${key}': ${(e as Error).message}`,
-      { cause: e },
-    );
+    throw new (e instanceof RangeError ? RangeError : TypeError)(`${what}: feature '${key}': ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
@@ -205,15 +206,22 @@ function plan(features: unknown, what: string, place: Place = 'example'): Plan {
     const f = (features as Record<string, Feature>)[key];
     if (typeof f !== 'object' || f === null || !FEATURE_KINDS.includes(f.kind))
       throw new TypeError(
-        `${what}: feature '${key}' must be a feature spec (fixedLenFeature, varLenFeature, raggedFeature, fixedLenSequenceFeature)`,
+        `${what}: feature '${key}' must be a feature spec ` +
+          '(fixedLenFeature, varLenFeature, raggedFeature, fixedLenSequenceFeature)',
       );
     checkDType(f.dtype, `${what}: feature '${key}'`);
     if (place === 'context' && f.kind === 'fixedLenSequence')
-      throw new TypeError(`${what}: context feature '${key}' cannot be a fixedLenSequenceFeature (use it in sequenceFeatures)`);
+      throw new TypeError(
+        `${what}: context feature '${key}' cannot be a fixedLenSequenceFeature (use it in sequenceFeatures)`,
+      );
     if (place === 'sequence' && f.kind === 'fixedLen')
-      throw new TypeError(`${what}: sequence feature '${key}' must be fixedLenSequenceFeature, varLenFeature or raggedFeature`);
+      throw new TypeError(
+        `${what}: sequence feature '${key}' must be fixedLenSequenceFeature, varLenFeature or raggedFeature`,
+      );
     if (place === 'example' && f.kind === 'fixedLenSequence' && !f.allowMissing)
-      throw new TypeError(`${what}: feature '${key}': a fixedLenSequenceFeature needs allowMissing: true here (as in Python)`);
+      throw new TypeError(
+        `${what}: feature '${key}': a fixedLenSequenceFeature needs allowMissing: true here (as in Python)`,
+      );
     if (place === 'sequence' && f.kind === 'fixedLenSequence' && f.defaultValue !== undefined)
       throw new TypeError(`${what}: sequence feature '${key}' cannot have a defaultValue (as in Python)`);
     if (f.kind === 'varLen') out.sparse.push([key, f]);
@@ -226,7 +234,9 @@ function plan(features: unknown, what: string, place: Place = 'example'): Plan {
   const raggedKeys = new Set(out.ragged.map(([k, f]) => f.valueKey ?? k));
   const clash = out.sparse.find(([k]) => raggedKeys.has(k));
   if (clash)
-    throw new TypeError(`${what}: '${clash[0]}' is read both as a varLenFeature and a raggedFeature (TensorFlow forbids it)`);
+    throw new TypeError(
+      `${what}: '${clash[0]}' is read both as a varLenFeature and a raggedFeature (TensorFlow forbids it)`,
+    );
   return out;
 }
 
@@ -236,10 +246,13 @@ function parse(serialized: Operand<'string'>, features: Features, single: boolea
   const s = toSym(serialized, 'string', what);
   if (s.dtype !== 'string') throw new TypeError(`${what}: serialized must be a string tensor, got ${s.dtype}`);
   if (single && s.rank !== null && s.rank !== 0)
-    throw new TypeError(`${what}: serialized must be a scalar string (one Example), got rank ${s.rank}; use parseExample`);
+    throw new TypeError(
+      `${what}: serialized must be a scalar string (one Example), got rank ${s.rank}; use parseExample`,
+    );
   if (!single && s.rank !== 1)
     throw new TypeError(
-      `${what}: serialized must be a vector of strings (a batch), got rank ${s.rank ?? 'unknown'}; use parseSingleExample for one`,
+      `${what}: serialized must be a vector of strings (a batch), got rank ${s.rank ?? 'unknown'}; ` +
+        'use parseSingleExample for one',
     );
   const p = plan(features, what);
   const strings = (list: string[]) => ctx.constant(tensor(list, 'string', [list.length])) as Sym<'string'>;
@@ -330,7 +343,9 @@ function parseSequence(
   const s = toSym(serialized, 'string', what);
   if (s.dtype !== 'string') throw new TypeError(`${what}: serialized must be a string tensor, got ${s.dtype}`);
   if (single && s.rank !== 0)
-    throw new TypeError(`${what}: serialized must be a scalar string (one SequenceExample), got rank ${s.rank ?? 'unknown'}`);
+    throw new TypeError(
+      `${what}: serialized must be a scalar string (one SequenceExample), got rank ${s.rank ?? 'unknown'}`,
+    );
   if (!single && s.rank !== 1)
     throw new TypeError(`${what}: serialized must be a vector of strings (a batch), got rank ${s.rank ?? 'unknown'}`);
   const c = plan(contextFeatures ?? {}, `${what}: contextFeatures`, 'context');
@@ -400,11 +415,12 @@ function parseSequence(
     set(
       lists,
       k,
-      new SparseSym(out.feature_list_sparse_indices[i], out.feature_list_sparse_values[i], out.feature_list_sparse_shapes[i], [
-        ...batch,
-        null,
-        null,
-      ]),
+      new SparseSym(
+        out.feature_list_sparse_indices[i],
+        out.feature_list_sparse_values[i],
+        out.feature_list_sparse_shapes[i],
+        [...batch, null, null],
+      ),
     ),
   );
   q.dense.forEach(([k], i) => {

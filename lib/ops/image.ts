@@ -180,7 +180,8 @@ export function decodeImage<D extends 'uint8' | 'uint16' | 'float32' = 'uint8'>(
   options: DecodeImageOptions<D> = {},
 ): Sym<D> {
   const channels = options.channels ?? 0;
-  if (![0, 1, 3, 4].includes(channels)) throw new RangeError(`decodeImage: channels must be 0, 1, 3 or 4, got ${channels}`);
+  if (![0, 1, 3, 4].includes(channels))
+    throw new RangeError(`decodeImage: channels must be 0, 1, 3 or 4, got ${channels}`);
   const dtype = options.dtype ?? ('uint8' as D);
   if (!['uint8', 'uint16', 'float32'].includes(dtype))
     throw new TypeError(`decodeImage: dtype must be 'uint8', 'uint16' or 'float32', got ${String(dtype)}`);

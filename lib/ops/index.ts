@@ -11,7 +11,8 @@ export * from './string';
 export * from './example';
 export * from './sparse';
 export * from './encoding';
-export * from './csv';
+export { decodeCsv } from './csv';
+export type { CsvDType, CsvDefault, CsvColumnDType, CsvColumns, CsvFormatOptions } from './csv';
 export { rawOp } from './raw';
 export { traceFunction } from './function';
 /** Every op TensorFlow registers, typed from its OpDef (generated): `tf.raw.Cumsum({ x, axis: 0 })`. */

@@ -5,9 +5,10 @@ import { Sym } from '../graph/sym';
 import type { DType, GraphDType } from '../tensor/dtypes';
 import { tensor } from '../tensor/tensor';
 
-type Scalar = number | bigint | boolean | string;
+/** The value empty cells (sparse) or padding (ragged) take in a dense result: 0, false or '' by default. */
+export type DenseDefault = number | bigint | boolean | string;
 
-function fill(dtype: GraphDType, value: Scalar | undefined, what: string): Sym {
+function fill(dtype: GraphDType, value: DenseDefault | undefined, what: string): Sym {
   const ctx = GraphContext.require(what);
   const zero = dtype === 'string' ? '' : dtype === 'bool' ? false : dtype === 'int64' || dtype === 'uint64' ? 0n : 0;
   try {
@@ -18,7 +19,7 @@ function fill(dtype: GraphDType, value: Scalar | undefined, what: string): Sym {
 }
 
 /** The dense tensor of a sparse one, empty cells holding `defaultValue` (tf.sparse.to_dense, SparseToDense). */
-export function sparseToDense<D extends GraphDType>(sparse: SparseSym<D>, defaultValue?: Scalar): Sym<D> {
+export function sparseToDense<D extends GraphDType>(sparse: SparseSym<D>, defaultValue?: DenseDefault): Sym<D> {
   if (!(sparse instanceof SparseSym)) throw new TypeError('sparseToDense: sparse must be a SparseSym');
   const ctx = GraphContext.require('sparseToDense');
   const [out] = ctx.addOp(
@@ -33,7 +34,7 @@ export function sparseToDense<D extends GraphDType>(sparse: SparseSym<D>, defaul
  * The dense tensor of a ragged one, rows padded with `defaultValue` to the longest
  * (RaggedTensor.to_tensor, RaggedTensorToTensor).
  */
-export function raggedToDense<D extends GraphDType>(ragged: RaggedSym<D>, defaultValue?: Scalar): Sym<D> {
+export function raggedToDense<D extends GraphDType>(ragged: RaggedSym<D>, defaultValue?: DenseDefault): Sym<D> {
   if (!(ragged instanceof RaggedSym)) throw new TypeError('raggedToDense: ragged must be a RaggedSym');
   const ctx = GraphContext.require('raggedToDense');
   const splits = ragged.rowSplits.dtype;

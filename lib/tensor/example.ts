@@ -33,9 +33,18 @@ export type ExampleFeatureValue =
   | Uint16Array
   | Uint32Array
   | Tensor
-  | { readonly floatList: readonly number[] | Float32Array | Float64Array }
-  | { readonly int64List: readonly (number | bigint)[] | Int32Array | BigInt64Array }
-  | { readonly bytesList: readonly (string | Uint8Array)[] };
+  | {
+      /** A FloatList (float32 values). */
+      readonly floatList: readonly number[] | Float32Array | Float64Array;
+    }
+  | {
+      /** An Int64List. */
+      readonly int64List: readonly (number | bigint)[] | Int32Array | BigInt64Array;
+    }
+  | {
+      /** A BytesList (strings are UTF-8). */
+      readonly bytesList: readonly (string | Uint8Array)[];
+    };
 
 /** A tf.train.Example's features: name → values. */
 export type ExampleRecord = { readonly [name: string]: ExampleFeatureValue };
@@ -94,13 +103,18 @@ function toFloat(v: unknown, where: string): number {
 
 /** The list kind and values of one feature. */
 function classify(value: ExampleFeatureValue, where: string): [Kind, unknown[]] {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !isTypedArray(value) && !(value instanceof Tensor)) {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !isTypedArray(value) &&
+    !(value instanceof Tensor)
+  ) {
     const keys = Object.keys(value);
     const v = value as Record<string, unknown>;
     if (keys.length === 1 && (keys[0] === 'floatList' || keys[0] === 'int64List' || keys[0] === 'bytesList')) {
       const list = v[keys[0]];
-      if (!Array.isArray(list) && !isTypedArray(list))
-        throw new TypeError(`${where}: ${keys[0]} must be an array`);
+      if (!Array.isArray(list) && !isTypedArray(list)) throw new TypeError(`${where}: ${keys[0]} must be an array`);
       const kind: Kind = keys[0] === 'floatList' ? 'float' : keys[0] === 'int64List' ? 'int64' : 'bytes';
       return [kind, Array.from(list as ArrayLike<unknown>)];
     }
@@ -119,9 +133,12 @@ function classify(value: ExampleFeatureValue, where: string): [Kind, unknown[]] 
   if (isTypedArray(value)) return ['int64', Array.from(value as ArrayLike<number | bigint>)];
   if (Array.isArray(value)) {
     if (value.length === 0)
-      throw new TypeError(`${where}: an empty list has no type; give { floatList: [] }, { int64List: [] } or { bytesList: [] }`);
+      throw new TypeError(
+        `${where}: an empty list has no type; give { floatList: [] }, { int64List: [] } or { bytesList: [] }`,
+      );
     if (value.every((x) => typeof x === 'string' || x instanceof Uint8Array)) return ['bytes', value];
-    if (value.every((x) => typeof x === 'bigint' || (typeof x === 'number' && Number.isInteger(x)))) return ['int64', value];
+    if (value.every((x) => typeof x === 'bigint' || (typeof x === 'number' && Number.isInteger(x))))
+      return ['int64', value];
     if (value.every((x) => typeof x === 'number')) return ['float', value];
     throw new TypeError(`${where}: a list must hold only numbers, only bigints or only strings/bytes`);
   }

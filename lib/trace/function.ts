@@ -87,7 +87,8 @@ function leafSpec(s: Sym, composite: CompositeSpec | undefined): TensorSpec {
 /**
  * Runs `body` once on one Sym per input spec (for a composite spec, the variant that carries it:
  * see unboxInputs), in a fresh graph whose parent is the current one. Composite values it
- * returns are boxed into variants. `outputs` extracts the flat outputs from what it returned (default: a structure of Syms or host
+ * returns are boxed into variants. `outputs` extracts the flat outputs from what it returned
+ * (default: a structure of Syms or host
  * values). The graph stays open until finishTrace.
  */
 export function traceGraph(
@@ -115,7 +116,9 @@ export function traceGraph(
       } else {
         const flat = flattenStructure(returned, isReturnLeaf, `${label} result`);
         skeleton = flat.skeleton;
-        composites = flat.leaves.map((v) => (v instanceof SparseSym || v instanceof RaggedSym ? compositeSpecOf(v) : undefined));
+        composites = flat.leaves.map((v) =>
+          v instanceof SparseSym || v instanceof RaggedSym ? compositeSpecOf(v) : undefined,
+        );
         leaves = flat.leaves.map((v) =>
           v instanceof Sym
             ? ctx.own(v)

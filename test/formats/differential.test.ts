@@ -18,7 +18,11 @@ const FIXED = {
   name: tf.fixedLenFeature([], 'string'),
   opt: tf.fixedLenFeature([2], 'int64', [-1, -2]),
 };
-const VAR = { tags: tf.varLenFeature('string'), vals: tf.varLenFeature('float32'), id: tf.fixedLenFeature([], 'int64') };
+const VAR = {
+  tags: tf.varLenFeature('string'),
+  vals: tf.varLenFeature('float32'),
+  id: tf.fixedLenFeature([], 'int64'),
+};
 const RAGGED = {
   ints: tf.raggedFeature('int64'),
   v: tf.raggedFeature('float32', { valueKey: 'vals', rowSplitsDtype: 'int64' }),
@@ -181,7 +185,11 @@ test("encodeExample: byte-identical to Python's SerializeToString(deterministic=
   );
   const ours = [
     encodeExample({ a: 1, b: [1.5, -2.0], c: Buffer.from('hello') }),
-    encodeExample({ ints: { int64List: [0, -1, 2 ** 40, -(2n ** 63n)] }, empty_f: { floatList: [] }, s: ['', Uint8Array.of(0, 255)] }),
+    encodeExample({
+      ints: { int64List: [0, -1, 2 ** 40, -(2n ** 63n)] },
+      empty_f: { floatList: [] },
+      s: ['', Uint8Array.of(0, 255)],
+    }),
     encodeExample({ z: 3.25, y: [7], x: ['one', 'two'] }),
   ].map((b) => Buffer.from(b).toString('hex'));
   expect(ours).toEqual(python);
@@ -190,7 +198,12 @@ test("encodeExample: byte-identical to Python's SerializeToString(deterministic=
 test('writeTFRecords: Python reads the file back (GZIP), and so do we', async () => {
   const file = p('written.tfrecord.gz');
   const values = [3n, -7n, 2n ** 40n];
-  await Dataset.fromTensorSlices(tensor(values.map((v) => encodeExample({ v })), 'string')).writeTFRecords(file, {
+  await Dataset.fromTensorSlices(
+    tensor(
+      values.map((v) => encodeExample({ v })),
+      'string',
+    ),
+  ).writeTFRecords(file, {
     compression: 'GZIP',
   });
   const theirs = runFormatsReference(DIR, ['written_tfrecords'], false).written_tfrecords;

@@ -22,7 +22,10 @@ const BAD: Record<string, [() => Dataset<unknown>, string]> = {
     () => Dataset.tfRecords(p('missing.tfrecord')).map((s) => tf.parseSingleExample(s, ID)),
     'ParseExampleV2',
   ],
-  err_wrong_type: [() => Dataset.tfRecords(p('bad_type.tfrecord')).map((s) => tf.parseSingleExample(s, ID)), 'ParseExampleV2'],
+  err_wrong_type: [
+    () => Dataset.tfRecords(p('bad_type.tfrecord')).map((s) => tf.parseSingleExample(s, ID)),
+    'ParseExampleV2',
+  ],
   err_wrong_type_varlen: [
     () =>
       Dataset.tfRecords(p('bad_type.tfrecord'))
@@ -71,7 +74,11 @@ describe.each(Object.keys(BAD))('%s', (name) => {
     }
     expect(failure).toBeInstanceOf(TFError);
     const e = failure as TFError;
-    expect({ name, class: PYTHON_ERROR_CLASS[e.code], before }).toEqual({ name, class: theirs.class, before: theirs.before });
+    expect({ name, class: PYTHON_ERROR_CLASS[e.code], before }).toEqual({
+      name,
+      class: theirs.class,
+      before: theirs.before,
+    });
     expect(e.op).toBe(op);
   });
 });
@@ -107,34 +114,150 @@ test('messages say what is wrong', async () => {
 describe('bad arguments are TypeErrors or RangeErrors naming the argument', () => {
   const inMap = (fn: (s: never) => unknown) => () => Dataset.fromTensorSlices(['x']).map(fn as never);
   test.each([
-    ['parseExample of a scalar', inMap((s) => tf.parseExample(s, ID)), TypeError, /parseExample: serialized must be a vector/],
-    ['parseSingleExample of a vector', () => Dataset.fromTensorSlices([['x']]).map((s) => tf.parseSingleExample(s, ID)), TypeError, /parseSingleExample: serialized must be a scalar/],
+    [
+      'parseExample of a scalar',
+      inMap((s) => tf.parseExample(s, ID)),
+      TypeError,
+      /parseExample: serialized must be a vector/,
+    ],
+    [
+      'parseSingleExample of a vector',
+      () => Dataset.fromTensorSlices([['x']]).map((s) => tf.parseSingleExample(s, ID)),
+      TypeError,
+      /parseSingleExample: serialized must be a scalar/,
+    ],
     ['no features', inMap((s) => tf.parseSingleExample(s, {})), TypeError, /at least one feature/],
-    ['a feature that is not a spec', inMap((s) => tf.parseSingleExample(s, { a: 'int64' } as never)), TypeError, /feature 'a' must be a feature spec/],
-    ['an Example dtype', () => tf.fixedLenFeature([], 'int32' as never), TypeError, /fixedLenFeature: dtype must be 'float32', 'int64' or 'string'/],
-    ['a shape', () => tf.fixedLenFeature([-1], 'int64'), TypeError, /fixedLenFeature: shape must be an array of integers >= 0/],
-    ['a default of the wrong size', inMap((s) => tf.parseSingleExample(s, { a: tf.fixedLenFeature([2], 'int64', [1, 2, 3]) })), RangeError, /feature 'a': defaultValue has 3 values; shape \[2\] needs 2/],
-    ['a sequence feature without allowMissing', inMap((s) => tf.parseSingleExample(s, { a: tf.fixedLenSequenceFeature([], 'int64') })), TypeError, /needs allowMissing: true/],
-    ['varLen and ragged on one key', inMap((s) => tf.parseSingleExample(s, { a: tf.varLenFeature('int64'), b: tf.raggedFeature('int64', { valueKey: 'a' }) })), TypeError, /'a' is read both as a varLenFeature and a raggedFeature/],
-    ['csv without columns', () => Dataset.csv('x.csv', {} as never), TypeError, /csv: recordDefaults \(or columnTypes\) must be a non-empty array/],
-    ['csv with a bad default', () => Dataset.csv('x.csv', { recordDefaults: [true as never] }), TypeError, /csv: column 0: a default must be/],
-    ['csv with a long delimiter', () => Dataset.csv('x.csv', { columnTypes: ['int32'], fieldDelim: '::' }), TypeError, /csv: fieldDelim must be one character/],
-    ['csv selectCols out of order', () => Dataset.csv('x.csv', { columnTypes: ['int32', 'int32'], selectCols: [3, 1] }), RangeError, /csv: selectCols must be strictly increasing/],
-    ['decodeCsv without defaults', inMap((s) => tf.decodeCsv(s, [])), TypeError, /decodeCsv: recordDefaults must be a non-empty array/],
-    ['a compression', () => Dataset.tfRecords('x', { compression: 'BZIP2' as never }), TypeError, /compression must be '', 'GZIP' or 'ZLIB'/],
+    [
+      'a feature that is not a spec',
+      inMap((s) => tf.parseSingleExample(s, { a: 'int64' } as never)),
+      TypeError,
+      /feature 'a' must be a feature spec/,
+    ],
+    [
+      'an Example dtype',
+      () => tf.fixedLenFeature([], 'int32' as never),
+      TypeError,
+      /fixedLenFeature: dtype must be 'float32', 'int64' or 'string'/,
+    ],
+    [
+      'a shape',
+      () => tf.fixedLenFeature([-1], 'int64'),
+      TypeError,
+      /fixedLenFeature: shape must be an array of integers >= 0/,
+    ],
+    [
+      'a default of the wrong size',
+      inMap((s) => tf.parseSingleExample(s, { a: tf.fixedLenFeature([2], 'int64', [1, 2, 3]) })),
+      RangeError,
+      /feature 'a': defaultValue has 3 values; shape \[2\] needs 2/,
+    ],
+    [
+      'a sequence feature without allowMissing',
+      inMap((s) => tf.parseSingleExample(s, { a: tf.fixedLenSequenceFeature([], 'int64') })),
+      TypeError,
+      /needs allowMissing: true/,
+    ],
+    [
+      'varLen and ragged on one key',
+      inMap((s) =>
+        tf.parseSingleExample(s, { a: tf.varLenFeature('int64'), b: tf.raggedFeature('int64', { valueKey: 'a' }) }),
+      ),
+      TypeError,
+      /'a' is read both as a varLenFeature and a raggedFeature/,
+    ],
+    [
+      'csv without columns',
+      () => Dataset.csv('x.csv', {} as never),
+      TypeError,
+      /csv: recordDefaults \(or columnTypes\) must be a non-empty array/,
+    ],
+    [
+      'csv with a bad default',
+      () => Dataset.csv('x.csv', { recordDefaults: [true as never] }),
+      TypeError,
+      /csv: column 0: a default must be/,
+    ],
+    [
+      'csv with a long delimiter',
+      () => Dataset.csv('x.csv', { columnTypes: ['int32'], fieldDelim: '::' }),
+      TypeError,
+      /csv: fieldDelim must be one character/,
+    ],
+    [
+      'csv selectCols out of order',
+      () => Dataset.csv('x.csv', { columnTypes: ['int32', 'int32'], selectCols: [3, 1] }),
+      RangeError,
+      /csv: selectCols must be strictly increasing/,
+    ],
+    [
+      'decodeCsv without defaults',
+      inMap((s) => tf.decodeCsv(s, [])),
+      TypeError,
+      /decodeCsv: recordDefaults must be a non-empty array/,
+    ],
+    [
+      'a compression',
+      () => Dataset.tfRecords('x', { compression: 'BZIP2' as never }),
+      TypeError,
+      /compression must be '', 'GZIP' or 'ZLIB'/,
+    ],
     ['filenames', () => Dataset.tfRecords([]), TypeError, /tfRecords: filenames must be a non-empty string/],
-    ['a Dataset of numbers as filenames', () => Dataset.tfRecords(Dataset.range(3) as never), TypeError, /tfRecords: a Dataset of filenames must have string scalar elements, got int64\[\]/],
-    ['numParallelReads with a list', () => Dataset.tfRecords(['a'], { numParallelReads: 2 }), TypeError, /numParallelReads applies to a Dataset of filenames/],
+    [
+      'a Dataset of numbers as filenames',
+      () => Dataset.tfRecords(Dataset.range(3) as never),
+      TypeError,
+      /tfRecords: a Dataset of filenames must have string scalar elements, got int64\[\]/,
+    ],
+    [
+      'numParallelReads with a list',
+      () => Dataset.tfRecords(['a'], { numParallelReads: 2 }),
+      TypeError,
+      /numParallelReads applies to a Dataset of filenames/,
+    ],
     ['listFiles patterns', () => Dataset.listFiles([]), TypeError, /listFiles: patterns must be a non-empty string/],
     ['listFiles seed', () => Dataset.listFiles('*', { seed: -1 }), RangeError, /listFiles: seed must be >= 0/],
-    ['recordBytes', () => Dataset.fixedLengthRecords('x', 0), RangeError, /fixedLengthRecords: recordBytes must be >= 1/],
-    ['decodeImage channels', inMap((s) => tf.decodeImage(s, { channels: 2 as never })), RangeError, /decodeImage: channels must be 0, 1, 3 or 4/],
+    [
+      'recordBytes',
+      () => Dataset.fixedLengthRecords('x', 0),
+      RangeError,
+      /fixedLengthRecords: recordBytes must be >= 1/,
+    ],
+    [
+      'decodeImage channels',
+      inMap((s) => tf.decodeImage(s, { channels: 2 as never })),
+      RangeError,
+      /decodeImage: channels must be 0, 1, 3 or 4/,
+    ],
     ['decodeRaw dtype', inMap((s) => tf.decodeRaw(s, 'string' as never)), TypeError, /decodeRaw: dtype must be one of/],
-    ['decodeCompressed type', inMap((s) => tf.decodeCompressed(s, 'LZ4' as never)), TypeError, /decodeCompressed: compression must be/],
-    ['paddedBatch of sparse', () => Dataset.fromTensorSlices(['x']).batch(1).map((s) => tf.parseExample(s, { v: tf.varLenFeature('int64') })).paddedBatch(2), TypeError, /paddedBatch: component 0 is sparse/],
-    ['encodeExample of an empty list', () => encodeExample({ a: [] }), TypeError, /encodeExample: feature 'a': an empty list has no type/],
+    [
+      'decodeCompressed type',
+      inMap((s) => tf.decodeCompressed(s, 'LZ4' as never)),
+      TypeError,
+      /decodeCompressed: compression must be/,
+    ],
+    [
+      'paddedBatch of sparse',
+      () =>
+        Dataset.fromTensorSlices(['x'])
+          .batch(1)
+          .map((s) => tf.parseExample(s, { v: tf.varLenFeature('int64') }))
+          .paddedBatch(2),
+      TypeError,
+      /paddedBatch: component 0 is sparse/,
+    ],
+    [
+      'encodeExample of an empty list',
+      () => encodeExample({ a: [] }),
+      TypeError,
+      /encodeExample: feature 'a': an empty list has no type/,
+    ],
     ['encodeExample of a huge int', () => encodeExample({ a: 2n ** 64n }), RangeError, /does not fit int64/],
-    ['encodeExample of mixed lists', () => encodeExample({ a: [1, 'x'] as never }), TypeError, /only numbers, only bigints or only strings/],
+    [
+      'encodeExample of mixed lists',
+      () => encodeExample({ a: [1, 'x'] as never }),
+      TypeError,
+      /only numbers, only bigints or only strings/,
+    ],
   ])('%s', (_name, fn, type, message) => {
     const e = errorOf(fn);
     expect(e).toBeInstanceOf(type);
@@ -145,7 +268,9 @@ describe('bad arguments are TypeErrors or RangeErrors naming the argument', () =
     await expect(Dataset.range(3).writeTFRecords(p('x.tfrecord'))).rejects.toThrow(
       /writeTFRecords: elements must be string scalars/,
     );
-    await expect(Dataset.fromTensorSlices(tensor(['a'])).writeTFRecords('')).rejects.toThrow(/path must be a non-empty string/);
+    await expect(Dataset.fromTensorSlices(tensor(['a'])).writeTFRecords('')).rejects.toThrow(
+      /path must be a non-empty string/,
+    );
   });
 
   test('makeCsvDataset: a label that is not a column, files that do not match', async () => {

@@ -54,9 +54,9 @@ async function iterate(): Promise<void> {
 void iterate;
 
 // elementSpec of a sparse component says so.
-const spec = parsed.elementSpec;
-assert<Equal<typeof spec.tags.kind, 'sparse'>>();
-assert<Equal<typeof spec.words.raggedRank, number>>();
+type Spec = typeof parsed.elementSpec;
+assert<Equal<Spec['tags']['kind'], 'sparse'>>();
+assert<Equal<Spec['words']['raggedRank'], number>>();
 
 // parseSingleExample: a ragged feature is a dense 1-D Sym.
 Dataset.tfRecords('x').map((s) => {
@@ -85,25 +85,25 @@ Dataset.tfRecords('x')
 
 // CSV: a tuple of columns typed from the defaults.
 const rows = Dataset.csv('data.csv', { recordDefaults: ['int32', 0n, '', tensor(0, 'float64')], header: true });
-rows.map(([a, b, c, d]) => {
-  assert<Equal<typeof a, Sym<'int32'>>>();
-  assert<Equal<typeof b, Sym<'int64'>>>();
-  assert<Equal<typeof c, Sym<'string'>>>();
-  assert<Equal<typeof d, Sym<'float64'>>>();
-  return a;
+rows.map((cols) => {
+  assert<Equal<(typeof cols)[0], Sym<'int32'>>>();
+  assert<Equal<(typeof cols)[1], Sym<'int64'>>>();
+  assert<Equal<(typeof cols)[2], Sym<'string'>>>();
+  assert<Equal<(typeof cols)[3], Sym<'float64'>>>();
+  return cols[0];
 });
 Dataset.textLines('x').map((l) => {
-  const [x, y] = tf.decodeCsv(l, ['float32', 'string']);
-  assert<Equal<typeof x, Sym<'float32'>>>();
-  assert<Equal<typeof y, Sym<'string'>>>();
-  return x;
+  const cols = tf.decodeCsv(l, ['float32', 'string']);
+  assert<Equal<(typeof cols)[0], Sym<'float32'>>>();
+  assert<Equal<(typeof cols)[1], Sym<'string'>>>();
+  return cols[0];
 });
 async function csvConvenience(): Promise<void> {
   const withLabel = await Dataset.makeCsvDataset('*.csv', 32, { labelName: 'y' });
-  withLabel.map(([features, label]) => {
-    assert<Equal<typeof features, Record<string, Sym>>>();
-    assert<Equal<typeof label, Sym>>();
-    return label;
+  withLabel.map((e) => {
+    assert<Equal<(typeof e)[0], Record<string, Sym>>>();
+    assert<Equal<(typeof e)[1], Sym>>();
+    return e[1];
   });
 }
 void csvConvenience;
@@ -116,7 +116,7 @@ Dataset.listFiles('images/*.jpg', { seed: 1 }).map((f) => {
   assert<Equal<typeof f32, Sym<'float32'>>>();
   const raw = tf.decodeRaw(tf.readFile(f), 'int16');
   assert<Equal<typeof raw, Sym<'int16'>>>();
-  return img;
+  return [img, f32, raw];
 });
 Dataset.tfRecords(Dataset.listFiles('*.tfrecord'), { numParallelReads: 4 });
 Dataset.fixedLengthRecords('x.bin', 3073, { headerBytes: 0 }).map((r) => tf.decodeRaw(r, 'uint8'));

@@ -36,6 +36,11 @@ export interface CsvOptions<R extends readonly CsvDefault[]> extends CsvFormatOp
   bufferSize?: number;
 }
 
+/** Filenames as `explain()` shows them. */
+function fileList(names: Tensor | Sym): string {
+  return names instanceof Sym ? names.opName : (names.toArray() as string[]).join(', ');
+}
+
 /** CSVDatasetV2: one tuple of column scalars per record of the CSV files. */
 export function csv(filenames: Filenames, options: CsvOptions<readonly CsvDefault[]>): DatasetDefinition {
   const what = 'csv';
@@ -46,14 +51,17 @@ export function csv(filenames: Filenames, options: CsvOptions<readonly CsvDefaul
   if (!Array.isArray(given) || given.length === 0)
     throw new TypeError(`${what}: recordDefaults (or columnTypes) must be a non-empty array, one entry per column`);
   if (options.columnTypes !== undefined && !given.every((d) => typeof d === 'string'))
-    throw new TypeError(`${what}: columnTypes holds dtypes ('int32', 'float32', 'string'…); use recordDefaults for values`);
+    throw new TypeError(
+      `${what}: columnTypes holds dtypes ('int32', 'float32', 'string'…); use recordDefaults for values`,
+    );
   const defaults = given.map((d: CsvDefault, i: number) => csvDefault(d, `${what}: column ${i}`));
   const f = csvFormat(options, what);
   const header = options.header ?? false;
   if (typeof header !== 'boolean') throw new TypeError(`${what}: header must be a boolean`);
   const exclude = options.excludeCols === undefined ? [] : [...options.excludeCols];
   exclude.forEach((c) => checkCount(c, `${what}: excludeCols`, 0));
-  if (exclude.length > 0 && f.selectCols.length > 0) throw new TypeError(`${what}: give selectCols or excludeCols, not both`);
+  if (exclude.length > 0 && f.selectCols.length > 0)
+    throw new TypeError(`${what}: give selectCols or excludeCols, not both`);
   if (f.selectCols.length > 0 && f.selectCols.length !== defaults.length)
     throw new TypeError(`${what}: selectCols has ${f.selectCols.length} columns for ${defaults.length} defaults`);
   const compression = checkCompression(options.compression, what);
@@ -68,7 +76,7 @@ export function csv(filenames: Filenames, options: CsvOptions<readonly CsvDefaul
     (names: Tensor | Sym) => ({
       node: {
         op: 'CSVDatasetV2',
-        detail: `${names instanceof Sym ? names.opName : (names.toArray() as string[]).join(', ')}, ${defaults.length} columns`,
+        detail: `${fileList(names)}, ${defaults.length} columns`,
         inputs: [],
         emit: (ctx) =>
           emitDatasetOp(
@@ -149,7 +157,8 @@ export function* csvRows(text: string, delim: string, quotes: boolean): Generato
 function readText(file: string, compression: FileCompression): string {
   const bytes = fs.readFileSync(file);
   if (compression === 'GZIP') return zlib.gunzipSync(bytes).toString('utf8');
-  if (compression === 'ZLIB') throw new TypeError("makeCsvDataset: 'ZLIB' files cannot be probed for columns (as in Python)");
+  if (compression === 'ZLIB')
+    throw new TypeError("makeCsvDataset: 'ZLIB' files cannot be probed for columns (as in Python)");
   return bytes.toString('utf8');
 }
 
@@ -178,7 +187,12 @@ function inferType(text: string, naValue: string, previous: CsvDType | undefined
 }
 
 /** The header's column names (every file's header must be the same, as Python checks). */
-export function csvColumnNames(files: string[], delim: string, quotes: boolean, compression: FileCompression): string[] {
+export function csvColumnNames(
+  files: string[],
+  delim: string,
+  quotes: boolean,
+  compression: FileCompression,
+): string[] {
   let names: string[] | undefined;
   for (const file of files) {
     const first = csvRows(readText(file, compression), delim, quotes).next();
@@ -210,7 +224,8 @@ export function inferCsvDefaults(
       if (seen >= o.rows) break outer;
       if (row.length !== columns)
         throw new TypeError(
-          `makeCsvDataset: problem inferring types: CSV row ${n} of ${file} has ${row.length} fields, expected ${columns}`,
+          `makeCsvDataset: problem inferring types: CSV row ${n} of ${file} has ${row.length} fields, ` +
+            `expected ${columns}`,
         );
       select.forEach((c, j) => (types[j] = inferType(row[c], o.naValue, types[j])));
       seen++;
@@ -219,9 +234,7 @@ export function inferCsvDefaults(
   // Inferred columns default to 0 or '' (never required), as in Python.
   return types.map((t) => {
     const dtype = t ?? 'string';
-    return dtype === 'string'
-      ? tensor([''], 'string', [1])
-      : tensor([dtype === 'int64' ? 0n : 0] as never, dtype, [1]);
+    return dtype === 'string' ? tensor([''], 'string', [1]) : tensor([dtype === 'int64' ? 0n : 0] as never, dtype, [1]);
   });
 }
 

@@ -74,7 +74,9 @@ export function fromFilenameDataset(
     throw new TypeError(`${what}: a Dataset of filenames must have string scalar elements, got ${got}`);
   }
   const parallel =
-    options.numParallelReads === undefined ? undefined : checkCount(options.numParallelReads, `${what}: numParallelReads`, 1);
+    options.numParallelReads === undefined
+      ? undefined
+      : checkCount(options.numParallelReads, `${what}: numParallelReads`, 1);
   let inner: DatasetDefinition | undefined;
   const f = traceFunction(
     `${what}_file`,
@@ -127,7 +129,10 @@ export interface ListFilesOptions {
  * (as tf.data.Dataset.list_files). Matching runs when an iterator starts; no match at all fails
  * it with INVALID_ARGUMENT.
  */
-export function listFiles(patterns: string | readonly string[] | Sym<'string'>, options: ListFilesOptions): DatasetDefinition {
+export function listFiles(
+  patterns: string | readonly string[] | Sym<'string'>,
+  options: ListFilesOptions,
+): DatasetDefinition {
   const what = 'listFiles';
   let given: Tensor | Sym;
   if (patterns instanceof Sym) {
@@ -153,9 +158,13 @@ export function listFiles(patterns: string | readonly string[] | Sym<'string'>, 
       keep_dims: false,
       separator: ', ',
     })[0];
-    const check = ctx.addNode('Assert', [some, [ctx.constant(tensor('No files matched pattern: ', 'string')), pattern]], {
-      summarize: 3,
-    });
+    const check = ctx.addNode(
+      'Assert',
+      [some, [ctx.constant(tensor('No files matched pattern: ', 'string')), pattern]],
+      {
+        summarize: 3,
+      },
+    );
     // Assert has no outputs: a handle on the node itself, only ever used as a control input.
     const checkSym = new Sym(ctx, check.id, 0, 'bool', [], 'Assert');
     const [files] = ctx.addOp('Identity', [matched], {}, { controlInputs: [checkSym] });

@@ -16,14 +16,24 @@ export interface WriteTFRecordsOptions {
 }
 
 /** Writes every element of `dataset` (string scalars) as one record of the TFRecord file `path`. */
-export async function writeTFRecords(dataset: DatasetInput, path: string, options: WriteTFRecordsOptions): Promise<void> {
+export async function writeTFRecords(
+  dataset: DatasetInput,
+  path: string,
+  options: WriteTFRecordsOptions,
+): Promise<void> {
   const what = 'writeTFRecords';
   if (typeof path !== 'string' || path.length === 0) throw new TypeError(`${what}: path must be a non-empty string`);
   const compression = checkCompression(options.compression, what);
   const [spec] = dataset.specs;
-  if (dataset.specs.length !== 1 || spec.composite || spec.dtype !== 'string' || (spec.shape !== null && spec.shape.length !== 0))
+  if (
+    dataset.specs.length !== 1 ||
+    spec.composite ||
+    spec.dtype !== 'string' ||
+    (spec.shape !== null && spec.shape.length !== 0)
+  )
     throw new TypeError(
-      `${what}: elements must be string scalars (serialized records, e.g. encodeExample's bytes), got ${dataset.specs.map(specText).join(', ')}`,
+      `${what}: elements must be string scalars (serialized records, e.g. encodeExample's bytes), ` +
+        `got ${dataset.specs.map(specText).join(', ')}`,
     );
   if (GraphContext.current()) throw new TypeError(`${what}: cannot be called inside a callback`);
   const ctx = new GraphContext('pipeline');

@@ -16,13 +16,7 @@ import {
   parallelism,
 } from '../definition';
 import { fromTensorSlices } from '../sources';
-import {
-  ComponentSym,
-  batchedComposite,
-  boxRows,
-  boxedShape,
-  unbatchedComposite,
-} from '../../graph/composite';
+import { ComponentSym, batchedComposite, boxRows, boxedShape, unbatchedComposite } from '../../graph/composite';
 import type { GraphContext } from '../../graph/context';
 import type { Sym } from '../../graph/sym';
 
@@ -175,7 +169,9 @@ export function unbatch(input: DatasetInput): DatasetDefinition {
   const composites = input.specs.some((s) => s.composite);
   // Composites are first re-boxed row by row (a [n, 3] or [n] variant), as Python's unbatch does.
   const rowBoxed: TensorSpec[] = input.specs.map((s, i) =>
-    s.composite ? { ...s, shape: s.shape === null ? null : [s.composite.shape?.[0] ?? null, ...(specs[i].shape ?? [])] } : s,
+    s.composite
+      ? { ...s, shape: s.shape === null ? null : [s.composite.shape?.[0] ?? null, ...(specs[i].shape ?? [])] }
+      : s,
   );
   const normalize = (ctx: GraphContext, variant: Sym): Sym => {
     if (!composites) return variant;

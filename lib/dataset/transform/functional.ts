@@ -41,7 +41,9 @@ export interface InterleaveOptions {
 
 /** Traces `fn` over the elements of `input` (called once, with Syms). */
 function trace(input: DatasetInput, label: string, fn: (element: never) => unknown): TracedFunction {
-  return traceFunction(label, input.specs, (inputs) => fn(unflatten(input.skeleton, unboxInputs(inputs, input.specs)) as never));
+  return traceFunction(label, input.specs, (inputs) =>
+    fn(unflatten(input.skeleton, unboxInputs(inputs, input.specs)) as never),
+  );
 }
 
 /** Traces a callback that returns a dataset; the function's output is that dataset's variant. */
