@@ -7,7 +7,7 @@ import { Skeleton, flattenStructure } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
 import { DatasetDefinition, DatasetInput, checkCount, emitDatasetOp, int64, isDataset } from './definition';
-import { DEFAULT_READ_BUFFER, FilenamesOptions, checkCompression } from './formats/files';
+import { DEFAULT_READ_BUFFER, FilenamesOptions, checkCompression, filenamesIn } from './formats/files';
 
 /** Options of `Dataset.textLines` and `Dataset.tfRecords`. */
 export interface FileOptions extends FilenamesOptions {
@@ -156,7 +156,7 @@ export function fileSource(
   checkCount(bufferSize, `${op}: bufferSize`, 0);
   checkAllocation(`${op}: bufferSize`, bufferSize, 1);
   const emit = (ctx: GraphContext) => {
-    const f = names instanceof Sym ? ctx.own(names) : ctx.captureHost(names);
+    const f = filenamesIn(ctx, names);
     return emitDatasetOp(ctx, op, [f, ctx.constant(tensor(compression, 'string')), int64(ctx, bufferSize)], null);
   };
   const detail = names instanceof Sym ? names.opName : (names as Tensor).toArray().toString();

@@ -10,7 +10,7 @@ import { checkAllocation } from '../../limits';
 import { Tensor, tensor } from '../../tensor/tensor';
 import { CsvDType, CsvDefault, CsvFormatOptions, csvDefault, csvFormat } from '../../ops/csv';
 import { DatasetDefinition, checkCount, emitDatasetOp, int64 } from '../definition';
-import { FileCompression, Filenames, FilenamesOptions, checkCompression, readFiles } from './files';
+import { FileCompression, Filenames, FilenamesOptions, checkCompression, filenamesIn, readFiles } from './files';
 
 // Python's CsvDataset read buffer (_DEFAULT_READER_BUFFER_SIZE_BYTES of experimental readers): 4 MiB.
 const CSV_READ_BUFFER = 4 * 1024 * 1024;
@@ -83,7 +83,7 @@ export function csv(filenames: Filenames, options: CsvOptions<readonly CsvDefaul
             ctx,
             'CSVDatasetV2',
             [
-              names instanceof Sym ? ctx.own(names) : ctx.captureHost(names),
+              filenamesIn(ctx, names),
               ctx.constant(tensor(compression, 'string')),
               int64(ctx, bufferSize),
               ctx.constant(tensor(header, 'bool')),

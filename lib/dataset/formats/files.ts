@@ -41,6 +41,14 @@ export function checkCompression(value: unknown, what: string): FileCompression 
   return c;
 }
 
+/**
+ * Filenames as a tensor of the graph: a Sym as it is; a host list as a constant, as Python embeds
+ * them (small, and a graph that names its files runs standalone: toGraphDef, bench/floor.cc).
+ */
+export function filenamesIn(ctx: GraphContext, names: Tensor | Sym): Sym {
+  return names instanceof Sym ? ctx.own(names) : ctx.constant(names);
+}
+
 /** Filenames given as data (not a Dataset): a Sym, or a checked string tensor. */
 export function filenameTensor(filenames: string | readonly string[] | Sym<'string'>, what: string): Tensor | Sym {
   if (filenames instanceof Sym) {
@@ -219,7 +227,7 @@ export function fixedLengthRecords(
             ctx,
             'FixedLengthRecordDatasetV2',
             [
-              names instanceof Sym ? ctx.own(names) : ctx.captureHost(names),
+              filenamesIn(ctx, names),
               int64(ctx, header),
               int64(ctx, record),
               int64(ctx, footer),
