@@ -201,7 +201,7 @@ describe('bad arguments are TypeErrors or RangeErrors naming the argument', () =
       TypeError,
       /compression must be '', 'GZIP' or 'ZLIB'/,
     ],
-    ['filenames', () => Dataset.tfRecords([]), TypeError, /tfRecords: filenames must be a non-empty string/],
+    ['filenames', () => Dataset.tfRecords([]), TypeError, /tfRecords: filenames must be non-empty strings/],
     [
       'a Dataset of numbers as filenames',
       () => Dataset.tfRecords(Dataset.range(3) as never),
