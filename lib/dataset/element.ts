@@ -69,7 +69,17 @@ export type SpecOf<T> =
 
 /** A value a source accepts as one component. */
 export type SourceLeaf =
-  Tensor | Sym | AnyTypedArray | NestedArray<number> | NestedArray<bigint> | NestedArray<boolean> | NestedArray<string>;
+  | Tensor
+  | Sym
+  | SparseTensor
+  | RaggedTensor
+  | SparseSym
+  | RaggedSym
+  | AnyTypedArray
+  | NestedArray<number>
+  | NestedArray<bigint>
+  | NestedArray<boolean>
+  | NestedArray<string>;
 
 /** Structures of source components. */
 export type SourceStructure = SourceLeaf | readonly SourceStructure[] | { readonly [key: string]: SourceStructure };
@@ -95,25 +105,32 @@ export type TypedArrayDType<A> = A extends Float32Array
                   ? 'uint32'
                   : 'uint8';
 
-/** The element type a source structure gives. */
+/**
+ * The element type a source structure gives. (Slicing a ragged tensor with one ragged dimension
+ * gives dense rows, as in Python: typed RaggedSym, they are plain Syms at run time.)
+ */
 export type SymOfSource<S> =
   S extends Tensor<infer D>
     ? Sym<D>
-    : S extends Sym
-      ? S
-      : S extends AnyTypedArray
-        ? Sym<TypedArrayDType<S>>
-        : S extends NestedArray<number>
-          ? Sym<'int32' | 'float32'>
-          : S extends NestedArray<bigint>
-            ? Sym<'int64'>
-            : S extends NestedArray<boolean>
-              ? Sym<'bool'>
-              : S extends NestedArray<string>
-                ? Sym<'string'>
-                : S extends readonly unknown[]
-                  ? { -readonly [K in keyof S]: SymOfSource<S[K]> }
-                  : { -readonly [K in keyof S]: SymOfSource<S[K]> };
+    : S extends SparseTensor<infer D>
+      ? SparseSym<D>
+      : S extends RaggedTensor<infer D>
+        ? RaggedSym<D>
+        : S extends Sym | SparseSym | RaggedSym
+          ? S
+          : S extends AnyTypedArray
+            ? Sym<TypedArrayDType<S>>
+            : S extends NestedArray<number>
+              ? Sym<'int32' | 'float32'>
+              : S extends NestedArray<bigint>
+                ? Sym<'int64'>
+                : S extends NestedArray<boolean>
+                  ? Sym<'bool'>
+                  : S extends NestedArray<string>
+                    ? Sym<'string'>
+                    : S extends readonly unknown[]
+                      ? { -readonly [K in keyof S]: SymOfSource<S[K]> }
+                      : { -readonly [K in keyof S]: SymOfSource<S[K]> };
 
 /**
  * One component of a signature given as data (fromGenerator's outputSignature, fromService's

@@ -7,6 +7,14 @@ import { Skeleton, flattenStructure } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
 import { DatasetDefinition, DatasetInput, checkCount, emitDatasetOp, int64, isDataset } from './definition';
+import {
+  CompositeComponent,
+  compositeComponentSpec,
+  compositeShape,
+  emitComposite,
+  isCompositeComponent,
+  snapshotComposite,
+} from './composite-source';
 import { DEFAULT_READ_BUFFER, FilenamesOptions, checkCompression, filenamesIn } from './formats/files';
 
 /** Options of `Dataset.textLines` and `Dataset.tfRecords`. */
@@ -20,8 +28,10 @@ export interface FileOptions extends FilenamesOptions {
 /** A bound of `Dataset.range`: an integer, or an integer Sym inside a callback. */
 export type RangeBound = number | bigint | Sym<'int64'> | Sym<'int32'>;
 
-function isSourceLeaf(v: unknown): v is Tensor | Sym | number | bigint | boolean | string | unknown[] {
-  if (v instanceof Tensor || v instanceof Sym || isTypedArray(v)) return true;
+function isSourceLeaf(
+  v: unknown,
+): v is Tensor | Sym | CompositeComponent | number | bigint | boolean | string | unknown[] {
+  if (v instanceof Tensor || v instanceof Sym || isTypedArray(v) || isCompositeComponent(v)) return true;
   if (['number', 'bigint', 'boolean', 'string'].includes(typeof v)) return true;
   // A JS array counts as one tensor when its leaves are scalars (a tuple holds tensors or records).
   if (Array.isArray(v)) {
@@ -32,12 +42,17 @@ function isSourceLeaf(v: unknown): v is Tensor | Sym | number | bigint | boolean
   return false;
 }
 
-function toComponent(v: unknown): Tensor | Sym {
-  if (v instanceof Sym || v instanceof Tensor) return v;
+/** One source component: a tensor (host or Sym) or a sparse/ragged one. */
+type Component = Tensor | Sym | CompositeComponent;
+
+function toComponent(v: unknown): Component {
+  if (v instanceof Sym || v instanceof Tensor || isCompositeComponent(v)) return v;
   return tensor(v as never);
 }
 
-function specOf(c: Tensor | Sym, dropFirst: boolean): TensorSpec {
+function specOf(c: Component, dropFirst: boolean): TensorSpec {
+  if (isCompositeComponent(c))
+    return compositeComponentSpec(c, dropFirst, dropFirst ? 'fromTensorSlices' : 'fromTensors');
   if (c instanceof Tensor) return { dtype: c.dtype, shape: [...c.shape].slice(dropFirst ? 1 : 0) };
   return { dtype: c.dtype, shape: c.shape === null ? null : c.shape.slice(dropFirst ? 1 : 0) };
 }
@@ -60,7 +75,7 @@ export function fromTensorSlices(values: unknown): DatasetDefinition {
   if (components.length === 0) throw new TypeError('fromTensorSlices: values has no components');
   let rows: number | null | undefined;
   components.forEach((c, i) => {
-    const shape = c.shape;
+    const shape = isCompositeComponent(c) ? compositeShape(c) : c.shape;
     if (shape !== null && shape.length === 0)
       throw new RangeError(`fromTensorSlices: component ${i} is a scalar; slicing needs rank >= 1`);
     const first = shape === null ? null : shape[0];
@@ -96,14 +111,20 @@ export function fromTensors(values: unknown): DatasetDefinition {
 function fromComponents(
   op: string,
   detail: string,
-  components: (Tensor | Sym)[],
+  components: Component[],
   specs: TensorSpec[],
   skeleton: Skeleton,
 ): DatasetDefinition {
   // Host data is copied into TensorFlow now: later changes to the arrays do not reach the pipeline.
-  for (const c of components) if (c instanceof Tensor) c.handle();
+  for (const c of components) {
+    if (c instanceof Tensor) c.handle();
+    else if (isCompositeComponent(c)) snapshotComposite(c);
+  }
+  const sliced = op === 'TensorSliceDataset';
   const emit = (ctx: GraphContext) => {
-    const syms = components.map((c) => (c instanceof Sym ? ctx.own(c) : ctx.captureHost(c)));
+    const syms = components.map((c) =>
+      c instanceof Sym ? ctx.own(c) : isCompositeComponent(c) ? emitComposite(ctx, c, sliced) : ctx.captureHost(c),
+    );
     return emitDatasetOp(ctx, op, [syms], null, { output_shapes: specs.map((s) => s.shape) });
   };
   return { node: { op, detail, inputs: [], emit }, specs, skeleton };

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Dataset, Tensor, encodeExample, ops as tf, tensor } from '../../lib';
+import { Dataset, RaggedTensor, SparseTensor, Tensor, encodeExample, ops as tf, tensor } from '../../lib';
 import { Reference, encodeTensor, expectSame, flattenHost, runFormatsReference } from './python';
 
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tfdata-formats-'));
@@ -28,6 +28,16 @@ const RAGGED = {
   v: tf.raggedFeature('float32', { valueKey: 'vals', rowSplitsDtype: 'int64' }),
 };
 const SEQ = { seq: tf.fixedLenSequenceFeature([2], 'float32', { allowMissing: true, defaultValue: 9 }) };
+
+const SPARSE = new SparseTensor(
+  tensor([0n, 0n, 1n, 2n, 3n, 1n, 3n, 2n], 'int64', [4, 2]),
+  tensor([1.5, 2.5, 3.5, 4.5], 'float32'),
+  tensor([5n, 3n], 'int64'),
+);
+const RAGGED_HOST = new RaggedTensor(tensor([1n, 2n, 3n, 4n, 5n, 6n], 'int64'), [
+  tensor([0n, 2n, 3n, 4n], 'int64'),
+  tensor([0n, 1n, 3n, 4n, 6n], 'int64'),
+]);
 
 const records = (name = 'examples.tfrecord') => Dataset.tfRecords(p(name));
 
@@ -146,6 +156,24 @@ export const CASES: Record<string, () => Dataset<unknown>> = {
     ),
   tfrecords_of_filenames: () =>
     Dataset.tfRecords(Dataset.fromTensorSlices([p('examples.tfrecord'), p('examples.tfrecord.gz')]).take(1)),
+  sparse_slices: () => Dataset.fromTensorSlices(SPARSE).batch(2),
+  sparse_from_tensors: () => Dataset.fromTensors(SPARSE).repeat(2).batch(2),
+  ragged_slices: () => Dataset.fromTensorSlices(RAGGED_HOST).batch(2),
+  ragged_from_tensors: () => Dataset.fromTensors(RAGGED_HOST),
+  sparse_flat_map: () =>
+    records()
+      .batch(3)
+      .map((s) => tf.parseExample(s, VAR))
+      .flatMap((e) => Dataset.fromTensorSlices(e.vals)),
+  composite_pipeline: () =>
+    records()
+      .batch(2)
+      .map((s) => tf.parseExample(s, { ...VAR, r: tf.raggedFeature('int64', { valueKey: 'ints' }) }))
+      .filter((e) => tf.size(e.vals.values).greater(1))
+      .shuffle(10, { seed: 3 })
+      .cache()
+      .repeat(2)
+      .batch(2),
 };
 
 // Cases that need the fixtures before they can be built (they read the files on the host).

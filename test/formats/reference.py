@@ -222,6 +222,11 @@ RAGGED = {
 SEQ = {"seq": tf.io.FixedLenSequenceFeature([2], tf.float32, allow_missing=True, default_value=9.0)}
 
 
+SPARSE = tf.SparseTensor(indices=[[0, 0], [1, 2], [3, 1], [3, 2]], values=[1.5, 2.5, 3.5, 4.5], dense_shape=[5, 3])
+RAGGED_HOST = tf.RaggedTensor.from_nested_row_splits(
+    tf.constant([1, 2, 3, 4, 5, 6], tf.int64), [tf.constant([0, 2, 3, 4], tf.int64), tf.constant([0, 1, 3, 4, 6], tf.int64)])
+
+
 def records(name="examples.tfrecord", **kw):
     return tf.data.TFRecordDataset(p(name), **kw)
 
@@ -271,6 +276,13 @@ CASES = {
     "base64": lambda: tf.data.TextLineDataset(p("lines.txt")).map(nf(lambda l: (tf.io.decode_base64(l), tf.io.encode_base64(tf.io.decode_base64(l)), tf.io.encode_base64(l, pad=True)))),
     "decode_compressed": lambda: tf.data.Dataset.from_tensors(tf.io.read_file(p("data.csv.gz"))).map(nf(lambda b: tf.strings.split(tf.io.decode_compressed(b, "GZIP"), "\n"))),
     "tfrecords_of_filenames": lambda: tf.data.TFRecordDataset(tf.data.Dataset.from_tensor_slices([p("examples.tfrecord"), p("examples.tfrecord.gz")]).take(1)),
+    # Sparse and ragged components given to sources, and through more transformations.
+    "sparse_slices": lambda: tf.data.Dataset.from_tensor_slices(SPARSE).batch(2),
+    "sparse_from_tensors": lambda: tf.data.Dataset.from_tensors(SPARSE).repeat(2).batch(2),
+    "ragged_slices": lambda: tf.data.Dataset.from_tensor_slices(RAGGED_HOST).batch(2),
+    "ragged_from_tensors": lambda: tf.data.Dataset.from_tensors(RAGGED_HOST),
+    "sparse_flat_map": lambda: records().batch(3).map(nf(lambda s: tf.io.parse_example(s, VAR))).flat_map(nf(lambda e: tf.data.Dataset.from_tensor_slices(e["vals"]))),
+    "composite_pipeline": lambda: records().batch(2).map(nf(lambda s: tf.io.parse_example(s, {**VAR, **{"r": tf.io.RaggedFeature(tf.int64, value_key="ints")}}))).filter(nf(lambda e: tf.size(e["vals"].values) > 1)).shuffle(10, seed=3).cache().repeat(2).batch(2),
     "csv_ignore_errors": lambda: tf.data.experimental.CsvDataset(p("bad.csv"), [tf.int32] * 3).ignore_errors(),
     "images_ignore_errors": lambda: tf.data.Dataset.list_files(p("images/*"), shuffle=False).concatenate(tf.data.Dataset.from_tensor_slices([p("truncated.jpg"), p("data.csv")])).map(nf(lambda f: tf.io.decode_image(tf.io.read_file(f), channels=3))).ignore_errors(),
     # Bad input: each fails with TensorFlow's error class (compared with our TFError's code).

@@ -57,7 +57,9 @@ export function filenameTensor(filenames: string | readonly string[] | Sym<'stri
   }
   const list = typeof filenames === 'string' ? [filenames] : Array.isArray(filenames) ? [...filenames] : null;
   if (list === null || list.length === 0 || list.some((f) => typeof f !== 'string' || f.length === 0))
-    throw new TypeError(`${what}: filenames must be non-empty strings: a filename, an array of them, or a Dataset of them`);
+    throw new TypeError(
+      `${what}: filenames must be non-empty strings: a filename, an array of them, or a Dataset of them`,
+    );
   return tensor(list, 'string');
 }
 
