@@ -98,6 +98,8 @@ export interface MakeCsvOptions {
   numRowsForInference?: number;
   /** '' (none), 'GZIP' (ZLIB files cannot be probed, as in Python). */
   compression?: FileCompression;
+  /** Rows that fail to parse (wrong field count, bad number) are dropped (as Python's ignore_errors). */
+  ignoreErrors?: boolean;
 }
 
 /** Filenames a file source reads: one, a list, a string Sym (in a callback) or a Dataset of them. */
@@ -256,6 +258,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
       compression,
       ...(options.selectColumns !== undefined && { selectCols: select }),
     }) as unknown as Dataset<Sym[]>;
+    if (options.ignoreErrors) rows = rows.ignoreErrors();
     if (shuffle)
       rows = rows.shuffle(options.shuffleBufferSize ?? MAKE_CSV_SHUFFLE_BUFFER, { seed: options.shuffleSeed });
     const epochs = options.numEpochs ?? null;

@@ -47,7 +47,7 @@ export interface CsvFormatOptions {
 
 /** The default tensor of one column, as DecodeCSV and CSVDatasetV2 take it: [1] or [0] (required). */
 export function csvDefault(d: CsvDefault, what: string): Tensor {
-  if (typeof d === 'string' && CSV_DTYPES.includes(d) && !(d as string).includes(' ')) {
+  if (typeof d === 'string' && CSV_DTYPES.includes(d)) {
     return tensor([] as never, d as CsvDType, [0]);
   }
   let t: Tensor;

@@ -286,6 +286,7 @@ CASES = {
     "csv_ignore_errors": lambda: tf.data.experimental.CsvDataset(p("bad.csv"), [tf.int32] * 3).ignore_errors(),
     "images_ignore_errors": lambda: tf.data.Dataset.list_files(p("images/*"), shuffle=False).concatenate(tf.data.Dataset.from_tensor_slices([p("truncated.jpg"), p("data.csv")])).map(nf(lambda f: tf.io.decode_image(tf.io.read_file(f), channels=3))).ignore_errors(),
     # Bad input: each fails with TensorFlow's error class (compared with our TFError's code).
+    "csv_make_ignore_errors": lambda: tf.data.experimental.make_csv_dataset(p("bad.csv"), 2, column_names=["a", "b", "c"], column_defaults=[tf.int32] * 3, header=False, shuffle=False, num_epochs=1, ignore_errors=True),
     "err_corrupt_record": lambda: records("corrupt.tfrecord"),
     "err_missing_feature": lambda: records("missing.tfrecord").map(nf(lambda s: tf.io.parse_single_example(s, {"id": tf.io.FixedLenFeature([], tf.int64)}))),
     "err_wrong_type": lambda: records("bad_type.tfrecord").map(nf(lambda s: tf.io.parse_single_example(s, {"id": tf.io.FixedLenFeature([], tf.int64)}))),
