@@ -75,6 +75,11 @@ export const CASES: Record<string, () => Dataset<unknown>> = {
       .batch(4)
       .map((s) => tf.parseExample(s, RAGGED))
       .unbatch(),
+  example_to_dense: () =>
+    records()
+      .batch(4)
+      .map((s) => tf.parseExample(s, { ...RAGGED, tags: VAR.tags }))
+      .map((e) => [tf.raggedToDense(e.ints, -1n), tf.raggedToDense(e.v), tf.sparseToDense(e.tags, '?')]),
   example_sequence_feature: () =>
     records()
       .batch(5)

@@ -245,6 +245,7 @@ CASES = {
     "example_ragged_single": lambda: records().map(nf(lambda s: tf.io.parse_single_example(s, RAGGED))),
     "example_ragged_batch": lambda: records().batch(3).map(nf(lambda s: tf.io.parse_example(s, RAGGED))).batch(2),
     "example_ragged_unbatch": lambda: records().batch(4).map(nf(lambda s: tf.io.parse_example(s, RAGGED))).unbatch(),
+    "example_to_dense": lambda: records().batch(4).map(nf(lambda s: tf.io.parse_example(s, {**RAGGED, "tags": VAR["tags"]}))).map(nf(lambda e: (e["ints"].to_tensor(default_value=-1), e["v"].to_tensor(), tf.sparse.to_dense(e["tags"], default_value=b"?")))),
     "example_sequence_feature": lambda: records().batch(5).map(nf(lambda s: tf.io.parse_example(s, SEQ))),
     "example_gzip": lambda: records("examples.tfrecord.gz", compression_type="GZIP").batch(4).map(nf(lambda s: tf.io.parse_example(s, {**FIXED, **VAR}))),
     "example_sparse_map": lambda: records().batch(3).map(nf(lambda s: tf.io.parse_example(s, VAR))).map(nf(lambda e: (tf.sparse.to_dense(e["vals"]), e["tags"]))),
