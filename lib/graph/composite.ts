@@ -207,3 +207,31 @@ export function boxRows(ctx: GraphContext, value: SparseSym | RaggedSym | Sym, s
   const Tsplits = spec.kind === 'ragged' && splits.length === 0 ? spec.rowSplitsDtype : undefined;
   return ctx.addOp('RaggedTensorToVariant', [splits, values], { batched_input: true, Tsplits })[0];
 }
+
+/**
+ * The type both `a` and `b` fit (concatenate): the same kind, dtype and ragged rank, dims that
+ * differ unknown; undefined when neither is composite; a description of the clash otherwise.
+ */
+export function mergeComposites(
+  a: CompositeSpec | undefined,
+  b: CompositeSpec | undefined,
+): { spec: CompositeSpec | undefined } | { clash: string } {
+  if (!a && !b) return { spec: undefined };
+  const show = (s: CompositeSpec | undefined) =>
+    s === undefined ? 'a tensor' : `${s.kind}<${s.dtype}>${s.kind === 'ragged' ? ` ragged rank ${s.raggedRank}` : ''}`;
+  if (
+    !a ||
+    !b ||
+    a.kind !== b.kind ||
+    a.dtype !== b.dtype ||
+    (a.kind === 'ragged' &&
+      b.kind === 'ragged' &&
+      (a.raggedRank !== b.raggedRank || a.rowSplitsDtype !== b.rowSplitsDtype))
+  )
+    return { clash: `${show(a)} here but ${show(b)} in other` };
+  const shape =
+    a.shape === null || b.shape === null || a.shape.length !== b.shape.length
+      ? null
+      : a.shape.map((d, i) => (d === (b.shape as (number | null)[])[i] ? d : null));
+  return { spec: { ...a, shape } };
+}

@@ -170,6 +170,15 @@ export const CASES: Record<string, () => Dataset<unknown>> = {
       .batch(3)
       .map((s) => tf.parseExample(s, VAR))
       .flatMap((e) => Dataset.fromTensorSlices(e.vals)),
+  composite_concatenate: () =>
+    records()
+      .batch(3)
+      .map((s) => tf.parseExample(s, VAR))
+      .concatenate(
+        Dataset.tfRecords(p('examples.tfrecord.gz'), { compression: 'GZIP' })
+          .map((s) => tf.parseSingleExample(s, VAR))
+          .batch(4),
+      ),
   composite_pipeline: () =>
     records()
       .batch(2)

@@ -283,6 +283,7 @@ CASES = {
     "ragged_slices": lambda: tf.data.Dataset.from_tensor_slices(RAGGED_HOST).batch(2),
     "ragged_from_tensors": lambda: tf.data.Dataset.from_tensors(RAGGED_HOST),
     "sparse_flat_map": lambda: records().batch(3).map(nf(lambda s: tf.io.parse_example(s, VAR))).flat_map(nf(lambda e: tf.data.Dataset.from_tensor_slices(e["vals"]))),
+    "composite_concatenate": lambda: records().batch(3).map(nf(lambda s: tf.io.parse_example(s, VAR))).concatenate(records("examples.tfrecord.gz", compression_type="GZIP").map(nf(lambda s: tf.io.parse_single_example(s, VAR))).batch(4)),
     "composite_pipeline": lambda: records().batch(2).map(nf(lambda s: tf.io.parse_example(s, {**VAR, **{"r": tf.io.RaggedFeature(tf.int64, value_key="ints")}}))).filter(nf(lambda e: tf.size(e["vals"].values) > 1)).shuffle(10, seed=3).cache().repeat(2).batch(2),
     "csv_ignore_errors": lambda: tf.data.experimental.CsvDataset(p("bad.csv"), [tf.int32] * 3).ignore_errors(),
     "images_ignore_errors": lambda: tf.data.Dataset.list_files(p("images/*"), shuffle=False).concatenate(tf.data.Dataset.from_tensor_slices([p("truncated.jpg"), p("data.csv")])).map(nf(lambda f: tf.io.decode_image(tf.io.read_file(f), channels=3))).ignore_errors(),
