@@ -261,6 +261,19 @@ describe('bad arguments are TypeErrors or RangeErrors naming the argument', () =
       /paddedBatch: component 0 is sparse/,
     ],
     [
+      'concatenate of a sparse and a ragged component',
+      () =>
+        Dataset.fromTensors(tensor(['x']))
+          .map((s) => tf.parseExample(s, { v: tf.varLenFeature('int64') }).v)
+          .concatenate(
+            Dataset.fromTensors(tensor(['x'])).map(
+              (s) => tf.parseExample(s, { v: tf.raggedFeature('int64') }).v,
+            ) as never,
+          ),
+      TypeError,
+      /concatenate: component 0 is sparse<int64> here but ragged<int64> ragged rank 1 in other/,
+    ],
+    [
       'encodeExample of an empty list',
       () => encodeExample({ a: [] }),
       TypeError,
