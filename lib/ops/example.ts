@@ -240,6 +240,14 @@ function plan(features: unknown, what: string, place: Place = 'example'): Plan {
   return out;
 }
 
+/**
+ * A parsed sparse feature's static dense shape: every dim unknown (the op computes the dense
+ * shape per batch), as Python's SparseTensorSpec of a parse says; `rank` dims per example.
+ */
+function sparseShape(single: boolean, rank: number): null[] {
+  return Array.from({ length: rank + (single ? 0 : 1) }, () => null);
+}
+
 function parse(serialized: Operand<'string'>, features: Features, single: boolean): Record<string, unknown> {
   const what = single ? 'parseSingleExample' : 'parseExample';
   const ctx = GraphContext.require(what);
@@ -275,7 +283,7 @@ function parse(serialized: Operand<'string'>, features: Features, single: boolea
     Object.defineProperty(result, k, { value: v, enumerable: true, writable: true, configurable: true });
   const batch = single ? [] : [s.shape?.[0] ?? null];
   p.sparse.forEach(([k], i) =>
-    set(k, new SparseSym(out.sparse_indices[i], out.sparse_values[i], out.sparse_shapes[i], [...batch, null])),
+    set(k, new SparseSym(out.sparse_indices[i], out.sparse_values[i], out.sparse_shapes[i], sparseShape(single, 1))),
   );
   p.dense.forEach(([k], i) => set(k, out.dense_values[i]));
   p.ragged.forEach(([k], i) =>
@@ -393,10 +401,12 @@ function parseSequence(
     set(
       context,
       k,
-      new SparseSym(out.context_sparse_indices[i], out.context_sparse_values[i], out.context_sparse_shapes[i], [
-        ...batch,
-        null,
-      ]),
+      new SparseSym(
+        out.context_sparse_indices[i],
+        out.context_sparse_values[i],
+        out.context_sparse_shapes[i],
+        sparseShape(single, 1),
+      ),
     ),
   );
   c.dense.forEach(([k], i) => set(context, k, out.context_dense_values[i]));
@@ -419,7 +429,7 @@ function parseSequence(
         out.feature_list_sparse_indices[i],
         out.feature_list_sparse_values[i],
         out.feature_list_sparse_shapes[i],
-        [...batch, null, null],
+        sparseShape(single, 2),
       ),
     ),
   );
