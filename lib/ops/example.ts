@@ -8,6 +8,7 @@ import { Sym } from '../graph/sym';
 import type { RowSplitsDType } from '../tensor/composite';
 import { NestedArray, Tensor, tensor } from '../tensor/tensor';
 import { ParseExampleV2, ParseSequenceExampleV2 } from './generated/index';
+import { RaggedPartition, checkPartition, partitionBatch, partitionKey, partitionSingle } from './ragged-partition';
 
 /** The dtypes a tf.train.Feature holds: FloatList, Int64List, BytesList. */
 export type FeatureDType = 'float32' | 'int64' | 'string';
@@ -40,8 +41,9 @@ export interface VarLenFeature<D extends FeatureDType = FeatureDType> {
 }
 
 /**
- * A feature of any length as a ragged tensor (tf.io.RaggedFeature without partitions):
- * parseExample gives a RaggedSym [batch, (len)], parseSingleExample a dense 1-D Sym.
+ * A feature of any length as a ragged tensor (tf.io.RaggedFeature): parseExample gives a
+ * RaggedSym [batch, (len)], parseSingleExample a dense 1-D Sym; `partitions` cut the values
+ * into more ragged (or uniform) dimensions with other features' int64 lists.
  */
 export interface RaggedFeature<D extends FeatureDType = FeatureDType> {
   /** Marks the kind of feature. */
@@ -52,6 +54,12 @@ export interface RaggedFeature<D extends FeatureDType = FeatureDType> {
   readonly valueKey?: string;
   /** The row splits' dtype (default int32, as Python's RaggedFeature). */
   readonly rowSplitsDtype?: RowSplitsDType;
+  /**
+   * Outermost first, as Python's `partitions`: `{ rowSplits: key }`, `{ rowLengths: key }`,
+   * `{ rowStarts: key }`, `{ rowLimits: key }` (int64 features of each Example) or
+   * `{ uniformRowLength: n }`.
+   */
+  readonly partitions?: readonly RaggedPartition[];
 }
 
 /**
@@ -91,13 +99,30 @@ export type ParsedExample<F extends Features> = {
         : never;
 };
 
-/** The record `parseSingleExample` returns for a spec (a ragged feature is a dense 1-D Sym). */
+/** The uniform-row-length partition (it keeps a single example's values dense). */
+export type UniformPartition = Extract<RaggedPartition, { readonly uniformRowLength: number }>;
+
+/** Whether partitions make a single example's ragged feature ragged (uniform ones keep it dense). */
+export type CutsRows<P> = [P] extends [readonly (infer X)[]]
+  ? [Exclude<X, UniformPartition>] extends [never]
+    ? false
+    : true
+  : false;
+
+/**
+ * The record `parseSingleExample` returns for a spec: a ragged feature is a dense Sym, or a
+ * RaggedSym when its partitions cut rows.
+ */
 export type ParsedSingleExample<F extends Features> = {
   -readonly [K in keyof F]: F[K] extends VarLenFeature<infer D>
     ? SparseSym<D>
-    : F[K] extends Feature<infer D>
-      ? Sym<D>
-      : never;
+    : F[K] extends RaggedFeature<infer D>
+      ? CutsRows<NonNullable<F[K]['partitions']>> extends true
+        ? RaggedSym<D>
+        : Sym<D>
+      : F[K] extends Feature<infer D>
+        ? Sym<D>
+        : never;
 };
 
 const FEATURE_DTYPES: readonly FeatureDType[] = ['float32', 'int64', 'string'];
@@ -136,12 +161,28 @@ export function varLenFeature<D extends FeatureDType>(dtype: D): VarLenFeature<D
 }
 
 /** tf.io.RaggedFeature (no partitions): any number of values, as a RaggedSym (row splits int32 by default). */
-export function raggedFeature<D extends FeatureDType>(
+export function raggedFeature<D extends FeatureDType, const P extends readonly RaggedPartition[] = []>(
   dtype: D,
-  options: { valueKey?: string; rowSplitsDtype?: RowSplitsDType } = {},
-): RaggedFeature<D> {
+  options: { valueKey?: string; rowSplitsDtype?: RowSplitsDType; partitions?: P } = {},
+): Omit<RaggedFeature<D>, 'partitions'> & {
+  /** The partitions, typed as given (so parseSingleExample knows whether they cut rows). */
+  readonly partitions?: NoInfer<P>;
+} {
   checkDType(dtype, 'raggedFeature');
-  return { kind: 'ragged', dtype, ...options };
+  const partitions = options.partitions === undefined ? undefined : [...options.partitions];
+  if (partitions !== undefined && !Array.isArray(options.partitions))
+    throw new TypeError('raggedFeature: partitions must be an array');
+  partitions?.forEach((q, i) => checkPartition(q, `raggedFeature: partitions[${i}]`));
+  const splits = options.rowSplitsDtype;
+  if (splits !== undefined && splits !== 'int32' && splits !== 'int64')
+    throw new TypeError(`raggedFeature: rowSplitsDtype must be 'int32' or 'int64', got ${String(splits)}`);
+  return {
+    kind: 'ragged',
+    dtype,
+    ...(options.valueKey !== undefined && { valueKey: options.valueKey }),
+    ...(splits !== undefined && { rowSplitsDtype: splits }),
+    ...(partitions !== undefined && { partitions: partitions as unknown as P }),
+  };
 }
 
 /** tf.io.FixedLenSequenceFeature: items of `shape`, padded with `defaultValue`. */
@@ -191,6 +232,8 @@ interface Plan {
   sparse: [string, VarLenFeature][];
   dense: [string, FixedLenFeature | FixedLenSequenceFeature][];
   ragged: [string, RaggedFeature][];
+  /** The ragged keys the op reads (values and partitions), each once, as Python's _add_ragged_key. */
+  raggedReads: { key: string; dtype: FeatureDType; splits: RowSplitsDType }[];
 }
 
 /** Which features a parse accepts: an Example's, a SequenceExample's context or its feature lists. */
@@ -201,7 +244,16 @@ function plan(features: unknown, what: string, place: Place = 'example'): Plan {
     throw new TypeError(`${what}: features must be a record of feature specs (fixedLenFeature(), varLenFeature()…)`);
   const keys = Object.keys(features).sort();
   if (keys.length === 0 && place === 'example') throw new TypeError(`${what}: features must name at least one feature`);
-  const out: Plan = { sparse: [], dense: [], ragged: [] };
+  const out: Plan = { sparse: [], dense: [], ragged: [], raggedReads: [] };
+  const read = (key: string, dtype: FeatureDType, splits: RowSplitsDType) => {
+    const known = out.raggedReads.find((r) => r.key === key);
+    if (!known) out.raggedReads.push({ key, dtype, splits });
+    else if (known.dtype !== dtype || known.splits !== splits)
+      throw new TypeError(
+        `${what}: '${key}' is read as ${known.dtype} (row splits ${known.splits}) ` +
+          `and as ${dtype} (row splits ${splits})`,
+      );
+  };
   for (const key of keys) {
     const f = (features as Record<string, Feature>)[key];
     if (typeof f !== 'object' || f === null || !FEATURE_KINDS.includes(f.kind))
@@ -225,13 +277,22 @@ function plan(features: unknown, what: string, place: Place = 'example'): Plan {
     if (place === 'sequence' && f.kind === 'fixedLenSequence' && f.defaultValue !== undefined)
       throw new TypeError(`${what}: sequence feature '${key}' cannot have a defaultValue (as in Python)`);
     if (f.kind === 'varLen') out.sparse.push([key, f]);
-    else if (f.kind === 'ragged') out.ragged.push([key, f]);
-    else {
+    else if (f.kind === 'ragged') {
+      out.ragged.push([key, f]);
+      const splits = f.rowSplitsDtype ?? 'int32';
+      if (f.partitions !== undefined && f.partitions.length > 0 && place !== 'example')
+        throw new TypeError(`${what}: feature '${key}': partitions are supported in parseExample/parseSingleExample`);
+      read(f.valueKey ?? key, checkDType(f.dtype, `${what}: feature '${key}'`), splits);
+      (f.partitions ?? []).forEach((q, i) => {
+        const partKey = partitionKey(checkPartition(q, `${what}: feature '${key}': partitions[${i}]`));
+        if (partKey !== undefined) read(partKey, 'int64', splits);
+      });
+    } else {
       checkShape(f.shape, `${what}: feature '${key}'`);
       out.dense.push([key, f]);
     }
   }
-  const raggedKeys = new Set(out.ragged.map(([k, f]) => f.valueKey ?? k));
+  const raggedKeys = new Set(out.raggedReads.map((r) => r.key));
   const clash = out.sparse.find(([k]) => raggedKeys.has(k));
   if (clash)
     throw new TypeError(
@@ -269,12 +330,12 @@ function parse(serialized: Operand<'string'>, features: Features, single: boolea
     names: strings([]),
     sparse_keys: strings(p.sparse.map(([k]) => k)),
     dense_keys: strings(p.dense.map(([k]) => k)),
-    ragged_keys: strings(p.ragged.map(([k, f]) => f.valueKey ?? k)),
+    ragged_keys: strings(p.raggedReads.map((r) => r.key)),
     dense_defaults: p.dense.map(([k, f]) => ctx.constant(denseDefault(f, k, what))),
     num_sparse: p.sparse.length,
     sparse_types: p.sparse.map(([, f]) => f.dtype),
-    ragged_value_types: p.ragged.map(([, f]) => f.dtype),
-    ragged_split_types: p.ragged.map(([, f]) => f.rowSplitsDtype ?? 'int32'),
+    ragged_value_types: p.raggedReads.map((r) => r.dtype),
+    ragged_split_types: p.raggedReads.map((r) => r.splits),
     // A sequence feature's items: [-1, ...shape] (Python's _prepend_none_dimension).
     dense_shapes: p.dense.map(([, f]) => (f.kind === 'fixedLenSequence' ? [null, ...f.shape] : [...f.shape])),
   });
@@ -286,14 +347,23 @@ function parse(serialized: Operand<'string'>, features: Features, single: boolea
     set(k, new SparseSym(out.sparse_indices[i], out.sparse_values[i], out.sparse_shapes[i], sparseShape(single, 1))),
   );
   p.dense.forEach(([k], i) => set(k, out.dense_values[i]));
-  p.ragged.forEach(([k], i) =>
-    set(
-      k,
-      single
-        ? out.ragged_values[i]
-        : new RaggedSym(out.ragged_values[i], [out.ragged_row_splits[i] as Sym<RowSplitsDType>], [...batch, null]),
-    ),
-  );
+  const at = (key: string) => p.raggedReads.findIndex((r) => r.key === key);
+  const rows = (key: string) =>
+    new RaggedSym(
+      out.ragged_values[at(key)],
+      [out.ragged_row_splits[at(key)] as Sym<RowSplitsDType>],
+      [...batch, null],
+    );
+  p.ragged.forEach(([k, f]) => {
+    const parts = f.partitions ?? [];
+    const key = f.valueKey ?? k;
+    if (single) {
+      const dense = (name: string) => out.ragged_values[at(name)];
+      set(k, parts.length ? partitionSingle(dense(key), parts, dense, f.rowSplitsDtype ?? 'int32') : dense(key));
+    } else {
+      set(k, parts.length ? partitionBatch(rows(key), parts, rows, batch[0]) : rows(key));
+    }
+  });
   return result;
 }
 

@@ -9,6 +9,7 @@ export * from './random';
 export * from './image';
 export * from './string';
 export * from './example';
+export type { RaggedPartition } from './ragged-partition';
 export * from './sparse';
 export * from './encoding';
 export { decodeCsv } from './csv';

@@ -5,7 +5,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Dataset, RaggedTensor, SparseTensor, Tensor, encodeExample, ops as tf, tensor } from '../../lib';
+import {
+  Dataset,
+  RaggedPartition,
+  RaggedTensor,
+  SparseTensor,
+  Tensor,
+  encodeExample,
+  ops as tf,
+  tensor,
+} from '../../lib';
 import { Reference, encodeTensor, expectSame, flattenHost, runFormatsReference } from './python';
 
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tfdata-formats-'));
@@ -38,6 +47,16 @@ const RAGGED_HOST = new RaggedTensor(tensor([1n, 2n, 3n, 4n, 5n, 6n], 'int64'), 
   tensor([0n, 2n, 3n, 4n], 'int64'),
   tensor([0n, 1n, 3n, 4n, 6n], 'int64'),
 ]);
+
+const PARTITIONS: Record<string, RaggedPartition[]> = {
+  lengths: [{ rowLengths: 'lens' }],
+  splits: [{ rowSplits: 'splits' }],
+  starts: [{ rowStarts: 'starts' }],
+  limits: [{ rowLimits: 'limits' }],
+  uniform: [{ uniformRowLength: 2 }],
+  nested: [{ rowLengths: 'outer_lens' }, { rowLengths: 'lens' }],
+  pairs: [{ rowLengths: 'pair_lens' }, { uniformRowLength: 2 }],
+};
 
 const records = (name = 'examples.tfrecord') => Dataset.tfRecords(p(name));
 
@@ -188,6 +207,21 @@ export const CASES: Record<string, () => Dataset<unknown>> = {
       .cache()
       .repeat(2)
       .batch(2),
+  ...Object.fromEntries(
+    Object.entries(PARTITIONS).flatMap(([kind, partitions]) => {
+      const spec = { r: tf.raggedFeature('float32', { valueKey: 'vals', partitions, rowSplitsDtype: 'int64' }) };
+      return [
+        [
+          `partition_${kind}`,
+          () =>
+            records('partitioned.tfrecord')
+              .batch(3)
+              .map((s) => tf.parseExample(s, spec)),
+        ],
+        [`partition_${kind}_single`, () => records('partitioned.tfrecord').map((s) => tf.parseSingleExample(s, spec))],
+      ];
+    }),
+  ),
 };
 
 // Cases that need the fixtures before they can be built (they read the files on the host).

@@ -261,6 +261,37 @@ describe('bad arguments are TypeErrors or RangeErrors naming the argument', () =
       /paddedBatch: component 0 is sparse/,
     ],
     [
+      'a partition that is not one',
+      () => tf.raggedFeature('int64', { partitions: [{ rowIds: 'x' } as never] }),
+      TypeError,
+      /raggedFeature: partitions\[0\]: a partition is one of \{ rowSplits \| rowLengths/,
+    ],
+    [
+      'a uniform row length of 0',
+      () => tf.raggedFeature('int64', { partitions: [{ uniformRowLength: 0 }] }),
+      RangeError,
+      /uniformRowLength must be an integer >= 1/,
+    ],
+    [
+      'a key read with two types',
+      inMap((s) =>
+        tf.parseSingleExample(s, {
+          a: tf.raggedFeature('float32', { valueKey: 'k' }),
+          b: tf.raggedFeature('int64', { valueKey: 'k' }),
+        }),
+      ),
+      TypeError,
+      /'k' is read as float32 \(row splits int32\) and as int64 \(row splits int32\)/,
+    ],
+    [
+      'partitions in a SequenceExample',
+      inMap((s) =>
+        tf.parseSingleSequenceExample(s, { a: tf.raggedFeature('int64', { partitions: [{ rowLengths: 'l' }] }) }, {}),
+      ),
+      TypeError,
+      /partitions are supported in parseExample\/parseSingleExample/,
+    ],
+    [
       'concatenate of a sparse and a ragged component',
       () =>
         Dataset.fromTensors(tensor(['x']))

@@ -137,6 +137,19 @@ def write_fixtures(d):
     with tf.io.TFRecordWriter(os.path.join(d, "sequence.tfrecord")) as w:
         for i in range(6):
             w.write(sequence_example(i).SerializeToString())
+    with tf.io.TFRecordWriter(os.path.join(d, "partitioned.tfrecord")) as w:
+        for i in range(8):
+            k = i % 4
+            f = {
+                "vals": tf.train.Feature(float_list=tf.train.FloatList(value=[float(j) + i / 10 for j in range(2 * k)])),
+                "lens": feature([1, 2 * k - 1] if k else []),
+                "splits": feature([0, 1, 2 * k] if k else [0]),
+                "starts": feature([0, 1] if k else []),
+                "limits": feature([1, 2 * k] if k else []),
+                "outer_lens": feature([1, 1] if k else []),
+                "pair_lens": feature([1, k - 1] if k > 1 else [1] if k == 1 else []),
+            }
+            w.write(tf.train.Example(features=tf.train.Features(feature=f)).SerializeToString())
     with tf.io.TFRecordWriter(os.path.join(d, "bad_type.tfrecord")) as w:
         w.write(tf.train.Example(features=tf.train.Features(feature={"id": feature(1.5)})).SerializeToString())
     with tf.io.TFRecordWriter(os.path.join(d, "missing.tfrecord")) as w:
@@ -227,6 +240,25 @@ RAGGED_HOST = tf.RaggedTensor.from_nested_row_splits(
     tf.constant([1, 2, 3, 4, 5, 6], tf.int64), [tf.constant([0, 2, 3, 4], tf.int64), tf.constant([0, 1, 3, 4, 6], tf.int64)])
 
 
+RF = tf.io.RaggedFeature
+PARTITIONS = {
+    "lengths": [RF.RowLengths("lens")],
+    "splits": [RF.RowSplits("splits")],
+    "starts": [RF.RowStarts("starts")],
+    "limits": [RF.RowLimits("limits")],
+    "uniform": [RF.UniformRowLength(2)],
+    "nested": [RF.RowLengths("outer_lens"), RF.RowLengths("lens")],
+    "pairs": [RF.RowLengths("pair_lens"), RF.UniformRowLength(2)],
+}
+
+
+def partitioned(kind, single):
+    spec = {"r": RF(tf.float32, value_key="vals", partitions=PARTITIONS[kind], row_splits_dtype=tf.int64)}
+    if single:
+        return records("partitioned.tfrecord").map(nf(lambda s: tf.io.parse_single_example(s, spec)))
+    return records("partitioned.tfrecord").batch(3).map(nf(lambda s: tf.io.parse_example(s, spec)))
+
+
 def records(name="examples.tfrecord", **kw):
     return tf.data.TFRecordDataset(p(name), **kw)
 
@@ -285,6 +317,8 @@ CASES = {
     "sparse_flat_map": lambda: records().batch(3).map(nf(lambda s: tf.io.parse_example(s, VAR))).flat_map(nf(lambda e: tf.data.Dataset.from_tensor_slices(e["vals"]))),
     "composite_concatenate": lambda: records().batch(3).map(nf(lambda s: tf.io.parse_example(s, VAR))).concatenate(records("examples.tfrecord.gz", compression_type="GZIP").map(nf(lambda s: tf.io.parse_single_example(s, VAR))).batch(4)),
     "composite_pipeline": lambda: records().batch(2).map(nf(lambda s: tf.io.parse_example(s, {**VAR, **{"r": tf.io.RaggedFeature(tf.int64, value_key="ints")}}))).filter(nf(lambda e: tf.size(e["vals"].values) > 1)).shuffle(10, seed=3).cache().repeat(2).batch(2),
+    **{f"partition_{k}": (lambda k=k: partitioned(k, False)) for k in PARTITIONS},
+    **{f"partition_{k}_single": (lambda k=k: partitioned(k, True)) for k in PARTITIONS},
     "csv_ignore_errors": lambda: tf.data.experimental.CsvDataset(p("bad.csv"), [tf.int32] * 3).ignore_errors(),
     "images_ignore_errors": lambda: tf.data.Dataset.list_files(p("images/*"), shuffle=False).concatenate(tf.data.Dataset.from_tensor_slices([p("truncated.jpg"), p("data.csv")])).map(nf(lambda f: tf.io.decode_image(tf.io.read_file(f), channels=3))).ignore_errors(),
     # Bad input: each fails with TensorFlow's error class (compared with our TFError's code).

@@ -66,6 +66,19 @@ Dataset.tfRecords('x').map((s) => {
   return [tf.sparseToDense(e.v), e.w];
 });
 
+// Partitions: single examples are ragged when a partition cuts rows, dense with uniform ones only.
+Dataset.tfRecords('x').map((s) => {
+  const e = tf.parseSingleExample(s, {
+    cut: tf.raggedFeature('float32', { valueKey: 'v', partitions: [{ rowLengths: 'lens' }] }),
+    pairs: tf.raggedFeature('float32', { valueKey: 'v', partitions: [{ uniformRowLength: 2 }] }),
+  });
+  assert<Equal<typeof e.cut, RaggedSym<'float32'>>>();
+  assert<Equal<typeof e.pairs, Sym<'float32'>>>();
+  return e.pairs;
+});
+// @ts-expect-error a partition names its kind
+tf.raggedFeature('int64', { partitions: [{ rowIds: 'x' }] });
+
 // parseSequenceExample: [context, featureLists, lengths].
 Dataset.tfRecords('x')
   .batch(4)
