@@ -36,13 +36,12 @@ export type {
   ParsedSingleSequenceExample,
   ParsedSequenceFeatures,
   CutsRows,
-  UniformPartition,
 } from './ops/example';
 export type { CsvDType, CsvDefault, CsvColumnDType, CsvColumns, CsvFormatOptions } from './ops/csv';
 export type { RawDType } from './ops/encoding';
 export type { DecodeImageOptions } from './ops/image';
 export type { DenseDefault } from './ops/sparse';
-export type { RaggedPartition } from './ops/ragged-partition';
+export type { RaggedPartition, UniformRowLength } from './ops/ragged-partition';
 export type { DatasetOptions } from './dataset/options';
 export type { DistributeOptions, FromServiceOptions, ServiceReadOptions } from './dataset/transform/distribute';
 export type { RegisterOptions } from './dataset/service/register';

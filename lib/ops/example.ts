@@ -8,7 +8,14 @@ import { Sym } from '../graph/sym';
 import type { RowSplitsDType } from '../tensor/composite';
 import { NestedArray, Tensor, tensor } from '../tensor/tensor';
 import { ParseExampleV2, ParseSequenceExampleV2 } from './generated/index';
-import { RaggedPartition, checkPartition, partitionBatch, partitionKey, partitionSingle } from './ragged-partition';
+import {
+  RaggedPartition,
+  UniformRowLength,
+  checkPartition,
+  partitionBatch,
+  partitionKey,
+  partitionSingle,
+} from './ragged-partition';
 
 /** The dtypes a tf.train.Feature holds: FloatList, Int64List, BytesList. */
 export type FeatureDType = 'float32' | 'int64' | 'string';
@@ -99,12 +106,9 @@ export type ParsedExample<F extends Features> = {
         : never;
 };
 
-/** The uniform-row-length partition (it keeps a single example's values dense). */
-export type UniformPartition = Extract<RaggedPartition, { readonly uniformRowLength: number }>;
-
 /** Whether partitions make a single example's ragged feature ragged (uniform ones keep it dense). */
 export type CutsRows<P> = [P] extends [readonly (infer X)[]]
-  ? [Exclude<X, UniformPartition>] extends [never]
+  ? [Exclude<X, UniformRowLength>] extends [never]
     ? false
     : true
   : false;

@@ -26,10 +26,13 @@ export type RaggedPartition =
       /** Each row's end. */
       readonly rowLimits: string;
     }
-  | {
-      /** Every row has this many values. */
-      readonly uniformRowLength: number;
-    };
+  | UniformRowLength;
+
+/** The partition that gives every row the same length (it keeps one example's values dense). */
+export interface UniformRowLength {
+  /** Every row has this many values. */
+  readonly uniformRowLength: number;
+}
 
 /** The feature key a partition reads (none for a uniform row length). */
 export function partitionKey(p: RaggedPartition): string | undefined {
