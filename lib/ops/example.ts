@@ -63,8 +63,8 @@ export interface RaggedFeature<D extends FeatureDType = FeatureDType> {
   readonly rowSplitsDtype?: RowSplitsDType;
   /**
    * Outermost first, as Python's `partitions`: `{ rowSplits: key }`, `{ rowLengths: key }`,
-   * `{ rowStarts: key }`, `{ rowLimits: key }` (int64 features of each Example) or
-   * `{ uniformRowLength: n }`.
+   * `{ rowStarts: key }`, `{ rowLimits: key }`, `{ valueRowIds: key }` (int64 features of each
+   * Example) or `{ uniformRowLength: n }`.
    */
   readonly partitions?: readonly RaggedPartition[];
 }

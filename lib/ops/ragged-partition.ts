@@ -1,5 +1,5 @@
 // The partitions of a RaggedFeature (tf.io.RaggedFeature.RowSplits, RowLengths, RowStarts,
-// RowLimits, UniformRowLength): how the values parsed for one feature are cut into rows by the
+// RowLimits, ValueRowIds, UniformRowLength): how the values parsed for one feature are cut into rows by the
 // int64 lists of other features, for one Example or a batch of them, as Python's
 // parsing_config builds them (_add_ragged_partition, _add_batched_ragged_partition).
 import { GraphContext } from '../graph/context';
@@ -26,6 +26,10 @@ export type RaggedPartition =
       /** Each row's end. */
       readonly rowLimits: string;
     }
+  | {
+      /** The row of each value (non-decreasing). */
+      readonly valueRowIds: string;
+    }
   | UniformRowLength;
 
 /** The partition that gives every row the same length (it keeps one example's values dense). */
@@ -40,11 +44,12 @@ export function partitionKey(p: RaggedPartition): string | undefined {
   if ('rowSplits' in p) return p.rowSplits;
   if ('rowLengths' in p) return p.rowLengths;
   if ('rowStarts' in p) return p.rowStarts;
+  if ('valueRowIds' in p) return p.valueRowIds;
   return p.rowLimits;
 }
 
 export function checkPartition(p: unknown, what: string): RaggedPartition {
-  const kinds = ['rowSplits', 'rowLengths', 'rowStarts', 'rowLimits', 'uniformRowLength'];
+  const kinds = ['rowSplits', 'rowLengths', 'rowStarts', 'rowLimits', 'valueRowIds', 'uniformRowLength'];
   const keys = typeof p === 'object' && p !== null ? Object.keys(p) : [];
   if (keys.length !== 1 || !kinds.includes(keys[0]))
     throw new TypeError(`${what}: a partition is one of { ${kinds.join(' | ')} }`);
@@ -164,9 +169,20 @@ class Builder {
     ]);
     return this.op('Reshape', [v, shape]);
   }
+  /** Splits of rows whose values have row ids `ids` (non-decreasing) among `nrows` rows. */
+  fromRowIds(ids: Sym, nrows: Sym): Sym {
+    const ones = this.op('OnesLike', [ids]);
+    return this.fromLengths(this.op('UnsortedSegmentSum', [ones, ids, nrows]));
+  }
+  /** 1 + the largest of `ids` (0 when empty): the rows value row ids imply. */
+  rowsOf(ids: Sym): Sym {
+    const withFloor = this.concat([this.int([-1]), ids]);
+    return this.op('AddV2', [this.op('Max', [withFloor, this.ctx.constant(tensor(0, 'int32'))]), this.int(1)]);
+  }
   /** Splits of `v` cut by one partition tensor of one example. */
   splitsFor(p: RaggedPartition, t: Sym, v: Values): Sym {
     if ('rowSplits' in p) return t;
+    if ('valueRowIds' in p) return this.fromRowIds(t, this.rowsOf(t));
     if ('rowLengths' in p) return this.fromLengths(t);
     if ('rowLimits' in p) return this.concat([this.int([0]), t]);
     return this.concat([t, this.nrows(v)]); // rowStarts
@@ -213,6 +229,18 @@ export function partitionBatch(
     const part = ragged(partitionKey(p) as string);
     let values = b.cast(part.flatValues);
     let splits: Sym = part.rowSplits;
+    if ('valueRowIds' in p) {
+      // Each example's rows: 1 + its largest row id; ids move by the rows of the examples before.
+      const examples = b.op('Sub', [b.op('Size', [splits], { out_type: dtype }), b.int(1)]);
+      const owner = b.rowIds(splits, b.op('Size', [values], { out_type: dtype }));
+      const most = b.op('UnsortedSegmentMax', [b.op('AddV2', [values, b.int(1)]), owner, examples]);
+      const rows = b.op('Maximum', [most, b.int(0)]);
+      const before = b.op('Cumsum', [rows, b.ctx0()], { exclusive: true });
+      const ids = b.op('AddV2', [values, b.op('GatherV2', [before, owner, b.ctx0()])]);
+      const total = b.op('Sum', [rows, b.ctx0()]);
+      rt = b.withSplits(b.withSplits(inner(rt), b.fromRowIds(ids, total)), b.fromLengths(rows), batch);
+      continue;
+    }
     if ('rowSplits' in p) {
       // partition[:, 1:]: each example's splits without their leading 0.
       const n = b.op('Size', [values], { out_type: dtype });

@@ -56,6 +56,8 @@ const PARTITIONS: Record<string, RaggedPartition[]> = {
   uniform: [{ uniformRowLength: 2 }],
   nested: [{ rowLengths: 'outer_lens' }, { rowLengths: 'lens' }],
   pairs: [{ rowLengths: 'pair_lens' }, { uniformRowLength: 2 }],
+  rowids: [{ valueRowIds: 'rowids' }],
+  rowids_nested: [{ rowLengths: 'tri_lens' }, { valueRowIds: 'rowids' }],
 };
 
 const records = (name = 'examples.tfrecord') => Dataset.tfRecords(p(name));

@@ -148,6 +148,8 @@ def write_fixtures(d):
                 "limits": feature([1, 2 * k] if k else []),
                 "outer_lens": feature([1, 1] if k else []),
                 "pair_lens": feature([1, k - 1] if k > 1 else [1] if k == 1 else []),
+                "rowids": feature([0] + [2] * (2 * k - 1) if k else []),
+                "tri_lens": feature([1, 2] if k else []),
             }
             w.write(tf.train.Example(features=tf.train.Features(feature=f)).SerializeToString())
     with tf.io.TFRecordWriter(os.path.join(d, "bad_type.tfrecord")) as w:
@@ -249,6 +251,8 @@ PARTITIONS = {
     "uniform": [RF.UniformRowLength(2)],
     "nested": [RF.RowLengths("outer_lens"), RF.RowLengths("lens")],
     "pairs": [RF.RowLengths("pair_lens"), RF.UniformRowLength(2)],
+    "rowids": [RF.ValueRowIds("rowids")],
+    "rowids_nested": [RF.RowLengths("tri_lens"), RF.ValueRowIds("rowids")],
 }
 
 
