@@ -24,7 +24,7 @@ if (contender === 'graphdef') {
     writeFileSync(file, tensor.data);
     return [name, enums[tensor.dtype], tensor.shape.length, ...tensor.shape, file].join(' ');
   });
-  writeFileSync(`${extra}.feeds`, lines.join('\n') + '\n');
+  writeFileSync(`${extra}.feeds`, lines.map((l) => `${l}\n`).join(''));
   console.log(JSON.stringify({ outputs: 1, feeds: lines.length }));
   process.exit(0);
 }

@@ -4,12 +4,15 @@
 import { Dataset, tensor, ops as tf } from 'tfdata-node';
 import { w1Data, w3Images } from './data.mjs';
 import { tfdataJsDataset, tfjsJsDataset } from './js-sources.mjs';
+import { tfdataFormatsDataset } from './formats.mjs';
 
 // ---- tfdata-node ----
 
 export function tfdataDataset(workload, n) {
   const fromJs = tfdataJsDataset(workload, n);
   if (fromJs) return fromJs;
+  const fromFiles = tfdataFormatsDataset(workload, n);
+  if (fromFiles) return fromFiles;
   if (workload === 'w1' || workload === 'w2') {
     const { x, w, b } = w1Data(n);
     const ds = Dataset.fromTensorSlices(tensor(x, 'float32', [n, 32])).map((r) => r.mul(w).add(b));

@@ -1,7 +1,7 @@
 // The benchmark inputs, defined by formulas that bench/python_bench.py repeats exactly.
 export const SIZES = {
-  full: { w1: 1_000_000, w2: 200_000, w3: 20_000, w4: 1_000_000, w5: 200_000, w6: 100_000 },
-  quick: { w1: 100_000, w2: 20_000, w3: 2_000, w4: 100_000, w5: 20_000, w6: 10_000 },
+  full: { w1: 1_000_000, w2: 200_000, w3: 20_000, w4: 1_000_000, w5: 200_000, w6: 100_000, w8: 20_000, w9: 500_000 },
+  quick: { w1: 100_000, w2: 20_000, w3: 2_000, w4: 100_000, w5: 20_000, w6: 10_000, w8: 2_000, w9: 50_000 },
 };
 
 export function w1Data(rows) {

@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
   std::ifstream feeds(std::string(argv[2]) + ".feeds");
   std::string line;
   while (std::getline(feeds, line)) {
+    if (line.empty()) continue;  // a graph with no feeds (file sources name their files in the graph)
     std::istringstream words(line);
     std::string name, file;
     int dtype, rank;

@@ -10,8 +10,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-SIZES = {"full": {"w1": 1_000_000, "w2": 200_000, "w3": 20_000, "w4": 1_000_000, "w5": 200_000, "w6": 100_000},
-         "quick": {"w1": 100_000, "w2": 20_000, "w3": 2_000, "w4": 100_000, "w5": 20_000, "w6": 10_000}}
+SIZES = {"full": {"w1": 1_000_000, "w2": 200_000, "w3": 20_000, "w4": 1_000_000, "w5": 200_000, "w6": 100_000,
+                  "w8": 20_000, "w9": 500_000},
+         "quick": {"w1": 100_000, "w2": 20_000, "w3": 2_000, "w4": 100_000, "w5": 20_000, "w6": 10_000,
+                   "w8": 2_000, "w9": 50_000}}
+BUILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "build")
 
 
 def w1_data(rows):
@@ -65,12 +68,27 @@ def build(workload, n):
         return tf.data.Dataset.range(n).map(nc(js_like)).batch(1024)
     if workload == "w6_map":
         return tf.data.Dataset.range(n).map(nc(lambda v: tf.cast(v * 2 + 1, tf.float64))).batch(1024)
+    if workload == "w8_tfrecord":
+        features = {"image": tf.io.FixedLenFeature([], tf.string), "label": tf.io.FixedLenFeature([], tf.int64),
+                    "extra": tf.io.FixedLenFeature([3], tf.float32)}
+
+        def prep(s):
+            image = tf.io.parse_single_example(s, features)["image"]
+            return tf.image.resize(tf.io.decode_jpeg(image, channels=3), [32, 32])
+        return (tf.data.TFRecordDataset(os.path.join(BUILD, f"w8-{n}.tfrecord"))
+                .map(nc(prep), num_parallel_calls=tf.data.AUTOTUNE).batch(128).prefetch(tf.data.AUTOTUNE))
+    if workload == "w9_csv":
+        defaults = [tf.float32] * 6 + [tf.constant([0], tf.int32), tf.constant([""])]
+        return (tf.data.experimental.CsvDataset(os.path.join(BUILD, f"w9-{n}.csv"), defaults, header=True)
+                .batch(1024)
+                .map(nc(lambda a, b, c, d, e, f, count, _name: tf.stack([a, b, c, d, e, f, tf.cast(count, tf.float32)], 1)))
+                .prefetch(tf.data.AUTOTUNE))
     raise SystemExit(f"unknown workload {workload}")
 
 
 def main():
     workload, scale = sys.argv[1], sys.argv[2]
-    n = SIZES[scale][workload[:2] if workload[:2] in ("w4", "w5", "w6") else workload]
+    n = SIZES[scale][workload[:2] if workload[:2] in ("w4", "w5", "w6", "w8", "w9") else workload]
     ds = build(workload, n)
     start = time.perf_counter()
     elements = 0

@@ -27,6 +27,11 @@ const python = path.join(venvDir(), 'bin', 'python');
 
 function setup() {
   execFileSync(process.execPath, [path.join(root, 'scripts', 'setup-python.js')], { stdio: 'inherit' });
+  // The files of W8 and W9, written by Python's own writers (once per size).
+  execFileSync(python, [path.join(here, 'formats_data.py'), build, String(sizes.w8), String(sizes.w9)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+  });
   const floor = path.join(build, 'floor');
   // -I native: floor.cc includes native/tf_library.h and native/generated/tables.h (`npm run gen:tables`).
   execFileSync(
@@ -115,6 +120,18 @@ const workloads = [
     n: sizes.w6,
     contenders: ['tfdata', 'python'],
   },
+  {
+    name: 'w8_tfrecord',
+    label: 'W8 TFRecord of Examples → parse → decode JPEG → resize 32×32 (parallel) → batch(128)',
+    n: sizes.w8,
+    contenders: ['tfdata', 'python', 'floor'],
+  },
+  {
+    name: 'w9_csv',
+    label: 'W9 CSV (header, 8 columns) → batch(1024) → stack numeric columns',
+    n: sizes.w9,
+    contenders: ['tfdata', 'python', 'floor'],
+  },
 ];
 // tfjs-data runs a JS function per element: it gets a tenth of the rows (throughput is per element).
 const tfjsShare = 10;
@@ -194,6 +211,10 @@ const ratios = {
   'W6 mapJs µs per element': (t('w6_mapjs', 'tfdata').seconds / t('w6_mapjs', 'tfdata').rows) * 1e6,
   'W6 traced map µs per element': (t('w6_map', 'tfdata').seconds / t('w6_map', 'tfdata').rows) * 1e6,
   'W6 mapJs vs Python py_function': speedup('w6_mapjs', 'tfdata', 'python'),
+  'W8 TFRecord → parse → JPEG → resize vs Python': speedup('w8_tfrecord', 'tfdata', 'python'),
+  'W8 time vs C++ floor': t('w8_tfrecord', 'tfdata').seconds / t('w8_tfrecord', 'floor').seconds,
+  'W9 CSV rows/s vs Python': speedup('w9_csv', 'tfdata', 'python'),
+  'W9 time vs C++ floor': t('w9_csv', 'tfdata').seconds / t('w9_csv', 'floor').seconds,
 };
 
 const pythonVersion = spawnSync(python, ['--version'], { encoding: 'utf8' }).stdout.trim();

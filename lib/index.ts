@@ -11,7 +11,37 @@ export type {
   ZipElement,
   GraphFeed,
   FileOptions,
+  FilenamesArg,
+  FixedLengthRecordOptions,
+  ListFilesOptions,
+  CsvOptions,
+  MakeCsvOptions,
+  WriteTFRecordsOptions,
 } from './dataset/dataset';
+export type { FileCompression, FilenamesOptions } from './dataset/formats/files';
+export { encodeExample } from './tensor/example';
+export type { ExampleRecord, ExampleFeatureValue } from './tensor/example';
+export type {
+  FeatureDType,
+  FeatureValue,
+  FixedLenFeature,
+  VarLenFeature,
+  RaggedFeature,
+  FixedLenSequenceFeature,
+  Feature,
+  Features,
+  ParsedExample,
+  ParsedSingleExample,
+  ParsedSequenceExample,
+  ParsedSingleSequenceExample,
+  ParsedSequenceFeatures,
+  CutsRows,
+} from './ops/example';
+export type { CsvDType, CsvDefault, CsvColumnDType, CsvColumns, CsvFormatOptions } from './ops/csv';
+export type { RawDType } from './ops/encoding';
+export type { DecodeImageOptions } from './ops/image';
+export type { DenseDefault } from './ops/sparse';
+export type { RaggedPartition, UniformRowLength } from './ops/ragged-partition';
 export type { DatasetOptions } from './dataset/options';
 export type { DistributeOptions, FromServiceOptions, ServiceReadOptions } from './dataset/transform/distribute';
 export type { RegisterOptions } from './dataset/service/register';
@@ -25,12 +55,18 @@ export type { PipelineCacheStats } from './iterate/shared-session';
 export { Tensor, tensor } from './tensor/tensor';
 export type { TensorLike, NestedArray, Nested } from './tensor/tensor';
 export { Sym } from './graph/sym';
+export { SparseSym, RaggedSym } from './graph/composite';
+export type { ComponentSym, CompositeSpec, SparseSpec, RaggedSpec } from './graph/composite';
+export { SparseTensor, RaggedTensor } from './tensor/composite';
+export type { RowSplitsDType } from './tensor/composite';
 export type { StaticShape } from './graph/sym';
 export type {
   Element,
   HostElement,
   SpecOf,
   ComponentSpec,
+  SparseComponentSpec,
+  RaggedComponentSpec,
   SourceStructure,
   SourceLeaf,
   SymOfSource,

@@ -11,7 +11,9 @@ const asNumbers = async (ds: Dataset<unknown>) => (await values(ds)).map(Number)
 
 /** Runs `code` in the test venv's Python with TensorFlow imported as tf; parses its last line as JSON. */
 function python(code: string): unknown {
-  const out = execFileSync(venvPython(), ['-c', `import json, tensorflow as tf\n${code}`], {
+  const interpreter = venvPython();
+  if (!interpreter) throw new Error('the test venv is missing: run npm test (its pretest makes it)');
+  const out = execFileSync(interpreter, ['-c', `import json, tensorflow as tf\n${code}`], {
     encoding: 'utf8',
     env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
   });

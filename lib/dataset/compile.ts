@@ -8,6 +8,7 @@ import type { SharedIteratorOps } from '../iterate/shared-session';
 import { Sym } from '../graph/sym';
 import { DatasetInput, typeAttrs } from './definition';
 import { hasPreflight, pipelineOf } from './preflight';
+import { unboxOutputs } from './fetch';
 
 /** Adds the iterator ops over `variant`: `make_iterator` (run once) and `next` (fetched per element). */
 function addIteratorOps(ctx: GraphContext, dataset: DatasetInput, variant: Sym): { make: number; next: Sym[] } {
@@ -56,7 +57,7 @@ function addSharedIteratorOps(ctx: GraphContext, dataset: DatasetInput, variant:
   const [handle] = ctx.addOp('IteratorToStringHandle', [iterator], {}, { name: 'iterator_handle' });
   const handleIn = ctx.placeholder('string', [], 'iterator_handle_in');
   const [named] = ctx.addOp('IteratorFromStringHandleV2', [handleIn], types, { name: 'named_iterator' });
-  const next = ctx.addOp('IteratorGetNext', [named], types, { name: 'next_shared' });
+  const next = unboxOutputs(ctx, dataset, ctx.addOp('IteratorGetNext', [named], types, { name: 'next_shared' }));
   const destroy = ctx.addNode(
     'DestroyResourceOp',
     [named],
@@ -71,7 +72,7 @@ function addSharedIteratorOps(ctx: GraphContext, dataset: DatasetInput, variant:
     start: start.id,
     handle: handle.ref,
     handleIn: handleIn.ref,
-    next: next.map((s) => s.ref),
+    next: next.refs,
     destroy: destroy.id,
   };
 }
@@ -85,19 +86,14 @@ export function compile(dataset: DatasetInput): { pipeline: CompiledPipeline; va
   try {
     const variant = dataset.emit(ctx);
     const { make, next } = addIteratorOps(ctx, dataset, variant);
+    // Sparse and ragged components are unboxed after IteratorGetNext: iterators fetch plain tensors.
+    const fetched = unboxOutputs(ctx, dataset, next);
     // Pipelines that read from JavaScript (a fresh iteration token per iterator) or wait on a
     // preflight keep a session per iterator.
     const shareable = ctx.iterationTokenRef === undefined && !hasPreflight(dataset);
     const shared = shareable ? addSharedIteratorOps(ctx, dataset, variant) : undefined;
     return {
-      pipeline: pipelineOf(
-        dataset,
-        ctx,
-        make,
-        next.map((s) => s.ref),
-        dataset.skeleton,
-        shared,
-      ),
+      pipeline: pipelineOf(dataset, ctx, make, fetched.refs, fetched.skeleton, shared),
       variant,
     };
   } catch (e) {

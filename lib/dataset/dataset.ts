@@ -19,19 +19,23 @@ import { CompiledPipeline, DatasetIterator, IteratorOptions } from '../iterate/i
 import { DatasetOptions } from './options';
 import { Skeleton, describeSkeleton, unflatten } from '../tensor/structure';
 import { Sym } from '../graph/sym';
-import { Tensor } from '../tensor/tensor';
+import { Tensor, tensor } from '../tensor/tensor';
 import { compile, inlinedGraphDef } from './compile';
 import { TfjsDatasetOf, TfjsModule, ToTfjsOptions, toTfjsDataset } from '../interop/tfjs';
-import {
-  DATASET,
-  DatasetDefinition,
-  DatasetInput,
-  DatasetNode,
-  Parallelism,
-  checkCount,
-  shapeText,
-} from './definition';
+import { DATASET, DatasetDefinition, DatasetInput, DatasetNode, Parallelism, checkCount, specText } from './definition';
 import { FileOptions, RangeBound, fileSource, fromTensorSlices, fromTensors, range, zip } from './sources';
+import { WriteTFRecordsOptions, writeTFRecords } from './formats/tfrecord-writer';
+import { ignoreErrors } from './transform/errors';
+import { CsvOptions, INFERENCE_ROWS, csv, csvColumnNames, inferCsvDefaults, selectedColumns } from './formats/csv';
+import { CsvColumns, CsvDefault, csvDefault } from '../ops/csv';
+import {
+  FileCompression,
+  FixedLengthRecordOptions,
+  ListFilesOptions,
+  fixedLengthRecords,
+  listFiles,
+  readFiles,
+} from './formats/files';
 import { BatchOptions, PaddedBatchOptions, batch, paddedBatch, unbatch } from './transform/batch';
 import { InterleaveOptions, MapOptions, filter, flatMap, interleave, map } from './transform/functional';
 import { DistributeOptions, FromServiceOptions, distribute, fromService } from './transform/distribute';
@@ -59,6 +63,48 @@ export interface GraphFeed {
 export type ZipElement<S> = { -readonly [K in keyof S]: S[K] extends Dataset<infer E> ? E : never };
 
 const INT64_MAX = 2n ** 63n - 1n;
+
+// make_csv_dataset's shuffle_buffer_size default.
+const MAKE_CSV_SHUFFLE_BUFFER = 10_000;
+
+/** Options of `Dataset.makeCsvDataset`, as Python's make_csv_dataset's. */
+export interface MakeCsvOptions {
+  /** Column names (default: the header's). */
+  columnNames?: readonly string[];
+  /** One default (or dtype) per selected column; default: inferred from the first rows. */
+  columnDefaults?: readonly CsvDefault[];
+  /** This column becomes the second part of each element: `[features, label]`. */
+  labelName?: string;
+  /** Only these columns, by name or index. */
+  selectColumns?: readonly (string | number)[];
+  /** The one-character field delimiter (default ','). */
+  fieldDelim?: string;
+  /** Double quotes enclose fields (default true). */
+  useQuoteDelim?: boolean;
+  /** A field equal to this is missing (default ''). */
+  naValue?: string;
+  /** The files start with a header line (default true). */
+  header?: boolean;
+  /** Passes over the data (default: forever, as Python; 1 for one pass). */
+  numEpochs?: number;
+  /** Shuffles files and rows (default true). */
+  shuffle?: boolean;
+  /** Rows in the shuffle buffer (default 10000). */
+  shuffleBufferSize?: number;
+  /** Seed of both shuffles. */
+  shuffleSeed?: number;
+  /** Batches prefetched (default 'auto'). */
+  prefetchBufferSize?: number | 'auto';
+  /** Rows read to infer column types (default 100). */
+  numRowsForInference?: number;
+  /** '' (none), 'GZIP' (ZLIB files cannot be probed, as in Python). */
+  compression?: FileCompression;
+  /** Rows that fail to parse (wrong field count, bad number) are dropped (as Python's ignore_errors). */
+  ignoreErrors?: boolean;
+}
+
+/** Filenames a file source reads: one, a list, a string Sym (in a callback) or a Dataset of them. */
+export type FilenamesArg = string | readonly string[] | Sym<'string'> | Dataset<Sym<'string'>>;
 
 /**
  * A tf.data pipeline whose elements have the structure `T` (Syms inside callbacks, host Tensors
@@ -102,20 +148,146 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     return new Dataset(range(startOrStop, stop, step));
   }
 
-  /** One string element per line of the text files, in order (TextLineDataset). */
-  static textLines(
-    filenames: string | readonly string[] | Sym<'string'>,
-    options: FileOptions = {},
-  ): Dataset<Sym<'string'>> {
-    return new Dataset(fileSource('TextLineDataset', filenames, options));
+  /**
+   * One string element per line of the text files, in order (TextLineDataset). `filenames` may
+   * be a Dataset of filenames (as in Python), read one after the other or `numParallelReads` at once.
+   */
+  static textLines(filenames: FilenamesArg, options: FileOptions = {}): Dataset<Sym<'string'>> {
+    return new Dataset(
+      readFiles(filenames, 'textLines', (names) => fileSource('TextLineDataset', names, options), options),
+    );
   }
 
-  /** One string element per record of the TFRecord files, in order (TFRecordDataset). */
-  static tfRecords(
-    filenames: string | readonly string[] | Sym<'string'>,
-    options: FileOptions = {},
+  /**
+   * One string element per record of the TFRecord files, in order (TFRecordDataset). `filenames`
+   * may be a Dataset of filenames (as in Python), read one after the other or `numParallelReads` at once.
+   */
+  static tfRecords(filenames: FilenamesArg, options: FileOptions = {}): Dataset<Sym<'string'>> {
+    return new Dataset(
+      readFiles(filenames, 'tfRecords', (names) => fileSource('TFRecordDataset', names, options), options),
+    );
+  }
+
+  /**
+   * The files matching glob patterns, one name per element (MatchingFiles, as
+   * tf.data.Dataset.list_files): shuffled unless `shuffle: false`, in Python's order for the
+   * same `seed`. Matching runs when an iterator starts; no match fails it with INVALID_ARGUMENT.
+   */
+  static listFiles(
+    patterns: string | readonly string[] | Sym<'string'>,
+    options: ListFilesOptions = {},
   ): Dataset<Sym<'string'>> {
-    return new Dataset(fileSource('TFRecordDataset', filenames, options));
+    return new Dataset(listFiles(patterns, options));
+  }
+
+  /**
+   * One tuple of column scalars per record of CSV files (CSVDatasetV2, as Python's
+   * tf.data.experimental.CsvDataset): `recordDefaults` (or `columnTypes`) gives each column's
+   * dtype and default. Quoted fields may hold delimiters, newlines and `""`; CRLF lines are read
+   * as LF ones. A record with another number of fields, or an empty required field, fails that
+   * element with INVALID_ARGUMENT.
+   */
+  static csv<const R extends readonly CsvDefault[]>(
+    filenames: FilenamesArg,
+    options: CsvOptions<R>,
+  ): Dataset<CsvColumns<R>> {
+    return new Dataset(csv(filenames, options));
+  }
+
+  /**
+   * Python's tf.data.experimental.make_csv_dataset: the files matching `filePattern` (sorted),
+   * column names from the header, column types inferred from the first rows unless
+   * `columnDefaults` gives them, records keyed by column name, shuffled (unless `shuffle: false`),
+   * repeated `numEpochs` times (forever by default, as in Python), batched and prefetched. With
+   * `labelName` the elements are `[features, label]`. Async: it globs and reads the headers first.
+   */
+  static makeCsvDataset(
+    filePattern: string | readonly string[],
+    batchSize: number,
+    options: MakeCsvOptions & { labelName: string },
+  ): Promise<Dataset<[Record<string, Sym>, Sym]>>;
+  static makeCsvDataset(
+    filePattern: string | readonly string[],
+    batchSize: number,
+    options?: MakeCsvOptions,
+  ): Promise<Dataset<Record<string, Sym>>>;
+  static async makeCsvDataset(
+    filePattern: string | readonly string[],
+    batchSize: number,
+    options: MakeCsvOptions = {},
+  ): Promise<Dataset<unknown>> {
+    const what = 'makeCsvDataset';
+    checkCount(batchSize, `${what}: batchSize`, 1);
+    const header = options.header ?? true;
+    const delim = options.fieldDelim ?? ',';
+    const quotes = options.useQuoteDelim ?? true;
+    const naValue = options.naValue ?? '';
+    const compression = options.compression ?? '';
+    const shuffle = options.shuffle ?? true;
+    // Python globs each pattern and sorts the names, so the order does not depend on the filesystem.
+    const files = (await Dataset.listFiles(filePattern, { shuffle: false }).toArray())
+      .map((t) => t.toArray() as unknown as string)
+      .sort();
+    if (options.columnNames === undefined && !header)
+      throw new TypeError(`${what}: give columnNames, or header: true to read them`);
+    const names = options.columnNames ? [...options.columnNames] : csvColumnNames(files, delim, quotes, compression);
+    const select = selectedColumns(options.selectColumns, names);
+    const defaults = options.columnDefaults
+      ? options.columnDefaults.map((d, i) => csvDefault(d, `${what}: columnDefaults[${i}]`))
+      : inferCsvDefaults(files, names.length, select, {
+          delim,
+          quotes,
+          naValue,
+          header,
+          rows: options.numRowsForInference ?? INFERENCE_ROWS,
+          compression,
+        });
+    if (defaults.length !== select.length)
+      throw new TypeError(`${what}: ${defaults.length} columnDefaults for ${select.length} columns`);
+    const columns = select.map((i) => names[i]);
+    const label = options.labelName;
+    if (label !== undefined && !columns.includes(label))
+      throw new TypeError(`${what}: labelName '${label}' is not one of the columns: ${columns.join(', ')}`);
+    let filenames: Dataset<Sym<'string'>> = Dataset.fromTensorSlices(tensor(files, 'string'));
+    if (shuffle) filenames = filenames.shuffle(files.length, { seed: options.shuffleSeed });
+    let rows: Dataset<Sym[]> = Dataset.csv(filenames, {
+      recordDefaults: defaults,
+      header,
+      fieldDelim: delim,
+      useQuoteDelim: quotes,
+      naValue,
+      compression,
+      ...(options.selectColumns !== undefined && { selectCols: select }),
+    }) as unknown as Dataset<Sym[]>;
+    if (options.ignoreErrors) rows = rows.ignoreErrors();
+    if (shuffle)
+      rows = rows.shuffle(options.shuffleBufferSize ?? MAKE_CSV_SHUFFLE_BUFFER, { seed: options.shuffleSeed });
+    const epochs = options.numEpochs ?? null;
+    if (epochs !== 1) rows = rows.repeat(epochs ?? -1);
+    // Python drops the remainder when repeating forever: the batch dimension is then static.
+    return rows
+      .batch(batchSize, { dropRemainder: epochs === null })
+      .map((cols) => {
+        const record: Record<string, Sym> = {};
+        columns.forEach((c, i) => {
+          if (c !== label)
+            Object.defineProperty(record, c, { value: cols[i], enumerable: true, writable: true, configurable: true });
+        });
+        return label === undefined ? record : [record, cols[columns.indexOf(label)]];
+      })
+      .prefetch(options.prefetchBufferSize ?? 'auto') as Dataset<unknown>;
+  }
+
+  /**
+   * One string element of `recordBytes` bytes per record of binary files with fixed-size records
+   * (FixedLengthRecordDatasetV2), after `headerBytes` and before `footerBytes` of each file.
+   */
+  static fixedLengthRecords(
+    filenames: FilenamesArg,
+    recordBytes: number,
+    options: FixedLengthRecordOptions = {},
+  ): Dataset<Sym<'string'>> {
+    return new Dataset(fixedLengthRecords(filenames, recordBytes, options));
   }
 
   /**
@@ -174,7 +346,11 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   get elementSpec(): SpecOf<T> {
     return unflatten(
       this.skeleton,
-      this.specs.map((s) => ({ dtype: s.dtype, shape: s.shape === null ? null : [...s.shape] }) as ComponentSpec),
+      this.specs.map((s) =>
+        s.composite
+          ? { ...s.composite, shape: s.composite.shape === null ? null : [...s.composite.shape] }
+          : ({ dtype: s.dtype, shape: s.shape === null ? null : [...s.shape] } as ComponentSpec),
+      ),
     ) as SpecOf<T>;
   }
 
@@ -212,7 +388,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
 
   /** What `console.log` and `util.inspect` show: the element structure and the pipeline's outline. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    const spec = describeSkeleton(this.skeleton, (i) => `${this.specs[i].dtype}${shapeText(this.specs[i].shape)}`);
+    const spec = describeSkeleton(this.skeleton, (i) => specText(this.specs[i]));
     const outline = this.explain()
       .split('\n')
       .map((l) => `  ${l}`)
@@ -224,7 +400,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   explain(): string {
     const lines: string[] = [];
     const walk = (d: DatasetInput, depth: number) => {
-      const spec = describeSkeleton(d.skeleton, (i) => `${d.specs[i].dtype}${shapeText(d.specs[i].shape)}`);
+      const spec = describeSkeleton(d.skeleton, (i) => specText(d.specs[i]));
       lines.push(`${'  '.repeat(depth)}${d.node.op}(${d.node.detail}) -> ${spec}`);
       for (const input of d.node.inputs) walk(input, depth + 1);
     };
@@ -345,6 +521,28 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     return new Dataset(distribute(this, options));
   }
 
+  /**
+   * Drops the elements whose production fails and goes on (IgnoreErrorsDataset, as Python's
+   * `ignore_errors()`): a corrupt record, a CSV row with the wrong field count, an image that
+   * does not decode in a map. `logWarning` has TensorFlow log each dropped error.
+   */
+  ignoreErrors(options: { logWarning?: boolean } = {}): Dataset<T> {
+    return new Dataset(ignoreErrors(this, options));
+  }
+
+  /**
+   * Writes every element (string scalars: serialized records, e.g. `encodeExample` bytes mapped
+   * in, or a `tfRecords` dataset) to the TFRecord file `path` (DatasetToTFRecord, as Python's
+   * TFRecordWriter): the pipeline runs inside TensorFlow; resolves when the file is complete.
+   */
+  writeTFRecords(path: string, options: WriteTFRecordsOptions = {}): Promise<void> {
+    try {
+      return writeTFRecords(this, path, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
   // ---- iteration ----
 
   /** A new iterator; each starts from the beginning with its own state. */
@@ -414,6 +612,10 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
 export type {
   BatchOptions,
   FileOptions,
+  FixedLengthRecordOptions,
+  ListFilesOptions,
+  CsvOptions,
+  WriteTFRecordsOptions,
   InterleaveOptions,
   MapOptions,
   PaddedBatchOptions,

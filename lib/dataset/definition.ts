@@ -108,3 +108,9 @@ export function int64(ctx: GraphContext, value: number | bigint): Sym {
 export function shapeText(s: StaticShape): string {
   return s === null ? '<unknown>' : `[${s.map((d) => (d === null ? '?' : d)).join(',')}]`;
 }
+
+/** A component's type as `explain()` shows it: `float32[?,4]`, `sparse<int64>[?]`, `ragged<float32>[?,?]`. */
+export function specText(s: TensorSpec): string {
+  if (!s.composite) return `${s.dtype}${shapeText(s.shape)}`;
+  return `${s.composite.kind}<${s.composite.dtype}>${shapeText(s.composite.shape)}`;
+}

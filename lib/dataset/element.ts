@@ -2,17 +2,26 @@
 import type { AnyTypedArray, DType, GraphDType } from '../tensor/dtypes';
 import type { StaticShape, Sym } from '../graph/sym';
 import type { NestedArray, Tensor } from '../tensor/tensor';
+import type { RaggedSym, SparseSym } from '../graph/composite';
+import type { RaggedTensor, RowSplitsDType, SparseTensor } from '../tensor/composite';
 
-/** An element: a Sym, a tuple or a record of elements, nested. */
-export type Element = Sym | readonly Element[] | { readonly [key: string]: Element };
+/** An element: a Sym (or a sparse or ragged one), a tuple or a record of elements, nested. */
+export type Element = Sym | SparseSym | RaggedSym | readonly Element[] | { readonly [key: string]: Element };
 
-/** What iteration yields for an element type: the same structure with host tensors. */
+/**
+ * What iteration yields for an element type: the same structure with host tensors (a
+ * SparseTensor for a SparseSym, a RaggedTensor for a RaggedSym).
+ */
 export type HostElement<T> =
   T extends Sym<infer D>
     ? Tensor<D & DType>
-    : T extends readonly unknown[]
-      ? { -readonly [K in keyof T]: HostElement<T[K]> }
-      : { -readonly [K in keyof T]: HostElement<T[K]> };
+    : T extends SparseSym<infer D>
+      ? SparseTensor<D & DType>
+      : T extends RaggedSym<infer D>
+        ? RaggedTensor<D & DType>
+        : T extends readonly unknown[]
+          ? { -readonly [K in keyof T]: HostElement<T[K]> }
+          : { -readonly [K in keyof T]: HostElement<T[K]> };
 
 /** dtype and static shape of one component. */
 export interface ComponentSpec<D extends GraphDType = GraphDType> {
@@ -22,17 +31,55 @@ export interface ComponentSpec<D extends GraphDType = GraphDType> {
   shape: StaticShape;
 }
 
+/** The spec of a sparse component in `elementSpec` (Python's SparseTensorSpec). */
+export interface SparseComponentSpec<D extends GraphDType = GraphDType> {
+  /** Marks a sparse component. */
+  kind: 'sparse';
+  /** The values' dtype. */
+  dtype: D;
+  /** The dense tensor's static shape. */
+  shape: StaticShape;
+}
+
+/** The spec of a ragged component in `elementSpec` (Python's RaggedTensorSpec). */
+export interface RaggedComponentSpec<D extends GraphDType = GraphDType> {
+  /** Marks a ragged component. */
+  kind: 'ragged';
+  /** The values' dtype. */
+  dtype: D;
+  /** Static shape, ragged dimensions null. */
+  shape: StaticShape;
+  /** Number of ragged dimensions. */
+  raggedRank: number;
+  /** The row splits' dtype. */
+  rowSplitsDtype: RowSplitsDType;
+}
+
 /** `elementSpec`: the same structure with a ComponentSpec per component. */
 export type SpecOf<T> =
   T extends Sym<infer D>
     ? ComponentSpec<D>
-    : T extends readonly unknown[]
-      ? { -readonly [K in keyof T]: SpecOf<T[K]> }
-      : { -readonly [K in keyof T]: SpecOf<T[K]> };
+    : T extends SparseSym<infer D>
+      ? SparseComponentSpec<D>
+      : T extends RaggedSym<infer D>
+        ? RaggedComponentSpec<D>
+        : T extends readonly unknown[]
+          ? { -readonly [K in keyof T]: SpecOf<T[K]> }
+          : { -readonly [K in keyof T]: SpecOf<T[K]> };
 
 /** A value a source accepts as one component. */
 export type SourceLeaf =
-  Tensor | Sym | AnyTypedArray | NestedArray<number> | NestedArray<bigint> | NestedArray<boolean> | NestedArray<string>;
+  | Tensor
+  | Sym
+  | SparseTensor
+  | RaggedTensor
+  | SparseSym
+  | RaggedSym
+  | AnyTypedArray
+  | NestedArray<number>
+  | NestedArray<bigint>
+  | NestedArray<boolean>
+  | NestedArray<string>;
 
 /** Structures of source components. */
 export type SourceStructure = SourceLeaf | readonly SourceStructure[] | { readonly [key: string]: SourceStructure };
@@ -58,25 +105,32 @@ export type TypedArrayDType<A> = A extends Float32Array
                   ? 'uint32'
                   : 'uint8';
 
-/** The element type a source structure gives. */
+/**
+ * The element type a source structure gives. (Slicing a ragged tensor with one ragged dimension
+ * gives dense rows, as in Python: typed RaggedSym, they are plain Syms at run time.)
+ */
 export type SymOfSource<S> =
   S extends Tensor<infer D>
     ? Sym<D>
-    : S extends Sym
-      ? S
-      : S extends AnyTypedArray
-        ? Sym<TypedArrayDType<S>>
-        : S extends NestedArray<number>
-          ? Sym<'int32' | 'float32'>
-          : S extends NestedArray<bigint>
-            ? Sym<'int64'>
-            : S extends NestedArray<boolean>
-              ? Sym<'bool'>
-              : S extends NestedArray<string>
-                ? Sym<'string'>
-                : S extends readonly unknown[]
-                  ? { -readonly [K in keyof S]: SymOfSource<S[K]> }
-                  : { -readonly [K in keyof S]: SymOfSource<S[K]> };
+    : S extends SparseTensor<infer D>
+      ? SparseSym<D>
+      : S extends RaggedTensor<infer D>
+        ? RaggedSym<D>
+        : S extends Sym | SparseSym | RaggedSym
+          ? S
+          : S extends AnyTypedArray
+            ? Sym<TypedArrayDType<S>>
+            : S extends NestedArray<number>
+              ? Sym<'int32' | 'float32'>
+              : S extends NestedArray<bigint>
+                ? Sym<'int64'>
+                : S extends NestedArray<boolean>
+                  ? Sym<'bool'>
+                  : S extends NestedArray<string>
+                    ? Sym<'string'>
+                    : S extends readonly unknown[]
+                      ? { -readonly [K in keyof S]: SymOfSource<S[K]> }
+                      : { -readonly [K in keyof S]: SymOfSource<S[K]> };
 
 /**
  * One component of a signature given as data (fromGenerator's outputSignature, fromService's

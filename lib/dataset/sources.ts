@@ -7,9 +7,18 @@ import { Skeleton, flattenStructure } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
 import { DatasetDefinition, DatasetInput, checkCount, emitDatasetOp, int64, isDataset } from './definition';
+import {
+  CompositeComponent,
+  compositeComponentSpec,
+  compositeShape,
+  emitComposite,
+  isCompositeComponent,
+  snapshotComposite,
+} from './composite-source';
+import { DEFAULT_READ_BUFFER, FilenamesOptions, checkCompression, filenamesIn } from './formats/files';
 
 /** Options of `Dataset.textLines` and `Dataset.tfRecords`. */
-export interface FileOptions {
+export interface FileOptions extends FilenamesOptions {
   /** '' (none, the default), 'GZIP' or 'ZLIB'. */
   compression?: '' | 'GZIP' | 'ZLIB';
   /** Read buffer in bytes (default 256 KiB). */
@@ -19,8 +28,10 @@ export interface FileOptions {
 /** A bound of `Dataset.range`: an integer, or an integer Sym inside a callback. */
 export type RangeBound = number | bigint | Sym<'int64'> | Sym<'int32'>;
 
-function isSourceLeaf(v: unknown): v is Tensor | Sym | number | bigint | boolean | string | unknown[] {
-  if (v instanceof Tensor || v instanceof Sym || isTypedArray(v)) return true;
+function isSourceLeaf(
+  v: unknown,
+): v is Tensor | Sym | CompositeComponent | number | bigint | boolean | string | unknown[] {
+  if (v instanceof Tensor || v instanceof Sym || isTypedArray(v) || isCompositeComponent(v)) return true;
   if (['number', 'bigint', 'boolean', 'string'].includes(typeof v)) return true;
   // A JS array counts as one tensor when its leaves are scalars (a tuple holds tensors or records).
   if (Array.isArray(v)) {
@@ -31,12 +42,17 @@ function isSourceLeaf(v: unknown): v is Tensor | Sym | number | bigint | boolean
   return false;
 }
 
-function toComponent(v: unknown): Tensor | Sym {
-  if (v instanceof Sym || v instanceof Tensor) return v;
+/** One source component: a tensor (host or Sym) or a sparse/ragged one. */
+type Component = Tensor | Sym | CompositeComponent;
+
+function toComponent(v: unknown): Component {
+  if (v instanceof Sym || v instanceof Tensor || isCompositeComponent(v)) return v;
   return tensor(v as never);
 }
 
-function specOf(c: Tensor | Sym, dropFirst: boolean): TensorSpec {
+function specOf(c: Component, dropFirst: boolean): TensorSpec {
+  if (isCompositeComponent(c))
+    return compositeComponentSpec(c, dropFirst, dropFirst ? 'fromTensorSlices' : 'fromTensors');
   if (c instanceof Tensor) return { dtype: c.dtype, shape: [...c.shape].slice(dropFirst ? 1 : 0) };
   return { dtype: c.dtype, shape: c.shape === null ? null : c.shape.slice(dropFirst ? 1 : 0) };
 }
@@ -59,7 +75,7 @@ export function fromTensorSlices(values: unknown): DatasetDefinition {
   if (components.length === 0) throw new TypeError('fromTensorSlices: values has no components');
   let rows: number | null | undefined;
   components.forEach((c, i) => {
-    const shape = c.shape;
+    const shape = isCompositeComponent(c) ? compositeShape(c) : c.shape;
     if (shape !== null && shape.length === 0)
       throw new RangeError(`fromTensorSlices: component ${i} is a scalar; slicing needs rank >= 1`);
     const first = shape === null ? null : shape[0];
@@ -95,14 +111,20 @@ export function fromTensors(values: unknown): DatasetDefinition {
 function fromComponents(
   op: string,
   detail: string,
-  components: (Tensor | Sym)[],
+  components: Component[],
   specs: TensorSpec[],
   skeleton: Skeleton,
 ): DatasetDefinition {
   // Host data is copied into TensorFlow now: later changes to the arrays do not reach the pipeline.
-  for (const c of components) if (c instanceof Tensor) c.handle();
+  for (const c of components) {
+    if (c instanceof Tensor) c.handle();
+    else if (isCompositeComponent(c)) snapshotComposite(c);
+  }
+  const sliced = op === 'TensorSliceDataset';
   const emit = (ctx: GraphContext) => {
-    const syms = components.map((c) => (c instanceof Sym ? ctx.own(c) : ctx.captureHost(c)));
+    const syms = components.map((c) =>
+      c instanceof Sym ? ctx.own(c) : isCompositeComponent(c) ? emitComposite(ctx, c, sliced) : ctx.captureHost(c),
+    );
     return emitDatasetOp(ctx, op, [syms], null, { output_shapes: specs.map((s) => s.shape) });
   };
   return { node: { op, detail, inputs: [], emit }, specs, skeleton };
@@ -147,28 +169,18 @@ export function range(startOrStop: RangeBound, stop: RangeBound | undefined, ste
 /** TextLineDataset / TFRecordDataset: one string element per line or record of the files. */
 export function fileSource(
   op: 'TextLineDataset' | 'TFRecordDataset',
-  filenames: string | readonly string[] | Sym<'string'>,
+  names: Tensor | Sym,
   options: FileOptions,
 ): DatasetDefinition {
-  const compression = options.compression ?? '';
-  if (!['', 'GZIP', 'ZLIB'].includes(compression))
-    throw new TypeError(`${op}: compression must be '', 'GZIP' or 'ZLIB', got ${String(compression)}`);
-  const bufferSize = options.bufferSize ?? 256 * 1024;
+  const compression = checkCompression(options.compression, op);
+  const bufferSize = options.bufferSize ?? DEFAULT_READ_BUFFER;
   checkCount(bufferSize, `${op}: bufferSize`, 0);
   checkAllocation(`${op}: bufferSize`, bufferSize, 1);
-  let names: Tensor | Sym;
-  if (filenames instanceof Sym) names = filenames;
-  else {
-    const list = typeof filenames === 'string' ? [filenames] : [...filenames];
-    if (list.length === 0 || list.some((f) => typeof f !== 'string' || f.length === 0))
-      throw new TypeError(`${op}: filenames must be non-empty strings`);
-    names = tensor(list, 'string');
-  }
   const emit = (ctx: GraphContext) => {
-    const f = names instanceof Sym ? ctx.own(names) : ctx.captureHost(names);
+    const f = filenamesIn(ctx, names);
     return emitDatasetOp(ctx, op, [f, ctx.constant(tensor(compression, 'string')), int64(ctx, bufferSize)], null);
   };
-  const detail = filenames instanceof Sym ? filenames.opName : (names as Tensor).toArray().toString();
+  const detail = names instanceof Sym ? names.opName : (names as Tensor).toArray().toString();
   return {
     node: { op, detail, inputs: [], emit },
     specs: [{ dtype: 'string', shape: [] }],

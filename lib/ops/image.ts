@@ -8,6 +8,9 @@ import {
   AddV2,
   Cast,
   ClipByValue,
+  DecodeBmp,
+  DecodeGif,
+  DecodeImage,
   DecodeJpeg,
   DecodePng,
   EncodePng,
@@ -152,4 +155,52 @@ export function encodePng(
   options: { compression?: number } = {},
 ): Sym<'string'> {
   return EncodePng({ image: toSym(image, undefined, 'encodePng') as AnySym, compression: options.compression ?? -1 });
+}
+
+/** Options of `decodeImage`. */
+export interface DecodeImageOptions<D extends 'uint8' | 'uint16' | 'float32'> {
+  /** 0 (the file's, the default), 1 (grey), 3 (RGB) or 4 (RGBA). */
+  channels?: 0 | 1 | 3 | 4;
+  /** uint8 (default), uint16, or float32 in [0, 1]. */
+  dtype?: D;
+  /**
+   * An animated GIF decodes to [frames, h, w, c] (true, the default); with false only its first
+   * frame, so every image is [h, w, c].
+   */
+  expandAnimations?: boolean;
+}
+
+/**
+ * Decodes a JPEG, PNG, GIF or BMP, told apart by content (tf.io.decode_image, DecodeImage):
+ * [h, w, c], or [frames, h, w, c] for a GIF unless `expandAnimations: false`. Bytes of no known
+ * format, or a truncated image, fail the element with INVALID_ARGUMENT.
+ */
+export function decodeImage<D extends 'uint8' | 'uint16' | 'float32' = 'uint8'>(
+  contents: Operand<'string'>,
+  options: DecodeImageOptions<D> = {},
+): Sym<D> {
+  const channels = options.channels ?? 0;
+  if (![0, 1, 3, 4].includes(channels))
+    throw new RangeError(`decodeImage: channels must be 0, 1, 3 or 4, got ${channels}`);
+  const dtype = options.dtype ?? ('uint8' as D);
+  if (!['uint8', 'uint16', 'float32'].includes(dtype))
+    throw new TypeError(`decodeImage: dtype must be 'uint8', 'uint16' or 'float32', got ${String(dtype)}`);
+  const expand = options.expandAnimations ?? true;
+  if (typeof expand !== 'boolean') throw new TypeError('decodeImage: expandAnimations must be a boolean');
+  return DecodeImage({
+    contents: toSym(contents, 'string', 'decodeImage') as AnySym,
+    channels,
+    dtype,
+    expand_animations: expand,
+  });
+}
+
+/** Decodes a GIF to uint8 [frames, h, w, 3] (tf.io.decode_gif). */
+export function decodeGif(contents: Operand<'string'>): Sym<'uint8'> {
+  return DecodeGif({ contents: toSym(contents, 'string', 'decodeGif') as AnySym });
+}
+
+/** Decodes a BMP to uint8 [h, w, channels] (tf.io.decode_bmp); channels 0 keeps the file's. */
+export function decodeBmp(contents: Operand<'string'>, options: { channels?: 0 | 3 | 4 } = {}): Sym<'uint8'> {
+  return DecodeBmp({ contents: toSym(contents, 'string', 'decodeBmp') as AnySym, channels: options.channels ?? 0 });
 }

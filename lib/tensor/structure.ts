@@ -1,8 +1,19 @@
 // Element structures: a leaf, a tuple (array) or a record (plain object), nested. Records are
 // flattened in sorted key order, as tf.nest does, so components line up with Python's.
+import { RaggedTensor, SparseTensor } from './composite';
+import type { Tensor } from './tensor';
+
+/**
+ * How a leaf of a pipeline's output is rebuilt on the host from the tensors fetched for it: one
+ * tensor (the default), a SparseTensor from three (indices, values, dense shape), or a
+ * RaggedTensor from its row splits followed by its flat values.
+ */
+export type HostLeaf = { sparse: true } | { raggedSplits: number };
 
 export type Skeleton =
-  { kind: 'leaf' } | { kind: 'tuple'; items: Skeleton[] } | { kind: 'record'; keys: string[]; items: Skeleton[] };
+  | { kind: 'leaf'; host?: HostLeaf }
+  | { kind: 'tuple'; items: Skeleton[] }
+  | { kind: 'record'; keys: string[]; items: Skeleton[] };
 
 export function isPlainRecord(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
@@ -52,7 +63,14 @@ export function flattenStructure<L>(
 
 export function unflatten<R>(skeleton: Skeleton, leaves: readonly R[]): unknown {
   let i = 0;
+  // Host leaves exist only in an iterator's skeleton, whose leaves are Tensors.
+  const composite = (host: HostLeaf): unknown => {
+    const parts = leaves.slice(i, (i += 'sparse' in host ? 3 : host.raggedSplits + 1)) as unknown as Tensor[];
+    if ('sparse' in host) return new SparseTensor(parts[0] as Tensor<'int64'>, parts[1], parts[2] as Tensor<'int64'>);
+    return new RaggedTensor(parts[parts.length - 1], parts.slice(0, -1) as Tensor<'int64'>[]);
+  };
   const build = (s: Skeleton): unknown => {
+    if (s.kind === 'leaf' && s.host) return composite(s.host);
     if (s.kind === 'leaf') return leaves[i++];
     if (s.kind === 'tuple') return s.items.map(build);
     const out: Record<string, unknown> = {};

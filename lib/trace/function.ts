@@ -5,6 +5,23 @@ import { GraphDType } from '../tensor/dtypes';
 import { CaptureSource, GraphContext, GraphFunction } from '../graph/context';
 import { Skeleton, flattenStructure } from '../tensor/structure';
 import { StaticShape, Sym } from '../graph/sym';
+import {
+  ComponentSym,
+  CompositeSpec,
+  RaggedSym,
+  SparseSym,
+  boxComposite,
+  compositeSpecOf,
+  unboxComposite,
+} from '../graph/composite';
+
+/** A traced function's inputs as its callback sees them: composite ones unboxed (SparseSym, RaggedSym). */
+export function unboxInputs(inputs: readonly Sym[], specs: readonly TensorSpec[]): ComponentSym[] {
+  return inputs.map((p, i) => {
+    const composite = specs[i].composite;
+    return composite ? unboxComposite(GraphContext.require('a callback'), p, composite) : p;
+  });
+}
 import { Tensor } from '../tensor/tensor';
 import { toSym } from '../graph/operands';
 
@@ -14,6 +31,11 @@ export interface TensorSpec {
   dtype: GraphDType;
   /** Static shape (null dims unknown; null when the rank is unknown). */
   shape: StaticShape;
+  /**
+   * Set for a sparse or ragged component: its type. `dtype` and `shape` are then those of the
+   * variant that carries it (see graph/composite.ts).
+   */
+  composite?: CompositeSpec;
 }
 
 /** A callback traced into a TensorFlow function (what `f` attrs of dataset ops name). */
@@ -31,9 +53,11 @@ export interface TracedFunction extends GraphFunction {
 }
 
 /** A leaf the callback may return: a Sym, or a host value that becomes a captured input. */
-function isReturnLeaf(v: unknown): v is Sym | Tensor | number | bigint | boolean | string {
+function isReturnLeaf(v: unknown): v is ComponentSym | Tensor | number | bigint | boolean | string {
   return (
     v instanceof Sym ||
+    v instanceof SparseSym ||
+    v instanceof RaggedSym ||
     v instanceof Tensor ||
     ['number', 'bigint', 'boolean', 'string'].includes(typeof v) ||
     ArrayBuffer.isView(v)
@@ -47,13 +71,22 @@ export interface TracedGraph {
   readonly inputs: Sym[];
   readonly inputSpecs: TensorSpec[];
   readonly leaves: Sym[];
+  /** The outputs' specs (a composite output's leaf is the variant that carries it). */
+  readonly leafSpecs: TensorSpec[];
   readonly skeleton: Skeleton;
   readonly returned: unknown;
 }
 
+/** The flat spec of a function output: a boxed composite keeps its composite type. */
+function leafSpec(s: Sym, composite: CompositeSpec | undefined): TensorSpec {
+  return composite ? { dtype: s.dtype, shape: s.shape, composite } : { dtype: s.dtype, shape: s.shape };
+}
+
 /**
- * Runs `body` once on one Sym per input spec, in a fresh graph whose parent is the current one.
- * `outputs` extracts the flat outputs from what it returned (default: a structure of Syms or host
+ * Runs `body` once on one Sym per input spec (for a composite spec, the variant that carries it:
+ * see unboxInputs), in a fresh graph whose parent is the current one. Composite values it
+ * returns are boxed into variants. `outputs` extracts the flat outputs from what it returned
+ * (default: a structure of Syms or host
  * values). The graph stays open until finishTrace.
  */
 export function traceGraph(
@@ -75,17 +108,28 @@ export function traceGraph(
         throw new TypeError(`${label} callback returned a Promise; callbacks are traced synchronously`);
       let leaves: Sym[];
       let skeleton: Skeleton;
+      let composites: (CompositeSpec | undefined)[] = [];
       if (outputs) {
         ({ leaves, skeleton } = outputs(returned, ctx));
       } else {
         const flat = flattenStructure(returned, isReturnLeaf, `${label} result`);
         skeleton = flat.skeleton;
-        leaves = flat.leaves.map((v) => (v instanceof Sym ? ctx.own(v) : toSym(v, undefined, label)));
+        composites = flat.leaves.map((v) =>
+          v instanceof SparseSym || v instanceof RaggedSym ? compositeSpecOf(v) : undefined,
+        );
+        leaves = flat.leaves.map((v) =>
+          v instanceof Sym
+            ? ctx.own(v)
+            : v instanceof SparseSym || v instanceof RaggedSym
+              ? boxComposite(ctx, v)
+              : toSym(v, undefined, label),
+        );
       }
       // An input returned as is must pass through a node: a function output cannot be its own input.
       const placeholders = new Set([...inputs, ...ctx.captures.map((c) => c.inner)].map((s) => s.op));
       leaves = leaves.map((s) => (placeholders.has(s.op) ? ctx.addOp('Identity', [s])[0] : s));
-      return { label, ctx, inputs, inputSpecs: [...inputSpecs], leaves, skeleton, returned };
+      const leafSpecs = leaves.map((s, i) => leafSpec(s, composites[i]));
+      return { label, ctx, inputs, inputSpecs: [...inputSpecs], leaves, leafSpecs, skeleton, returned };
     });
   } catch (e) {
     ctx.dispose();
@@ -119,7 +163,7 @@ export function finishTrace(t: TracedGraph, pad: { before?: TensorSpec[]; after?
       name: native.name,
       native,
       inputSpecs: t.inputSpecs,
-      outputSpecs: t.leaves.map((s) => ({ dtype: s.dtype, shape: s.shape })),
+      outputSpecs: t.leafSpecs,
       outputSkeleton: t.skeleton,
       captures: ctx.captures.map((c) => c.source),
       dependencies: [...ctx.functions.values()],

@@ -1,6 +1,6 @@
 // The batch family: batch, paddedBatch, unbatch.
 import { DType, arrayCtor, isDType } from '../../tensor/dtypes';
-import { TensorSpec, traceFunction } from '../../trace/function';
+import { TensorSpec, traceFunction, unboxInputs } from '../../trace/function';
 import { SLOT_BYTES, checkAllocation } from '../../limits';
 import { flattenStructure } from '../../tensor/structure';
 import { Tensor, tensor } from '../../tensor/tensor';
@@ -16,6 +16,9 @@ import {
   parallelism,
 } from '../definition';
 import { fromTensorSlices } from '../sources';
+import { ComponentSym, batchedComposite, boxRows, boxedShape, unbatchedComposite } from '../../graph/composite';
+import type { GraphContext } from '../../graph/context';
+import type { Sym } from '../../graph/sym';
 
 /** Options of `batch`. */
 export interface BatchOptions {
@@ -45,10 +48,13 @@ export function batch(input: DatasetInput, batchSize: number, options: BatchOpti
   const drop = !!options.dropRemainder;
   if (drop) checkAllocation('batch: batchSize', n, SLOT_BYTES); // reserved in full when remainders drop
   const calls = parallelism(options.numParallelCalls, 'batch: numParallelCalls');
-  const specs = input.specs.map((s) => ({
-    dtype: s.dtype,
-    shape: s.shape === null ? null : [drop ? n : null, ...s.shape],
-  }));
+  const specs: TensorSpec[] = input.specs.map((s) => {
+    const shape = s.shape === null ? null : [drop ? n : null, ...s.shape];
+    // A composite's variants stack like any tensor; its type gains the batch dimension.
+    return s.composite
+      ? { dtype: s.dtype, shape, composite: batchedComposite(s.composite, drop ? n : null) }
+      : { dtype: s.dtype, shape };
+  });
   const op = calls === undefined ? 'BatchDatasetV2' : 'ParallelBatchDataset';
   return derived(input, op, detailOf(n, drop), specs, input.skeleton, (ctx, variant) => {
     const dropSym = ctx.constant(tensor(drop, 'bool'));
@@ -65,6 +71,12 @@ export function batch(input: DatasetInput, batchSize: number, options: BatchOpti
 export function paddedBatch(input: DatasetInput, batchSize: number, options: PaddedBatchOptions): DatasetDefinition {
   const n = checkCount(batchSize, 'paddedBatch: batchSize', 1);
   const drop = !!options.dropRemainder;
+  const composite = input.specs.findIndex((s) => s.composite);
+  if (composite >= 0)
+    throw new TypeError(
+      `paddedBatch: component ${composite} is ${input.specs[composite].composite?.kind}; ` +
+        'padding applies to dense components only (as in tf.data): use batch()',
+    );
   const padded: (number | null)[][] =
     options.paddedShapes === undefined
       ? input.specs.map((s, i) => {
@@ -143,9 +155,44 @@ export function paddedBatch(input: DatasetInput, batchSize: number, options: Pad
 /** UnbatchDataset: splits each element along its first dimension. */
 export function unbatch(input: DatasetInput): DatasetDefinition {
   const specs: TensorSpec[] = input.specs.map((s, i) => {
-    if (s.shape !== null && s.shape.length === 0) throw new TypeError(`unbatch: component ${i} is a scalar`);
-    return { dtype: s.dtype, shape: s.shape === null ? null : s.shape.slice(1) };
+    if (s.composite) {
+      if (s.composite.shape !== null && s.composite.shape.length === 0)
+        throw new TypeError(`unbatch: component ${i} is a ${s.composite.kind} scalar`);
+    } else if (s.shape !== null && s.shape.length === 0) {
+      throw new TypeError(`unbatch: component ${i} is a scalar`);
+    }
+    const shape = s.shape === null ? null : s.shape.slice(1);
+    if (!s.composite) return { dtype: s.dtype, shape };
+    const row = unbatchedComposite(s.composite);
+    return { dtype: s.dtype, shape: boxedShape(row, []), composite: row };
   });
+  const composites = input.specs.some((s) => s.composite);
+  // Composites are first re-boxed row by row (a [n, 3] or [n] variant), as Python's unbatch does.
+  const rowBoxed: TensorSpec[] = input.specs.map((s, i) =>
+    s.composite
+      ? { ...s, shape: s.shape === null ? null : [s.composite.shape?.[0] ?? null, ...(specs[i].shape ?? [])] }
+      : s,
+  );
+  const normalize = (ctx: GraphContext, variant: Sym): Sym => {
+    if (!composites) return variant;
+    const f = traceFunction(
+      'unbatch_rows',
+      input.specs,
+      (inputs) => unboxInputs(inputs, input.specs),
+      (returned, fctx) => ({
+        leaves: (returned as ComponentSym[]).map((v, i) => {
+          const composite = input.specs[i].composite;
+          return composite ? boxRows(fctx, v, composite) : (v as Sym);
+        }),
+        skeleton: { kind: 'leaf' },
+      }),
+    );
+    return emitDatasetOp(ctx, 'MapDataset', [variant, ctx.resolveCaptures(f)], rowBoxed, {
+      f,
+      use_inter_op_parallelism: true,
+      preserve_cardinality: true,
+    });
+  };
   // TensorFlow 2.21's UnbatchDataset crashes the process on zero-size rows (Python too:
   // from_tensors(np.zeros([0])).batch(1).unbatch() segfaults). It is used only when every row
   // is statically non-empty; otherwise the same semantics come from slicing each batch.
@@ -157,10 +204,11 @@ export function unbatch(input: DatasetInput): DatasetDefinition {
     specs,
     input.skeleton,
     (ctx, variant) => {
+      variant = normalize(ctx, variant);
       if (safe) return emitDatasetOp(ctx, 'UnbatchDataset', [variant], specs);
       const f = traceFunction(
         'unbatch',
-        input.specs,
+        rowBoxed,
         (inputs) => inputs,
         (returned, fctx) => ({
           leaves: [fromTensorSlices(returned).node.emit(fctx, [])],

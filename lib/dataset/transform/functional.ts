@@ -1,5 +1,5 @@
 // Transformations that run a traced callback per element: map, filter, flatMap, interleave.
-import { TensorSpec, TracedFunction, traceFunction } from '../../trace/function';
+import { TensorSpec, TracedFunction, traceFunction, unboxInputs } from '../../trace/function';
 import { AttrValue } from '../../graph/context';
 import { MAX_PARALLELISM, checkAtMost } from '../../limits';
 import { Skeleton, unflatten } from '../../tensor/structure';
@@ -41,7 +41,9 @@ export interface InterleaveOptions {
 
 /** Traces `fn` over the elements of `input` (called once, with Syms). */
 function trace(input: DatasetInput, label: string, fn: (element: never) => unknown): TracedFunction {
-  return traceFunction(label, input.specs, (inputs) => fn(unflatten(input.skeleton, inputs) as never));
+  return traceFunction(label, input.specs, (inputs) =>
+    fn(unflatten(input.skeleton, unboxInputs(inputs, input.specs)) as never),
+  );
 }
 
 /** Traces a callback that returns a dataset; the function's output is that dataset's variant. */
@@ -54,7 +56,7 @@ function traceDatasetFn(
   const f = traceFunction(
     label,
     input.specs,
-    (inputs) => fn(unflatten(input.skeleton, inputs) as never),
+    (inputs) => fn(unflatten(input.skeleton, unboxInputs(inputs, input.specs)) as never),
     (returned, ctx) => {
       if (!isDataset(returned)) throw new TypeError(`${label}: the callback must return a Dataset`);
       inner = returned;
@@ -69,7 +71,7 @@ export function map(input: DatasetInput, fn: (element: never) => unknown, option
   if (typeof fn !== 'function') throw new TypeError('map: fn must be a function');
   const calls = parallelism(options.numParallelCalls, 'map: numParallelCalls');
   const f = trace(input, 'map', fn);
-  if (f.outputSpecs.some((s) => s.dtype === 'variant'))
+  if (f.outputSpecs.some((s) => s.dtype === 'variant' && !s.composite))
     throw new TypeError('map: the callback returned a dataset; use flatMap or interleave');
   const parallel = calls !== undefined;
   const op = parallel ? 'ParallelMapDatasetV2' : 'MapDataset';

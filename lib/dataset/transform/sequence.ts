@@ -4,6 +4,8 @@ import { DatasetOptions, serializeOptions } from '../options';
 import { SLOT_BYTES, checkAllocation } from '../../limits';
 import { sameSkeleton } from '../../tensor/structure';
 import { mergeStaticShapes } from '../../graph/sym';
+import { mergeComposites } from '../../graph/composite';
+import type { TensorSpec } from '../../trace/function';
 import { tensor } from '../../tensor/tensor';
 import {
   AUTOTUNE,
@@ -100,14 +102,15 @@ export function concatenate(input: DatasetInput, other: DatasetInput): DatasetDe
   if (!sameSkeleton(input.skeleton, other.skeleton) || input.specs.length !== other.specs.length) {
     throw new TypeError('concatenate: the datasets have different element structures');
   }
-  input.specs.forEach((s, i) => {
+  const specs: TensorSpec[] = input.specs.map((s, i) => {
     if (s.dtype !== other.specs[i].dtype)
       throw new TypeError(`concatenate: component ${i} is ${s.dtype} here but ${other.specs[i].dtype} in other`);
+    const shape = mergeStaticShapes(s.shape, other.specs[i].shape);
+    // Sparse and ragged components must agree on their kind; their dense shapes merge too.
+    const merged = mergeComposites(s.composite, other.specs[i].composite);
+    if ('clash' in merged) throw new TypeError(`concatenate: component ${i} is ${merged.clash}`);
+    return merged.spec ? { dtype: s.dtype, shape, composite: merged.spec } : { dtype: s.dtype, shape };
   });
-  const specs = input.specs.map((s, i) => ({
-    dtype: s.dtype,
-    shape: mergeStaticShapes(s.shape, other.specs[i].shape),
-  }));
   return derived(
     input,
     'ConcatenateDataset',

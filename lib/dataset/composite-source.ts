@@ -1,0 +1,74 @@
+// Sparse and ragged components given to fromTensors / fromTensorSlices: host SparseTensor and
+// RaggedTensor values (captured once, like host tensors), or SparseSym / RaggedSym inside a
+// callback. They enter the dataset boxed as tf.data boxes them: one variant per component
+// (SerializeSparse / RaggedTensorToVariant), or for slices one per row (SerializeManySparse /
+// RaggedTensorToVariant with batched_input), which TensorSliceDataset then slices.
+import { RaggedSym, SparseSym, boxComposite, boxRows, boxedShape, compositeSpecOf } from '../graph/composite';
+import { GraphContext } from '../graph/context';
+import { StaticShape, Sym } from '../graph/sym';
+import { RaggedTensor, SparseTensor } from '../tensor/composite';
+import type { DType } from '../tensor/dtypes';
+import type { Tensor } from '../tensor/tensor';
+import { TensorSpec } from '../trace/function';
+
+/** A sparse or ragged source component. */
+export type CompositeComponent = SparseTensor | RaggedTensor | SparseSym | RaggedSym;
+
+export function isCompositeComponent(v: unknown): v is CompositeComponent {
+  return v instanceof SparseTensor || v instanceof RaggedTensor || v instanceof SparseSym || v instanceof RaggedSym;
+}
+
+/** Static shape of a composite component (a host one knows its dims; ragged dims are null). */
+export function compositeShape(c: CompositeComponent): StaticShape {
+  return c instanceof SparseTensor || c instanceof RaggedTensor ? [...c.shape] : c.shape;
+}
+
+/** The flat spec of a composite component, whole (fromTensors) or sliced along its rows. */
+export function compositeComponentSpec(c: CompositeComponent, sliced: boolean, what: string): TensorSpec {
+  const shape = compositeShape(c);
+  if (sliced && shape !== null && shape.length === 0)
+    throw new RangeError(`${what}: a sparse scalar cannot be sliced; slicing needs rank >= 1`);
+  const rest = shape === null ? null : sliced ? shape.slice(1) : shape;
+  const sparse = c instanceof SparseTensor || c instanceof SparseSym;
+  const composite = sparse
+    ? { kind: 'sparse' as const, dtype: c.dtype as DType, shape: rest }
+    : {
+        kind: 'ragged' as const,
+        dtype: c.dtype as DType,
+        shape: rest,
+        raggedRank: (c as RaggedTensor | RaggedSym).raggedRank - (sliced ? 1 : 0),
+        rowSplitsDtype: (c instanceof RaggedTensor ? c.rowSplits.dtype : (c as RaggedSym).rowSplits.dtype) as
+          'int32' | 'int64',
+      };
+  return { dtype: 'variant', shape: boxedShape(composite, []), composite };
+}
+
+/** Host parts are copied into TensorFlow now, as host tensors of a source are. */
+export function snapshotComposite(c: CompositeComponent): void {
+  if (c instanceof SparseTensor) for (const t of [c.indices, c.values, c.denseShape]) t.handle();
+  if (c instanceof RaggedTensor) for (const t of [...c.nestedRowSplits, c.flatValues]) t.handle();
+}
+
+/** The variant a source op takes for `c`: boxed whole, or row by row for slicing. */
+export function emitComposite(ctx: GraphContext, c: CompositeComponent, sliced: boolean): Sym {
+  const host = (t: Tensor) => ctx.captureHost(t);
+  let value: SparseSym | RaggedSym;
+  if (c instanceof SparseTensor) {
+    value = new SparseSym(
+      host(c.indices) as Sym<'int64'>,
+      host(c.values),
+      host(c.denseShape) as Sym<'int64'>,
+      compositeShape(c),
+    );
+  } else if (c instanceof RaggedTensor) {
+    value = new RaggedSym(
+      host(c.flatValues),
+      c.nestedRowSplits.map((s) => host(s) as Sym<'int32' | 'int64'>),
+      compositeShape(c),
+    );
+  } else {
+    value = c;
+  }
+  const spec = compositeSpecOf(value);
+  return sliced && spec ? boxRows(ctx, value, spec) : boxComposite(ctx, value);
+}
