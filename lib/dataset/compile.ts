@@ -6,6 +6,7 @@ import { tensor } from '../tensor/tensor';
 import type { CompiledPipeline } from '../iterate/iterator';
 import type { SharedIteratorOps } from '../iterate/shared-session';
 import { Sym } from '../graph/sym';
+import type { Skeleton } from '../tensor/structure';
 import { DatasetInput, typeAttrs } from './definition';
 import { hasPreflight, pipelineOf } from './preflight';
 import { unboxOutputs } from './fetch';
@@ -33,7 +34,11 @@ const STORE_OPTIONS = encodeProto([
  * every iterator of a Dataset runs over the same dataset object (finalised once, its seed and
  * cache state shared, as Python's iterators of one dataset are).
  */
-function addSharedIteratorOps(ctx: GraphContext, dataset: DatasetInput, variant: Sym): SharedIteratorOps {
+function addSharedIteratorOps(
+  ctx: GraphContext,
+  dataset: DatasetInput,
+  variant: Sym,
+): { ops: SharedIteratorOps; skeleton: Skeleton } {
   const types = typeAttrs(dataset.specs);
   const variantTypes = { output_types: ['variant'], output_shapes: [[]] };
   const [single] = ctx.addOp('TensorDataset', [[variant]], { output_shapes: [[]] }, { name: 'stored_dataset' });
@@ -57,14 +62,15 @@ function addSharedIteratorOps(ctx: GraphContext, dataset: DatasetInput, variant:
   const [handle] = ctx.addOp('IteratorToStringHandle', [iterator], {}, { name: 'iterator_handle' });
   const handleIn = ctx.placeholder('string', [], 'iterator_handle_in');
   const [named] = ctx.addOp('IteratorFromStringHandleV2', [handleIn], types, { name: 'named_iterator' });
-  const next = unboxOutputs(ctx, dataset, ctx.addOp('IteratorGetNext', [named], types, { name: 'next_shared' }));
+  // Named `next` as in a standalone graph: a TFError of a source names this node.
+  const next = unboxOutputs(ctx, dataset, ctx.addOp('IteratorGetNext', [named], types, { name: 'next' }));
   const destroy = ctx.addNode(
     'DestroyResourceOp',
     [named],
     { ignore_lookup_error: true },
     { name: 'destroy_iterator' },
   );
-  return {
+  const ops = {
     store: storeOp.id,
     slotHandle: slotHandle.ref,
     slotIn: slotIn.ref,
@@ -75,6 +81,7 @@ function addSharedIteratorOps(ctx: GraphContext, dataset: DatasetInput, variant:
     next: next.refs,
     destroy: destroy.id,
   };
+  return { ops, skeleton: next.skeleton };
 }
 
 /** The pipeline graph of `dataset`, ready for iterators. */
@@ -85,26 +92,29 @@ export function compile(dataset: DatasetInput): { pipeline: CompiledPipeline; va
   const ctx = new GraphContext('pipeline');
   try {
     const variant = dataset.emit(ctx);
+    // Pipelines that read from JavaScript (a fresh iteration token per iterator) or wait on a
+    // preflight keep a session per iterator; the others share one (iterate/shared-session.ts).
+    if (ctx.iterationTokenRef === undefined && !hasPreflight(dataset)) {
+      const { ops, skeleton } = addSharedIteratorOps(ctx, dataset, variant);
+      return { pipeline: pipelineOf(dataset, ctx, ops.start, ops.next, skeleton, ops), variant };
+    }
     const { make, next } = addIteratorOps(ctx, dataset, variant);
     // Sparse and ragged components are unboxed after IteratorGetNext: iterators fetch plain tensors.
     const fetched = unboxOutputs(ctx, dataset, next);
-    // Pipelines that read from JavaScript (a fresh iteration token per iterator) or wait on a
-    // preflight keep a session per iterator.
-    const shareable = ctx.iterationTokenRef === undefined && !hasPreflight(dataset);
-    const shared = shareable ? addSharedIteratorOps(ctx, dataset, variant) : undefined;
-    return {
-      pipeline: pipelineOf(dataset, ctx, make, fetched.refs, fetched.skeleton, shared),
-      variant,
-    };
+    return { pipeline: pipelineOf(dataset, ctx, make, fetched.refs, fetched.skeleton), variant };
   } catch (e) {
     ctx.dispose();
     throw e;
   }
 }
 
-/** A standalone GraphDef of `dataset` with host data inlined as Const (protobuf limits it to 2 GB). */
-export function inlinedGraphDef(dataset: DatasetInput): Uint8Array {
-  const ctx = new GraphContext('pipeline', undefined, { inlineHostData: true });
+/**
+ * A standalone GraphDef of `dataset` with `make_iterator` and `next`: host data fed through
+ * `captured*` Placeholders (named as in the compiled graph), or inlined as Const (protobuf limits
+ * it to 2 GB).
+ */
+export function standaloneGraphDef(dataset: DatasetInput, inlineHostData: boolean): Uint8Array {
+  const ctx = new GraphContext('pipeline', undefined, { inlineHostData });
   try {
     addIteratorOps(ctx, dataset, dataset.emit(ctx));
     return new Uint8Array(ctx.native.toGraphDef());

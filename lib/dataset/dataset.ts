@@ -20,7 +20,7 @@ import { DatasetOptions } from './options';
 import { Skeleton, describeSkeleton, unflatten } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
-import { compile, inlinedGraphDef } from './compile';
+import { compile, standaloneGraphDef } from './compile';
 import { TfjsDatasetOf, TfjsModule, ToTfjsOptions, toTfjsDataset } from '../interop/tfjs';
 import { DATASET, DatasetDefinition, DatasetInput, DatasetNode, Parallelism, checkCount, specText } from './definition';
 import { FileOptions, RangeBound, fileSource, fromTensorSlices, fromTensors, range, zip } from './sources';
@@ -361,7 +361,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   }
 
   /**
-   * The serialized GraphDef of the compiled pipeline, with its function library and the ops
+   * A standalone GraphDef of the pipeline, with its function library and the ops
    * `make_iterator` (run once) and `next` (fetch its outputs until OUT_OF_RANGE). Host data is fed
    * through Placeholders named `captured*`; with `inlineData` it is baked in as Const instead,
    * giving a standalone graph (protobuf limits it to 2 GB: more is a RangeError).
@@ -373,8 +373,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
           'which a graph run elsewhere cannot reach',
       );
     }
-    if (!options.inlineData) return new Uint8Array(this.compile().pipeline.ctx.native.toGraphDef());
-    return inlinedGraphDef(this);
+    return standaloneGraphDef(this, !!options.inlineData);
   }
 
   /**
