@@ -395,6 +395,17 @@ Napi::Value Submit(const Napi::CallbackInfo& info, const std::shared_ptr<LaneCor
   return promise;
 }
 
+// run() and runRepeated() of a Session (its default lane) or a Lane.
+Napi::Value QueueRun(const Napi::CallbackInfo& info, const std::shared_ptr<LaneCore>& lane, Graph* graph, bool repeated,
+                     const char* what) {
+  Napi::Env env = info.Env();
+  try {
+    if (!lane || lane->closing()) throw Napi::Error::New(env, std::string(what) + " used after close()");
+    return Submit(info, lane, RequestFromJS(info, graph, repeated));
+  }
+  TFDATA_CATCH_STD(env)
+}
+
 }  // namespace
 
 // ---- Session (the JS class) ----
@@ -456,23 +467,11 @@ Session::~Session() {
 
 // run(feeds: [output, TensorHandle][], fetches: output[], targets: opId[], runOptions?: Uint8Array) ->
 // Promise<tensor[]>
-Napi::Value Session::Run(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    if (!lane_ || lane_->closing()) throw Napi::Error::New(env, "session used after close()");
-    return Submit(info, lane_, RequestFromJS(info, graph_, false));
-  }
-  TFDATA_CATCH_STD(env)
-}
+Napi::Value Session::Run(const Napi::CallbackInfo& info) { return QueueRun(info, lane_, graph_, false, "session"); }
 
 // runRepeated(fetches, maxRuns, maxMicros, runOptions?: Uint8Array) -> Promise<{ elements, end, error }>
 Napi::Value Session::RunRepeated(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    if (!lane_ || lane_->closing()) throw Napi::Error::New(env, "session used after close()");
-    return Submit(info, lane_, RequestFromJS(info, graph_, true));
-  }
-  TFDATA_CATCH_STD(env)
+  return QueueRun(info, lane_, graph_, true, "session");
 }
 
 Napi::Value Session::Close(const Napi::CallbackInfo& info) {
@@ -523,23 +522,9 @@ Lane::~Lane() {
   if (lane_) lane_->Close();
 }
 
-Napi::Value Lane::Run(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    if (!lane_ || lane_->closing()) throw Napi::Error::New(env, "lane used after close()");
-    return Submit(info, lane_, RequestFromJS(info, graph_, false));
-  }
-  TFDATA_CATCH_STD(env)
-}
+Napi::Value Lane::Run(const Napi::CallbackInfo& info) { return QueueRun(info, lane_, graph_, false, "lane"); }
 
-Napi::Value Lane::RunRepeated(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  try {
-    if (!lane_ || lane_->closing()) throw Napi::Error::New(env, "lane used after close()");
-    return Submit(info, lane_, RequestFromJS(info, graph_, true));
-  }
-  TFDATA_CATCH_STD(env)
-}
+Napi::Value Lane::RunRepeated(const Napi::CallbackInfo& info) { return QueueRun(info, lane_, graph_, true, "lane"); }
 
 Napi::Value Lane::Close(const Napi::CallbackInfo& info) {
   if (lane_) lane_->Close();

@@ -71,24 +71,6 @@ TF_Tensor* NewNumericTensor(const TfApi& tf, int dtype, const std::vector<int64_
 
 }  // namespace
 
-namespace {
-
-// A resource handle scalar from the bytes of its ResourceHandleProto (TensorFlow parses them when
-// the tensor is fed, and writes them when one is fetched): how a lane names the dataset an
-// iterator starts from.
-TensorPtr ResourceFromJS(Napi::Env env, const TfApi& tf, const std::vector<int64_t>& dims, Napi::Value data) {
-  if (!dims.empty()) throw Napi::RangeError::New(env, "a resource tensor must be a scalar");
-  if (!data.IsTypedArray() || data.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array)
-    throw Napi::TypeError::New(env, "resource tensor data must be the Uint8Array of a ResourceHandleProto");
-  Napi::Uint8Array bytes = data.As<Napi::Uint8Array>();
-  TF_Tensor* tensor = NewNumericTensor(tf, kDTypeResource, dims, bytes.Data(), bytes.ByteLength());
-  if (tensor == nullptr) throw Napi::Error::New(env, "TF_NewTensor failed");
-  live_handles++;
-  return AdoptTensor(tensor);
-}
-
-}  // namespace
-
 std::vector<int64_t> ShapeFromJS(Napi::Env env, Napi::Value shape, const char* what) {
   if (!shape.IsArray()) throw Napi::TypeError::New(env, std::string(what) + " must be an array of dimensions");
   Napi::Array array = shape.As<Napi::Array>();
@@ -121,7 +103,6 @@ static size_t ElementCount(Napi::Env env, const std::vector<int64_t>& dims) {
 
 TensorPtr TensorFromJS(Napi::Env env, int dtype, const std::vector<int64_t>& dims, Napi::Value data) {
   const TfApi& tf = RequireApi(env);
-  if (dtype == kDTypeResource) return ResourceFromJS(env, tf, dims, data);
   int size = DTypeSize(dtype);
   if (size < 0) throw Napi::TypeError::New(env, "unsupported dtype " + std::to_string(dtype));
   size_t count = ElementCount(env, dims);
@@ -219,20 +200,6 @@ Napi::Object TensorToJS(Napi::Env env, TF_Tensor* tensor) {
   }
   size_t bytes = tf.TF_TensorByteSize(tensor);
   void* data = tf.TF_TensorData(tensor);
-  if (dtype == kDTypeResource && data != nullptr) {
-    // A serialized ResourceHandleProto: a copy of its bytes (small).
-    Napi::ArrayBuffer copy;
-    try {
-      copy = Napi::ArrayBuffer::New(env, bytes);
-    } catch (...) {
-      tf.TF_DeleteTensor(tensor);
-      throw;
-    }
-    std::memcpy(copy.Data(), data, bytes);
-    tf.TF_DeleteTensor(tensor);
-    out.Set("buffer", copy);
-    return out;
-  }
   if (bytes == 0 || data == nullptr || DTypeSize(dtype) < 0) {
     tf.TF_DeleteTensor(tensor);
     out.Set("buffer", Napi::ArrayBuffer::New(env, 0));

@@ -3,23 +3,14 @@
 import { GraphContext } from '../graph/context';
 import { Sym } from '../graph/sym';
 import { Operand, toSym } from '../graph/operands';
-import type { NumericDType } from '../tensor/dtypes';
+import { DTYPES, NumericDType } from '../tensor/dtypes';
 import { tensor } from '../tensor/tensor';
 
 /** The dtypes decodeRaw reads bytes as (every numeric dtype but uint32/uint64, as DecodeRaw). */
 export type RawDType = Exclude<NumericDType, 'uint32' | 'uint64'> | 'bool';
 
-const RAW_DTYPES: readonly string[] = [
-  'float32',
-  'float64',
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'uint8',
-  'uint16',
-  'bool',
-];
+// DecodeRaw's out_type: every host dtype but strings and the unsigned 32/64-bit ones.
+const RAW_DTYPES: readonly string[] = DTYPES.filter((d) => d !== 'string' && d !== 'uint32' && d !== 'uint64');
 
 function bytesOf(input: Operand<'string'>, what: string): Sym {
   const s = toSym(input, 'string', what);
