@@ -62,6 +62,129 @@ print(json.dumps({
   });
 });
 
+describe('as Python: a failed element', () => {
+  // 1 / ((x - 2)(x - 4)) is infinite at x = 2 and x = 4: CheckNumerics fails those two elements.
+  const checked = () =>
+    Dataset.range(7).map((x) => {
+      const f = tf.cast(x, 'float32');
+      return tf.raw.CheckNumerics({ tensor: tf.div(1, f.sub(2).mul(f.sub(4))), message: 'infinite' });
+    });
+
+  test('rejects its next(); the next next() goes on, as in Python', async () => {
+    const ours: (number | string)[] = [];
+    const it = checked().iterator();
+    for (;;) {
+      try {
+        const r = await it.next();
+        if (r.done) break;
+        ours.push(...nums([r.value]));
+      } catch (e) {
+        expect(e).toBeInstanceOf(TFError);
+        ours.push((e as TFError).code);
+      }
+    }
+    const theirs = python(`
+def checked(x):
+    f = tf.cast(x, tf.float32)
+    return tf.debugging.check_numerics(1.0 / ((f - 2.0) * (f - 4.0)), "infinite")
+ds = tf.data.Dataset.range(7).map(checked)
+out, it = [], iter(ds)
+while True:
+    try:
+        out.append(float(next(it)))
+    except StopIteration:
+        break
+    except tf.errors.InvalidArgumentError:
+        out.append("INVALID_ARGUMENT")
+print(json.dumps(out))`) as (number | string)[];
+    expect(ours).toEqual(theirs);
+    expect(ours.filter((v) => v === 'INVALID_ARGUMENT')).toHaveLength(2);
+  });
+
+  test('from JavaScript too: a generator that throws ends after the error, a mapJs goes on', async () => {
+    const collect = async (ds: Dataset<unknown>) => {
+      const out: (number | string)[] = [];
+      const it = ds.iterator();
+      for (let k = 0; k < 8; k++) {
+        try {
+          const r = await it.next();
+          if (r.done) break;
+          out.push(...nums([r.value]));
+        } catch {
+          out.push('error');
+        }
+      }
+      return out;
+    };
+    const generated = Dataset.fromGenerator(
+      function* () {
+        yield 1;
+        yield 2;
+        throw new Error('boom');
+      },
+      { outputSignature: { dtype: 'int32', shape: [] } },
+    );
+    const mapped = Dataset.range(5).mapJs(
+      (x) => {
+        if (x.data[0] === 2n) throw new Error('bad');
+        return Number(x.data[0]);
+      },
+      { outputSignature: { dtype: 'int32', shape: [] } },
+    );
+    const theirs = python(`
+def g():
+    yield 1
+    yield 2
+    raise ValueError("boom")
+def f(x):
+    if x == 2:
+        raise ValueError("bad")
+    return x
+def collect(ds):
+    out, it = [], iter(ds)
+    for _ in range(8):
+        try:
+            out.append(int(next(it)))
+        except StopIteration:
+            break
+        except Exception:
+            out.append("error")
+    return out
+print(json.dumps([
+    collect(tf.data.Dataset.from_generator(g, output_signature=tf.TensorSpec([], tf.int32))),
+    collect(tf.data.Dataset.range(5).map(lambda x: tf.py_function(f, [x], tf.int64))),
+]))`) as (number | string)[][];
+    expect([await collect(generated), await collect(mapped)]).toEqual(theirs);
+  });
+
+  test('toArray and forEach stop at the first failure and close their iterator', async () => {
+    const e = await checked()
+      .toArray()
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect((e as TFError).code).toBe('INVALID_ARGUMENT');
+    const seen: number[] = [];
+    await expect(checked().forEach((x) => void seen.push(...nums([x])))).rejects.toBeInstanceOf(TFError);
+    expect(seen).toHaveLength(2);
+    // for await stops there too (what follows the loop runs once the rejection is caught).
+    const after: number[] = [];
+    await expect(
+      (async () => {
+        for await (const x of checked()) after.push(...nums([x]));
+      })(),
+    ).rejects.toBeInstanceOf(TFError);
+    expect(after).toHaveLength(2);
+  });
+
+  test('ignoreErrors() drops the failed elements', async () => {
+    expect(nums(await checked().ignoreErrors().toArray())).toEqual(
+      [0, 1, 3, 5, 6].map((x) => Math.fround(1 / ((x - 2) * (x - 4)))),
+    );
+  });
+});
+
 describe('iterators of one Dataset are independent', () => {
   test('interleaved iteration: each iterator sees the whole sequence in order', async () => {
     const ds = Dataset.range(20).map((x) => x.mul(3n));

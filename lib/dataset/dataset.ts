@@ -554,20 +554,26 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     return this.iterator();
   }
 
-  /** Every element, in order (don't call on an infinite dataset). */
+  /** Every element, in order (don't call on an infinite dataset); rejects at the first failed element. */
   async toArray(options: IteratorOptions = {}): Promise<HostElement<T>[]> {
     const out: HostElement<T>[] = [];
-    for await (const e of this.iterator(options)) out.push(e);
+    await this.forEach((e) => void out.push(e), options);
     return out;
   }
 
-  /** Calls `fn` for each element; an async `fn` is awaited before the next. */
+  /** Calls `fn` for each element; an async `fn` is awaited before the next. Stops at the first failure. */
   async forEach(
     fn: (element: HostElement<T>, index: number) => void | Promise<void>,
     options: IteratorOptions = {},
   ): Promise<void> {
     let i = 0;
-    for await (const e of this.iterator(options)) await fn(e, i++);
+    const it = this.iterator(options);
+    try {
+      // A failed element does not close an iterator (next() may go on): this one stops there.
+      for await (const e of it) await fn(e, i++);
+    } finally {
+      it.close();
+    }
   }
 
   /**

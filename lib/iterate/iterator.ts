@@ -14,6 +14,7 @@ import { encodeProto } from '../proto';
 import { beginIteration, closeIteration, newIterationToken, setIterationTimeout, takeJsError } from './js-host';
 
 const MAX_CHUNK = 256;
+const CANCELLED = 1;
 const CHUNK_BUDGET_MICROS = 2000; // a chunk returns at most ~2 ms after its first element
 // RunOptions.timeout_in_ms is an int64; we take what a JS timer could also express.
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -128,6 +129,19 @@ export class CompiledPipeline {
   }
 }
 
+/** An element that failed: its `next()` rejects, and the one after goes on (as tf.data's). */
+class FailedElement {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Whether an error ends the iteration: a cancelled step (closing, a timeout) leaves TensorFlow's
+ * iterator cancelled, and what is not a TensorFlow error did not come from an element.
+ */
+function endsIteration(error: unknown): boolean {
+  return !(error instanceof TFError) || error.tfCode === CANCELLED || error.tfCode === DEADLINE_EXCEEDED;
+}
+
 /** Options of `iterator()`, `toArray()` and `forEach()`. */
 export interface IteratorOptions {
   /**
@@ -145,7 +159,9 @@ export interface IteratorOptions {
 
 /**
  * An async iterator over a dataset's elements. Close it with `return()`, `break` in `for await`,
- * `await using`, or an AbortSignal; its native session is released at once.
+ * `await using`, or an AbortSignal; its native iterator is released at once. As in tf.data, an
+ * element that fails rejects its `next()` and the following `next()` goes on with the next
+ * element; a timeout or an abort ends the iteration.
  */
 export class DatasetIterator<E> implements AsyncIterableIterator<E> {
   // Exactly one of them once started: a lane of the shared session, or a session of its own.
@@ -153,7 +169,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
   private session: NativeSession | undefined;
   private nextRefs: OutputRef[] = [];
   private started: Promise<void> | undefined;
-  private buffer: RawTensor[][] = [];
+  private buffer: (RawTensor[] | FailedElement)[] = [];
   private pending: Promise<RepeatedRun> | undefined;
   private ended = false;
   private failure: Error | undefined;
@@ -229,7 +245,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
     }
   }
 
-  /** True once closed, ended, failed or aborted. */
+  /** True once closed, ended, aborted, or failed in a way that ends the iteration (a timeout). */
   get isClosed(): boolean {
     return this.closed;
   }
@@ -259,7 +275,8 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
       if (this.signal?.aborted) throw this.abortReason();
       if (this.closed) return { done: true, value: undefined };
     }
-    const row = this.buffer.shift() as RawTensor[];
+    const row = this.buffer.shift() as RawTensor[] | FailedElement;
+    if (row instanceof FailedElement) throw this.explain(row.error);
     return {
       done: false,
       value: unflatten(
@@ -336,7 +353,8 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
     if (this.closed) return;
     this.buffer.push(...run.elements);
     if (run.end) this.ended = true;
-    if (run.error) this.failure = run.error;
+    if (run.error && endsIteration(run.error)) this.failure = run.error;
+    else if (run.error) this.buffer.push(new FailedElement(run.error));
     // Read ahead: TensorFlow fills the next chunk while JavaScript consumes this one.
     if (!this.ended && !this.failure) this.request();
   }
