@@ -69,6 +69,7 @@ export type {
   RaggedComponentSpec,
   SourceStructure,
   SourceLeaf,
+  NestedBuffers,
   SymOfSource,
   TypedArrayDType,
   SignatureSpec,

@@ -69,6 +69,7 @@ export type SpecOf<T> =
 
 /** A value a source accepts as one component. */
 export type SourceLeaf =
+  | NestedBuffers
   | Tensor
   | Sym
   | SparseTensor
@@ -80,6 +81,9 @@ export type SourceLeaf =
   | NestedArray<bigint>
   | NestedArray<boolean>
   | NestedArray<string>;
+
+/** Arrays (nested) of Node Buffers: one string tensor of their bytes, as `tensor()` reads them. */
+export type NestedBuffers = readonly Buffer[] | readonly NestedBuffers[];
 
 /** Structures of source components. */
 export type SourceStructure = SourceLeaf | readonly SourceStructure[] | { readonly [key: string]: SourceStructure };
@@ -118,19 +122,21 @@ export type SymOfSource<S> =
         ? RaggedSym<D>
         : S extends Sym | SparseSym | RaggedSym
           ? S
-          : S extends AnyTypedArray
-            ? Sym<TypedArrayDType<S>>
-            : S extends NestedArray<number>
-              ? Sym<'int32' | 'float32'>
-              : S extends NestedArray<bigint>
-                ? Sym<'int64'>
-                : S extends NestedArray<boolean>
-                  ? Sym<'bool'>
-                  : S extends NestedArray<string>
-                    ? Sym<'string'>
-                    : S extends readonly unknown[]
-                      ? { -readonly [K in keyof S]: SymOfSource<S[K]> }
-                      : { -readonly [K in keyof S]: SymOfSource<S[K]> };
+          : S extends NestedBuffers
+            ? Sym<'string'>
+            : S extends AnyTypedArray
+              ? Sym<TypedArrayDType<S>>
+              : S extends NestedArray<number>
+                ? Sym<'int32' | 'float32'>
+                : S extends NestedArray<bigint>
+                  ? Sym<'int64'>
+                  : S extends NestedArray<boolean>
+                    ? Sym<'bool'>
+                    : S extends NestedArray<string>
+                      ? Sym<'string'>
+                      : S extends readonly unknown[]
+                        ? { -readonly [K in keyof S]: SymOfSource<S[K]> }
+                        : { -readonly [K in keyof S]: SymOfSource<S[K]> };
 
 /**
  * One component of a signature given as data (fromGenerator's outputSignature, fromService's

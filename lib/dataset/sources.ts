@@ -33,11 +33,14 @@ function isSourceLeaf(
 ): v is Tensor | Sym | CompositeComponent | number | bigint | boolean | string | unknown[] {
   if (v instanceof Tensor || v instanceof Sym || isTypedArray(v) || isCompositeComponent(v)) return true;
   if (['number', 'bigint', 'boolean', 'string'].includes(typeof v)) return true;
-  // A JS array counts as one tensor when its leaves are scalars (a tuple holds tensors or records).
+  // A JS array counts as one tensor when its leaves are scalars (a tuple holds tensors or records);
+  // an array of Buffers is one string tensor (bytes), as tensor() reads it.
   if (Array.isArray(v)) {
     let probe: unknown = v;
     while (Array.isArray(probe) && probe.length > 0) probe = probe[0];
-    return Array.isArray(probe) || ['number', 'bigint', 'boolean', 'string'].includes(typeof probe);
+    return (
+      Array.isArray(probe) || ['number', 'bigint', 'boolean', 'string'].includes(typeof probe) || Buffer.isBuffer(probe)
+    );
   }
   return false;
 }

@@ -48,6 +48,17 @@ const CASES: Record<string, () => Dataset<unknown>> = {
   slices_record: () => Dataset.fromTensorSlices({ x: M, n: I }),
   slices_tuple: () => Dataset.fromTensorSlices([I, M]),
   from_tensors: () => Dataset.fromTensors([M, tensor(7n)]),
+  // Arrays of Buffers are string tensors (bytes), not tuples of uint8 tensors.
+  slices_buffers: () =>
+    Dataset.fromTensorSlices({
+      raw: [Buffer.from([0, 255, 97, 98]), Buffer.alloc(0), Buffer.from('c')],
+      n: new Int32Array([0, 1, 2]),
+    }),
+  tensors_buffers: () =>
+    Dataset.fromTensors([
+      [Buffer.from('a'), Buffer.from('bc')],
+      [Buffer.from([1]), Buffer.alloc(0)],
+    ]),
   range_step: () => Dataset.range(3, 20, 4),
   range_negative: () => Dataset.range(10, 0, -3),
   zip_tuple: () => Dataset.zip([Dataset.range(4), dsI()]),

@@ -45,6 +45,8 @@ CASES = {
     "slices_record": lambda: tf.data.Dataset.from_tensor_slices({"x": M, "n": I}),
     "slices_tuple": lambda: tf.data.Dataset.from_tensor_slices((I, M)),
     "from_tensors": lambda: tf.data.Dataset.from_tensors((M, np.int64(7))),
+    "slices_buffers": lambda: tf.data.Dataset.from_tensor_slices({"raw": [b"\x00\xffab", b"", b"c"], "n": np.arange(3, dtype=np.int32)}),
+    "tensors_buffers": lambda: tf.data.Dataset.from_tensors([[b"a", b"bc"], [b"\x01", b""]]),
     "range_step": lambda: tf.data.Dataset.range(3, 20, 4),
     "range_negative": lambda: tf.data.Dataset.range(10, 0, -3),
     "zip_tuple": lambda: tf.data.Dataset.zip((tf.data.Dataset.range(4), ds_i())),

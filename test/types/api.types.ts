@@ -142,3 +142,10 @@ declare const someSpec: SpecStructure;
 const untyped = Dataset.fromService('localhost:5050', 'id', { elementSpec: someSpec, processingMode: 'off' });
 assert<Equal<typeof untyped, Dataset<Element>>>();
 void untyped;
+
+// Arrays of Buffers are string tensors; a single Buffer is a uint8 tensor (a TypedArray).
+Dataset.fromTensorSlices({ raw: [Buffer.from('a'), Buffer.from('b')], one: Buffer.from('xy') }).map(({ raw, one }) => {
+  assert<Equal<typeof raw, Sym<'string'>>>();
+  assert<Equal<typeof one, Sym<'uint8'>>>();
+  return [raw, one] as const;
+});
