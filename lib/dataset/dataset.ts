@@ -305,7 +305,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   }
 
   /** Elements of several datasets side by side, as a tuple or record (ZipDataset); stops at the shortest. */
-  static zip<S extends readonly Dataset<unknown>[] | { readonly [key: string]: Dataset<unknown> }>(
+  static zip<const S extends readonly Dataset<unknown>[] | { readonly [key: string]: Dataset<unknown> }>(
     datasets: S,
   ): Dataset<ZipElement<S>> {
     return new Dataset(zip(datasets));
@@ -410,7 +410,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   // ---- transformations ----
 
   /** Applies `fn` to each element. `fn` is traced once into a TensorFlow function. */
-  map<R>(fn: (element: T) => R, options: MapOptions = {}): Dataset<R> {
+  map<const R>(fn: (element: T) => R, options: MapOptions = {}): Dataset<R> {
     return new Dataset(map(this, fn, options));
   }
 

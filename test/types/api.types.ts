@@ -149,3 +149,17 @@ Dataset.fromTensorSlices({ raw: [Buffer.from('a'), Buffer.from('b')], one: Buffe
   assert<Equal<typeof one, Sym<'uint8'>>>();
   return [raw, one] as const;
 });
+
+// Dataset.zip of an array literal and a callback returning an array literal infer tuples.
+Dataset.zip([Dataset.range(3), Dataset.fromTensorSlices(new Float32Array(3))]).map((pair) => {
+  assert<Equal<typeof pair, [Sym<'int64'>, Sym<'float32'>]>>();
+  const [i, f] = pair;
+  return [f, i] as const;
+});
+Dataset.range(3)
+  .map((x) => [x, tf.cast(x, 'float32')])
+  .map(([i, f]) => {
+    assert<Equal<typeof i, Sym<'int64'>>>();
+    assert<Equal<typeof f, Sym<'float32'>>>();
+    return i.add(tf.cast(f, 'int64'));
+  });
