@@ -163,6 +163,21 @@ describe('transformations', () => {
     ]);
   });
 
+  test('paddedBatch rejects padded shapes that do not fit the element, as tf.data does', () => {
+    const three = Dataset.fromTensors(tensor(new Float32Array(3)));
+    for (const shape of [[2], [2, 2], [null, 2]])
+      expect(() => three.paddedBatch(2, { paddedShapes: shape })).toThrow(
+        /not compatible with its element shape \[3\]/,
+      );
+    const grid = Dataset.fromTensors(tensor(new Float32Array(12), 'float32', [3, 4]));
+    expect(() => grid.paddedBatch(2, { paddedShapes: [5, 3] })).toThrow(TypeError);
+    expect(grid.paddedBatch(2, { paddedShapes: [5, -1] }).elementSpec).toEqual({
+      dtype: 'float32',
+      shape: [null, 5, null],
+    });
+    expect(grid.paddedBatch(2, { paddedShapes: [3, 4] }).elementSpec.shape).toEqual([null, 3, 4]);
+  });
+
   test('unbatch undoes batch', async () => {
     expect(await values(r(5).batch(2).unbatch())).toEqual([0n, 1n, 2n, 3n, 4n]);
   });

@@ -74,6 +74,13 @@ const CASES: Record<string, () => Dataset<unknown>> = {
     Dataset.range(1, 5)
       .map((n) => tf.rawOp('Range', [0n, n, 1n])[0])
       .paddedBatch(3, { paddingValues: -1n }),
+  padded_batch_one_value: () =>
+    Dataset.range(1, 4)
+      .map((n) => {
+        const r = tf.rawOp('Range', [0n, n, 1n])[0];
+        return [r, r.mul(2n)];
+      })
+      .paddedBatch(2, { paddingValues: -1n }),
   padded_batch_shape: () =>
     Dataset.range(1, 4)
       .map((n) => tf.rawOp('Range', [0n, n, 1n])[0])

@@ -59,6 +59,7 @@ CASES = {
     "batch_drop": lambda: ds_m().batch(4, drop_remainder=True),
     "batch_parallel": lambda: ds_i().batch(4, num_parallel_calls=2, deterministic=True),
     "padded_batch": lambda: tf.data.Dataset.range(1, 5).map(nf(lambda n: tf.range(n))).padded_batch(3, padding_values=np.int64(-1)),
+    "padded_batch_one_value": lambda: tf.data.Dataset.range(1, 4).map(nf(lambda n: (tf.range(n), tf.range(n) * 2))).padded_batch(2, padding_values=np.int64(-1)),
     "padded_batch_shape": lambda: tf.data.Dataset.range(1, 4).map(nf(lambda n: tf.range(n))).padded_batch(2, padded_shapes=[5]),
     "unbatch": lambda: ds_m().batch(4).unbatch(),
     "shuffle_seeded": lambda: tf.data.Dataset.range(30).shuffle(30, seed=11),

@@ -18,7 +18,7 @@ import {
 import { fromTensorSlices } from '../sources';
 import { ComponentSym, batchedComposite, boxRows, boxedShape, unbatchedComposite } from '../../graph/composite';
 import type { GraphContext } from '../../graph/context';
-import type { Sym } from '../../graph/sym';
+import type { StaticShape, Sym } from '../../graph/sym';
 
 /** Options of `batch`. */
 export interface BatchOptions {
@@ -34,7 +34,10 @@ export interface BatchOptions {
 export interface PaddedBatchOptions {
   /** Per component: the padded shape (null or -1 dims pad to the longest in the batch). */
   paddedShapes?: unknown;
-  /** Per component: the scalar to pad with (default 0, false or ''). */
+  /**
+   * The scalar to pad with: one per component, or one for every component (as in tf.data);
+   * default 0, false or ''.
+   */
   paddingValues?: unknown;
   /** Drops the last batch when it is smaller than `batchSize` (then the batch dimension is static). */
   dropRemainder?: boolean;
@@ -67,6 +70,23 @@ export function batch(input: DatasetInput, batchSize: number, options: BatchOpti
   });
 }
 
+/**
+ * tf.data's rule: a padded shape must have the element's rank, and no known dimension smaller
+ * than the element's known one (null and -1 are "pad to the longest in the batch").
+ */
+function checkPaddedShape(padded: readonly (number | null)[], element: StaticShape | null, i: number): void {
+  if (element === null) return;
+  const text = (s: readonly (number | null)[]) => `[${s.map((d) => (d === null || d < 0 ? 'null' : d)).join(', ')}]`;
+  const fits =
+    padded.length === element.length &&
+    padded.every((d, j) => d === null || d < 0 || element[j] === null || (d as number) >= (element[j] as number));
+  if (!fits)
+    throw new TypeError(
+      `paddedBatch: the padded shape ${text(padded)} of component ${i} is not compatible with its element ` +
+        `shape ${text(element)} (same rank, and no dimension smaller than a known one)`,
+    );
+}
+
 /** PaddedBatchDatasetV2: batches elements of varying shape, padding each component. */
 export function paddedBatch(input: DatasetInput, batchSize: number, options: PaddedBatchOptions): DatasetDefinition {
   const n = checkCount(batchSize, 'paddedBatch: batchSize', 1);
@@ -90,9 +110,13 @@ export function paddedBatch(input: DatasetInput, batchSize: number, options: Pad
         ).leaves as (number | null)[][]);
   if (padded.length !== input.specs.length)
     throw new TypeError(`paddedBatch: paddedShapes has ${padded.length} shapes for ${input.specs.length} components`);
+  padded.forEach((p, i) => checkPaddedShape(p, input.specs[i].shape, i));
+  const isPaddingLeaf = (v: unknown): boolean =>
+    ['number', 'bigint', 'boolean', 'string'].includes(typeof v) || v instanceof Tensor;
+  // One value pads every component, as in tf.data (converted to each component's dtype).
   const values: unknown[] =
-    options.paddingValues === undefined
-      ? input.specs.map(() => undefined)
+    options.paddingValues === undefined || isPaddingLeaf(options.paddingValues)
+      ? input.specs.map(() => options.paddingValues)
       : flattenStructure(
           options.paddingValues,
           (v): v is unknown => ['number', 'bigint', 'boolean', 'string'].includes(typeof v) || v instanceof Tensor,
