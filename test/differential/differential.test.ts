@@ -77,7 +77,7 @@ const CASES: Record<string, () => Dataset<unknown>> = {
   padded_batch_one_value: () =>
     Dataset.range(1, 4)
       .map((n) => {
-        const r = tf.rawOp('Range', [0n, n, 1n])[0];
+        const r = tf.rawOp('Range', [0n, n, 1n])[0] as Sym<'int64'>;
         return [r, r.mul(2n)];
       })
       .paddedBatch(2, { paddingValues: -1n }),
