@@ -84,7 +84,6 @@ class LaneCore : public std::enable_shared_from_this<LaneCore> {
   std::condition_variable wake_;
   std::deque<std::unique_ptr<RunRequest>> queue_;
   std::atomic<bool> closing_{false};
-  friend class RunRequest;
 };
 
 class Session : public Napi::ObjectWrap<Session> {

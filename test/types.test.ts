@@ -1,10 +1,10 @@
-// The typed API, checked by the TypeScript compiler: test/types/api.types.ts must compile, and
+// The typed API, checked by the TypeScript compiler: each file of test/types/ must compile, and
 // each of its @ts-expect-error lines must really be an error.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-test('typed API: inference holds and wrong uses fail to compile', () => {
-  const root = path.resolve(__dirname, '..');
+/** tsc's output (empty when it compiles) and exit status for one file of test/types/. */
+function compile(file: string): { output: string; status: number | null } {
   const tsc = require.resolve('typescript/bin/tsc');
   const r = spawnSync(
     process.execPath,
@@ -21,12 +21,17 @@ test('typed API: inference holds and wrong uses fail to compile', () => {
       '--moduleResolution',
       'node',
       '--skipLibCheck',
-      path.join(root, 'test/types/api.types.ts'),
+      path.join(__dirname, 'types', file),
     ],
-    {
-      encoding: 'utf8',
-    },
+    { encoding: 'utf8' },
   );
-  expect(r.stdout + r.stderr).toBe('');
-  expect(r.status).toBe(0);
+  return { output: r.stdout + r.stderr, status: r.status };
+}
+
+test('typed API: inference holds and wrong uses fail to compile', () => {
+  expect(compile('api.types.ts')).toEqual({ output: '', status: 0 });
+}, 120_000);
+
+test('typed formats API: inference holds and wrong uses fail to compile', () => {
+  expect(compile('formats.types.ts')).toEqual({ output: '', status: 0 });
 }, 120_000);

@@ -2,12 +2,11 @@
 // a whole pipeline.
 import { GraphContext } from '../graph/context';
 import { encodeProto } from '../proto';
-import { tensor } from '../tensor/tensor';
 import type { CompiledPipeline } from '../iterate/iterator';
 import type { SharedIteratorOps } from '../iterate/shared-session';
 import { Sym } from '../graph/sym';
 import type { Skeleton } from '../tensor/structure';
-import { DatasetInput, typeAttrs } from './definition';
+import { DatasetInput, int64, typeAttrs } from './definition';
 import { hasPreflight, pipelineOf } from './preflight';
 import { unboxOutputs } from './fetch';
 
@@ -42,8 +41,7 @@ function addSharedIteratorOps(
   const types = typeAttrs(dataset.specs);
   const variantTypes = { output_types: ['variant'], output_shapes: [[]] };
   const [single] = ctx.addOp('TensorDataset', [[variant]], { output_shapes: [[]] }, { name: 'stored_dataset' });
-  const [count] = [ctx.constant(tensor(-1n, 'int64'))];
-  const [repeated] = ctx.addOp('RepeatDataset', [single, count], variantTypes, { name: 'stored_dataset' });
+  const [repeated] = ctx.addOp('RepeatDataset', [single, int64(ctx, -1)], variantTypes, { name: 'stored_dataset' });
   const [store] = ctx.addOp(
     'OptionsDataset',
     [repeated],
@@ -89,7 +87,8 @@ export function compile(dataset: DatasetInput): { pipeline: CompiledPipeline; va
   if (dataset.specs.length === 0) throw new TypeError('a dataset without components cannot be iterated');
   if (GraphContext.current())
     throw new TypeError('datasets cannot be iterated inside a callback; return them from flatMap/interleave instead');
-  const ctx = new GraphContext('pipeline');
+  // Its digest is the pipeline cache's key (iterate/shared-session.ts).
+  const ctx = new GraphContext('pipeline', undefined, { digest: true });
   try {
     const variant = dataset.emit(ctx);
     // Pipelines that read from JavaScript (a fresh iteration token per iterator) or wait on a

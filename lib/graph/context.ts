@@ -76,17 +76,23 @@ export class GraphContext {
   private readonly names = new Map<string, number>();
   private disposed = false;
   // Every node added, in order, in a canonical form: equal digests mean equal graphs (TensorFlow's
-  // own GraphDef bytes are not canonical: its attr maps serialise in any order).
-  private readonly structure: Hash = createHash('sha256');
+  // own GraphDef bytes are not canonical: its attr maps serialise in any order). Only graphs that
+  // ask for it hash their nodes (the compiled pipeline, the pipeline cache's key).
+  private readonly structure: Hash | undefined;
 
   /** Bake host tensors into the graph as Const: a standalone GraphDef (< 2 GB), or a function no caller feeds. */
   readonly inlineHostData: boolean;
   private inlinedBytes = 0;
 
-  constructor(kind: 'pipeline' | 'function', parent?: GraphContext, options: { inlineHostData?: boolean } = {}) {
+  constructor(
+    kind: 'pipeline' | 'function',
+    parent?: GraphContext,
+    options: { inlineHostData?: boolean; digest?: boolean } = {},
+  ) {
     this.kind = kind;
     this.parent = parent;
     this.inlineHostData = !!options.inlineHostData;
+    this.structure = options.digest ? createHash('sha256') : undefined;
     this.native = new (addon().Graph)();
   }
 
@@ -309,7 +315,7 @@ export class GraphContext {
     const controls = options.controlInputs?.map((s) => this.own(s).ref.op);
     const nodeName = this.uniqueName(options.name ?? type);
     const op: NativeOperation = this.native.addOperation(type, nodeName, refs, nativeAttrs, controls);
-    this.describe(type, nodeName, refs, controls, all);
+    if (this.structure) this.describe(this.structure, type, nodeName, refs, controls, all);
     const outputs = op.outputs.map(
       (o, i) =>
         new Sym(this, op.id, i, fromTFEnum(o.dtype), o.shape ? o.shape.map((d) => (d < 0 ? null : d)) : null, op.name),
@@ -317,19 +323,20 @@ export class GraphContext {
     return { id: op.id, outputs };
   }
 
-  /** The digest of every node added so far (see `structure`). */
+  /** The digest of every node added so far (see `structure`); for graphs made with `digest`. */
   structureDigest(): string {
+    if (!this.structure) throw new Error('this graph keeps no digest (GraphContext option digest)');
     return this.structure.copy().digest('hex');
   }
 
   private describe(
+    h: Hash,
     type: string,
     name: string,
     refs: (OutputRef | OutputRef[])[],
     controls: number[] | undefined,
     attrs: Record<string, AttrValue | undefined>,
   ): void {
-    const h = this.structure;
     const canonical = (v: unknown): unknown => {
       if (v instanceof Tensor) {
         h.update(`tensor ${v.dtype} ${v.shape.join(',')}:`);

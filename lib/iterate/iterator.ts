@@ -288,35 +288,37 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
 
   private async start(): Promise<void> {
     const { slot } = this.pipeline;
-    if (slot) {
-      try {
-        this.nextRefs = await slot.startIterator(this.runOptions, (lane) => {
-          this.lane = lane;
-          if (this.closed) lane.close(); // closed while the dataset was being stored
-        });
-      } catch (e) {
-        if (this.closed) return;
-        const error = this.explain(e);
-        this.close();
-        throw error;
-      }
-      return;
+    if (!slot) {
+      this.nextRefs = this.pipeline.next;
+      this.session = this.pipeline.newSession();
     }
-    this.nextRefs = this.pipeline.next;
-    this.session = this.pipeline.newSession();
     try {
-      if (this.pipeline.hasJsSource) {
-        beginIteration(this.token);
-        abandoned.register(this, this.token, this);
-        if (this.timeoutMs !== undefined) setIterationTimeout(this.token, this.timeoutMs);
-      }
-      await this.session.run(this.pipeline.feeds(this.token), [], [this.pipeline.makeIterator], this.runOptions);
+      if (slot) await this.startOnLane(slot);
+      else await this.startOwnSession(this.session as NativeSession);
     } catch (e) {
       if (this.closed) return; // closed or aborted meanwhile: the cancelled step is not an error
       const error = this.explain(e);
       this.close();
       throw error;
     }
+  }
+
+  /** An iterator on a lane of the pipeline's shared session. */
+  private async startOnLane(slot: PipelineSlot): Promise<void> {
+    this.nextRefs = await slot.startIterator(this.runOptions, (lane) => {
+      this.lane = lane;
+      if (this.closed) lane.close(); // closed while the dataset was being stored
+    });
+  }
+
+  /** An iterator in a session of its own (JS sources: the iteration token is fed here). */
+  private async startOwnSession(session: NativeSession): Promise<void> {
+    if (this.pipeline.hasJsSource) {
+      beginIteration(this.token);
+      abandoned.register(this, this.token, this);
+      if (this.timeoutMs !== undefined) setIterationTimeout(this.token, this.timeoutMs);
+    }
+    await session.run(this.pipeline.feeds(this.token), [], [this.pipeline.makeIterator], this.runOptions);
   }
 
   /** A timed-out step says which limit it hit; an error thrown by JS code is rethrown as itself. */

@@ -106,10 +106,6 @@ class TrackedLane {
     }, STUCK_AFTER_MS).unref();
   }
 
-  get isClosed(): boolean {
-    return this.closed || this.native.closed;
-  }
-
   private leave(): void {
     this.shared.lanes.delete(this.ref);
     this.shared.closeIfOnlyStuck();

@@ -403,16 +403,11 @@ export type ParsedSingleSequenceExample<C extends Features, S extends Features> 
   featureLists: ParsedSequenceFeatures<S>,
 ];
 
-/** A feature-list record: dense steps, sparse or ragged ones (one more ragged dimension when batched). */
-export type ParsedSequenceFeatures<S extends Features> = {
-  -readonly [K in keyof S]: S[K] extends VarLenFeature<infer D>
-    ? SparseSym<D>
-    : S[K] extends RaggedFeature<infer D>
-      ? RaggedSym<D>
-      : S[K] extends Feature<infer D>
-        ? Sym<D>
-        : never;
-};
+/**
+ * A feature-list record: dense steps, sparse or ragged ones (one more ragged dimension when
+ * batched); typed as `parseExample`'s record of the same spec.
+ */
+export type ParsedSequenceFeatures<S extends Features> = ParsedExample<S>;
 
 function parseSequence(
   serialized: Operand<'string'>,

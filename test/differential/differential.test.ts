@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { Dataset, Sym, Tensor, tensor, ops as tf } from '../../lib';
 import { flattenStructure } from '../../lib/tensor/structure';
-import { EncodedTensor, Reference, runReference, venvPython } from './python';
+import { EncodedTensor, Reference, encodeTensor, expectSameElements, runReference, venvPython } from './python';
 
 const M = tensor(
   Float32Array.from({ length: 24 }, (_, i) => i / 4 - 2),
@@ -371,53 +371,11 @@ function* genWords(): Generator<string> {
   yield* ['alpha beta', 'gamma', 'delta epsilon zeta'];
 }
 
-function encode(t: Tensor): EncodedTensor {
-  const flat = (t.size === 0 ? [] : ([] as unknown[]).concat(...[t.toArray()].flat(Infinity as 1))) as unknown[];
-  const values =
-    t.dtype === 'string'
-      ? (t.data as Uint8Array[]).map((b) => Buffer.from(b).toString('hex'))
-      : flat.map((v) => String(v));
-  return { dtype: t.dtype, shape: [...t.shape], values };
-}
-
 async function ours(name: string): Promise<EncodedTensor[][]> {
   const elements = await CASES[name]().toArray();
   return elements.map((e) =>
-    flattenStructure(e, (v): v is Tensor => v instanceof Tensor, 'element').leaves.map(encode),
+    flattenStructure(e, (v): v is Tensor => v instanceof Tensor, 'element').leaves.map(encodeTensor),
   );
-}
-
-function sameValue(a: string, b: string, dtype: string): boolean {
-  if (dtype !== 'float32' && dtype !== 'float64') return a === b;
-  const x = Number(a);
-  const y = Number(b);
-  if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y);
-  if (x === y) return true;
-  const tol = dtype === 'float32' ? 1e-6 : 1e-12;
-  return Math.abs(x - y) <= tol * Math.max(1, Math.abs(x), Math.abs(y));
-}
-
-function compare(name: string, mine: EncodedTensor[][], theirs: EncodedTensor[][]): void {
-  expect({ case: name, elements: mine.length }).toEqual({ case: name, elements: theirs.length });
-  mine.forEach((element, i) => {
-    expect({ case: name, element: i, components: element.length }).toEqual({
-      case: name,
-      element: i,
-      components: theirs[i].length,
-    });
-    element.forEach((c, j) => {
-      const r = theirs[i][j];
-      const where = `${name} element ${i} component ${j}`;
-      expect({ where, dtype: c.dtype, shape: c.shape }).toEqual({ where, dtype: r.dtype, shape: r.shape });
-      const bad = c.values.findIndex((v, k) => !sameValue(v, r.values[k], c.dtype));
-      expect({ where, firstMismatch: bad, ours: c.values[bad], python: r.values[bad] }).toEqual({
-        where,
-        firstMismatch: -1,
-        ours: undefined,
-        python: undefined,
-      });
-    });
-  });
 }
 
 const key = (e: EncodedTensor[]) => JSON.stringify(e);
@@ -441,6 +399,6 @@ const skip = process.env.TFDATA_SKIP_PYTHON === '1' && !venvPython();
       expect(mine.map(key).sort()).toEqual(ref.map(key).sort());
       expect((await ours(name)).map(key)).toEqual(mine.map(key));
     }
-    compare(name, mine, ref);
+    expectSameElements(name, mine, ref);
   });
 });

@@ -1,11 +1,13 @@
 // Runs test/differential/reference.py in the venv that `npm test`'s set-up makes.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { Tensor } from '../../lib';
 import { venvPython } from '../../lib/install/paths';
 
 // The venv's location is defined once, in lib/install/paths (TFDATA_TEST_VENV overrides it).
 export { venvPython };
 
+/** One tensor as the reference scripts encode it (strings as hex, numbers and bools as text). */
 export interface EncodedTensor {
   dtype: string;
   shape: number[];
@@ -24,4 +26,49 @@ export function runReference(names: string[], env: Record<string, string> = {}):
   });
   if (r.status !== 0) throw new Error(`reference.py failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Reference;
+}
+
+/** One tensor encoded as the reference scripts encode theirs. */
+export function encodeTensor(t: Tensor): EncodedTensor {
+  const flat = (t.size === 0 ? [] : ([] as unknown[]).concat(...[t.toArray()].flat(Infinity as 1))) as unknown[];
+  const values =
+    t.dtype === 'string'
+      ? (t.data as Uint8Array[]).map((b) => Buffer.from(b).toString('hex'))
+      : flat.map((v) => String(v));
+  return { dtype: t.dtype, shape: [...t.shape], values };
+}
+
+/** Equal values; floats within float32's or float64's rounding, NaN equal to NaN. */
+function sameValue(a: string, b: string, dtype: string): boolean {
+  if (dtype !== 'float32' && dtype !== 'float64') return a === b;
+  const x = Number(a);
+  const y = Number(b);
+  if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y);
+  if (x === y) return true;
+  const tol = dtype === 'float32' ? 1e-6 : 1e-12;
+  return Math.abs(x - y) <= tol * Math.max(1, Math.abs(x), Math.abs(y));
+}
+
+/** Element by element: same count, and per component the same dtype, shape and values. */
+export function expectSameElements(name: string, mine: EncodedTensor[][], theirs: EncodedTensor[][]): void {
+  expect({ case: name, elements: mine.length }).toEqual({ case: name, elements: theirs.length });
+  mine.forEach((element, i) => {
+    expect({ case: name, element: i, components: element.length }).toEqual({
+      case: name,
+      element: i,
+      components: theirs[i].length,
+    });
+    element.forEach((c, j) => {
+      const r = theirs[i][j];
+      const where = `${name} element ${i} component ${j}`;
+      expect({ where, dtype: c.dtype, shape: c.shape }).toEqual({ where, dtype: r.dtype, shape: r.shape });
+      const bad = c.values.findIndex((v, k) => !sameValue(v, r.values[k], c.dtype));
+      expect({ where, firstMismatch: bad, ours: c.values[bad], python: r.values[bad] }).toEqual({
+        where,
+        firstMismatch: -1,
+        ours: undefined,
+        python: undefined,
+      });
+    });
+  });
 }

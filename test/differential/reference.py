@@ -12,6 +12,7 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from encoding import encode  # noqa: E402  (shared with formats/reference.py)
 
 tf.get_logger().setLevel("ERROR")
 tf.autograph.set_verbosity(0)
@@ -134,22 +135,6 @@ def _options():
     o.autotune.enabled = True
     o.threading.private_threadpool_size = 2
     return o
-
-
-def encode_value(v, dtype):
-    if dtype == "string":
-        return v.hex()
-    if dtype == "bool":
-        return "true" if v else "false"
-    if dtype in ("float32", "float64"):
-        return repr(float(v))
-    return str(int(v))
-
-
-def encode(t):
-    a = np.asarray(t.numpy())
-    dtype = t.dtype.name
-    return {"dtype": dtype, "shape": list(a.shape), "values": [encode_value(v, dtype) for v in a.reshape(-1).tolist()]}
 
 
 def main():

@@ -19,6 +19,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "differential"))
+from encoding import encode  # noqa: E402  (shared with differential/reference.py)
+
 tf.get_logger().setLevel("ERROR")
 tf.autograph.set_verbosity(0)
 
@@ -338,23 +341,6 @@ CASES = {
     "err_no_files": lambda: tf.data.Dataset.list_files(p("nothing*")),
     "written_tfrecords": lambda: tf.data.TFRecordDataset(p("written.tfrecord.gz"), compression_type="GZIP").map(nf(lambda s: tf.io.parse_single_example(s, {"v": tf.io.FixedLenFeature([], tf.int64)}))),
 }
-
-
-def encode_value(v, dtype):
-    if dtype == "string":
-        return v.hex()
-    if dtype == "bool":
-        return "true" if v else "false"
-    if dtype in ("float32", "float64"):
-        return repr(float(v))
-    return str(int(v))
-
-
-def encode(t):
-    dtype = t.dtype.name
-    # An object array keeps bytes whole (numpy's fixed-width bytes dtype drops trailing NULs).
-    a = np.asarray(t.numpy(), dtype=object if dtype == "string" else None)
-    return {"dtype": dtype, "shape": list(a.shape), "values": [encode_value(v, dtype) for v in a.reshape(-1).tolist()]}
 
 
 def flatten(v):
