@@ -19,6 +19,7 @@ export type {
   WriteTFRecordsOptions,
 } from './dataset/dataset';
 export type { FileCompression, FilenamesOptions } from './dataset/formats/files';
+export type { CountArg } from './dataset/definition';
 export { encodeExample } from './tensor/example';
 export type { ExampleRecord, ExampleFeatureValue } from './tensor/example';
 export type {

@@ -216,6 +216,26 @@ describe('transformations', () => {
     ).toBe(Dataset.UNKNOWN);
   });
 
+  test('counts given as Syms inside callbacks: checked when built, and by TensorFlow when run', async () => {
+    expect(await values(r(3).flatMap((x) => r(10).skip(x).take(2n)))).toEqual([0n, 1n, 1n, 2n, 2n, 3n]);
+    expect(() => r(3).flatMap((x) => r(5).take(x.cast('float32') as never))).toThrow(
+      /take: count must be an int32 or int64 Sym, got float32/,
+    );
+    expect(() => r(3).flatMap((x) => r(5).batch(tf.stack([x, x]) as never))).toThrow(
+      /batch: batchSize must be a scalar Sym, got shape \[2\]/,
+    );
+    expect(() => r(3).shuffle(0n)).toThrow(RangeError);
+    expect(() => r(3).take(2n ** 63n)).toThrow(/take: count must fit in int64/);
+    // A Sym's value is TensorFlow's to check: batch size 0 fails that element.
+    const zero = r(2).flatMap((x) => r(4).batch(x));
+    await expect(zero.toArray()).rejects.toMatchObject({ name: 'TFError', code: 'INVALID_ARGUMENT' });
+    // A dropped remainder with a Sym batch size leaves the batch dimension unknown.
+    expect(r(2).flatMap((x) => r(4).batch(x.add(1n), { dropRemainder: true })).elementSpec).toEqual({
+      dtype: 'int64',
+      shape: [null],
+    });
+  });
+
   test('shard', async () => {
     expect(await values(r(10).shard(3, 1))).toEqual([1n, 4n, 7n]);
     expect(() => r(10).shard(3, 3)).toThrow(/index must be < numShards/);

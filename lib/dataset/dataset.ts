@@ -22,7 +22,16 @@ import { Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
 import { compile, standaloneGraphDef } from './compile';
 import { TfjsDatasetOf, TfjsModule, ToTfjsOptions, toTfjsDataset } from '../interop/tfjs';
-import { DATASET, DatasetDefinition, DatasetInput, DatasetNode, Parallelism, checkCount, specText } from './definition';
+import {
+  CountArg,
+  DATASET,
+  DatasetDefinition,
+  DatasetInput,
+  DatasetNode,
+  Parallelism,
+  checkCount,
+  specText,
+} from './definition';
 import { FileOptions, RangeBound, fileSource, fromTensorSlices, fromTensors, range, zip } from './sources';
 import { WriteTFRecordsOptions, writeTFRecords } from './formats/tfrecord-writer';
 import { ignoreErrors } from './transform/errors';
@@ -432,13 +441,16 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     return new Dataset(filter(this, predicate));
   }
 
-  /** Stacks consecutive elements into batches of `batchSize` (the last may be smaller). */
-  batch(batchSize: number, options: BatchOptions = {}): Dataset<T> {
+  /**
+   * Stacks consecutive elements into batches of `batchSize` (the last may be smaller). Inside a
+   * callback `batchSize` may be an integer Sym.
+   */
+  batch(batchSize: CountArg, options: BatchOptions = {}): Dataset<T> {
     return new Dataset(batch(this, batchSize, options));
   }
 
   /** Batches elements of varying shape, padding each component to a common shape. */
-  paddedBatch(batchSize: number, options: PaddedBatchOptions = {}): Dataset<T> {
+  paddedBatch(batchSize: CountArg, options: PaddedBatchOptions = {}): Dataset<T> {
     return new Dataset(paddedBatch(this, batchSize, options));
   }
 
@@ -447,23 +459,26 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     return new Dataset(unbatch(this));
   }
 
-  /** Randomly shuffles with a buffer of `bufferSize` elements. */
-  shuffle(bufferSize: number, options: ShuffleOptions = {}): Dataset<T> {
+  /** Randomly shuffles with a buffer of `bufferSize` elements (inside a callback, may be a Sym). */
+  shuffle(bufferSize: CountArg, options: ShuffleOptions = {}): Dataset<T> {
     return new Dataset(shuffle(this, bufferSize, options));
   }
 
-  /** Repeats the dataset `count` times (forever when omitted or negative). */
-  repeat(count = -1): Dataset<T> {
+  /**
+   * Repeats the dataset `count` times (forever when omitted or negative); inside a callback the
+   * count may be a Sym, as `flatMap((x) => Dataset.fromTensors(x).repeat(x))`.
+   */
+  repeat(count: CountArg = -1): Dataset<T> {
     return new Dataset(counted(this, 'RepeatDataset', count, 'repeat: count'));
   }
 
-  /** The first `count` elements (all of them when negative). */
-  take(count: number): Dataset<T> {
+  /** The first `count` elements (all of them when negative; inside a callback, may be a Sym). */
+  take(count: CountArg): Dataset<T> {
     return new Dataset(counted(this, 'TakeDataset', count, 'take: count'));
   }
 
-  /** All but the first `count` elements (none when negative). */
-  skip(count: number): Dataset<T> {
+  /** All but the first `count` elements (none when negative; inside a callback, may be a Sym). */
+  skip(count: CountArg): Dataset<T> {
     return new Dataset(counted(this, 'SkipDataset', count, 'skip: count'));
   }
 

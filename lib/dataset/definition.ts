@@ -88,6 +88,51 @@ export function checkCount(value: unknown, name: string, min: number): number {
   return value;
 }
 
+/**
+ * A count tf.data takes as a tensor: a JS integer, or (inside a callback) an integer scalar Sym
+ * computed from the element, as `flatMap((x) => Dataset.fromTensors(x).repeat(x))`.
+ */
+export type CountArg = number | bigint | Sym<'int32'> | Sym<'int64'>;
+
+/** A checked count: a known value, or a Sym whose value TensorFlow checks when it runs. */
+export type Count = bigint | Sym;
+
+/** Checks a count argument; a known one must be >= `min`. */
+export function checkCountArg(value: unknown, name: string, min: number): Count {
+  if (value instanceof Sym) {
+    if (value.dtype !== 'int32' && value.dtype !== 'int64')
+      throw new TypeError(`${name} must be an int32 or int64 Sym, got ${value.dtype}`);
+    if (value.shape !== null && value.shape.length !== 0)
+      throw new TypeError(`${name} must be a scalar Sym, got shape ${shapeText(value.shape)}`);
+    return value;
+  }
+  if (typeof value === 'bigint') {
+    if (value < BigInt(min)) throw new RangeError(`${name} must be >= ${min}, got ${value}`);
+    if (value > INT64_MAX) throw new RangeError(`${name} must fit in int64, got ${value}`);
+    return value;
+  }
+  return BigInt(checkCount(value, name, min));
+}
+
+/** The count as an int64 scalar of `ctx` (a Sym is cast when it is int32). */
+export function countSym(ctx: GraphContext, count: Count): Sym {
+  if (typeof count === 'bigint') return int64(ctx, count);
+  const own = ctx.own(count);
+  return own.dtype === 'int64' ? own : ctx.addOp('Cast', [own], { DstT: 'int64', Truncate: false })[0];
+}
+
+/** The count's value when known before running (a Sym's is not). */
+export function knownCount(count: Count): number | undefined {
+  return typeof count === 'bigint' ? Number(count) : undefined;
+}
+
+/** How `explain()` shows a count. */
+export function countText(count: Count): string {
+  return typeof count === 'bigint' ? String(count) : count.opName;
+}
+
+const INT64_MAX = 2n ** 63n - 1n;
+
 export function parallelism(value: Parallelism | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (value === 'auto') return AUTOTUNE;

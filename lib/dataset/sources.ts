@@ -6,7 +6,16 @@ import { checkAllocation } from '../limits';
 import { Skeleton, flattenStructure } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
-import { DatasetDefinition, DatasetInput, checkCount, emitDatasetOp, int64, isDataset } from './definition';
+import {
+  DatasetDefinition,
+  DatasetInput,
+  checkCount,
+  countSym,
+  countText,
+  emitDatasetOp,
+  int64,
+  isDataset,
+} from './definition';
 import {
   CompositeComponent,
   compositeComponentSpec,
@@ -150,19 +159,13 @@ export function range(startOrStop: RangeBound, stop: RangeBound | undefined, ste
     stop === undefined ? [0n, check(startOrStop, 'stop')] : [check(startOrStop, 'start'), check(stop, 'stop')];
   const c = check(step, 'step');
   if (c === 0n) throw new RangeError('range: step must not be zero');
-  const bound = (ctx: GraphContext, v: bigint | Sym): Sym => {
-    if (typeof v === 'bigint') return int64(ctx, v);
-    const own = ctx.own(v);
-    return own.dtype === 'int64' ? own : ctx.addOp('Cast', [own], { DstT: 'int64', Truncate: false })[0];
-  };
-  const show = (v: bigint | Sym) => (typeof v === 'bigint' ? String(v) : v.opName);
   const specs: TensorSpec[] = [{ dtype: 'int64', shape: [] }];
   return {
     node: {
       op: 'RangeDataset',
-      detail: `${show(a)}, ${show(b)}, ${show(c)}`,
+      detail: `${countText(a)}, ${countText(b)}, ${countText(c)}`,
       inputs: [],
-      emit: (ctx) => emitDatasetOp(ctx, 'RangeDataset', [bound(ctx, a), bound(ctx, b), bound(ctx, c)], specs),
+      emit: (ctx) => emitDatasetOp(ctx, 'RangeDataset', [countSym(ctx, a), countSym(ctx, b), countSym(ctx, c)], specs),
     },
     specs,
     skeleton: { kind: 'leaf' },

@@ -103,6 +103,22 @@ const CASES: Record<string, () => Dataset<unknown>> = {
   concatenate: () => Dataset.range(3).concatenate(Dataset.range(7, 9)),
   enumerate: () => dsI().enumerate(10),
   flat_map: () => Dataset.range(4).flatMap((x) => Dataset.fromTensorSlices(tf.stack([x, x.neg(), x.mul(100)]))),
+  // Counts as tensors: inside a callback a count may be a Sym computed from the element (an int32
+  // one is cast to int64; Python asks for the cast).
+  sym_repeat: () => Dataset.range(1, 4).flatMap((x) => Dataset.fromTensors(x).repeat(x)),
+  sym_take_skip: () => Dataset.range(5).flatMap((x) => Dataset.range(10).skip(x).take(x)),
+  sym_batch: () => Dataset.range(1, 4).flatMap((x) => Dataset.range(7).batch(x)),
+  sym_batch_drop_int32: () =>
+    Dataset.range(1, 4).flatMap((x) => Dataset.range(7).batch(x.cast('int32'), { dropRemainder: true })),
+  sym_padded_batch: () =>
+    Dataset.range(2, 4).flatMap((x) =>
+      Dataset.range(1, 5)
+        .map((n) => tf.rawOp('Range', [0n, n, 1n])[0])
+        .paddedBatch(x, { paddingValues: -1n }),
+    ),
+  sym_shuffle: () => Dataset.range(1, 4).flatMap((x) => Dataset.range(6).shuffle(x, { seed: 3 })),
+  sym_interleave_take: () =>
+    Dataset.range(1, 4).interleave((x) => Dataset.range(100).take(x.mul(2)), { cycleLength: 3 }),
   interleave: () =>
     Dataset.range(3).interleave((x) => Dataset.range(x.mul(10), x.mul(10).add(4)), { cycleLength: 2, blockLength: 2 }),
   interleave_parallel: () =>

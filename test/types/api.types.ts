@@ -163,3 +163,9 @@ Dataset.range(3)
     assert<Equal<typeof f, Sym<'float32'>>>();
     return i.add(tf.cast(f, 'int64'));
   });
+
+// Counts inside callbacks may be integer Syms; a float Sym is refused.
+Dataset.range(1, 4).flatMap((x) => Dataset.fromTensors(x).repeat(x).take(x).skip(tf.cast(x, 'int32')).batch(x));
+Dataset.range(1, 4).flatMap((x) => Dataset.range(6).shuffle(x).paddedBatch(x));
+// @ts-expect-error counts are integers
+Dataset.range(1, 4).flatMap((x) => Dataset.range(6).take(tf.cast(x, 'float32')));

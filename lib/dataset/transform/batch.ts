@@ -5,10 +5,15 @@ import { SLOT_BYTES, checkAllocation } from '../../limits';
 import { flattenStructure } from '../../tensor/structure';
 import { Tensor, tensor } from '../../tensor/tensor';
 import {
+  Count,
   DatasetDefinition,
+  CountArg,
   DatasetInput,
   Parallelism,
-  checkCount,
+  checkCountArg,
+  countSym,
+  countText,
+  knownCount,
   derived,
   deterministicAttr,
   emitDatasetOp,
@@ -43,27 +48,36 @@ export interface PaddedBatchOptions {
   dropRemainder?: boolean;
 }
 
-const detailOf = (n: number, drop: boolean) => `${n}${drop ? ', drop remainder' : ''}`;
+const detailOf = (n: Count, drop: boolean) => `${countText(n)}${drop ? ', drop remainder' : ''}`;
+
+/**
+ * The static batch dimension: the batch size when remainders drop and it is known before running
+ * (a Sym's is not), else unknown.
+ */
+function batchDim(n: Count, drop: boolean): number | null {
+  return drop ? (knownCount(n) ?? null) : null;
+}
 
 /** BatchDatasetV2, or ParallelBatchDataset with numParallelCalls. */
-export function batch(input: DatasetInput, batchSize: number, options: BatchOptions): DatasetDefinition {
-  const n = checkCount(batchSize, 'batch: batchSize', 1);
+export function batch(input: DatasetInput, batchSize: CountArg, options: BatchOptions): DatasetDefinition {
+  const n = checkCountArg(batchSize, 'batch: batchSize', 1);
   const drop = !!options.dropRemainder;
-  if (drop) checkAllocation('batch: batchSize', n, SLOT_BYTES); // reserved in full when remainders drop
+  const dim = batchDim(n, drop);
+  if (dim !== null) checkAllocation('batch: batchSize', dim, SLOT_BYTES); // reserved in full when remainders drop
   const calls = parallelism(options.numParallelCalls, 'batch: numParallelCalls');
   const specs: TensorSpec[] = input.specs.map((s) => {
-    const shape = s.shape === null ? null : [drop ? n : null, ...s.shape];
+    const shape = s.shape === null ? null : [dim, ...s.shape];
     // A composite's variants stack like any tensor; its type gains the batch dimension.
     return s.composite
-      ? { dtype: s.dtype, shape, composite: batchedComposite(s.composite, drop ? n : null) }
+      ? { dtype: s.dtype, shape, composite: batchedComposite(s.composite, dim) }
       : { dtype: s.dtype, shape };
   });
   const op = calls === undefined ? 'BatchDatasetV2' : 'ParallelBatchDataset';
   return derived(input, op, detailOf(n, drop), specs, input.skeleton, (ctx, variant) => {
     const dropSym = ctx.constant(tensor(drop, 'bool'));
     if (calls === undefined)
-      return emitDatasetOp(ctx, op, [variant, int64(ctx, n), dropSym], specs, { parallel_copy: false });
-    return emitDatasetOp(ctx, op, [variant, int64(ctx, n), int64(ctx, calls), dropSym], specs, {
+      return emitDatasetOp(ctx, op, [variant, countSym(ctx, n), dropSym], specs, { parallel_copy: false });
+    return emitDatasetOp(ctx, op, [variant, countSym(ctx, n), int64(ctx, calls), dropSym], specs, {
       parallel_copy: false,
       deterministic: deterministicAttr(options.deterministic),
     });
@@ -88,8 +102,12 @@ function checkPaddedShape(padded: readonly (number | null)[], element: StaticSha
 }
 
 /** PaddedBatchDatasetV2: batches elements of varying shape, padding each component. */
-export function paddedBatch(input: DatasetInput, batchSize: number, options: PaddedBatchOptions): DatasetDefinition {
-  const n = checkCount(batchSize, 'paddedBatch: batchSize', 1);
+export function paddedBatch(
+  input: DatasetInput,
+  batchSize: CountArg,
+  options: PaddedBatchOptions,
+): DatasetDefinition {
+  const n = checkCountArg(batchSize, 'paddedBatch: batchSize', 1);
   const drop = !!options.dropRemainder;
   const composite = input.specs.findIndex((s) => s.composite);
   if (composite >= 0)
@@ -142,14 +160,14 @@ export function paddedBatch(input: DatasetInput, batchSize: number, options: Pad
       const bytes = dtype === 'string' ? 32 : arrayCtor(dtype).BYTES_PER_ELEMENT; // a TF string cell is 32 bytes
       checkAllocation(
         `paddedBatch: paddedShapes[${i}] [${p.join(', ')}] × batchSize`,
-        n * p.reduce<number>((a, d) => a * (d as number), 1),
+        (knownCount(n) ?? 1) * p.reduce<number>((a, d) => a * (d as number), 1),
         bytes,
       );
     }
   });
   const specs = input.specs.map((s, i) => ({
     dtype: s.dtype,
-    shape: [drop ? n : null, ...padded[i].map((d) => (d === null || d < 0 ? null : d))],
+    shape: [batchDim(n, drop), ...padded[i].map((d) => (d === null || d < 0 ? null : d))],
   }));
   return derived(input, 'PaddedBatchDatasetV2', detailOf(n, drop), specs, input.skeleton, (ctx, variant) => {
     const shapes = padded.map((p) =>
@@ -166,7 +184,7 @@ export function paddedBatch(input: DatasetInput, batchSize: number, options: Pad
     return emitDatasetOp(
       ctx,
       'PaddedBatchDatasetV2',
-      [variant, int64(ctx, n), shapes, pads, ctx.constant(tensor(drop, 'bool'))],
+      [variant, countSym(ctx, n), shapes, pads, ctx.constant(tensor(drop, 'bool'))],
       null,
       {
         parallel_copy: false,

@@ -11,8 +11,12 @@ import {
   AUTOTUNE,
   DatasetDefinition,
   DatasetInput,
+  CountArg,
   Parallelism,
   checkCount,
+  checkCountArg,
+  countSym,
+  countText,
   derived,
   emitDatasetOp,
   int64,
@@ -29,32 +33,39 @@ export interface ShuffleOptions {
 // Python's seed pair for op seed s with no global seed: (DEFAULT_GRAPH_SEED, s).
 const DEFAULT_GRAPH_SEED = 87654321;
 
-/** ShuffleDataset with Python's seeds. */
-export function shuffle(input: DatasetInput, bufferSize: number, options: ShuffleOptions): DatasetDefinition {
-  const n = checkCount(bufferSize, 'shuffle: bufferSize', 1);
-  checkAllocation('shuffle: bufferSize', n, SLOT_BYTES);
+/** ShuffleDataset with Python's seeds; inside a callback the buffer size may be a Sym. */
+export function shuffle(input: DatasetInput, bufferSize: CountArg, options: ShuffleOptions): DatasetDefinition {
+  const n = checkCountArg(bufferSize, 'shuffle: bufferSize', 1);
+  if (typeof n === 'bigint') checkAllocation('shuffle: bufferSize', Number(n), SLOT_BYTES);
   if (options.seed !== undefined) checkCount(options.seed, 'shuffle: seed', 0);
   // No seed = (0, 0) = random.
   const [seed, seed2] = options.seed === undefined ? [0, 0] : [DEFAULT_GRAPH_SEED, options.seed];
   const reshuffle = options.reshuffleEachIteration ?? true;
-  const detail = `buffer ${n}${options.seed !== undefined ? `, seed ${options.seed}` : ''}`;
+  const detail = `buffer ${countText(n)}${options.seed !== undefined ? `, seed ${options.seed}` : ''}`;
   return derived(input, 'ShuffleDataset', detail, input.specs, input.skeleton, (ctx, variant) =>
-    emitDatasetOp(ctx, 'ShuffleDataset', [variant, int64(ctx, n), int64(ctx, seed), int64(ctx, seed2)], input.specs, {
-      reshuffle_each_iteration: reshuffle,
-    }),
+    emitDatasetOp(
+      ctx,
+      'ShuffleDataset',
+      [variant, countSym(ctx, n), int64(ctx, seed), int64(ctx, seed2)],
+      input.specs,
+      { reshuffle_each_iteration: reshuffle },
+    ),
   );
 }
 
-/** RepeatDataset, TakeDataset or SkipDataset: one int64 count (negative counts as in TF). */
+/**
+ * RepeatDataset, TakeDataset or SkipDataset: one int64 count (negative counts as in TF; inside a
+ * callback a Sym).
+ */
 export function counted(
   input: DatasetInput,
   op: 'RepeatDataset' | 'TakeDataset' | 'SkipDataset',
-  count: number,
+  count: CountArg,
   name: string,
 ): DatasetDefinition {
-  checkCount(count, name, Number.MIN_SAFE_INTEGER);
-  return derived(input, op, String(count), input.specs, input.skeleton, (ctx, variant) =>
-    emitDatasetOp(ctx, op, [variant, int64(ctx, count)], input.specs),
+  const n = checkCountArg(count, name, Number.MIN_SAFE_INTEGER);
+  return derived(input, op, countText(n), input.specs, input.skeleton, (ctx, variant) =>
+    emitDatasetOp(ctx, op, [variant, countSym(ctx, n)], input.specs),
   );
 }
 
