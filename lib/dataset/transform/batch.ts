@@ -102,11 +102,7 @@ function checkPaddedShape(padded: readonly (number | null)[], element: StaticSha
 }
 
 /** PaddedBatchDatasetV2: batches elements of varying shape, padding each component. */
-export function paddedBatch(
-  input: DatasetInput,
-  batchSize: CountArg,
-  options: PaddedBatchOptions,
-): DatasetDefinition {
+export function paddedBatch(input: DatasetInput, batchSize: CountArg, options: PaddedBatchOptions): DatasetDefinition {
   const n = checkCountArg(batchSize, 'paddedBatch: batchSize', 1);
   const drop = !!options.dropRemainder;
   const composite = input.specs.findIndex((s) => s.composite);
