@@ -2,7 +2,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Dataset, Sym, TFError, liveHandles, tensor, ops as tf } from '../lib';
+import { Dataset, Sym, TFError, Tensor, liveHandles, tensor, ops as tf } from '../lib';
+import { flattenStructure } from '../lib/tensor/structure';
+import { runPython } from './differential/python';
 import { errorOf, plain, rejectionOf, values } from './helpers';
 
 describe('sources', () => {
@@ -308,6 +310,28 @@ describe('transformations', () => {
     expect(() => r(3).map(42 as never)).toThrow(/map: fn must be a function/);
     expect(() => r(3).map(() => undefined as never)).toThrow(/map callback returned undefined/);
     expect(() => r(3).map(() => Promise.resolve(1) as never)).toThrow(/returned a Promise/);
+  });
+});
+
+describe('record keys', () => {
+  test('come back in the order the source or callback wrote them, as in Python; components stay sorted', async () => {
+    const source = Dataset.fromTensorSlices({ b: [1], a: [2], c: [3] });
+    const mapped = source.map((e) => ({ z: e.a, y: e.b, x: { q: e.c, p: e.a } }));
+    const zipped = Dataset.zip({ k: source, j: source });
+    const [s] = await source.toArray();
+    const [m] = await mapped.toArray();
+    const [z] = await zipped.toArray();
+    const mine = [Object.keys(s), Object.keys(source.elementSpec), Object.keys(m), Object.keys(m.x), Object.keys(z)];
+    const theirs = runPython(`
+d = tf.data.Dataset.from_tensor_slices({"b": [1], "a": [2], "c": [3]})
+m = next(iter(d.map(lambda e: {"z": e["a"], "y": e["b"], "x": {"q": e["c"], "p": e["a"]}})))
+z = next(iter(tf.data.Dataset.zip({"k": d, "j": d})))
+print(json.dumps([list(next(iter(d))), list(d.element_spec), list(m), list(m["x"]), list(z)]))`);
+    expect(mine).toEqual(theirs);
+    expect(source.explain()).toContain('{ b: int32[], a: int32[], c: int32[] }');
+    // The flattened components (what graphs and differential encodings see) are in sorted order.
+    const leaves = flattenStructure(m, (v): v is Tensor => v instanceof Tensor, 'm').leaves;
+    expect(leaves.map((t) => t.data[0])).toEqual([2, 3, 1, 2]); // x.p, x.q, y, z
   });
 });
 

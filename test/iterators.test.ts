@@ -1,24 +1,12 @@
 // Iterators of one Dataset share its long-lived session (lib/iterate/shared-session.ts): they
 // must stay independent of each other, see the dataset as Python's iterators of one dataset do
 // (reshuffled per iteration, one memory cache), and a pipeline cache hit must change nothing.
-import { execFileSync } from 'node:child_process';
 import { Dataset, Sym, TFError, configurePipelineCache, pipelineCacheStats, tensor, ops as tf } from '../lib';
-import { venvPython } from './differential/python';
+import { runPython as python } from './differential/python';
 import { values } from './helpers';
 
 const nums = (xs: unknown[]) => xs.map((x) => Number((x as { data: ArrayLike<number | bigint> }).data[0]));
 const asNumbers = async (ds: Dataset<unknown>) => (await values(ds)).map(Number);
-
-/** Runs `code` in the test venv's Python with TensorFlow imported as tf; parses its last line as JSON. */
-function python(code: string): unknown {
-  const interpreter = venvPython();
-  if (!interpreter) throw new Error('the test venv is missing: run npm test (its pretest makes it)');
-  const out = execFileSync(interpreter, ['-c', `import json, tensorflow as tf\n${code}`], {
-    encoding: 'utf8',
-    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
-  });
-  return JSON.parse(out.trim().split('\n').pop() as string);
-}
 
 describe('as Python: iterations of one Dataset', () => {
   test('each iteration reshuffles: the 1st, 2nd and 3rd orders are Python’s, and so are epochs', async () => {

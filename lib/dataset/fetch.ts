@@ -6,7 +6,7 @@
 import { compositeParts, unboxComposite } from '../graph/composite';
 import { GraphContext } from '../graph/context';
 import type { OutputRef } from '../native';
-import { Skeleton } from '../tensor/structure';
+import { Skeleton, replaceLeaves } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { DatasetInput } from './definition';
 
@@ -29,11 +29,5 @@ export function unboxOutputs(
     if (composite.kind === 'sparse') return { kind: 'leaf', host: { sparse: true } };
     return parts.length === 1 ? { kind: 'leaf' } : { kind: 'leaf', host: { raggedSplits: parts.length - 1 } };
   });
-  let i = 0;
-  const walk = (s: Skeleton): Skeleton => {
-    if (s.kind === 'leaf') return hosts[i++];
-    if (s.kind === 'tuple') return { kind: 'tuple', items: s.items.map(walk) };
-    return { kind: 'record', keys: s.keys, items: s.items.map(walk) };
-  };
-  return { refs, skeleton: walk(dataset.skeleton) };
+  return { refs, skeleton: replaceLeaves(dataset.skeleton, (i) => hosts[i]) };
 }

@@ -3,7 +3,7 @@ import { isTypedArray } from '../tensor/dtypes';
 import { TensorSpec } from '../trace/function';
 import { GraphContext } from '../graph/context';
 import { checkAllocation } from '../limits';
-import { Skeleton, flattenStructure } from '../tensor/structure';
+import { Skeleton, flattenStructure, replaceLeaves } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
 import {
@@ -71,13 +71,7 @@ function specOf(c: Component, dropFirst: boolean): TensorSpec {
 
 /** Replaces each leaf of `outer` (a structure of datasets) by that dataset's own skeleton. */
 function composeSkeleton(outer: Skeleton, inner: Skeleton[]): Skeleton {
-  let i = 0;
-  const walk = (s: Skeleton): Skeleton => {
-    if (s.kind === 'leaf') return inner[i++];
-    if (s.kind === 'tuple') return { kind: 'tuple', items: s.items.map(walk) };
-    return { kind: 'record', keys: s.keys, items: s.items.map(walk) };
-  };
-  return walk(outer);
+  return replaceLeaves(outer, (i) => inner[i]);
 }
 
 /** TensorSliceDataset: one element per slice along the first dimension of each component. */

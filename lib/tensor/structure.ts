@@ -1,5 +1,6 @@
 // Element structures: a leaf, a tuple (array) or a record (plain object), nested. Records are
-// flattened in sorted key order, as tf.nest does, so components line up with Python's.
+// flattened in sorted key order, as tf.nest does, so components line up with Python's; rebuilt
+// records have their keys in the order they were written, as Python's dicts keep theirs.
 import { RaggedTensor, SparseTensor } from './composite';
 import type { Tensor } from './tensor';
 
@@ -13,7 +14,14 @@ export type HostLeaf = { sparse: true } | { raggedSplits: number };
 export type Skeleton =
   | { kind: 'leaf'; host?: HostLeaf }
   | { kind: 'tuple'; items: Skeleton[] }
-  | { kind: 'record'; keys: string[]; items: Skeleton[] };
+  | {
+      kind: 'record';
+      /** The keys in sorted order: the order of `items` and of the flattened components. */
+      keys: string[];
+      items: Skeleton[];
+      /** The keys in the order the record was written, when that is not sorted. */
+      written?: string[];
+    };
 
 export function isPlainRecord(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
@@ -41,8 +49,10 @@ export function flattenStructure<L>(
       if (Array.isArray(v)) {
         result = { kind: 'tuple', items: v.map((x, i) => walk(x, `${path}[${i}]`)) };
       } else {
-        const keys = Object.keys(v).sort();
+        const written = Object.keys(v);
+        const keys = [...written].sort();
         result = { kind: 'record', keys, items: keys.map((k) => walk(v[k], `${path}.${k}`)) };
+        if (written.some((k, j) => k !== keys[j])) result.written = written;
       }
       seen.delete(v);
       return result;
@@ -73,16 +83,29 @@ export function unflatten<R>(skeleton: Skeleton, leaves: readonly R[]): unknown 
     if (s.kind === 'leaf' && s.host) return composite(s.host);
     if (s.kind === 'leaf') return leaves[i++];
     if (s.kind === 'tuple') return s.items.map(build);
+    // Built in sorted order (the order of the leaves), then keyed in the order written.
+    const values = new Map(s.keys.map((k, j) => [k, build(s.items[j])]));
     const out: Record<string, unknown> = {};
-    s.keys.forEach((k, j) => {
+    for (const k of s.written ?? s.keys) {
       // Keys are data: defineProperty, so a key named __proto__ is a key, not a prototype.
-      Object.defineProperty(out, k, { value: build(s.items[j]), enumerable: true, writable: true, configurable: true });
-    });
+      Object.defineProperty(out, k, { value: values.get(k), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   };
   const result = build(skeleton);
   if (i !== leaves.length) throw new Error(`structure expects ${i} components, got ${leaves.length}`);
   return result;
+}
+
+/** `s` with each leaf, in order, replaced by `leaf(i)` (records keep their written key order). */
+export function replaceLeaves(s: Skeleton, leaf: (i: number) => Skeleton): Skeleton {
+  let i = 0;
+  const walk = (x: Skeleton): Skeleton => {
+    if (x.kind === 'leaf') return leaf(i++);
+    if (x.kind === 'tuple') return { kind: 'tuple', items: x.items.map(walk) };
+    return { ...x, items: x.items.map(walk) };
+  };
+  return walk(s);
 }
 
 export function sameSkeleton(a: Skeleton, b: Skeleton): boolean {
@@ -105,7 +128,8 @@ export function describeSkeleton(s: Skeleton, leaf: (i: number) => string): stri
   const show = (x: Skeleton): string => {
     if (x.kind === 'leaf') return leaf(i++);
     if (x.kind === 'tuple') return `[${x.items.map(show).join(', ')}]`;
-    return `{ ${x.keys.map((k, j) => `${k}: ${show(x.items[j])}`).join(', ')} }`;
+    const shown = new Map(x.keys.map((k, j) => [k, show(x.items[j])]));
+    return `{ ${(x.written ?? x.keys).map((k) => `${k}: ${shown.get(k)}`).join(', ')} }`;
   };
   return show(s);
 }

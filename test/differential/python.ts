@@ -1,5 +1,5 @@
 // Runs test/differential/reference.py in the venv that `npm test`'s set-up makes.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Tensor } from '../../lib';
 import { venvPython } from '../../lib/install/paths';
@@ -26,6 +26,18 @@ export function runReference(names: string[], env: Record<string, string> = {}):
   });
   if (r.status !== 0) throw new Error(`reference.py failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Reference;
+}
+
+/** Runs `code` in the venv's Python with `json` and TensorFlow (as tf) imported; its last line parsed as JSON. */
+export function runPython(code: string): unknown {
+  const interpreter = venvPython();
+  if (!interpreter)
+    throw new Error('the Python venv is missing: run `node scripts/setup-python.js` (npm test does it)');
+  const out = execFileSync(interpreter, ['-c', `import json, tensorflow as tf\n${code}`], {
+    encoding: 'utf8',
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+  });
+  return JSON.parse(out.trim().split('\n').pop() as string);
 }
 
 /** One tensor encoded as the reference scripts encode theirs. */
