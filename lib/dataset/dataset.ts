@@ -140,12 +140,12 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   // ---- sources ----
 
   /** One element per slice along the first dimension of each component (TensorSliceDataset). */
-  static fromTensorSlices<S extends SourceStructure>(values: S): Dataset<SymOfSource<S>> {
+  static fromTensorSlices<const S extends SourceStructure>(values: S): Dataset<SymOfSource<S>> {
     return new Dataset(fromTensorSlices(values));
   }
 
   /** A single element made of the given components (TensorDataset). */
-  static fromTensors<S extends SourceStructure>(values: S): Dataset<SymOfSource<S>> {
+  static fromTensors<const S extends SourceStructure>(values: S): Dataset<SymOfSource<S>> {
     return new Dataset(fromTensors(values));
   }
 

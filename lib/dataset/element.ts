@@ -1,4 +1,5 @@
 // Type-level view of element structures: Syms inside callbacks, Tensors when iterating.
+import type { LiteralDType } from '../tensor/literal-dtype';
 import type { AnyTypedArray, DType, GraphDType } from '../tensor/dtypes';
 import type { StaticShape, Sym } from '../graph/sym';
 import type { NestedArray, Tensor } from '../tensor/tensor';
@@ -127,7 +128,7 @@ export type SymOfSource<S> =
             : S extends AnyTypedArray
               ? Sym<TypedArrayDType<S>>
               : S extends NestedArray<number>
-                ? Sym<'int32' | 'float32'>
+                ? Sym<LiteralDType<S>>
                 : S extends NestedArray<bigint>
                   ? Sym<'int64'>
                   : S extends NestedArray<boolean>

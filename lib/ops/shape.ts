@@ -1,4 +1,5 @@
 // Shapes, layout, indexing and gathering.
+import type { LiteralDType } from '../tensor/literal-dtype';
 import { DType, GraphDType } from '../tensor/dtypes';
 import { Sym } from '../graph/sym';
 import { Operand, constOf, intConst, normalizeAxis, toSym } from '../graph/operands';
@@ -230,10 +231,13 @@ export function tile<D extends GraphDType>(x: Operand<D>, multiples: readonly nu
   return Tile({ input: s as AnySym, multiples: int32(multiples, 'tile') });
 }
 
-/** A tensor of `shape` filled with `value` (number → float32 unless dtype is given). */
-export function fill<D extends DType = 'float32'>(
+/**
+ * A tensor of `shape` filled with `value`, of `dtype` or else the value's own (as tensor() infers
+ * it: an integer → int32, another number → float32, as Python's `tf.fill`).
+ */
+export function fill<const V extends number | bigint | boolean | string, D extends DType = LiteralDType<V>>(
   shape: readonly number[],
-  value: number | bigint | boolean | string,
+  value: V,
   dtype?: D,
 ): Sym<D> {
   const t = (dtype ??

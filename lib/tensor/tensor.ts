@@ -1,3 +1,4 @@
+import type { LiteralDType } from './literal-dtype';
 import {
   AnyTypedArray,
   DataTypeMap,
@@ -324,6 +325,11 @@ export function tensor(values: Float64Array, dtype?: undefined, shape?: readonly
 export function tensor(values: Int32Array, dtype?: undefined, shape?: readonly number[]): Tensor<'int32'>;
 export function tensor(values: BigInt64Array, dtype?: undefined, shape?: readonly number[]): Tensor<'int64'>;
 export function tensor(values: Uint8Array, dtype?: undefined, shape?: readonly number[]): Tensor<'uint8'>;
+export function tensor<const V extends NestedArray<number>>(
+  values: V,
+  dtype?: undefined,
+  shape?: readonly number[],
+): Tensor<LiteralDType<V>>;
 export function tensor(values: NestedArray<boolean>, dtype?: undefined, shape?: readonly number[]): Tensor<'bool'>;
 export function tensor(values: NestedArray<string>, dtype?: undefined, shape?: readonly number[]): Tensor<'string'>;
 export function tensor(values: NestedArray<bigint>, dtype?: undefined, shape?: readonly number[]): Tensor<'int64'>;
