@@ -182,6 +182,20 @@ export const CASES: Record<string, () => Dataset<unknown>> = {
     ),
   tfrecords_of_filenames: () =>
     Dataset.tfRecords(Dataset.fromTensorSlices([p('examples.tfrecord'), p('examples.tfrecord.gz')]).take(1)),
+  // Datasets of filenames, as Python's file readers take them (read in order, or several at once).
+  fixed_length_of_filenames: () =>
+    Dataset.fixedLengthRecords(Dataset.fromTensorSlices([p('fixed.bin'), p('fixed.bin')]), 6, {
+      headerBytes: 4,
+      footerBytes: 2,
+    }),
+  text_lines_parallel_reads: () =>
+    Dataset.textLines(Dataset.fromTensorSlices([p('lines.txt'), p('crlf.csv'), p('lines.txt')]), {
+      numParallelReads: 2,
+    }),
+  tfrecords_parallel_reads: () =>
+    Dataset.tfRecords(Dataset.fromTensorSlices([p('examples.tfrecord'), p('examples.tfrecord')]), {
+      numParallelReads: 2,
+    }),
   sparse_slices: () => Dataset.fromTensorSlices(SPARSE).batch(2),
   sparse_from_tensors: () => Dataset.fromTensors(SPARSE).repeat(2).batch(2),
   ragged_slices: () => Dataset.fromTensorSlices(RAGGED_HOST).batch(2),

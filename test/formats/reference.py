@@ -315,6 +315,9 @@ CASES = {
     "fixed_length_zlib": lambda: tf.data.FixedLengthRecordDataset(p("fixed.bin.gz"), 6, header_bytes=4, footer_bytes=2, compression_type="ZLIB"),
     "base64": lambda: tf.data.TextLineDataset(p("lines.txt")).map(nf(lambda l: (tf.io.decode_base64(l), tf.io.encode_base64(tf.io.decode_base64(l)), tf.io.encode_base64(l, pad=True)))),
     "decode_compressed": lambda: tf.data.Dataset.from_tensors(tf.io.read_file(p("data.csv.gz"))).map(nf(lambda b: tf.strings.split(tf.io.decode_compressed(b, "GZIP"), "\n"))),
+    "fixed_length_of_filenames": lambda: tf.data.FixedLengthRecordDataset(tf.data.Dataset.from_tensor_slices([p("fixed.bin"), p("fixed.bin")]), 6, header_bytes=4, footer_bytes=2),
+    "text_lines_parallel_reads": lambda: tf.data.TextLineDataset(tf.data.Dataset.from_tensor_slices([p("lines.txt"), p("crlf.csv"), p("lines.txt")]), num_parallel_reads=2),
+    "tfrecords_parallel_reads": lambda: tf.data.TFRecordDataset(tf.data.Dataset.from_tensor_slices([p("examples.tfrecord"), p("examples.tfrecord")]), num_parallel_reads=2),
     "tfrecords_of_filenames": lambda: tf.data.TFRecordDataset(tf.data.Dataset.from_tensor_slices([p("examples.tfrecord"), p("examples.tfrecord.gz")]).take(1)),
     # Sparse and ragged components given to sources, and through more transformations.
     "sparse_slices": lambda: tf.data.Dataset.from_tensor_slices(SPARSE).batch(2),
