@@ -64,6 +64,7 @@ export type { StaticShape } from './graph/sym';
 export type {
   Element,
   HostElement,
+  AnyHostElement,
   SpecOf,
   ComponentSpec,
   SparseComponentSpec,
@@ -74,6 +75,9 @@ export type {
   SymOfSource,
   TypedArrayDType,
   SignatureSpec,
+  SignatureLeaf,
+  SparseSignatureSpec,
+  RaggedSignatureSpec,
   SpecStructure,
   SymOfSignature,
   YieldOf,

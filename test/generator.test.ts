@@ -3,7 +3,7 @@
 // at the worst moments in the teardown matrix ('generator', 'mapjs' moments).
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
-import { Dataset, TFError, Tensor, tensor } from '../lib';
+import { Dataset, RaggedTensor, SpecStructure, SparseTensor, TFError, Tensor, tensor } from '../lib';
 import { MAX_CHUNK_ROWS } from '../lib/iterate/js-host';
 import { errorOf } from './helpers';
 
@@ -171,6 +171,50 @@ describe('fromGenerator', () => {
       .catch((e) => e);
     expect(e3).toBeInstanceOf(TypeError);
     expect(e3.message).toMatch(/^fromGenerator: element 0, component '\(the element\)': /);
+  });
+
+  test('sparse and ragged components: yielded as SparseTensor / RaggedTensor, checked against the signature', async () => {
+    const sparse = { kind: 'sparse', dtype: 'float32', shape: [3] } as const;
+    const ragged = { kind: 'ragged', dtype: 'int32', shape: [null, null], rowSplitsDtype: 'int32' } as const;
+    const row = (n: number) => new RaggedTensor(tensor([1, 2, 3].slice(0, n), 'int32'), [tensor([0, n], 'int32')]);
+    function* good() {
+      yield { s: new SparseTensor(tensor([[1n]], 'int64'), tensor([2.5], 'float32'), tensor([3n])), r: row(2) };
+    }
+    const [e] = await Dataset.fromGenerator(good, { outputSignature: { s: sparse, r: ragged } }).toArray();
+    expect(e.s.toDense().toArray()).toEqual([0, 2.5, 0]);
+    expect(e.r.toArray()).toEqual([[1, 2]]);
+    const failure = (value: unknown, signature: unknown): Promise<Error> =>
+      Dataset.fromGenerator(
+        function* () {
+          yield value;
+        } as () => Iterable<never>,
+        { outputSignature: signature as SpecStructure },
+      )
+        .toArray()
+        .then(
+          () => new Error('no error'),
+          (e: Error) => e,
+        );
+    const dense = await failure(tensor([1, 2, 3], 'float32'), sparse);
+    expect(dense).toBeInstanceOf(TypeError);
+    expect(dense.message).toBe(
+      "fromGenerator: element 0, component '(the element)': expected a SparseTensor of float32 of shape [3], got Tensor",
+    );
+    const wrongSplits = await failure(new RaggedTensor(tensor([1], 'int32'), [tensor([0n, 1n])]), ragged);
+    expect(wrongSplits.message).toMatch(
+      /expected a RaggedTensor of int32 with ragged rank 1 and int32 row splits .*int64 row splits/,
+    );
+    expect(() =>
+      Dataset.fromGenerator(good as never, {
+        outputSignature: { kind: 'sparse', dtype: 'float32', shape: null } as never,
+      }),
+    ).toThrow(/component 0: a sparse component needs a known rank/);
+    expect(() => Dataset.fromGenerator(good as never, { outputSignature: { ...ragged, raggedRank: 2 } })).toThrow(
+      /raggedRank must be an integer from 1 to rank - 1 \(1\), got 2/,
+    );
+    expect(() =>
+      Dataset.fromGenerator(good as never, { outputSignature: { kind: 'dense', dtype: 'int32', shape: [] } as never }),
+    ).toThrow(/has kind 'dense'; expected 'sparse' or 'ragged'/);
   });
 
   test('bad arguments are TypeErrors naming them', () => {

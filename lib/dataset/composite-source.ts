@@ -10,6 +10,7 @@ import { RaggedTensor, SparseTensor } from '../tensor/composite';
 import type { DType } from '../tensor/dtypes';
 import type { Tensor } from '../tensor/tensor';
 import { TensorSpec } from '../trace/function';
+import { shapeText } from './definition';
 
 /** A sparse or ragged source component. */
 export type CompositeComponent = SparseTensor | RaggedTensor | SparseSym | RaggedSym;
@@ -71,4 +72,67 @@ export function emitComposite(ctx: GraphContext, c: CompositeComponent, sliced: 
   }
   const spec = compositeSpecOf(value);
   return sliced && spec ? boxRows(ctx, value, spec) : boxComposite(ctx, value);
+}
+
+// ---- composites yielded by JavaScript (fromGenerator, mapJs) ----
+// A yielded SparseTensor or RaggedTensor crosses as its plain tensors (the parts below), which
+// the traced side boxes into the component's variant.
+
+/** The plain tensors a component crosses from JavaScript as: itself, or a composite's parts. */
+export function crossingSpecs(spec: TensorSpec): TensorSpec[] {
+  const c = spec.composite;
+  if (!c) return [spec];
+  const rank = c.shape === null ? null : c.shape.length;
+  if (c.kind === 'sparse')
+    return [
+      { dtype: 'int64', shape: [null, rank] },
+      { dtype: c.dtype, shape: [null] },
+      { dtype: 'int64', shape: [rank] },
+    ];
+  const inner = c.shape === null ? null : [null, ...c.shape.slice(c.raggedRank + 1)];
+  return [
+    ...Array.from({ length: c.raggedRank }, (): TensorSpec => ({ dtype: c.rowSplitsDtype, shape: [null] })),
+    { dtype: c.dtype, shape: inner },
+  ];
+}
+
+/** A yielded composite's parts, after checking it against its spec (`where` names it in errors). */
+export function yieldedParts(value: unknown, spec: TensorSpec, where: string): Tensor[] {
+  const c = spec.composite as NonNullable<TensorSpec['composite']>;
+  const expected =
+    c.kind === 'sparse'
+      ? `a SparseTensor of ${c.dtype}`
+      : `a RaggedTensor of ${c.dtype} with ragged rank ${c.raggedRank} and ${c.rowSplitsDtype} row splits`;
+  const fits = (shape: readonly (number | null)[]) =>
+    c.shape === null ||
+    (shape.length === c.shape.length && c.shape.every((d, i) => d === null || shape[i] === null || d === shape[i]));
+  if (c.kind === 'sparse') {
+    if (!(value instanceof SparseTensor) || value.dtype !== c.dtype || !fits(value.shape))
+      throw new TypeError(`${where}: expected ${expected} of shape ${shapeText(c.shape)}, got ${describe(value)}`);
+    return [value.indices, value.values, value.denseShape];
+  }
+  if (
+    !(value instanceof RaggedTensor) ||
+    value.dtype !== c.dtype ||
+    value.raggedRank !== c.raggedRank ||
+    value.rowSplits.dtype !== c.rowSplitsDtype ||
+    !fits(value.shape)
+  )
+    throw new TypeError(`${where}: expected ${expected} of shape ${shapeText(c.shape)}, got ${describe(value)}`);
+  return [...value.nestedRowSplits, value.flatValues];
+}
+
+/** The sparse or ragged value the parts that crossed make (in a traced function). */
+export function composeCrossed(parts: Sym[], spec: TensorSpec): SparseSym | RaggedSym {
+  const c = spec.composite as NonNullable<TensorSpec['composite']>;
+  if (c.kind === 'sparse') return new SparseSym(parts[0] as Sym<'int64'>, parts[1], parts[2] as Sym<'int64'>, c.shape);
+  const splits = parts.slice(0, -1) as Sym<'int32' | 'int64'>[];
+  return new RaggedSym(parts[parts.length - 1], splits, c.shape);
+}
+
+function describe(v: unknown): string {
+  if (v instanceof SparseTensor) return `a SparseTensor of ${v.dtype} of shape ${shapeText(v.shape)}`;
+  if (v instanceof RaggedTensor)
+    return `a RaggedTensor of ${v.dtype} of shape ${shapeText(v.shape)} (ragged rank ${v.raggedRank}, ${v.rowSplits.dtype} row splits)`;
+  return v === null ? 'null' : typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
 }

@@ -307,7 +307,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
    * generator's `return()`. See README "Streaming sources".
    */
   static fromGenerator<const S>(
-    fn: (...args: Tensor[]) => Iterable<YieldOf<S>> | AsyncIterable<YieldOf<S>>,
+    fn: (...args: Tensor[]) => Iterable<NoInfer<YieldOf<S>>> | AsyncIterable<NoInfer<YieldOf<S>>>,
     options: GeneratorOptions<S>,
   ): Dataset<SymOfSignature<S>> {
     return new Dataset(fromGenerator(fn, options));

@@ -13,8 +13,9 @@ export type Element = Sym | SparseSym | RaggedSym | readonly Element[] | { reado
  * What iteration yields for an element type: the same structure with host tensors (a
  * SparseTensor for a SparseSym, a RaggedTensor for a RaggedSym).
  */
-export type HostElement<T> =
-  T extends Sym<infer D>
+export type HostElement<T> = [Element] extends [T]
+  ? AnyHostElement
+  : T extends Sym<infer D>
     ? Tensor<D & DType>
     : T extends SparseSym<infer D>
       ? SparseTensor<D & DType>
@@ -23,6 +24,10 @@ export type HostElement<T> =
         : T extends readonly unknown[]
           ? { -readonly [K in keyof T]: HostElement<T[K]> }
           : { -readonly [K in keyof T]: HostElement<T[K]> };
+
+/** Any element iteration may yield: what a Dataset of an element type known only at run time yields. */
+export type AnyHostElement =
+  Tensor | SparseTensor | RaggedTensor | readonly AnyHostElement[] | { readonly [key: string]: AnyHostElement };
 
 /** dtype and static shape of one component. */
 export interface ComponentSpec<D extends GraphDType = GraphDType> {
@@ -150,8 +155,35 @@ export interface SignatureSpec<D extends GraphDType = GraphDType> {
   readonly shape: readonly (number | null)[] | null;
 }
 
+/** A sparse component of a signature (Python's tf.SparseTensorSpec): yielded as a SparseTensor. */
+export interface SparseSignatureSpec<D extends GraphDType = GraphDType> {
+  /** Marks a sparse component. */
+  readonly kind: 'sparse';
+  /** The values' dtype. */
+  readonly dtype: D;
+  /** The dense tensor's static shape (null dims unknown); its rank must be known. */
+  readonly shape: readonly (number | null)[];
+}
+
+/** A ragged component of a signature (Python's tf.RaggedTensorSpec): yielded as a RaggedTensor. */
+export interface RaggedSignatureSpec<D extends GraphDType = GraphDType> {
+  /** Marks a ragged component. */
+  readonly kind: 'ragged';
+  /** The values' dtype. */
+  readonly dtype: D;
+  /** Static shape, ragged dimensions null; its rank must be known. */
+  readonly shape: readonly (number | null)[];
+  /** Number of ragged dimensions (default: rank - 1, as Python's). */
+  readonly raggedRank?: number;
+  /** The row splits' dtype (default int64). */
+  readonly rowSplitsDtype?: RowSplitsDType;
+}
+
+/** One leaf of a signature: a dense, sparse or ragged component's spec. */
+export type SignatureLeaf = SignatureSpec | SparseSignatureSpec | RaggedSignatureSpec;
+
 /** A signature: component specs in a tuple or record, nested (as `ds.elementSpec` gives). */
-export type SpecStructure = SignatureSpec | readonly SpecStructure[] | { readonly [key: string]: SpecStructure };
+export type SpecStructure = SignatureLeaf | readonly SpecStructure[] | { readonly [key: string]: SpecStructure };
 
 /**
  * The Sym structure a signature describes: `{ x: { dtype: 'float32', shape: [32] } }` →
@@ -161,11 +193,15 @@ export type SymOfSignature<S> = [S] extends [never]
   ? Element
   : SpecStructure extends S
     ? Element
-    : S extends SignatureSpec<infer D>
-      ? Sym<D>
-      : S extends readonly unknown[]
-        ? { -readonly [K in keyof S]: SymOfSignature<S[K]> }
-        : { -readonly [K in keyof S]: SymOfSignature<S[K]> };
+    : S extends SparseSignatureSpec<infer D>
+      ? SparseSym<D>
+      : S extends RaggedSignatureSpec<infer D>
+        ? RaggedSym<D>
+        : S extends SignatureSpec<infer D>
+          ? Sym<D>
+          : S extends readonly unknown[]
+            ? { -readonly [K in keyof S]: SymOfSignature<S[K]> }
+            : { -readonly [K in keyof S]: SymOfSignature<S[K]> };
 
 /** One component as a generator may yield it: a Tensor, TypedArray, Buffer, nested array or scalar. */
 export type YieldedComponent =
@@ -177,9 +213,20 @@ export type YieldedComponent =
   | NestedArray<boolean>
   | NestedArray<string>;
 
-/** What a generator yields for a signature: the same structure with host values. */
-export type YieldOf<S> = S extends SignatureSpec
-  ? YieldedComponent
-  : S extends readonly unknown[]
-    ? { [K in keyof S]: YieldOf<S[K]> }
-    : { [K in keyof S]: YieldOf<S[K]> };
+/**
+ * What a generator yields for a signature: the same structure with host values (anything when
+ * the signature is not known statically).
+ */
+export type YieldOf<S> = [S] extends [never]
+  ? unknown
+  : SpecStructure extends S
+    ? unknown
+    : S extends SparseSignatureSpec<infer D>
+      ? SparseTensor<D & DType>
+      : S extends RaggedSignatureSpec<infer D>
+        ? RaggedTensor<D & DType>
+        : S extends SignatureSpec
+          ? YieldedComponent
+          : S extends readonly unknown[]
+            ? { [K in keyof S]: YieldOf<S[K]> }
+            : { [K in keyof S]: YieldOf<S[K]> };

@@ -9,6 +9,8 @@ import { DType, GraphDType } from '../tensor/dtypes';
 import { Skeleton, flattenStructure, unflatten } from '../tensor/structure';
 import { Tensor, tensor } from '../tensor/tensor';
 import { TensorSpec, traceFunction } from '../trace/function';
+import { ComponentSym, boxComposite } from '../graph/composite';
+import { composeCrossed, crossingSpecs, yieldedParts } from './composite-source';
 import { DatasetDefinition, DatasetInput, emitDatasetOp, shapeText } from './definition';
 import { parseSignature } from './signature';
 import { MapOptions, map } from './transform/functional';
@@ -53,9 +55,10 @@ function encoder(what: string, specs: TensorSpec[], skeleton: Skeleton): (elemen
       });
     };
     walk(skeleton, element, '');
-    return leaves.map((v, c) => {
+    return leaves.flatMap((v, c) => {
       const spec = specs[c];
       const where = `${what}: element ${index}, component '${names[c]}'`;
+      if (spec.composite) return yieldedParts(v, spec, where);
       const staticShape =
         spec.shape !== null && spec.shape.every((d) => d !== null) ? (spec.shape as number[]) : undefined;
       let t: Tensor;
@@ -115,13 +118,14 @@ export function fromGenerator(fn: unknown, options: GeneratorOptions<unknown>): 
   for (const a of args) if (a instanceof Tensor) a.handle();
   // Stacked chunks need every row to have the same known, non-empty shape (UnbatchDataset
   // cannot split zero-size rows); otherwise each element crosses alone.
-  const chunked = specs.every((s) => s.shape !== null && s.shape.every((d) => d !== null && d > 0));
+  // Sparse and ragged components cross as their parts, one element at a time.
+  const chunked = specs.every((s) => !s.composite && s.shape !== null && s.shape.every((d) => d !== null && d > 0));
   const source: GeneratorSource = {
     kind: 'generator',
     open: (argTensors) => iterate(what, fn as (...a: Tensor[]) => unknown, argTensors),
     encode: encoder(what, specs, skeleton),
     chunked,
-    dtypes: specs.map((s) => s.dtype as DType),
+    dtypes: specs.flatMap(crossingSpecs).map((s) => s.dtype as DType),
   };
   const node = {
     op: 'GeneratorDataset',
@@ -157,15 +161,31 @@ function functions(source: number, specs: TensorSpec[], chunked: boolean, args: 
     add(JS_OPS.open, [token, rest], { Targs: rest.map((s) => s.dtype) }),
   );
   const next = traceFunction('fromGenerator_pull', [scalar], ([instance]) => {
-    const outs = add(JS_OPS.pull, [instance], { output_types: specs.map((s) => s.dtype) });
-    // The kernel's shapes are unknown to TensorFlow; state them (and have them checked).
-    return outs.map((o, i) => {
-      const shape = chunked ? [null, ...(specs[i].shape ?? [])] : specs[i].shape;
-      return shape === null ? o : GraphContext.require('fromGenerator').addOp('EnsureShape', [o], { shape })[0];
-    });
+    const types = specs.flatMap(crossingSpecs).map((s) => s.dtype);
+    const outs = add(JS_OPS.pull, [instance], { output_types: types });
+    // A dataset carries sparse and ragged components boxed in variants.
+    const ctx = GraphContext.require('fromGenerator');
+    return crossed(ctx, outs, specs, chunked).map((c) => (c instanceof Sym ? c : boxComposite(ctx, c)));
   });
   const finalize = traceFunction('fromGenerator_close', [scalar], ([instance]) => add(JS_OPS.close, [instance], {}));
   return { init, next, finalize };
+}
+
+/**
+ * The components from the tensors that crossed from JavaScript: their shapes stated (the JS
+ * kernels' shapes are unknown to TensorFlow, and EnsureShape checks them), sparse and ragged
+ * parts made into their SparseSym / RaggedSym. `chunked`: each crossed tensor is a stack of rows.
+ */
+function crossed(ctx: GraphContext, outs: Sym[], specs: readonly TensorSpec[], chunked: boolean): ComponentSym[] {
+  let next = 0;
+  return specs.map((spec) => {
+    const parts = crossingSpecs(spec).map((part) => {
+      const o = outs[next++];
+      const shape = chunked ? [null, ...(part.shape ?? [])] : part.shape;
+      return shape === null ? o : ctx.addOp('EnsureShape', [o], { shape })[0];
+    });
+    return spec.composite ? composeCrossed(parts, spec) : parts[0];
+  });
 }
 
 /** Options of `mapJs`. */
@@ -200,12 +220,9 @@ export function mapJs(input: DatasetInput, fn: unknown, options: MapJsOptions<un
       const outs = ctx.addOp(JS_OPS.call, [ctx.iterationToken(), leaves.map((s) => toSym(s, undefined, what))], {
         source: sourceId,
         Tin: leaves.map((s) => s.dtype as GraphDType),
-        Tout: specs.map((s) => s.dtype),
+        Tout: specs.flatMap(crossingSpecs).map((s) => s.dtype),
       } as never);
-      const shaped = outs.map((o, i) =>
-        specs[i].shape === null ? o : ctx.addOp('EnsureShape', [o], { shape: specs[i].shape })[0],
-      );
-      return unflatten(skeleton, shaped);
+      return unflatten(skeleton, crossed(ctx, outs, specs, false));
     }) as never,
     options,
   );

@@ -1,17 +1,41 @@
-// Element structures given as data, with `{ dtype, shape }` leaves shaped like `ds.elementSpec`:
-// fromGenerator's and mapJs's outputSignature, fromService's elementSpec. Their check at run time
-// (the types are in element.ts).
+// Element structures given as data, with `{ dtype, shape }` leaves shaped like `ds.elementSpec`
+// (or `{ kind: 'sparse' | 'ragged', ... }` for composite components): fromGenerator's and mapJs's
+// outputSignature, fromService's elementSpec. Their check at run time (the types are in element.ts).
 import { DTYPES, isDType } from '../tensor/dtypes';
 import { Skeleton, flattenStructure, isPlainRecord } from '../tensor/structure';
 import type { TensorSpec } from '../trace/function';
-import type { SignatureSpec } from './element';
+import { CompositeSpec, boxedShape } from '../graph/composite';
+import type { SignatureLeaf } from './element';
 
-const isSignatureSpec = (v: unknown): v is SignatureSpec =>
+const isSignatureLeaf = (v: unknown): v is SignatureLeaf =>
   isPlainRecord(v) && typeof v.dtype === 'string' && 'shape' in v;
+
+/** A composite leaf's type, its defaults filled in as Python's TypeSpecs fill them. */
+function compositeOf(leaf: SignatureLeaf, shape: (number | null)[] | null, at: string): CompositeSpec | undefined {
+  if (!('kind' in leaf) || leaf.kind === undefined) return undefined;
+  const dtype = leaf.dtype as CompositeSpec['dtype'];
+  const kind: unknown = leaf.kind;
+  if (kind !== 'sparse' && kind !== 'ragged')
+    throw new TypeError(`${at} has kind '${String(kind)}'; expected 'sparse' or 'ragged' (or no kind)`);
+  if (shape === null) throw new TypeError(`${at}: a ${leaf.kind} component needs a known rank`);
+  if (leaf.kind === 'sparse') return { kind: 'sparse', dtype, shape };
+  const raggedRank = leaf.raggedRank ?? shape.length - 1;
+  if (!Number.isSafeInteger(raggedRank) || raggedRank < 1 || raggedRank >= shape.length)
+    throw new TypeError(
+      `${at}: raggedRank must be an integer from 1 to rank - 1 (${shape.length - 1}), got ${raggedRank}`,
+    );
+  const rowSplitsDtype = leaf.rowSplitsDtype ?? 'int64';
+  if (rowSplitsDtype !== 'int32' && rowSplitsDtype !== 'int64')
+    throw new TypeError(`${at}: rowSplitsDtype must be 'int32' or 'int64', got ${String(rowSplitsDtype)}`);
+  // Ragged dimensions have no static size.
+  const dims = shape.map((d, i) => (i >= 1 && i <= raggedRank ? null : d));
+  return { kind: 'ragged', dtype, shape: dims, raggedRank, rowSplitsDtype };
+}
 
 /**
  * The components a signature describes, checked: `what` names it in errors ('fromService:
- * elementSpec'); `missing` is said after "is required" when it is absent.
+ * elementSpec'); `missing` is said after "is required" when it is absent. A sparse or ragged
+ * component is carried boxed in a variant, as every composite component of a dataset is.
  */
 export function parseSignature(
   signature: unknown,
@@ -19,9 +43,9 @@ export function parseSignature(
   missing = '',
 ): { specs: TensorSpec[]; skeleton: Skeleton } {
   if (signature === undefined) throw new TypeError(`${what} is required${missing}`);
-  const { leaves, skeleton } = flattenStructure(signature, isSignatureSpec, what);
+  const { leaves, skeleton } = flattenStructure(signature, isSignatureLeaf, what);
   if (leaves.length === 0) throw new TypeError(`${what} has no components`);
-  const specs = leaves.map((s, i) => {
+  const specs = leaves.map((s, i): TensorSpec => {
     if (!isDType(s.dtype))
       throw new TypeError(`${what}: component ${i} has dtype '${s.dtype}', not one of ${DTYPES.join(', ')}`);
     const dims: unknown = s.shape;
@@ -32,7 +56,10 @@ export function parseSignature(
       throw new TypeError(
         `${what}: component ${i} has shape ${JSON.stringify(dims)}; dims are integers >= 0 or null (unknown)`,
       );
-    return { dtype: s.dtype, shape: dims === null ? null : [...(dims as (number | null)[])] };
+    const shape = dims === null ? null : [...(dims as (number | null)[])];
+    const composite = compositeOf(s, shape, `${what}: component ${i}`);
+    if (composite) return { dtype: 'variant', shape: boxedShape(composite, []), composite };
+    return { dtype: s.dtype, shape };
   });
   return { specs, skeleton };
 }

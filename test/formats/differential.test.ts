@@ -62,6 +62,27 @@ const PARTITIONS: Record<string, RaggedPartition[]> = {
 
 const records = (name = 'examples.tfrecord') => Dataset.tfRecords(p(name));
 
+// Rows with a sparse [4, 4] and a ragged [2, null] component of varying sizes, and a scalar.
+function* compositeRows() {
+  for (let i = 1; i <= 4; i++) {
+    const values = tensor(
+      Array.from({ length: i }, (_, j) => j + 10 * i),
+      'float32',
+    );
+    const cells = Array.from({ length: i }, (_, j) => [BigInt(j), BigInt((j * i) % 4)]);
+    yield {
+      s: new SparseTensor(tensor(cells, 'int64', [i, 2]), values, tensor([4n, 4n])),
+      r: new RaggedTensor(values, [tensor([0n, BigInt(i > 1 ? 1 : 0), BigInt(i)])]),
+      n: i,
+    };
+  }
+}
+const COMPOSITE_SIGNATURE = {
+  s: { kind: 'sparse', dtype: 'float32', shape: [4, 4] },
+  r: { kind: 'ragged', dtype: 'float32', shape: [2, null] },
+  n: { dtype: 'int32', shape: [] },
+} as const;
+
 export const CASES: Record<string, () => Dataset<unknown>> = {
   example_fixed: () =>
     records()
@@ -200,6 +221,10 @@ export const CASES: Record<string, () => Dataset<unknown>> = {
   sparse_from_tensors: () => Dataset.fromTensors(SPARSE).repeat(2).batch(2),
   ragged_slices: () => Dataset.fromTensorSlices(RAGGED_HOST).batch(2),
   ragged_from_tensors: () => Dataset.fromTensors(RAGGED_HOST),
+  // Sparse and ragged components yielded by a generator (Python: SparseTensorSpec / RaggedTensorSpec).
+  generator_composites: () => Dataset.fromGenerator(compositeRows, { outputSignature: COMPOSITE_SIGNATURE }),
+  generator_composites_batched: () =>
+    Dataset.fromGenerator(compositeRows, { outputSignature: COMPOSITE_SIGNATURE }).shuffle(4, { seed: 2 }).batch(2),
   sparse_flat_map: () =>
     records()
       .batch(3)

@@ -259,6 +259,24 @@ PARTITIONS = {
 }
 
 
+def composite_rows():
+    for i in range(1, 5):
+        values = tf.constant([j + 10 * i for j in range(i)], tf.float32)
+        cells = [[j, (j * i) % 4] for j in range(i)]
+        yield {
+            "s": tf.SparseTensor(tf.constant(cells, tf.int64), values, [4, 4]),
+            "r": tf.RaggedTensor.from_row_splits(values, tf.constant([0, 1 if i > 1 else 0, i], tf.int64)),
+            "n": np.int32(i),
+        }
+
+
+COMPOSITE_SIGNATURE = {
+    "s": tf.SparseTensorSpec([4, 4], tf.float32),
+    "r": tf.RaggedTensorSpec([2, None], tf.float32),
+    "n": tf.TensorSpec([], tf.int32),
+}
+
+
 def partitioned(kind, single):
     spec = {"r": RF(tf.float32, value_key="vals", partitions=PARTITIONS[kind], row_splits_dtype=tf.int64)}
     if single:
@@ -324,6 +342,8 @@ CASES = {
     "sparse_from_tensors": lambda: tf.data.Dataset.from_tensors(SPARSE).repeat(2).batch(2),
     "ragged_slices": lambda: tf.data.Dataset.from_tensor_slices(RAGGED_HOST).batch(2),
     "ragged_from_tensors": lambda: tf.data.Dataset.from_tensors(RAGGED_HOST),
+    "generator_composites": lambda: tf.data.Dataset.from_generator(composite_rows, output_signature=COMPOSITE_SIGNATURE),
+    "generator_composites_batched": lambda: tf.data.Dataset.from_generator(composite_rows, output_signature=COMPOSITE_SIGNATURE).shuffle(4, seed=2).batch(2),
     "sparse_flat_map": lambda: records().batch(3).map(nf(lambda s: tf.io.parse_example(s, VAR))).flat_map(nf(lambda e: tf.data.Dataset.from_tensor_slices(e["vals"]))),
     "composite_concatenate": lambda: records().batch(3).map(nf(lambda s: tf.io.parse_example(s, VAR))).concatenate(records("examples.tfrecord.gz", compression_type="GZIP").map(nf(lambda s: tf.io.parse_single_example(s, VAR))).batch(4)),
     "composite_pipeline": lambda: records().batch(2).map(nf(lambda s: tf.io.parse_example(s, {**VAR, **{"r": tf.io.RaggedFeature(tf.int64, value_key="ints")}}))).filter(nf(lambda e: tf.size(e["vals"].values) > 1)).shuffle(10, seed=3).cache().repeat(2).batch(2),

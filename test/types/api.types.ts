@@ -1,6 +1,17 @@
 // Compile-time checks of the typed API (checked by test/types.test.ts with tsc).
 // Each @ts-expect-error line must fail to compile; every other line must compile.
-import { Dataset, Element, SpecStructure, Sym, Tensor, tensor, ops as tf } from '../../lib';
+import {
+  AnyHostElement,
+  Dataset,
+  Element,
+  SparseSym,
+  SparseTensor,
+  SpecStructure,
+  Sym,
+  Tensor,
+  tensor,
+  ops as tf,
+} from '../../lib';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const assert = <T extends true>(): T => true as T;
@@ -169,3 +180,28 @@ Dataset.range(1, 4).flatMap((x) => Dataset.fromTensors(x).repeat(x).take(x).skip
 Dataset.range(1, 4).flatMap((x) => Dataset.range(6).shuffle(x).paddedBatch(x));
 // @ts-expect-error counts are integers
 Dataset.range(1, 4).flatMap((x) => Dataset.range(6).take(tf.cast(x, 'float32')));
+
+// Sparse and ragged components in a generator's signature: yielded as host composites, Syms inside.
+Dataset.fromGenerator(
+  function* () {
+    yield { s: new SparseTensor(tensor([[0n]]), tensor([1.5], 'float32'), tensor([2n])), n: 1 };
+  },
+  { outputSignature: { s: { kind: 'sparse', dtype: 'float32', shape: [2] }, n: { dtype: 'int32', shape: [] } } },
+).map(({ s, n }) => {
+  assert<Equal<typeof s, SparseSym<'float32'>>>();
+  assert<Equal<typeof n, Sym<'int32'>>>();
+  return n;
+});
+Dataset.fromGenerator(
+  // @ts-expect-error a sparse component is yielded as a SparseTensor
+  function* () {
+    yield tensor([1.5], 'float32');
+  },
+  { outputSignature: { kind: 'sparse', dtype: 'float32', shape: [2] } },
+);
+// A Dataset whose element type is known only at run time iterates to any host element.
+declare const dynamic: Dataset<Element>;
+void (async () => {
+  const all = await dynamic.toArray();
+  assert<Equal<typeof all, AnyHostElement[]>>();
+})();
