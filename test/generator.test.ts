@@ -173,7 +173,7 @@ describe('fromGenerator', () => {
     expect(e3.message).toMatch(/^fromGenerator: element 0, component '\(the element\)': /);
   });
 
-  test('sparse and ragged components: yielded as SparseTensor / RaggedTensor, checked against the signature', async () => {
+  test('sparse and ragged components: yielded as SparseTensor / RaggedTensor, checked against their spec', async () => {
     const sparse = { kind: 'sparse', dtype: 'float32', shape: [3] } as const;
     const ragged = { kind: 'ragged', dtype: 'int32', shape: [null, null], rowSplitsDtype: 'int32' } as const;
     const row = (n: number) => new RaggedTensor(tensor([1, 2, 3].slice(0, n), 'int32'), [tensor([0, n], 'int32')]);
@@ -198,7 +198,8 @@ describe('fromGenerator', () => {
     const dense = await failure(tensor([1, 2, 3], 'float32'), sparse);
     expect(dense).toBeInstanceOf(TypeError);
     expect(dense.message).toBe(
-      "fromGenerator: element 0, component '(the element)': expected a SparseTensor of float32 of shape [3], got Tensor",
+      "fromGenerator: element 0, component '(the element)': " +
+        'expected a SparseTensor of float32 of shape [3], got Tensor',
     );
     const wrongSplits = await failure(new RaggedTensor(tensor([1], 'int32'), [tensor([0n, 1n])]), ragged);
     expect(wrongSplits.message).toMatch(

@@ -133,6 +133,9 @@ export function composeCrossed(parts: Sym[], spec: TensorSpec): SparseSym | Ragg
 function describe(v: unknown): string {
   if (v instanceof SparseTensor) return `a SparseTensor of ${v.dtype} of shape ${shapeText(v.shape)}`;
   if (v instanceof RaggedTensor)
-    return `a RaggedTensor of ${v.dtype} of shape ${shapeText(v.shape)} (ragged rank ${v.raggedRank}, ${v.rowSplits.dtype} row splits)`;
+    return (
+      `a RaggedTensor of ${v.dtype} of shape ${shapeText(v.shape)} ` +
+      `(ragged rank ${v.raggedRank}, ${v.rowSplits.dtype} row splits)`
+    );
   return v === null ? 'null' : typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
 }

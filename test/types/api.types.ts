@@ -190,6 +190,7 @@ Dataset.fromGenerator(
 ).map(({ s, n }) => {
   assert<Equal<typeof s, SparseSym<'float32'>>>();
   assert<Equal<typeof n, Sym<'int32'>>>();
+  void s;
   return n;
 });
 Dataset.fromGenerator(
@@ -204,4 +205,5 @@ declare const dynamic: Dataset<Element>;
 void (async () => {
   const all = await dynamic.toArray();
   assert<Equal<typeof all, AnyHostElement[]>>();
+  void all;
 })();
