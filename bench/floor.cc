@@ -68,24 +68,24 @@ struct TF_Input {
   TF_Operation* oper;
   int index;
 };
-#define EAGER_API(X)                                                                                     \
-  X(TFE_ContextOptions*, TFE_NewContextOptions, (void))                                                  \
-  X(TFE_Context*, TFE_NewContext, (const TFE_ContextOptions*, TF_Status*))                               \
-  X(void, TFE_DeleteContext, (TFE_Context*))                                                             \
-  X(void, TFE_ContextAddFunction, (TFE_Context*, TF_Function*, TF_Status*))                              \
-  X(TFE_Op*, TFE_NewOp, (TFE_Context*, const char*, TF_Status*))                                         \
-  X(void, TFE_OpReset, (TFE_Op*, const char*, const char*, TF_Status*))                                  \
-  X(void, TFE_DeleteOp, (TFE_Op*))                                                                       \
-  X(void, TFE_OpAddInput, (TFE_Op*, TFE_TensorHandle*, TF_Status*))                                      \
-  X(void, TFE_OpSetAttrTypeList, (TFE_Op*, const char*, const TF_DataType*, int))                        \
+#define EAGER_API(X)                                                                                    \
+  X(TFE_ContextOptions*, TFE_NewContextOptions, (void))                                                 \
+  X(TFE_Context*, TFE_NewContext, (const TFE_ContextOptions*, TF_Status*))                              \
+  X(void, TFE_DeleteContext, (TFE_Context*))                                                            \
+  X(void, TFE_ContextAddFunction, (TFE_Context*, TF_Function*, TF_Status*))                             \
+  X(TFE_Op*, TFE_NewOp, (TFE_Context*, const char*, TF_Status*))                                        \
+  X(void, TFE_OpReset, (TFE_Op*, const char*, const char*, TF_Status*))                                 \
+  X(void, TFE_DeleteOp, (TFE_Op*))                                                                      \
+  X(void, TFE_OpAddInput, (TFE_Op*, TFE_TensorHandle*, TF_Status*))                                     \
+  X(void, TFE_OpSetAttrTypeList, (TFE_Op*, const char*, const TF_DataType*, int))                       \
   X(void, TFE_OpSetAttrShapeList, (TFE_Op*, const char*, const int64_t**, const int*, int, TF_Status*)) \
-  X(void, TFE_Execute, (TFE_Op*, TFE_TensorHandle**, int*, TF_Status*))                                  \
-  X(TFE_TensorHandle*, TFE_NewTensorHandle, (const TF_Tensor*, TF_Status*))                              \
-  X(void, TFE_DeleteTensorHandle, (TFE_TensorHandle*))                                                   \
-  X(TF_Tensor*, TFE_TensorHandleResolve, (TFE_TensorHandle*, TF_Status*))                                \
-  X(TF_Operation*, TF_GraphNextOperation, (TF_Graph*, size_t*))                                          \
-  X(TF_Output, TF_OperationInput, (TF_Input))                                                            \
-  X(int, TF_GraphNumFunctions, (TF_Graph*))                                                              \
+  X(void, TFE_Execute, (TFE_Op*, TFE_TensorHandle**, int*, TF_Status*))                                 \
+  X(TFE_TensorHandle*, TFE_NewTensorHandle, (const TF_Tensor*, TF_Status*))                             \
+  X(void, TFE_DeleteTensorHandle, (TFE_TensorHandle*))                                                  \
+  X(TF_Tensor*, TFE_TensorHandleResolve, (TFE_TensorHandle*, TF_Status*))                               \
+  X(TF_Operation*, TF_GraphNextOperation, (TF_Graph*, size_t*))                                         \
+  X(TF_Output, TF_OperationInput, (TF_Input))                                                           \
+  X(int, TF_GraphNumFunctions, (TF_Graph*))                                                             \
   X(int, TF_GraphGetFunctions, (TF_Graph*, TF_Function**, int, TF_Status*))
 
 struct EagerApi {
@@ -98,11 +98,11 @@ static bool LoadEager(const char* path, EagerApi* api) {
   void* handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD);
   if (handle == nullptr) return false;
   bool ok = true;
-#define EAGER_RESOLVE(ret, name, args)                                    \
-  api->name = reinterpret_cast<ret(*) args>(dlsym(handle, #name));        \
-  if (api->name == nullptr) {                                             \
-    std::fprintf(stderr, "libtensorflow lacks %s\n", #name);              \
-    ok = false;                                                           \
+#define EAGER_RESOLVE(ret, name, args)                             \
+  api->name = reinterpret_cast<ret(*) args>(dlsym(handle, #name)); \
+  if (api->name == nullptr) {                                      \
+    std::fprintf(stderr, "libtensorflow lacks %s\n", #name);       \
+    ok = false;                                                    \
   }
   EAGER_API(EAGER_RESOLVE)
 #undef EAGER_RESOLVE
@@ -143,8 +143,8 @@ static bool RunEager(const TfApi& tf, const char* library, TF_Graph* graph, cons
     if (name != "iterator" && name != "make_iterator" && name != "next" && !feed) body.push_back(op);
   }
   TF_Function* fn = tf.TF_GraphToFunction(graph, "floor_pipeline", 0, static_cast<int>(body.size()), body.data(),
-                                          static_cast<int>(feed_ports.size()), feed_ports.data(), 1, &variant,
-                                          nullptr, nullptr, nullptr, status);
+                                          static_cast<int>(feed_ports.size()), feed_ports.data(), 1, &variant, nullptr,
+                                          nullptr, nullptr, status);
   if (!Check(tf, status, "pipeline function")) return false;
   TFE_ContextOptions* options = e.TFE_NewContextOptions();
   TFE_Context* ctx = e.TFE_NewContext(options, status);
