@@ -17,6 +17,14 @@ export type {
   CsvOptions,
   MakeCsvOptions,
   WriteTFRecordsOptions,
+  WindowOptions,
+  CountArg,
+  GroupByWindowOptions,
+  BucketOptions,
+  NestedDataset,
+  InCallback,
+  StateOf,
+  WindowOf,
 } from './dataset/dataset';
 export type { FileCompression, FilenamesOptions } from './dataset/formats/files';
 export { encodeExample } from './tensor/example';
@@ -67,6 +75,8 @@ export type {
   ComponentSpec,
   SparseComponentSpec,
   RaggedComponentSpec,
+  DatasetComponent,
+  DatasetComponentSpec,
   SourceStructure,
   SourceLeaf,
   NestedBuffers,
