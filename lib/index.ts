@@ -17,6 +17,13 @@ export type {
   CsvOptions,
   MakeCsvOptions,
   WriteTFRecordsOptions,
+  WindowOptions,
+  GroupByWindowOptions,
+  BucketOptions,
+  NestedDataset,
+  InCallback,
+  StateOf,
+  WindowOf,
 } from './dataset/dataset';
 export type { FileCompression, FilenamesOptions } from './dataset/formats/files';
 export type { CountArg } from './dataset/definition';
@@ -69,6 +76,8 @@ export type {
   ComponentSpec,
   SparseComponentSpec,
   RaggedComponentSpec,
+  DatasetComponent,
+  DatasetComponentSpec,
   SourceStructure,
   SourceLeaf,
   NestedBuffers,

@@ -2,9 +2,10 @@
 // for the op (sources.ts, transform/*.ts) and wraps the result; compile.ts builds the pipeline.
 import '../ops/methods'; // callbacks receive Syms with their method forms
 import {
-  ComponentSpec,
+  DatasetComponent,
   Element,
   HostElement,
+  NESTED_ELEMENT,
   SourceStructure,
   SpecOf,
   SpecStructure,
@@ -17,7 +18,7 @@ import { TensorSpec } from '../trace/function';
 import { GraphContext } from '../graph/context';
 import { CompiledPipeline, DatasetIterator, IteratorOptions } from '../iterate/iterator';
 import { DatasetOptions } from './options';
-import { Skeleton, describeSkeleton, unflatten } from '../tensor/structure';
+import { Skeleton, describeSkeleton } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
 import { compile, standaloneGraphDef } from './compile';
@@ -30,6 +31,7 @@ import {
   DatasetNode,
   Parallelism,
   checkCount,
+  setDatasetFactory,
   specText,
 } from './definition';
 import { FileOptions, RangeBound, fileSource, fromTensorSlices, fromTensors, range, zip } from './sources';
@@ -49,6 +51,11 @@ import { BatchOptions, PaddedBatchOptions, batch, paddedBatch, unbatch } from '.
 import { InterleaveOptions, MapOptions, filter, flatMap, interleave, map } from './transform/functional';
 import { DistributeOptions, FromServiceOptions, distribute, fromService } from './transform/distribute';
 import { RegisterOptions, registerWithService } from './service/register';
+import { WindowOptions, window } from './transform/window';
+import { reduce, scan, singleElement } from './transform/scan';
+import { BucketOptions, GroupByWindowOptions, bucketBySequenceLength, groupByWindow } from './transform/grouping';
+import { elementSpecOf, nestedComponents } from './nested';
+import type { RaggedSym, SparseSym } from '../graph/composite';
 import {
   ShuffleOptions,
   cache,
@@ -112,6 +119,34 @@ export interface MakeCsvOptions {
   ignoreErrors?: boolean;
 }
 
+/**
+ * A dataset that is a component of an element, as a callback receives it (window's elements, the
+ * window `groupByWindow` reduces): a Dataset, whose `reduce` and `getSingleElement` give Syms
+ * there (the callback is being traced), as Python's `window.reduce(...)` inside a map.
+ */
+export type NestedDataset<E> = InCallback<E> & Dataset<E>;
+
+/** What `reduce` and `getSingleElement` give inside a callback. */
+export interface InCallback<E> {
+  /** The final state's Syms (ReduceDataset in the callback's graph). */
+  reduce<const S>(initialState: S, fn: (state: StateOf<S>, element: E) => StateOf<S>): StateOf<S>;
+  /** The one element's Syms (DatasetToSingleElement in the callback's graph). */
+  getSingleElement(): E;
+}
+
+/**
+ * The Syms of a state given as `initialState` (scan, reduce): its structure, each leaf a Sym
+ * (numbers are int32 or float32 as in `tensor()`; bigints int64; Tensors keep their dtype).
+ */
+export type StateOf<S> = SymOfSource<S>;
+
+/** The element of `window()`: the same structure, each component a dataset of that component. */
+export type WindowOf<T> = T extends Sym | SparseSym | RaggedSym | DatasetComponent
+  ? NestedDataset<T>
+  : T extends readonly unknown[]
+    ? { -readonly [K in keyof T]: WindowOf<T[K]> }
+    : { -readonly [K in keyof T]: WindowOf<T[K]> };
+
 /** Filenames a file source reads: one, a list, a string Sym (in a callback) or a Dataset of them. */
 export type FilenamesArg = string | readonly string[] | Sym<'string'> | Dataset<Sym<'string'>>;
 
@@ -126,6 +161,8 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   static readonly UNKNOWN = -2;
 
   /** @internal */ readonly [DATASET] = true as const;
+  /** @internal The element type, for element types that hold datasets (a phantom: nothing at run time). */
+  declare readonly [NESTED_ELEMENT]: T;
   /** @internal */ readonly specs: readonly TensorSpec[];
   /** @internal */ readonly skeleton: Skeleton;
   /** @internal */ readonly node: DatasetNode;
@@ -135,6 +172,11 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     this.node = definition.node;
     this.specs = definition.specs;
     this.skeleton = definition.skeleton;
+  }
+
+  static {
+    // Datasets made where the façade is not imported (a dataset component inside a callback).
+    setDatasetFactory((definition) => new Dataset(definition));
   }
 
   // ---- sources ----
@@ -353,14 +395,8 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
 
   /** dtype and static shape of each component, in the element's structure. */
   get elementSpec(): SpecOf<T> {
-    return unflatten(
-      this.skeleton,
-      this.specs.map((s) =>
-        s.composite
-          ? { ...s.composite, shape: s.composite.shape === null ? null : [...s.composite.shape] }
-          : ({ dtype: s.dtype, shape: s.shape === null ? null : [...s.shape] } as ComponentSpec),
-      ),
-    ) as SpecOf<T>;
+    // A dataset component shows as { kind: 'dataset', elementSpec } (Python's DatasetSpec).
+    return elementSpecOf(this.specs, this.skeleton) as SpecOf<T>;
   }
 
   /** Number of elements; `Dataset.INFINITE` (-1) or `Dataset.UNKNOWN` (-2) as tf.data reports. */
@@ -457,6 +493,90 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   /** Splits each element along its first dimension into separate elements. */
   unbatch(): Dataset<T> {
     return new Dataset(unbatch(this));
+  }
+
+  // ---- windows, scans and grouping ----
+
+  /**
+   * Windows of `size` consecutive elements (WindowDataset, as Python's `window`): each element is
+   * the input's structure with every component a dataset of that component's elements in the
+   * window, for callbacks to transform: `ds.window(3).flatMap((w) => w.batch(3))`, or
+   * `Dataset.zip(w)` for a tuple/record. `shift` (default `size`) elements between window starts,
+   * `stride` between a window's elements; `dropRemainder` drops windows shorter than `size`.
+   * Counts may be Syms inside a callback. Iterating a dataset of datasets is a TypeError.
+   */
+  window(size: CountArg, options: WindowOptions = {}): Dataset<WindowOf<T>> {
+    return new Dataset(window(this, size, options));
+  }
+
+  /**
+   * A running state over the elements (ScanDataset): `fn(state, element)` returns
+   * `[newState, output]`; the outputs are the elements. The state has `initialState`'s
+   * structure and dtypes (a number is int32 or float32 as in `tensor()`; give a Tensor for
+   * others); dims the new state changes become unknown, as in Python.
+   */
+  scan<const S, R>(initialState: S, fn: (state: StateOf<S>, element: T) => readonly [StateOf<S>, R]): Dataset<R> {
+    return new Dataset(scan(this, initialState, fn as never));
+  }
+
+  /**
+   * Folds `fn(state, element)` → newState over every element (ReduceDataset): the pipeline runs
+   * inside TensorFlow in one session step; resolves to the final state as host tensors. Inside a
+   * callback (e.g. on a window) it gives the state's Syms instead (see `NestedDataset`).
+   */
+  reduce<const S>(
+    initialState: S,
+    fn: (state: StateOf<S>, element: T) => StateOf<S>,
+  ): Promise<HostElement<StateOf<S>>> {
+    if (GraphContext.current()) return reduce(this, initialState, fn as never) as never;
+    try {
+      return reduce(this, initialState, fn as never) as Promise<HostElement<StateOf<S>>>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * The dataset's only element (DatasetToSingleElement): rejects with a `TFError`
+   * INVALID_ARGUMENT when it has none or more than one, as Python. Inside a callback it gives
+   * the element's Syms instead.
+   */
+  getSingleElement(): Promise<HostElement<T>> {
+    if (GraphContext.current()) return singleElement(this) as never;
+    try {
+      return singleElement(this) as Promise<HostElement<T>>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Groups elements by `keyFn` (an int64 scalar) into windows of up to `windowSize` elements of
+   * one key (or `windowSizeFn(key)`), and flattens the datasets `reduceFn(key, window)` makes of
+   * them (GroupByWindowDataset, as Python's `group_by_window`). A window is reduced when full,
+   * and the partial ones at the end.
+   */
+  groupByWindow<R>(
+    keyFn: (element: T) => Sym<'int64'> | number | bigint,
+    reduceFn: (key: Sym<'int64'>, window: NestedDataset<T>) => Dataset<R>,
+    options: GroupByWindowOptions,
+  ): Dataset<R> {
+    return new Dataset(groupByWindow(this, keyFn as never, reduceFn as never, options));
+  }
+
+  /**
+   * Python's `bucket_by_sequence_length`: elements go to the bucket of their length
+   * (`lengthFn`, an int32 scalar; bucket i holds `boundaries[i-1] <= length < boundaries[i]`)
+   * and are padded-batched there by `bucketBatchSizes[i]` (one more than `bucketBoundaries`);
+   * built on groupByWindow as Python builds it.
+   */
+  bucketBySequenceLength(
+    lengthFn: (element: T) => Sym<'int32'> | number,
+    bucketBoundaries: readonly number[],
+    bucketBatchSizes: readonly number[],
+    options: BucketOptions = {},
+  ): Dataset<T> {
+    return new Dataset(bucketBySequenceLength(this, lengthFn as never, bucketBoundaries, bucketBatchSizes, options));
   }
 
   /** Randomly shuffles with a buffer of `bufferSize` elements (inside a callback, may be a Sym). */
@@ -561,6 +681,13 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
 
   /** A new iterator; each starts from the beginning with its own state. */
   iterator(options: IteratorOptions = {}): DatasetIterator<HostElement<T>> {
+    const nested = nestedComponents(this.specs);
+    if (nested.length > 0)
+      throw new TypeError(
+        `this dataset's elements hold datasets (component ${nested.join(', ')}: window(), or a map that ` +
+          'returns datasets), which cannot be handed to JavaScript; flatten them with flatMap, e.g. ' +
+          'ds.window(n).flatMap((w) => w.batch(n))',
+      );
     return new DatasetIterator(this.compile().pipeline, options);
   }
 
@@ -631,6 +758,10 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
 
 export type {
   BatchOptions,
+  BucketOptions,
+  CountArg,
+  GroupByWindowOptions,
+  WindowOptions,
   FileOptions,
   FixedLengthRecordOptions,
   ListFilesOptions,

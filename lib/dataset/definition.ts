@@ -4,7 +4,7 @@
 import type { TensorSpec } from '../trace/function';
 import { AttrValue, GraphContext } from '../graph/context';
 import { MAX_PARALLELISM, checkAtMost } from '../limits';
-import { Skeleton } from '../tensor/structure';
+import { Skeleton, describeSkeleton } from '../tensor/structure';
 import { StaticShape, Sym } from '../graph/sym';
 import { tensor } from '../tensor/tensor';
 
@@ -43,6 +43,41 @@ export interface DatasetDefinition {
 
 export function isDataset(value: unknown): value is DatasetInput {
   return typeof value === 'object' && value !== null && (value as { [DATASET]?: boolean })[DATASET] === true;
+}
+
+// A component whose value is a dataset (window's elements, the windows groupByWindow reduces, a
+// dataset a map returns): a variant scalar, as Python's DatasetSpec, whose element structure is
+// known statically. Its spec is a TensorSpec with that structure attached (`dataset`); specs
+// rebuilt by transformations that do not know it (batch, concatenate) are plain variants again.
+
+/** The element structure of a dataset component. */
+export interface NestedStructure {
+  readonly specs: readonly TensorSpec[];
+  readonly skeleton: Skeleton;
+}
+
+/** The element structure a component's spec carries when its value is a dataset. */
+export function nestedOf(spec: TensorSpec): NestedStructure | undefined {
+  return (spec as { dataset?: NestedStructure }).dataset;
+}
+
+/** The spec of a component whose value is a dataset of elements `inner`. */
+export function datasetComponent(inner: NestedStructure): TensorSpec {
+  const spec: TensorSpec & { dataset: NestedStructure } = { dtype: 'variant', shape: [], dataset: inner };
+  return spec;
+}
+
+let factory: ((definition: DatasetDefinition) => DatasetInput) | undefined;
+
+/** Set once by the Dataset façade: how a definition becomes a Dataset (for datasets made in callbacks). */
+export function setDatasetFactory(make: (definition: DatasetDefinition) => DatasetInput): void {
+  factory = make;
+}
+
+/** A Dataset of `definition` (the façade's class, without importing it). */
+export function makeDataset(definition: DatasetDefinition): DatasetInput {
+  if (!factory) throw new Error('the Dataset class is not loaded');
+  return factory(definition);
 }
 
 /** The output_types / output_shapes attrs of a dataset op producing `specs`. */
@@ -156,6 +191,8 @@ export function shapeText(s: StaticShape): string {
 
 /** A component's type as `explain()` shows it: `float32[?,4]`, `sparse<int64>[?]`, `ragged<float32>[?,?]`. */
 export function specText(s: TensorSpec): string {
+  const nested = nestedOf(s);
+  if (nested) return `dataset<${describeSkeleton(nested.skeleton, (i) => specText(nested.specs[i]))}>`;
   if (!s.composite) return `${s.dtype}${shapeText(s.shape)}`;
   return `${s.composite.kind}<${s.composite.dtype}>${shapeText(s.composite.shape)}`;
 }

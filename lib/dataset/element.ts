@@ -6,12 +6,29 @@ import type { NestedArray, Tensor } from '../tensor/tensor';
 import type { RaggedSym, SparseSym } from '../graph/composite';
 import type { RaggedTensor, RowSplitsDType, SparseTensor } from '../tensor/composite';
 
-/** An element: a Sym (or a sparse or ragged one), a tuple or a record of elements, nested. */
-export type Element = Sym | SparseSym | RaggedSym | readonly Element[] | { readonly [key: string]: Element };
+/**
+ * The key of a Dataset's phantom element type: how element types recognise a dataset component
+ * (window's elements) without importing the Dataset class. Types only: nothing at run time.
+ */
+export declare const NESTED_ELEMENT: unique symbol;
+
+/** A component whose value is a dataset of elements `E` (structurally, `Dataset<E>`). */
+export interface DatasetComponent<E = unknown> {
+  /** The element type (a phantom: never read). */
+  readonly [NESTED_ELEMENT]: E;
+}
+
+/**
+ * An element: a Sym (or a sparse or ragged one), a dataset (window's elements), a tuple or a
+ * record of elements, nested.
+ */
+export type Element =
+  Sym | SparseSym | RaggedSym | DatasetComponent | readonly Element[] | { readonly [key: string]: Element };
 
 /**
  * What iteration yields for an element type: the same structure with host tensors (a
- * SparseTensor for a SparseSym, a RaggedTensor for a RaggedSym).
+ * SparseTensor for a SparseSym, a RaggedTensor for a RaggedSym). A dataset component has no host
+ * form (`never`): iterating such a dataset is a TypeError; flatten it with flatMap.
  */
 export type HostElement<T> = [Element] extends [T]
   ? AnyHostElement
@@ -21,9 +38,11 @@ export type HostElement<T> = [Element] extends [T]
       ? SparseTensor<D & DType>
       : T extends RaggedSym<infer D>
         ? RaggedTensor<D & DType>
-        : T extends readonly unknown[]
-          ? { -readonly [K in keyof T]: HostElement<T[K]> }
-          : { -readonly [K in keyof T]: HostElement<T[K]> };
+        : T extends DatasetComponent
+          ? never
+          : T extends readonly unknown[]
+            ? { -readonly [K in keyof T]: HostElement<T[K]> }
+            : { -readonly [K in keyof T]: HostElement<T[K]> };
 
 /** Any element iteration may yield: what a Dataset of an element type known only at run time yields. */
 export type AnyHostElement =
@@ -61,6 +80,14 @@ export interface RaggedComponentSpec<D extends GraphDType = GraphDType> {
   rowSplitsDtype: RowSplitsDType;
 }
 
+/** The spec of a dataset component in `elementSpec` (Python's DatasetSpec): its element spec. */
+export interface DatasetComponentSpec<S = unknown> {
+  /** Marks a dataset component. */
+  kind: 'dataset';
+  /** The nested dataset's `elementSpec`. */
+  elementSpec: S;
+}
+
 /** `elementSpec`: the same structure with a ComponentSpec per component. */
 export type SpecOf<T> =
   T extends Sym<infer D>
@@ -69,9 +96,11 @@ export type SpecOf<T> =
       ? SparseComponentSpec<D>
       : T extends RaggedSym<infer D>
         ? RaggedComponentSpec<D>
-        : T extends readonly unknown[]
-          ? { -readonly [K in keyof T]: SpecOf<T[K]> }
-          : { -readonly [K in keyof T]: SpecOf<T[K]> };
+        : T extends DatasetComponent<infer E>
+          ? DatasetComponentSpec<SpecOf<E>>
+          : T extends readonly unknown[]
+            ? { -readonly [K in keyof T]: SpecOf<T[K]> }
+            : { -readonly [K in keyof T]: SpecOf<T[K]> };
 
 /** A value a source accepts as one component. */
 export type SourceLeaf =

@@ -1,13 +1,14 @@
 // Transformations that run a traced callback per element: map, filter, flatMap, interleave.
-import { TensorSpec, TracedFunction, traceFunction, unboxInputs } from '../../trace/function';
+import { TensorSpec, TracedFunction, traceFunction } from '../../trace/function';
 import { AttrValue } from '../../graph/context';
 import { MAX_PARALLELISM, checkAtMost } from '../../limits';
-import { Skeleton, unflatten } from '../../tensor/structure';
+import { Skeleton } from '../../tensor/structure';
 import { Sym } from '../../graph/sym';
 import {
   AUTOTUNE,
   DatasetDefinition,
   DatasetInput,
+  NestedStructure,
   Parallelism,
   checkCount,
   derived,
@@ -18,6 +19,7 @@ import {
   parallelism,
   shapeText,
 } from '../definition';
+import { boxDatasets, callbackElement, withNested } from '../nested';
 
 /** Options of `map`. */
 export interface MapOptions {
@@ -39,11 +41,22 @@ export interface InterleaveOptions {
   deterministic?: boolean;
 }
 
-/** Traces `fn` over the elements of `input` (called once, with Syms). */
-function trace(input: DatasetInput, label: string, fn: (element: never) => unknown): TracedFunction {
-  return traceFunction(label, input.specs, (inputs) =>
-    fn(unflatten(input.skeleton, unboxInputs(inputs, input.specs)) as never),
-  );
+/**
+ * Traces `fn` over the elements of `input` (called once, with Syms; dataset components as
+ * Datasets). Datasets in its result become dataset components: `nested` says which outputs.
+ */
+function trace(
+  input: DatasetInput,
+  label: string,
+  fn: (element: never) => unknown,
+): { f: TracedFunction; specs: TensorSpec[] } {
+  let nested: (NestedStructure | undefined)[] = [];
+  const f = traceFunction(label, input.specs, (inputs) => {
+    const boxed = boxDatasets(fn(callbackElement(input, inputs) as never));
+    nested = boxed.nested;
+    return boxed.value;
+  });
+  return { f, specs: withNested(f.outputSpecs, nested) };
 }
 
 /** Traces a callback that returns a dataset; the function's output is that dataset's variant. */
@@ -56,7 +69,7 @@ function traceDatasetFn(
   const f = traceFunction(
     label,
     input.specs,
-    (inputs) => fn(unflatten(input.skeleton, unboxInputs(inputs, input.specs)) as never),
+    (inputs) => fn(callbackElement(input, inputs) as never),
     (returned, ctx) => {
       if (!isDataset(returned)) throw new TypeError(`${label}: the callback must return a Dataset`);
       inner = returned;
@@ -70,16 +83,15 @@ function traceDatasetFn(
 export function map(input: DatasetInput, fn: (element: never) => unknown, options: MapOptions): DatasetDefinition {
   if (typeof fn !== 'function') throw new TypeError('map: fn must be a function');
   const calls = parallelism(options.numParallelCalls, 'map: numParallelCalls');
-  const f = trace(input, 'map', fn);
-  if (f.outputSpecs.some((s) => s.dtype === 'variant' && !s.composite))
-    throw new TypeError('map: the callback returned a dataset; use flatMap or interleave');
+  // A dataset in the result is a dataset component (as in Python); flatMap/interleave flatten.
+  const { f, specs } = trace(input, 'map', fn);
   const parallel = calls !== undefined;
   const op = parallel ? 'ParallelMapDatasetV2' : 'MapDataset';
   return derived(
     input,
     op,
     `f=${f.name}${parallel ? `, parallel=${options.numParallelCalls}` : ''}`,
-    f.outputSpecs,
+    specs,
     f.outputSkeleton,
     (ctx, variant) => {
       const attrs: Record<string, AttrValue | undefined> = {
@@ -87,15 +99,9 @@ export function map(input: DatasetInput, fn: (element: never) => unknown, option
         use_inter_op_parallelism: true,
         preserve_cardinality: true,
       };
-      if (!parallel) return emitDatasetOp(ctx, op, [variant, ctx.resolveCaptures(f)], f.outputSpecs, attrs);
+      if (!parallel) return emitDatasetOp(ctx, op, [variant, ctx.resolveCaptures(f)], specs, attrs);
       attrs.deterministic = deterministicAttr(options.deterministic);
-      return emitDatasetOp(
-        ctx,
-        op,
-        [variant, ctx.resolveCaptures(f), int64(ctx, calls as number)],
-        f.outputSpecs,
-        attrs,
-      );
+      return emitDatasetOp(ctx, op, [variant, ctx.resolveCaptures(f), int64(ctx, calls as number)], specs, attrs);
     },
   );
 }
@@ -103,7 +109,7 @@ export function map(input: DatasetInput, fn: (element: never) => unknown, option
 /** FilterDataset: keeps the elements for which the predicate returns a true bool scalar. */
 export function filter(input: DatasetInput, predicate: (element: never) => Sym<'bool'>): DatasetDefinition {
   if (typeof predicate !== 'function') throw new TypeError('filter: predicate must be a function');
-  const f = trace(input, 'filter', predicate);
+  const { f } = trace(input, 'filter', predicate);
   const out = f.outputSpecs;
   if (out.length !== 1 || out[0].dtype !== 'bool' || (out[0].shape !== null && out[0].shape.length !== 0)) {
     const got = out.map((s) => `${s.dtype}${shapeText(s.shape)}`).join(', ');
