@@ -69,6 +69,11 @@ const CASES: Record<string, () => Dataset<unknown> | Promise<unknown>> = {
     R(7)
       .window(3)
       .flatMap((w) => w.batch(3)),
+  window_concatenate: () =>
+    R(5)
+      .window(2)
+      .concatenate(R(3).window(3))
+      .flatMap((w) => w.batch(3)),
   window_shift_stride: () =>
     R(12)
       .window(3, { shift: 2, stride: 2 })

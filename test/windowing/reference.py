@@ -63,6 +63,7 @@ def length(x):
 CASES = {
     # ---- window ----
     "window_flat_map": lambda: D.range(7).window(3).flat_map(nf(lambda w: w.batch(3))),
+    "window_concatenate": lambda: D.range(5).window(2).concatenate(D.range(3).window(3)).flat_map(nf(lambda w: w.batch(3))),
     "window_shift_stride": lambda: D.range(12).window(3, shift=2, stride=2).flat_map(nf(lambda w: w.batch(3))),
     "window_drop": lambda: D.range(10).window(4, shift=3, drop_remainder=True).flat_map(nf(lambda w: w.batch(4))),
     "window_shift_over_size": lambda: D.range(10).window(2, shift=3).flat_map(nf(lambda w: w.batch(2))),

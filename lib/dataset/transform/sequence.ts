@@ -17,9 +17,11 @@ import {
   checkCountArg,
   countSym,
   countText,
+  datasetComponent,
   derived,
   emitDatasetOp,
   int64,
+  nestedOf,
 } from '../definition';
 
 /** Options of `shuffle`. */
@@ -116,6 +118,18 @@ export function concatenate(input: DatasetInput, other: DatasetInput): DatasetDe
   const specs: TensorSpec[] = input.specs.map((s, i) => {
     if (s.dtype !== other.specs[i].dtype)
       throw new TypeError(`concatenate: component ${i} is ${s.dtype} here but ${other.specs[i].dtype} in other`);
+    // Dataset components (windows) stay datasets when both sides carry the same element structure.
+    const [mine, theirs] = [nestedOf(s), nestedOf(other.specs[i])];
+    if (mine || theirs) {
+      const same =
+        mine &&
+        theirs &&
+        sameSkeleton(mine.skeleton, theirs.skeleton) &&
+        mine.specs.length === theirs.specs.length &&
+        mine.specs.every((m, j) => m.dtype === theirs.specs[j].dtype);
+      if (!same) throw new TypeError(`concatenate: component ${i} is a dataset of another element structure`);
+      return datasetComponent(mine);
+    }
     const shape = mergeStaticShapes(s.shape, other.specs[i].shape);
     // Sparse and ragged components must agree on their kind; their dense shapes merge too.
     const merged = mergeComposites(s.composite, other.specs[i].composite);
