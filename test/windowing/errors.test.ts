@@ -278,7 +278,7 @@ describe('bucketBySequenceLength', () => {
       'a padded shape of another rank',
       () => seq().bucketBySequenceLength(len, [2], [2, 2], { paddedShapes: [3, 3] }),
       TypeError,
-      /padded shape \[3,3\] of component 0 is not compatible with its element shape \[\?\]/,
+      /padded shape \[3, 3\] of component 0 is not compatible with its element shape \[null\]/,
     ],
     [
       'noPadding with padding options',

@@ -88,7 +88,12 @@ export function batch(input: DatasetInput, batchSize: CountArg, options: BatchOp
  * tf.data's rule: a padded shape must have the element's rank, and no known dimension smaller
  * than the element's known one (null and -1 are "pad to the longest in the batch").
  */
-function checkPaddedShape(padded: readonly (number | null)[], element: StaticShape | null, i: number): void {
+export function checkPaddedShape(
+  padded: readonly (number | null)[],
+  element: StaticShape | null,
+  i: number,
+  what = 'paddedBatch',
+): void {
   if (element === null) return;
   const text = (s: readonly (number | null)[]) => `[${s.map((d) => (d === null || d < 0 ? 'null' : d)).join(', ')}]`;
   const fits =
@@ -96,9 +101,31 @@ function checkPaddedShape(padded: readonly (number | null)[], element: StaticSha
     padded.every((d, j) => d === null || d < 0 || element[j] === null || (d as number) >= (element[j] as number));
   if (!fits)
     throw new TypeError(
-      `paddedBatch: the padded shape ${text(padded)} of component ${i} is not compatible with its element ` +
+      `${what}: the padded shape ${text(padded)} of component ${i} is not compatible with its element ` +
         `shape ${text(element)} (same rank, and no dimension smaller than a known one)`,
     );
+}
+
+/**
+ * The padding value of each component: one per component, or one for every component (as in
+ * tf.data), converted to each component's dtype; default 0, false or ''.
+ */
+export function paddingTensors(specs: readonly TensorSpec[], paddingValues: unknown, what: string): Tensor[] {
+  const isLeaf = (v: unknown): v is unknown =>
+    ['number', 'bigint', 'boolean', 'string'].includes(typeof v) || v instanceof Tensor;
+  const values: unknown[] =
+    paddingValues === undefined || isLeaf(paddingValues)
+      ? specs.map(() => paddingValues)
+      : flattenStructure(paddingValues, isLeaf, 'paddingValues').leaves;
+  if (values.length !== specs.length)
+    throw new TypeError(`${what}: paddingValues has ${values.length} values for ${specs.length} components`);
+  return specs.map((s, i) => {
+    const v = values[i];
+    if (v instanceof Tensor) return v;
+    const dtype = s.dtype as DType;
+    const def = dtype === 'string' ? '' : dtype === 'bool' ? false : dtype === 'int64' || dtype === 'uint64' ? 0n : 0;
+    return tensor((v ?? def) as never, dtype);
+  });
 }
 
 /** PaddedBatchDatasetV2: batches elements of varying shape, padding each component. */
@@ -125,26 +152,7 @@ export function paddedBatch(input: DatasetInput, batchSize: CountArg, options: P
   if (padded.length !== input.specs.length)
     throw new TypeError(`paddedBatch: paddedShapes has ${padded.length} shapes for ${input.specs.length} components`);
   padded.forEach((p, i) => checkPaddedShape(p, input.specs[i].shape, i));
-  const isPaddingLeaf = (v: unknown): boolean =>
-    ['number', 'bigint', 'boolean', 'string'].includes(typeof v) || v instanceof Tensor;
-  // One value pads every component, as in tf.data (converted to each component's dtype).
-  const values: unknown[] =
-    options.paddingValues === undefined || isPaddingLeaf(options.paddingValues)
-      ? input.specs.map(() => options.paddingValues)
-      : flattenStructure(
-          options.paddingValues,
-          (v): v is unknown => ['number', 'bigint', 'boolean', 'string'].includes(typeof v) || v instanceof Tensor,
-          'paddingValues',
-        ).leaves;
-  if (values.length !== input.specs.length)
-    throw new TypeError(`paddingValues has ${values.length} values for ${input.specs.length} components`);
-  const padTensors = input.specs.map((s, i) => {
-    const v = values[i];
-    if (v instanceof Tensor) return v;
-    const dtype = s.dtype as DType;
-    const def = dtype === 'string' ? '' : dtype === 'bool' ? false : dtype === 'int64' || dtype === 'uint64' ? 0n : 0;
-    return tensor((v ?? def) as never, dtype);
-  });
+  const padTensors = paddingTensors(input.specs, options.paddingValues, 'paddedBatch');
   padded.forEach((p, i) => {
     p.forEach((d, j) => {
       if (d !== null && (!Number.isSafeInteger(d) || d < -1))

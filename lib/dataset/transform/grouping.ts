@@ -6,9 +6,8 @@
 import { GraphContext } from '../../graph/context';
 import { Sym, StaticShape } from '../../graph/sym';
 import { batchedComposite } from '../../graph/composite';
-import { DType } from '../../tensor/dtypes';
 import { flattenStructure } from '../../tensor/structure';
-import { Tensor, tensor } from '../../tensor/tensor';
+import { tensor } from '../../tensor/tensor';
 import { TensorSpec, TracedFunction, traceFunction } from '../../trace/function';
 import {
   CountArg,
@@ -25,6 +24,7 @@ import {
   specText,
 } from '../definition';
 import { callbackElement, nestedDataset } from '../nested';
+import { batch, checkPaddedShape, paddingTensors } from './batch';
 
 /** Options of `groupByWindow`: a window size, or a function of the key that gives it. */
 export interface GroupByWindowOptions {
@@ -176,27 +176,6 @@ function integers(values: unknown, name: string, min: number, max: number): numb
   });
 }
 
-/** The padding value of each component (as paddedBatch takes them: one per component, or one for all). */
-function paddingTensors(specs: readonly TensorSpec[], paddingValues: unknown): Tensor[] {
-  const isLeaf = (v: unknown): v is unknown =>
-    ['number', 'bigint', 'boolean', 'string'].includes(typeof v) || v instanceof Tensor;
-  const values: unknown[] =
-    paddingValues === undefined || isLeaf(paddingValues)
-      ? specs.map(() => paddingValues)
-      : flattenStructure(paddingValues, isLeaf, 'paddingValues').leaves;
-  if (values.length !== specs.length)
-    throw new TypeError(
-      `bucketBySequenceLength: paddingValues has ${values.length} values for ${specs.length} components`,
-    );
-  return specs.map((s, i) => {
-    const v = values[i];
-    if (v instanceof Tensor) return v;
-    const dtype = s.dtype as DType;
-    const def = dtype === 'string' ? '' : dtype === 'bool' ? false : dtype === 'int64' || dtype === 'uint64' ? 0n : 0;
-    return tensor((v ?? def) as never, dtype);
-  });
-}
-
 /**
  * Python's bucket_by_sequence_length: group_by_window keyed by the length bucket
  * (`boundaries[i-1] <= length < boundaries[i]`), windows of the bucket's batch size, each
@@ -253,14 +232,9 @@ export function bucketBySequenceLength(
       if (d !== null && (!Number.isSafeInteger(d) || d < 0))
         throw new RangeError(`${what}: paddedShapes[${i}][${j}] must be an integer >= 0 or null, got ${d}`);
     });
-    const e = specs[i].shape;
-    if (e !== null && (e.length !== p.length || p.some((d, j) => d !== null && e[j] !== null && d < (e[j] as number))))
-      throw new TypeError(
-        `${what}: the padded shape ${shapeText(p)} of component ${i} is not compatible with its element shape ` +
-          `${shapeText(e)} (same rank, and no dimension smaller than a known one)`,
-      );
+    checkPaddedShape(p, specs[i].shape, i, what);
   });
-  const pads = pad ? paddingTensors(specs, options.paddingValues) : [];
+  const pads = pad ? paddingTensors(specs, options.paddingValues, what) : [];
   const outSpecs: TensorSpec[] = specs.map((s, i) => {
     if (!pad) {
       const shape = s.shape === null ? null : [null, ...s.shape];
@@ -303,13 +277,7 @@ export function bucketBySequenceLength(
     const ctx = GraphContext.require(what);
     const batchSize = elementAt(ctx, sizes(ctx), bucket);
     const dropSym = (c: GraphContext) => c.constant(tensor(drop, 'bool'));
-    if (!pad) {
-      return makeDataset(
-        derived(window, 'BatchDatasetV2', 'bucket batch size', outSpecs, input.skeleton, (c, variant) =>
-          emitDatasetOp(c, 'BatchDatasetV2', [variant, batchSize, dropSym(c)], outSpecs, { parallel_copy: false }),
-        ),
-      );
-    }
+    if (!pad) return makeDataset(batch(window, batchSize as Sym<'int64'>, { dropRemainder: drop }));
     let filler: Sym | undefined;
     if (toBoundary) {
       const [ok] = ctx.addOp('Less', [bucket, int64(ctx, batchSizes.length - 1)]);
