@@ -357,10 +357,12 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
    * the element structure is read from the spec file the saver wrote (dense components in
    * tuples and records); a missing file is a `TFError` NOT_FOUND, as in Python.
    */
-  static load<const S extends SpecStructure = SpecStructure>(
+  static load<const S extends SpecStructure>(
     path: string,
-    options: LoadOptions<S> = {},
-  ): Dataset<SymOfSignature<S>> {
+    options: LoadOptions<S> & { elementSpec: S },
+  ): Dataset<SymOfSignature<S>>;
+  static load(path: string, options?: LoadOptions<undefined>): Dataset<Element>;
+  static load(path: string, options: LoadOptions = {}): Dataset<unknown> {
     return new Dataset(load(path, options));
   }
 

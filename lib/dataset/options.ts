@@ -150,8 +150,7 @@ function checkObject(value: unknown, name: string, keys: readonly string[]): Rec
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new TypeError(`${where(name)} must be an object`);
   for (const key of Object.keys(value)) {
-    if (!keys.includes(key))
-      throw new TypeError(`${where(name)}: unknown option '${key}' (known: ${keys.join(', ')})`);
+    if (!keys.includes(key)) throw new TypeError(`${where(name)}: unknown option '${key}' (known: ${keys.join(', ')})`);
   }
   return value as Record<string, unknown>;
 }

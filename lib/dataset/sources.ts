@@ -234,8 +234,10 @@ export function counter(start: number | bigint, step: number | bigint, dtype: 'i
   const cast =
     dtype === 'int64'
       ? undefined
-      : traceFunction('counter_cast', int64Spec, ([x]) =>
-          GraphContext.require('counter').addOp('Cast', [x], { DstT: 'int32', Truncate: false })[0],
+      : traceFunction(
+          'counter_cast',
+          int64Spec,
+          ([x]) => GraphContext.require('counter').addOp('Cast', [x], { DstT: 'int32', Truncate: false })[0],
         );
   const emit = (ctx: GraphContext): Sym => {
     const bound = s > 0n ? 2n ** 63n - 1n : -(2n ** 63n);

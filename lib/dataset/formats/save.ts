@@ -14,15 +14,7 @@ import { Sym } from '../../graph/sym';
 import { TensorSpec, TracedFunction, traceFunction, unboxInputs } from '../../trace/function';
 import { Skeleton, unflatten } from '../../tensor/structure';
 import { tensor } from '../../tensor/tensor';
-import {
-  AUTOTUNE,
-  DatasetDefinition,
-  DatasetInput,
-  derived,
-  emitDatasetOp,
-  int64,
-  shapeText,
-} from '../definition';
+import { AUTOTUNE, DatasetDefinition, DatasetInput, derived, emitDatasetOp, int64, shapeText } from '../definition';
 import { pipelineOf } from '../preflight';
 import { parseSignature } from '../signature';
 import { SPEC_FILENAME, decodeElementSpec, encodeElementSpec } from './spec-file';
@@ -137,11 +129,16 @@ export async function save(dataset: DatasetInput, target: string, options: SaveO
   const ctx = new GraphContext('pipeline');
   try {
     const variant = dataset.emit(ctx);
-    const write = ctx.addNode('SaveDataset', [variant, ctx.constant(tensor(target, 'string')), ctx.resolveCaptures(shardFunc)], {
-      compression,
-      shard_func: shardFunc,
-      use_shard_func: custom !== undefined,
-    }, { lenient: true });
+    const write = ctx.addNode(
+      'SaveDataset',
+      [variant, ctx.constant(tensor(target, 'string')), ctx.resolveCaptures(shardFunc)],
+      {
+        compression,
+        shard_func: shardFunc,
+        use_shard_func: custom !== undefined,
+      },
+      { lenient: true },
+    );
     const pipeline = pipelineOf(dataset, ctx, write.id, [], { kind: 'leaf' });
     const token = newIterationToken();
     if (pipeline.hasJsSource) beginIteration(token);
@@ -188,10 +185,16 @@ export function load(target: string, options: LoadOptions): DatasetDefinition {
       detail: target,
       inputs: [],
       emit: (ctx) =>
-        emitDatasetOp(ctx, 'LoadDataset', [ctx.constant(tensor(target, 'string')), ctx.resolveCaptures(reader)], specs, {
-          compression,
-          reader_func: reader,
-        }),
+        emitDatasetOp(
+          ctx,
+          'LoadDataset',
+          [ctx.constant(tensor(target, 'string')), ctx.resolveCaptures(reader)],
+          specs,
+          {
+            compression,
+            reader_func: reader,
+          },
+        ),
     },
     specs,
     skeleton,
@@ -226,25 +229,37 @@ export function snapshot(input: DatasetInput, target: string, options: SnapshotO
         }),
       );
   const reader = defaultReader(what, stored);
-  return derived(input, 'SnapshotDatasetV2', `${target}, ${compression}`, input.specs, input.skeleton, (ctx, variant) => {
-    let source = variant;
-    if (!custom) {
-      // Python's enumerate(): zip(range(0, int64 max), dataset).
-      const range = emitDatasetOp(ctx, 'RangeDataset', [int64(ctx, 0), int64(ctx, 2n ** 63n - 1n), int64(ctx, 1)], [indexSpec]);
-      source = emitDatasetOp(ctx, 'ZipDataset', [[range, variant]], stored);
-    }
-    const snap = emitDatasetOp(
-      ctx,
-      'SnapshotDatasetV2',
-      [source, ctx.constant(tensor(target, 'string')), ctx.resolveCaptures(reader), ctx.resolveCaptures(shardFunc)],
-      stored,
-      { compression, reader_func: reader, shard_func: shardFunc },
-    );
-    if (!project) return snap;
-    return emitDatasetOp(ctx, 'MapDataset', [snap, ctx.resolveCaptures(project)], input.specs, {
-      f: project,
-      use_inter_op_parallelism: true,
-      preserve_cardinality: true,
-    });
-  });
+  return derived(
+    input,
+    'SnapshotDatasetV2',
+    `${target}, ${compression}`,
+    input.specs,
+    input.skeleton,
+    (ctx, variant) => {
+      let source = variant;
+      if (!custom) {
+        // Python's enumerate(): zip(range(0, int64 max), dataset).
+        const range = emitDatasetOp(
+          ctx,
+          'RangeDataset',
+          [int64(ctx, 0), int64(ctx, 2n ** 63n - 1n), int64(ctx, 1)],
+          [indexSpec],
+        );
+        source = emitDatasetOp(ctx, 'ZipDataset', [[range, variant]], stored);
+      }
+      const snap = emitDatasetOp(
+        ctx,
+        'SnapshotDatasetV2',
+        [source, ctx.constant(tensor(target, 'string')), ctx.resolveCaptures(reader), ctx.resolveCaptures(shardFunc)],
+        stored,
+        { compression, reader_func: reader, shard_func: shardFunc },
+      );
+      if (!project) return snap;
+      return emitDatasetOp(ctx, 'MapDataset', [snap, ctx.resolveCaptures(project)], input.specs, {
+        f: project,
+        use_inter_op_parallelism: true,
+        preserve_cardinality: true,
+      });
+    },
+  );
 }

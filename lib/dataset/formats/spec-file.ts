@@ -43,11 +43,30 @@ export function encodeElementSpec(what: string, skeleton: Skeleton, specs: reado
       const spec = specs[i++];
       if (spec.composite || spec.dtype === 'variant' || spec.dtype === 'resource')
         throw new TypeError(`${what}: component ${i - 1} is ${specText(spec)}; only dense tensors can be saved`);
-      return [[TENSOR_SPEC, [[2, shapeProto(spec.shape)], [3, toTFEnum(spec.dtype)]]]];
+      return [
+        [
+          TENSOR_SPEC,
+          [
+            [2, shapeProto(spec.shape)],
+            [3, toTFEnum(spec.dtype)],
+          ],
+        ],
+      ];
     }
     if (s.kind === 'tuple') return [[TUPLE, s.items.map((item): ProtoField => [1, walk(item)])]];
     // A map<string, StructuredValue>: entries of key (1) and value (2), sorted keys as tf.nest.
-    return [[DICT, s.keys.map((k, j): ProtoField => [1, [[1, k], [2, walk(s.items[j])]]])]];
+    return [
+      [
+        DICT,
+        s.keys.map((k, j): ProtoField => [
+          1,
+          [
+            [1, k],
+            [2, walk(s.items[j])],
+          ],
+        ]),
+      ],
+    ];
   };
   return encodeProto(walk(skeleton));
 }

@@ -78,14 +78,15 @@ function directed(
   selector: (ctx: GraphContext, extra: Sym[]) => Sym,
   extraInputs: DatasetInput[],
 ): DatasetDefinition {
-  const n = datasets.length;
+  // The selector's inputs come first, as in Python (options() merges inputs in this order).
+  const k = extraInputs.length;
   return {
     node: {
       op,
       detail,
-      inputs: [...datasets, ...extraInputs],
+      inputs: [...extraInputs, ...datasets],
       emit: (ctx, inputs) =>
-        emitDatasetOp(ctx, 'DirectedInterleaveDataset', [selector(ctx, inputs.slice(n)), inputs.slice(0, n)], specs, {
+        emitDatasetOp(ctx, 'DirectedInterleaveDataset', [selector(ctx, inputs.slice(0, k)), inputs.slice(k)], specs, {
           stop_on_empty_dataset: stop,
         }),
     },
@@ -164,10 +165,12 @@ export function sampleFromDatasets(
       specs,
       stop,
       (ctx, [weightsVariant]) => {
-        const zipped = emitDatasetOp(ctx, 'ZipDataset', [[weightsVariant, seedPairs(ctx, seed)]], [
-          w,
-          { dtype: 'int64', shape: [null] },
-        ]);
+        const zipped = emitDatasetOp(
+          ctx,
+          'ZipDataset',
+          [[weightsVariant, seedPairs(ctx, seed)]],
+          [w, { dtype: 'int64', shape: [null] }],
+        );
         return selectorMap(ctx, zipped, f);
       },
       [weights],
@@ -221,11 +224,7 @@ export function sampleFromDatasets(
 }
 
 /** Dataset.choose_from_datasets: `choice` gives the index of the dataset of each element. */
-export function chooseFromDatasets(
-  datasetsArg: unknown,
-  choice: unknown,
-  options: ChooseOptions,
-): DatasetDefinition {
+export function chooseFromDatasets(datasetsArg: unknown, choice: unknown, options: ChooseOptions): DatasetDefinition {
   const what = 'chooseFromDatasets';
   if (options === null || typeof options !== 'object') throw new TypeError(`${what}: options must be an object`);
   const datasets = checkDatasets(what, datasetsArg);
