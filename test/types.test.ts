@@ -35,3 +35,7 @@ test('typed API: inference holds and wrong uses fail to compile', () => {
 test('typed formats API: inference holds and wrong uses fail to compile', () => {
   expect(compile('formats.types.ts')).toEqual({ output: '', status: 0 });
 }, 120_000);
+
+test('typed sampling, saving and options API: inference holds and wrong uses fail to compile', () => {
+  expect(compile('selection.types.ts')).toEqual({ output: '', status: 0 });
+}, 120_000);

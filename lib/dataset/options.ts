@@ -144,7 +144,7 @@ export const OPTION_KEYS: string[] = [
   'frameworkType',
 ];
 
-const where = (name: string) => `withOptions: options.${name}`;
+const where = (name: string) => (name ? `withOptions: options.${name}` : 'withOptions: options');
 
 function checkObject(value: unknown, name: string, keys: readonly string[]): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
