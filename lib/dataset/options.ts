@@ -94,8 +94,11 @@ export interface DatasetOptions {
   symbolicCheckpoint?: boolean;
   /** Start the pipeline's background threads when the iterator is made (Python's `experimental_warm_start`). */
   warmStart?: boolean;
-  /** tf.data service: pinned (uncompressed, zero-copy) reads (Python's `experimental_service`). */
-  service?: { pinned?: boolean };
+  /** tf.data service options (Python's `experimental_service`). */
+  service?: {
+    /** Pinned (uncompressed, zero-copy) reads from the service's workers. */
+    pinned?: boolean;
+  };
   /** A name for the dataset, shown in TensorFlow's logs and metrics. */
   datasetName?: string;
   /** The frameworks the pipeline is used with (for TensorFlow's usage metrics). */
