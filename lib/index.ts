@@ -53,6 +53,7 @@ export type {
   ThreadingOptions,
 } from './dataset/options';
 export type { ChooseOptions, SampleOptions } from './dataset/transform/choose';
+export type { RejectionResampleOptions } from './dataset/transform/subset';
 export type { LoadOptions, SaveOptions, SnapshotCompression, SnapshotOptions } from './dataset/formats/save';
 export type { DistributeOptions, FromServiceOptions, ServiceReadOptions } from './dataset/transform/distribute';
 export type { RegisterOptions } from './dataset/service/register';

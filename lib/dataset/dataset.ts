@@ -18,7 +18,7 @@ import { GraphContext } from '../graph/context';
 import { CompiledPipeline, DatasetIterator, IteratorOptions } from '../iterate/iterator';
 import { DatasetOptions, effectiveOptions } from './options';
 import { ChooseOptions, SampleOptions, chooseFromDatasets, sampleFromDatasets } from './transform/choose';
-import { takeWhile, unique } from './transform/subset';
+import { RejectionResampleOptions, rejectionResample, takeWhile, unique } from './transform/subset';
 import { LoadOptions, SaveOptions, SnapshotOptions, load, save, snapshot } from './formats/save';
 import { Skeleton, describeSkeleton, unflatten } from '../tensor/structure';
 import { Sym } from '../graph/sym';
@@ -595,6 +595,21 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   }
 
   /**
+   * Resamples so that the classes `classFn` gives (int32 or int64 scalars in `[0, n)`) follow
+   * `targetDist`, as Python's `rejection_resample`, built from the same ops: elements are dropped
+   * or repeated; each becomes `[class, element]`. Without `initialDist` the input's class
+   * distribution is estimated as elements stream by. The same `seed` gives Python's elements.
+   */
+  rejectionResample<C extends 'int32' | 'int64'>(
+    classFn: (element: T) => Sym<C>,
+    targetDist: readonly number[] | Float32Array,
+    options: RejectionResampleOptions = {},
+  ): Dataset<[Sym<C>, T]> {
+    const out = rejectionResample(this, classFn as (element: never) => Sym, targetDist, options);
+    return out instanceof Dataset ? (out as Dataset<[Sym<C>, T]>) : new Dataset(out as DatasetDefinition);
+  }
+
+  /**
    * Writes every element to a tf.data snapshot at directory `path` (as Python's `Dataset.save`,
    * SaveDataset) with the element spec file Python's `Dataset.load` reads; resolves when written.
    */
@@ -708,6 +723,7 @@ export type {
   BatchOptions,
   ChooseOptions,
   LoadOptions,
+  RejectionResampleOptions,
   SampleOptions,
   SaveOptions,
   SnapshotOptions,

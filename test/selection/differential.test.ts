@@ -96,6 +96,21 @@ const CASES: Record<string, () => Dataset<unknown>> = {
   counter_default: () => Dataset.counter().take(4),
   counter_int32: () => Dataset.counter(-2, -7, 'int32').take(4),
   counter_zero_step: () => Dataset.counter(9, 0).take(3),
+  resample_given: () =>
+    r(0, 60)
+      .map((x) => x.mul(3n))
+      .rejectionResample((x) => x.mod(4n).cast('int32'), [0.5, 0.3, 0.1, 0.1], {
+        initialDist: [0.25, 0.25, 0.25, 0.25],
+        seed: 7,
+      }),
+  resample_estimated: () => r(0, 100).rejectionResample((x) => x.mod(3n), [0.6, 0.2, 0.2], { seed: 3 }),
+  resample_as_is: () =>
+    r(0, 10).rejectionResample((x) => x.mod(2n).cast('int32'), [0.5, 0.5], { initialDist: [0.5, 0.5], seed: 1 }),
+  resample_filter_only: () =>
+    r(0, 40).rejectionResample((x) => x.mod(4n).cast('int32'), [0.5, 0.5, 0, 0], {
+      initialDist: [0.25, 0.25, 0.25, 0.25],
+      seed: 2,
+    }),
   snapshot: () =>
     r(0, 8)
       .map((x) => x.mul(3n))

@@ -98,6 +98,48 @@ test.each<[string, () => unknown, ErrorConstructor, RegExp]>([
     RangeError,
     /counter: start 2147483648 does not fit int32/,
   ],
+  [
+    'resample classFn',
+    () => (a.rejectionResample as (...x: unknown[]) => unknown)(3, [1]),
+    TypeError,
+    /rejectionResample: classFn must be a function/,
+  ],
+  [
+    'resample class dtype',
+    () => a.rejectionResample((x) => x.cast('float32') as never, [1]),
+    TypeError,
+    /rejectionResample: classFn must return an int32 or int64 scalar Sym/,
+  ],
+  [
+    'resample target',
+    () => a.rejectionResample((x) => x, [] as number[]),
+    RangeError,
+    /rejectionResample: targetDist must have at least one entry/,
+  ],
+  [
+    'resample target type',
+    () => a.rejectionResample((x) => x, 'x' as never),
+    TypeError,
+    /rejectionResample: targetDist must be an array of numbers/,
+  ],
+  [
+    'resample negative',
+    () => a.rejectionResample((x) => x, [0.5, -0.5]),
+    RangeError,
+    /rejectionResample: targetDist\[1\] must be a finite number >= 0/,
+  ],
+  [
+    'resample initialDist length',
+    () => a.rejectionResample((x) => x, [0.5, 0.5], { initialDist: [1] }),
+    RangeError,
+    /rejectionResample: initialDist must have 2 entries, got 1/,
+  ],
+  [
+    'resample seed',
+    () => a.rejectionResample((x) => x, [0.5, 0.5], { seed: -3 }),
+    RangeError,
+    /rejectionResample: seed must be >= 0/,
+  ],
   ['load path', () => Dataset.load(''), TypeError, /load: path must be a non-empty string/],
   [
     'load compression',

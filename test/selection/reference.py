@@ -123,6 +123,20 @@ def cases(d):
         "counter_default": lambda: D.counter().take(4),
         "counter_int32": lambda: D.counter(-2, -7, tf.int32).take(4),
         "counter_zero_step": lambda: D.counter(9, 0).take(3),
+        "resample_given": lambda: r(0, 60)
+        .map(nf(lambda x: x * 3))
+        .rejection_resample(
+            nf(lambda x: tf.cast(x % 4, tf.int32)), [0.5, 0.3, 0.1, 0.1], initial_dist=[0.25] * 4, seed=7
+        ),
+        "resample_estimated": lambda: r(0, 100).rejection_resample(
+            nf(lambda x: x % 3), [0.6, 0.2, 0.2], seed=3
+        ),
+        "resample_as_is": lambda: r(0, 10).rejection_resample(
+            nf(lambda x: tf.cast(x % 2, tf.int32)), [0.5, 0.5], initial_dist=[0.5, 0.5], seed=1
+        ),
+        "resample_filter_only": lambda: r(0, 40).rejection_resample(
+            nf(lambda x: tf.cast(x % 4, tf.int32)), [0.5, 0.5, 0.0, 0.0], initial_dist=[0.25] * 4, seed=2
+        ),
         "save_python_gzip": lambda: save(
             D.from_tensor_slices(
                 {

@@ -44,6 +44,15 @@ assert<Equal<typeof c32, Dataset<Sym<'int32'>>>>();
 // @ts-expect-error counter counts in int32 or int64
 Dataset.counter(0, 1, 'float32');
 
+// rejectionResample pairs each element with its class.
+const resampled = records.rejectionResample((e) => e.id.mod(2n), [0.5, 0.5], { seed: 1 });
+assert<
+  Equal<typeof resampled, Dataset<[Sym<'int64'>, { readonly id: Sym<'int64'>; readonly score: Sym<'float32'> }]>>
+>();
+// @ts-expect-error classes are int32 or int64
+records.rejectionResample((e) => e.score, [0.5, 0.5]);
+void resampled;
+
 // save resolves to nothing; its shard function gets the element.
 const saved: Promise<void> = records.save('/tmp/x', { compression: 'GZIP', shardFunc: (e) => e.id.mod(2n) });
 void saved;
