@@ -282,3 +282,8 @@ describe('options() merges as Python ds.options()', () => {
     expect((await ds.toArray()).length).toBeGreaterThan(0);
   });
 });
+
+test('rejectionResample: a second pass draws the same elements, as in Python', async () => {
+  const ds = CASES.resample_given();
+  expect(await encoded(ds)).toEqual(await encoded(ds));
+});
