@@ -64,6 +64,9 @@ const CASES: Record<string, () => Dataset<unknown>> = {
       ),
       seed: 5,
     }),
+  sample_repeat: () => Dataset.sampleFromDatasets([r(0, 4), r(100, 104)], { seed: 9 }).repeat(3),
+  sample_rerandomize: () =>
+    Dataset.sampleFromDatasets([r(0, 4), r(100, 104)], { seed: 9, rerandomizeEachIteration: true }).repeat(3),
   sample_structures: () =>
     Dataset.sampleFromDatasets(
       [

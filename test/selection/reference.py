@@ -94,6 +94,10 @@ def cases(d):
             D.from_tensor_slices(tf.constant([[0.9, 0.1], [0.1, 0.9]] * 10, tf.float32)),
             seed=5,
         ),
+        "sample_repeat": lambda: D.sample_from_datasets([r(0, 4), r(100, 104)], seed=9).repeat(3),
+        "sample_rerandomize": lambda: D.sample_from_datasets(
+            [r(0, 4), r(100, 104)], seed=9, rerandomize_each_iteration=True
+        ).repeat(3),
         "sample_structures": lambda: D.sample_from_datasets(
             [
                 r(0, 6).map(nf(lambda x: {"a": x, "b": tf.fill([2], tf.cast(x, tf.float32))})),

@@ -22,6 +22,8 @@ export interface SampleOptions<W = never> {
   seed?: number;
   /** Stop at the first dataset that runs out instead of sampling the others (default false). */
   stopOnEmptyDataset?: boolean;
+  /** Draw a new order on each pass of a `repeat()` after it (default false: every pass alike). */
+  rerandomizeEachIteration?: boolean;
 }
 
 /** Options of `Dataset.chooseFromDatasets`. */
@@ -104,9 +106,19 @@ function draw(ctx: GraphContext, logits: Sym, seed: Sym): Sym {
 }
 
 /** Python's `Dataset.random(seed).batch(2)`: the per-element seed pairs of the draws. */
-function seedPairs(ctx: GraphContext, seed: number | undefined): Sym {
+function seedPairs(ctx: GraphContext, seed: number | undefined, rerandomize: boolean): Sym {
   const [s1, s2] = seed === undefined ? [0, 0] : [DEFAULT_GRAPH_SEED, seed];
-  const random = emitDatasetOp(ctx, 'RandomDataset', [int64(ctx, s1), int64(ctx, s2)], [{ dtype: 'int64', shape: [] }]);
+  const int64Scalar: TensorSpec[] = [{ dtype: 'int64', shape: [] }];
+  // Python switches to RandomDatasetV2 (with a seed generator) only to rerandomize.
+  const random = rerandomize
+    ? emitDatasetOp(
+        ctx,
+        'RandomDatasetV2',
+        [int64(ctx, s1), int64(ctx, s2), ctx.addOp('DummySeedGenerator', [])[0]],
+        int64Scalar,
+        { rerandomize_each_iteration: true },
+      )
+    : emitDatasetOp(ctx, 'RandomDataset', [int64(ctx, s1), int64(ctx, s2)], int64Scalar);
   return emitDatasetOp(
     ctx,
     'BatchDatasetV2',
@@ -134,6 +146,7 @@ export function sampleFromDatasets(
   if (options === null || typeof options !== 'object') throw new TypeError(`${what}: options must be an object`);
   let datasets = checkDatasets(what, datasetsArg);
   const stop = checkBool(options.stopOnEmptyDataset, `${what}: stopOnEmptyDataset`) ?? false;
+  const rerandomize = checkBool(options.rerandomizeEachIteration, `${what}: rerandomizeEachIteration`) ?? false;
   const seed = options.seed === undefined ? undefined : checkCount(options.seed, `${what}: seed`, 0);
   const specs = commonSpecs(what, datasets);
   const weights = options.weights;
@@ -168,7 +181,7 @@ export function sampleFromDatasets(
         const zipped = emitDatasetOp(
           ctx,
           'ZipDataset',
-          [[weightsVariant, seedPairs(ctx, seed)]],
+          [[weightsVariant, seedPairs(ctx, seed, rerandomize)]],
           [w, { dtype: 'int64', shape: [null] }],
         );
         return selectorMap(ctx, zipped, f);
@@ -218,7 +231,7 @@ export function sampleFromDatasets(
     datasets,
     specs,
     stop,
-    (ctx) => selectorMap(ctx, seedPairs(ctx, seed), f),
+    (ctx) => selectorMap(ctx, seedPairs(ctx, seed, rerandomize), f),
     [],
   );
 }
