@@ -58,6 +58,12 @@ test.each<[string, () => unknown, ErrorConstructor, RegExp]>([
     /sampleFromDatasets: stopOnEmptyDataset must be a boolean/,
   ],
   [
+    'rerandomizeEachIteration',
+    () => sample([a, b], { rerandomizeEachIteration: 'yes' }),
+    TypeError,
+    /sampleFromDatasets: rerandomizeEachIteration must be a boolean/,
+  ],
+  [
     'choice not a dataset',
     () => choose([a, b], [0, 1]),
     TypeError,
