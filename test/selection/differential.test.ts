@@ -290,3 +290,18 @@ test('rejectionResample: a second pass draws the same elements, as in Python', a
   const ds = CASES.resample_given();
   expect(await encoded(ds)).toEqual(await encoded(ds));
 });
+
+test('cardinalities are those Python reports: counter infinite, sampling unknown or infinite, takeWhile unknown', async () => {
+  expect(await Dataset.counter(3).cardinality()).toBe(Dataset.INFINITE);
+  expect(await Dataset.counter(3, 0, 'int32').cardinality()).toBe(Dataset.INFINITE);
+  // Python: sample_from_datasets of finite datasets is UNKNOWN; of infinite ones, INFINITE.
+  expect(await CASES.sample_weights().cardinality()).toBe(Dataset.UNKNOWN);
+  expect(await Dataset.sampleFromDatasets([r(0, 3).repeat(), r(5, 6).repeat()], { seed: 1 }).cardinality()).toBe(
+    Dataset.INFINITE,
+  );
+  expect(
+    await r(0, 5)
+      .takeWhile((x) => x.less(2n))
+      .cardinality(),
+  ).toBe(Dataset.UNKNOWN);
+});
