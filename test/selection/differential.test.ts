@@ -291,7 +291,7 @@ test('rejectionResample: a second pass draws the same elements, as in Python', a
   expect(await encoded(ds)).toEqual(await encoded(ds));
 });
 
-test('cardinalities are those Python reports: counter infinite, sampling unknown or infinite, takeWhile unknown', async () => {
+test('cardinalities as in Python: counter infinite, sampling unknown or infinite, takeWhile unknown', async () => {
   expect(await Dataset.counter(3).cardinality()).toBe(Dataset.INFINITE);
   expect(await Dataset.counter(3, 0, 'int32').cardinality()).toBe(Dataset.INFINITE);
   // Python: sample_from_datasets of finite datasets is UNKNOWN; of infinite ones, INFINITE.
