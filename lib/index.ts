@@ -50,7 +50,19 @@ export type { RawDType } from './ops/encoding';
 export type { DecodeImageOptions } from './ops/image';
 export type { DenseDefault } from './ops/sparse';
 export type { RaggedPartition, UniformRowLength } from './ops/ragged-partition';
-export type { DatasetOptions } from './dataset/options';
+export type {
+  DatasetOptions,
+  AutotuneOptions,
+  AutotuneAlgorithm,
+  AutoShardPolicy,
+  ExternalStatePolicy,
+  OptimizationOptions,
+  ShardingOptions,
+  ThreadingOptions,
+} from './dataset/options';
+export type { ChooseOptions, SampleOptions } from './dataset/transform/choose';
+export type { RejectionResampleOptions } from './dataset/transform/subset';
+export type { LoadOptions, SaveOptions, SnapshotCompression, SnapshotOptions } from './dataset/formats/save';
 export type { DistributeOptions, FromServiceOptions, ServiceReadOptions } from './dataset/transform/distribute';
 export type { RegisterOptions } from './dataset/service/register';
 export type { Compression, ProcessingMode } from './dataset/service/metadata';

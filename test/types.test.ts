@@ -39,3 +39,7 @@ test('typed formats API: inference holds and wrong uses fail to compile', () => 
 test('typed windows, scans and grouping: inference holds and wrong uses fail to compile', () => {
   expect(compile('windowing.types.ts')).toEqual({ output: '', status: 0 });
 }, 120_000);
+
+test('typed sampling, saving and options API: inference holds and wrong uses fail to compile', () => {
+  expect(compile('selection.types.ts')).toEqual({ output: '', status: 0 });
+}, 120_000);

@@ -17,7 +17,10 @@ import { GeneratorOptions, MapJsOptions, fromGenerator, mapJs } from './generato
 import { TensorSpec } from '../trace/function';
 import { GraphContext } from '../graph/context';
 import { CompiledPipeline, DatasetIterator, IteratorOptions } from '../iterate/iterator';
-import { DatasetOptions } from './options';
+import { DatasetOptions, effectiveOptions } from './options';
+import { ChooseOptions, SampleOptions, chooseFromDatasets, sampleFromDatasets } from './transform/choose';
+import { RejectionResampleOptions, rejectionResample, takeWhile, unique } from './transform/subset';
+import { LoadOptions, SaveOptions, SnapshotOptions, load, save, snapshot } from './formats/save';
 import { Skeleton, describeSkeleton } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
@@ -34,7 +37,7 @@ import {
   setDatasetFactory,
   specText,
 } from './definition';
-import { FileOptions, RangeBound, fileSource, fromTensorSlices, fromTensors, range, zip } from './sources';
+import { FileOptions, RangeBound, counter, fileSource, fromTensorSlices, fromTensors, range, zip } from './sources';
 import { WriteTFRecordsOptions, writeTFRecords } from './formats/tfrecord-writer';
 import { ignoreErrors } from './transform/errors';
 import { CsvOptions, INFERENCE_ROWS, csv, csvColumnNames, inferCsvDefaults, selectedColumns } from './formats/csv';
@@ -363,6 +366,56 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   }
 
   /**
+   * Each element from one of `datasets`, picked at random with probabilities `weights`
+   * (DirectedInterleaveDataset over Python's selector: the same `seed` gives Python's order).
+   * `weights` may be a Dataset of weight vectors, one per element. The datasets' elements must
+   * have the same structure and dtypes. Runs until every dataset is exhausted, or the first one
+   * with `stopOnEmptyDataset`.
+   */
+  static sampleFromDatasets<T>(
+    datasets: readonly Dataset<T>[],
+    options: SampleOptions<Dataset<Sym<'float32'>> | Dataset<Sym<'float64'>>> = {},
+  ): Dataset<T> {
+    const picked = sampleFromDatasets(datasets, options as SampleOptions<DatasetInput>, (d) =>
+      (d as Dataset<T>).take(0),
+    );
+    return picked instanceof Dataset ? (picked as Dataset<T>) : new Dataset(picked as DatasetDefinition);
+  }
+
+  /**
+   * Each element from `datasets[i]` for the next `i` of `choiceDataset` (int64 scalars), as
+   * Python's choose_from_datasets; by default it stops at the first choice of an exhausted dataset.
+   */
+  static chooseFromDatasets<T>(
+    datasets: readonly Dataset<T>[],
+    choiceDataset: Dataset<Sym<'int64'>>,
+    options: ChooseOptions = {},
+  ): Dataset<T> {
+    return new Dataset(chooseFromDatasets(datasets, choiceDataset, options));
+  }
+
+  /** `start`, `start + step`, ... forever (Python's Dataset.counter), int64 or int32. */
+  static counter<D extends 'int32' | 'int64' = 'int64'>(
+    start: number | bigint = 0,
+    step: number | bigint = 1,
+    dtype: D = 'int64' as D,
+  ): Dataset<Sym<D>> {
+    return new Dataset(counter(start, step, dtype));
+  }
+
+  /**
+   * A dataset saved by `ds.save` or Python's `Dataset.save` (LoadDataset). Without `elementSpec`
+   * the element structure is read from the spec file the saver wrote (dense components in
+   * tuples and records); a missing file is a `TFError` NOT_FOUND, as in Python.
+   */
+  static load<const S extends SpecStructure | undefined = undefined>(
+    path: string,
+    options: LoadOptions<S> = {},
+  ): Dataset<S extends SpecStructure ? SymOfSignature<S> : unknown> {
+    return new Dataset(load(path, options));
+  }
+
+  /**
    * Registers `dataset` with the tf.data service and resolves to its dataset id, for consumers
    * elsewhere (`Dataset.fromService`, Python's `from_dataset_id`). Registering the same dataset
    * again gives the same id. Host data the pipeline captured is serialised into the registration
@@ -664,6 +717,56 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     return new Dataset(ignoreErrors(this, options));
   }
 
+  /** Each distinct element once, in order of first appearance (int32, int64 or string scalars). */
+  unique(): Dataset<T> {
+    return new Dataset(unique(this));
+  }
+
+  /** The elements up to (not including) the first for which `predicate` is false. */
+  takeWhile(predicate: (element: T) => Sym<'bool'>): Dataset<T> {
+    return new Dataset(takeWhile(this, predicate));
+  }
+
+  /**
+   * Resamples so that the classes `classFn` gives (int32 or int64 scalars in `[0, n)`) follow
+   * `targetDist`, as Python's `rejection_resample`, built from the same ops: elements are dropped
+   * or repeated; each becomes `[class, element]`. Without `initialDist` the input's class
+   * distribution is estimated as elements stream by. The same `seed` gives Python's elements.
+   */
+  rejectionResample<C extends 'int32' | 'int64'>(
+    classFn: (element: T) => Sym<C>,
+    targetDist: readonly number[] | Float32Array,
+    options: RejectionResampleOptions = {},
+  ): Dataset<[Sym<C>, T]> {
+    const out = rejectionResample(this, classFn as (element: never) => Sym, targetDist, options);
+    return out instanceof Dataset ? (out as Dataset<[Sym<C>, T]>) : new Dataset(out as DatasetDefinition);
+  }
+
+  /**
+   * Writes every element to a tf.data snapshot at directory `path` (as Python's `Dataset.save`,
+   * SaveDataset) with the element spec file Python's `Dataset.load` reads; resolves when written.
+   */
+  save(path: string, options: SaveOptions<T> = {}): Promise<void> {
+    try {
+      return save(this, path, options as SaveOptions<never>);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Writes the elements to a snapshot at `path` on the first full pass and reads them from it on
+   * later ones, even from other processes (SnapshotDatasetV2, as Python's `snapshot`).
+   */
+  snapshot(path: string, options: SnapshotOptions<T> = {}): Dataset<T> {
+    return new Dataset(snapshot(this, path, options as SnapshotOptions<never>));
+  }
+
+  /** The options in effect: every `withOptions` upstream merged as tf.data merges them (later wins). */
+  options(): DatasetOptions {
+    return effectiveOptions(this);
+  }
+
   /**
    * Writes every element (string scalars: serialized records, e.g. `encodeExample` bytes mapped
    * in, or a `tfRecords` dataset) to the TFRecord file `path` (DatasetToTFRecord, as Python's
@@ -762,6 +865,12 @@ export type {
   CountArg,
   GroupByWindowOptions,
   WindowOptions,
+  ChooseOptions,
+  LoadOptions,
+  RejectionResampleOptions,
+  SampleOptions,
+  SaveOptions,
+  SnapshotOptions,
   FileOptions,
   FixedLengthRecordOptions,
   ListFilesOptions,

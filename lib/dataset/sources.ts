@@ -1,6 +1,6 @@
 // Sources: datasets made from host tensors, ranges, files, or other datasets side by side.
 import { isTypedArray } from '../tensor/dtypes';
-import { TensorSpec } from '../trace/function';
+import { TensorSpec, traceFunction } from '../trace/function';
 import { GraphContext } from '../graph/context';
 import { checkAllocation } from '../limits';
 import { Skeleton, flattenStructure, replaceLeaves } from '../tensor/structure';
@@ -205,5 +205,54 @@ export function zip(datasets: unknown): DatasetDefinition {
       skeleton,
       leaves.map((d) => d.skeleton),
     ),
+  };
+}
+
+/**
+ * Python's Dataset.counter: start, start + step, ... forever (infinite cardinality). Python
+ * builds it with scan; the values are those of an open-ended RangeDataset (integers wrap as the
+ * scan's additions do), repeated so that tf.data sees it as infinite, cast for int32.
+ */
+export function counter(start: number | bigint, step: number | bigint, dtype: 'int32' | 'int64'): DatasetDefinition {
+  if (dtype !== 'int32' && dtype !== 'int64')
+    throw new TypeError(`counter: dtype must be 'int32' or 'int64', got ${String(dtype)}`);
+  const check = (v: unknown, name: string): bigint => {
+    if (typeof v !== 'bigint' && (typeof v !== 'number' || !Number.isInteger(v)))
+      throw new TypeError(`counter: ${name} must be an integer, got ${String(v)}`);
+    const b = BigInt(v);
+    const bits = dtype === 'int32' ? 32 : 64;
+    if (BigInt.asIntN(bits, b) !== b) throw new RangeError(`counter: ${name} ${b} does not fit ${dtype}`);
+    return b;
+  };
+  const a = check(start, 'start');
+  const s = check(step, 'step');
+  const specs: TensorSpec[] = [{ dtype, shape: [] }];
+  const int64Spec: TensorSpec[] = [{ dtype: 'int64', shape: [] }];
+  const cast =
+    dtype === 'int64'
+      ? undefined
+      : traceFunction(
+          'counter_cast',
+          int64Spec,
+          ([x]) => GraphContext.require('counter').addOp('Cast', [x], { DstT: 'int32', Truncate: false })[0],
+        );
+  const emit = (ctx: GraphContext): Sym => {
+    const bound = s > 0n ? 2n ** 63n - 1n : -(2n ** 63n);
+    const values =
+      s === 0n
+        ? emitDatasetOp(ctx, 'TensorDataset', [[int64(ctx, a)]], null, { output_shapes: [[]] })
+        : emitDatasetOp(ctx, 'RangeDataset', [int64(ctx, a), int64(ctx, bound), int64(ctx, s)], int64Spec);
+    const forever = emitDatasetOp(ctx, 'RepeatDataset', [values, int64(ctx, -1)], int64Spec);
+    if (cast === undefined) return forever;
+    return emitDatasetOp(ctx, 'MapDataset', [forever, ctx.resolveCaptures(cast)], specs, {
+      f: cast,
+      use_inter_op_parallelism: true,
+      preserve_cardinality: true,
+    });
+  };
+  return {
+    node: { op: 'Counter', detail: `${a}, step ${s}, ${dtype}`, inputs: [], emit },
+    specs,
+    skeleton: { kind: 'leaf' },
   };
 }

@@ -1,6 +1,6 @@
 // Transformations of the sequence of elements, not of the elements: shuffle, repeat, take, skip,
 // shard, prefetch, cache, concatenate, and the pipeline-wide options.
-import { DatasetOptions, serializeOptions } from '../options';
+import { DatasetOptions, recordOptions, serializeOptions } from '../options';
 import { SLOT_BYTES, checkAllocation } from '../../limits';
 import { sameSkeleton } from '../../tensor/structure';
 import { mergeStaticShapes } from '../../graph/sym';
@@ -150,7 +150,15 @@ export function concatenate(input: DatasetInput, other: DatasetInput): DatasetDe
 /** OptionsDataset: pipeline-wide options (tf.data.Options). */
 export function withOptions(input: DatasetInput, options: DatasetOptions): DatasetDefinition {
   const serialized = serializeOptions(options);
-  return derived(input, 'OptionsDataset', JSON.stringify(options), input.specs, input.skeleton, (ctx, variant) =>
-    emitDatasetOp(ctx, 'OptionsDataset', [variant], input.specs, { serialized_options: serialized }),
+  const definition = derived(
+    input,
+    'OptionsDataset',
+    JSON.stringify(options),
+    input.specs,
+    input.skeleton,
+    (ctx, variant) => emitDatasetOp(ctx, 'OptionsDataset', [variant], input.specs, { serialized_options: serialized }),
   );
+  // Kept for ds.options(), which merges them as tf.data does.
+  recordOptions(definition.node, options);
+  return definition;
 }
