@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Dataset, Sym, TFError, tensor, ops as tf } from '../../lib';
+import { Dataset, RaggedTensor, SparseTensor, Sym, TFError, tensor, ops as tf } from '../../lib';
 import { serializeOptions } from '../../lib/dataset/options';
 import { decodeProto } from '../../lib/proto';
 import { EncodedTensor, encodeTensor, expectSameElements, venvPython } from '../differential/python';
@@ -167,6 +167,57 @@ describe('save and load cross with Python, without an element spec', () => {
     // Three shards: every element comes back once.
     const ns = (await gz.toArray()).map((e) => Number(e.n.get()));
     expect(ns.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  test('sparse and ragged components cross both ways (their TypeSpecs in the spec file)', async () => {
+    // The rows reference.py's composites() makes: a [2, x] sparse of (i % 3) and a ragged [[0..x-2], [x-1]].
+    function* rows() {
+      for (let x = 1; x < 5; x++) {
+        const cells: bigint[][] = [];
+        const values: bigint[] = [];
+        for (let i = 0; i < 2 * x; i++)
+          if (i % 3 !== 0) {
+            cells.push([BigInt(Math.floor(i / x)), BigInt(i % x)]);
+            values.push(BigInt(i % 3));
+          }
+        yield {
+          s: new SparseTensor(
+            tensor(cells.flat(), 'int64', [cells.length, 2]),
+            tensor(values, 'int64'),
+            tensor([2n, BigInt(x)]),
+          ),
+          r: new RaggedTensor(
+            tensor(
+              Array.from({ length: x }, (_, i) => BigInt(i)),
+              'int64',
+            ),
+            [tensor([0n, BigInt(x - 1), BigInt(x)])],
+          ),
+        };
+      }
+    }
+    const signature = {
+      s: { kind: 'sparse', dtype: 'int64', shape: [2, null] },
+      r: { kind: 'ragged', dtype: 'int64', shape: [2, null] },
+    } as const;
+    await Dataset.fromGenerator(rows, { outputSignature: signature }).save(p('ours_composites'));
+    const theirs = runReference(['save_python_composites', 'load_ours_composites']);
+    const loaded = Dataset.load(p('ours_composites'));
+    expect(loaded.elementSpec).toEqual({
+      s: { kind: 'sparse', dtype: 'int64', shape: [2, null] },
+      r: { kind: 'ragged', dtype: 'int64', shape: [2, null], raggedRank: 1, rowSplitsDtype: 'int64' },
+    });
+    expectPython('load_ours_composites', await encoded(loaded), theirs.load_ours_composites);
+    expectPython(
+      'save_python_composites',
+      await encoded(Dataset.load(p('py_composites'))),
+      theirs.save_python_composites,
+    );
+    expectPython(
+      'save_python_composites',
+      await encoded(Dataset.fromGenerator(rows, { outputSignature: signature })),
+      theirs.save_python_composites,
+    );
   });
 
   test('an elementSpec given is used as is; no spec file is NOT_FOUND', async () => {

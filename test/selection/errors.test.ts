@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Dataset, SparseTensor, TFError, tensor } from '../../lib';
+import { Dataset, TFError, tensor } from '../../lib';
 
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'tfdata-selection-errors-'));
 afterAll(() => fs.rmSync(DIR, { recursive: true, force: true }));
@@ -192,15 +192,6 @@ test.each<[string, () => Promise<void>, ErrorConstructor, RegExp]>([
     () => a.save(DIR, { shardFunc: (x) => x.cast('int32') as never }),
     TypeError,
     /save: shardFunc must return an int64 scalar, got int32\[\]/,
-  ],
-  [
-    'sparse components',
-    () =>
-      Dataset.fromTensors(new SparseTensor(tensor([[0n]], 'int64', [1, 1]), tensor([1], 'float32'), tensor([2n]))).save(
-        DIR,
-      ),
-    TypeError,
-    /save: component 0 is sparse<float32>\[2\]; only dense tensors can be saved/,
   ],
 ])('save: %s rejects', async (_name, run, type, message) => {
   const error = await run().then(

@@ -32,8 +32,17 @@ def r(a, b):
     return D.range(a, b)
 
 
+def parts(t):
+    """A component's tensors as the TypeScript side expands its host value."""
+    if isinstance(t, tf.SparseTensor):
+        return [t.indices, t.values, t.dense_shape]
+    if isinstance(t, tf.RaggedTensor):
+        return list(t.nested_row_splits) + [t.flat_values]
+    return [t]
+
+
 def flatten(element):
-    return [encode(t) for t in tf.nest.flatten(element)]
+    return [encode(p) for t in tf.nest.flatten(element) for p in parts(t)]
 
 
 def cases(d):
@@ -157,6 +166,8 @@ def cases(d):
             p("py_tuple"),
             None,
         ),
+        "save_python_composites": lambda: save(composites(), p("py_composites"), None),
+        "load_ours_composites": lambda: D.load(p("ours_composites")),
         "load_ours": lambda: D.load(p("ours")),
         "load_ours_gzip": lambda: D.load(p("ours_gzip"), compression="GZIP"),
         "snapshot": lambda: r(0, 8).map(nf(lambda x: x * 3)).snapshot(p("py_snap")),
@@ -167,6 +178,18 @@ def cases(d):
         ),
         "options_none": lambda: r(0, 3).map(nf(lambda x: x)),
     }
+
+
+def composites():
+    """Rows with a sparse and a ragged component, as the TypeScript test builds them."""
+    return r(1, 5).map(
+        nf(
+            lambda x: {
+                "s": tf.sparse.from_dense(tf.reshape(tf.range(x * 2) % 3, [2, x])),
+                "r": tf.RaggedTensor.from_row_lengths(tf.range(x), [x - 1, 1]),
+            }
+        )
+    )
 
 
 def save(ds, path, compression):

@@ -17,7 +17,10 @@ import { tensor } from '../../tensor/tensor';
 import { AUTOTUNE, DatasetDefinition, DatasetInput, derived, emitDatasetOp, int64, shapeText } from '../definition';
 import { pipelineOf } from '../preflight';
 import { parseSignature } from '../signature';
-import { SPEC_FILENAME, decodeElementSpec, encodeElementSpec } from './spec-file';
+import { decodeStructure, encodeStructure } from '../structured-value';
+
+/** The file Python's Dataset.save writes the element spec to (dataset_ops.DATASET_SPEC_FILENAME). */
+const SPEC_FILENAME = 'dataset_spec.pb';
 
 /** How snapshot files are compressed: none ('' or 'NONE'), 'GZIP' or 'SNAPPY'. */
 export type SnapshotCompression = '' | 'NONE' | 'GZIP' | 'SNAPPY';
@@ -113,7 +116,7 @@ export async function save(dataset: DatasetInput, target: string, options: SaveO
   if (options === null || typeof options !== 'object') throw new TypeError(`${what}: options must be an object`);
   const compression = checkSnapshotCompression(what, options.compression, false);
   if (GraphContext.current()) throw new TypeError(`${what}: cannot be called inside a callback`);
-  const spec = encodeElementSpec(what, dataset.skeleton, dataset.specs);
+  const spec = encodeStructure(what, dataset.skeleton, dataset.specs);
   const custom = shardFunction(what, dataset, options.shardFunc, ['int64']);
   // Without one, Python passes a function of the element that returns nothing (unused).
   const shardFunc =
@@ -175,7 +178,7 @@ export function load(target: string, options: LoadOptions): DatasetDefinition {
       // What Python raises (NotFoundError) when the spec file is missing.
       throw new TFError(`tf.data snapshot element_spec file not found: ${file}`, 5);
     }
-    structure = decodeElementSpec(what, bytes);
+    structure = decodeStructure(what, bytes);
   }
   const { specs, skeleton } = structure;
   const reader = defaultReader(what, specs);
