@@ -211,7 +211,7 @@ describe('fromGenerator', () => {
       }),
     ).toThrow(/component 0: a sparse component needs a known rank/);
     expect(() => Dataset.fromGenerator(good as never, { outputSignature: { ...ragged, raggedRank: 2 } })).toThrow(
-      /raggedRank must be an integer from 1 to rank - 1 \(1\), got 2/,
+      /raggedRank must be an integer from 0 to rank - 1 \(1\), got 2/,
     );
     expect(() =>
       Dataset.fromGenerator(good as never, { outputSignature: { kind: 'dense', dtype: 'int32', shape: [] } as never }),

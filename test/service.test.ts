@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { Dataset, Sym, TFError, Tensor, tensor, ops as tf } from '../lib';
+import { Dataset, RaggedTensor, SparseTensor, Sym, TFError, Tensor, tensor, ops as tf } from '../lib';
 import { venvPython } from '../lib/install/paths';
 import { errorOf, plain, rejectionOf } from './helpers';
 import { Server, isAlive, readyLine, startServer, stopAll, stopProcess, track, trackPid } from './service/servers';
@@ -127,6 +127,25 @@ async function freePort(): Promise<number> {
       const ds = pipeline().distribute({ service, processingMode: 'dynamic', compression, ...REFRESH });
       expect(multiset(await ds.toArray())).toEqual(local);
     }
+  });
+
+  test('sparse and ragged components travel as they do locally; fromService takes their specs', async () => {
+    // Rows of a host sparse [5, 3] and a ragged [5, null] tensor (the service runs no JS sources).
+    const sparse = new SparseTensor(
+      tensor([0n, 0n, 1n, 2n, 3n, 1n, 4n, 0n], 'int64', [4, 2]),
+      tensor([1, 2, 3, 4], 'float32'),
+      tensor([5n, 3n]),
+    );
+    const ragged = new RaggedTensor(tensor([1, 2, 3, 4, 5, 6], 'int32'), [tensor([0n, 2n, 2n, 3n, 6n, 6n])]);
+    const source = Dataset.zip({ s: Dataset.fromTensorSlices(sparse), r: Dataset.fromTensorSlices(ragged) });
+    const local = (await source.toArray()).map((e) => [e.s.toDense().toArray(), e.r.toArray()]);
+    const id = await Dataset.registerWithService(source, service);
+    const served = await Dataset.fromService(service, id, {
+      elementSpec: source.elementSpec,
+      processingMode: 'off',
+      ...REFRESH,
+    }).toArray();
+    expect(multiset(served.map((e) => [e.s.toDense().toArray(), e.r.toArray()]))).toEqual(multiset(times(local, 2)));
   });
 
   test('registerWithService: one id per dataset, read back with fromService', async () => {

@@ -8,7 +8,7 @@ import { GraphContext } from '../graph/context';
 import { StaticShape, Sym } from '../graph/sym';
 import { RaggedTensor, SparseTensor } from '../tensor/composite';
 import type { DType } from '../tensor/dtypes';
-import type { Tensor } from '../tensor/tensor';
+import { Tensor } from '../tensor/tensor';
 import { TensorSpec } from '../trace/function';
 import { shapeText } from './definition';
 
@@ -110,6 +110,14 @@ export function yieldedParts(value: unknown, spec: TensorSpec, where: string): T
     if (!(value instanceof SparseTensor) || value.dtype !== c.dtype || !fits(value.shape))
       throw new TypeError(`${where}: expected ${expected} of shape ${shapeText(c.shape)}, got ${describe(value)}`);
     return [value.indices, value.values, value.denseShape];
+  }
+  // Ragged rank 0: the dense values themselves.
+  if (c.raggedRank === 0) {
+    if (!(value instanceof Tensor) || value.dtype !== c.dtype || !fits(value.shape))
+      throw new TypeError(
+        `${where}: expected a Tensor of ${c.dtype} of shape ${shapeText(c.shape)}, got ${describe(value)}`,
+      );
+    return [value];
   }
   if (
     !(value instanceof RaggedTensor) ||

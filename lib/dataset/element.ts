@@ -190,8 +190,8 @@ export interface SparseSignatureSpec<D extends GraphDType = GraphDType> {
   readonly kind: 'sparse';
   /** The values' dtype. */
   readonly dtype: D;
-  /** The dense tensor's static shape (null dims unknown); its rank must be known. */
-  readonly shape: readonly (number | null)[];
+  /** The dense tensor's static shape (null dims unknown); its rank must be known (not null). */
+  readonly shape: readonly (number | null)[] | null;
 }
 
 /** A ragged component of a signature (Python's tf.RaggedTensorSpec): yielded as a RaggedTensor. */
@@ -200,8 +200,8 @@ export interface RaggedSignatureSpec<D extends GraphDType = GraphDType> {
   readonly kind: 'ragged';
   /** The values' dtype. */
   readonly dtype: D;
-  /** Static shape, ragged dimensions null; its rank must be known. */
-  readonly shape: readonly (number | null)[];
+  /** Static shape, ragged dimensions null; its rank must be known (not null). */
+  readonly shape: readonly (number | null)[] | null;
   /** Number of ragged dimensions (default: rank - 1, as Python's). */
   readonly raggedRank?: number;
   /** The row splits' dtype (default int64). */

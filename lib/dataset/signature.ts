@@ -20,9 +20,10 @@ function compositeOf(leaf: SignatureLeaf, shape: (number | null)[] | null, at: s
   if (shape === null) throw new TypeError(`${at}: a ${leaf.kind} component needs a known rank`);
   if (leaf.kind === 'sparse') return { kind: 'sparse', dtype, shape };
   const raggedRank = leaf.raggedRank ?? shape.length - 1;
-  if (!Number.isSafeInteger(raggedRank) || raggedRank < 1 || raggedRank >= shape.length)
+  // 0 is a dense tensor carried in ragged form (a row of a sliced ragged tensor, as tf.data has it).
+  if (!Number.isSafeInteger(raggedRank) || raggedRank < 0 || raggedRank >= Math.max(shape.length, 1))
     throw new TypeError(
-      `${at}: raggedRank must be an integer from 1 to rank - 1 (${shape.length - 1}), got ${raggedRank}`,
+      `${at}: raggedRank must be an integer from 0 to rank - 1 (${shape.length - 1}), got ${raggedRank}`,
     );
   const rowSplitsDtype = leaf.rowSplitsDtype ?? 'int64';
   if (rowSplitsDtype !== 'int32' && rowSplitsDtype !== 'int64')
