@@ -1,5 +1,6 @@
 // Host SparseTensor and RaggedTensor, and sparse/ragged components as a dataset describes them.
-import { Dataset, RaggedTensor, SparseTensor, ops as tf, tensor } from '../../lib';
+import { Dataset, RaggedTensor, SparseTensor, encodeExample, ops as tf, tensor } from '../../lib';
+import { runPython } from '../differential/python';
 import { errorOf } from '../helpers';
 
 const sparse = () =>
@@ -64,9 +65,30 @@ test('elementSpec and explain() describe sparse and ragged components', () => {
     r: { kind: 'ragged', dtype: 'int64', shape: [2, null, null], raggedRank: 2, rowSplitsDtype: 'int32' },
     t: { kind: 'sparse', dtype: 'string', shape: [2, null, null] },
   });
+  // Parsed records are keyed as Python's parse_example keys them: sparse, dense, then ragged features.
   expect(ds.unbatch().explain().split('\n')[0]).toBe(
-    'UnbatchDataset() -> { r: ragged<int64>[?], t: sparse<string>[?] }',
+    'UnbatchDataset() -> { t: sparse<string>[?], r: ragged<int64>[?] }',
   );
+});
+
+test("parsed records have Python's key order (sparse, dense, ragged; each sorted)", async () => {
+  const [parsed] = await Dataset.fromTensorSlices([Buffer.from(encodeExample({}))])
+    .map((s) =>
+      tf.parseSingleExample(s, {
+        z: tf.fixedLenFeature([], 'int64', 0n),
+        t: tf.varLenFeature('string'),
+        r: tf.raggedFeature('int64'),
+        b: tf.varLenFeature('int64'),
+        a: tf.fixedLenFeature([], 'int64', 0n),
+        q: tf.raggedFeature('int64'),
+      }),
+    )
+    .toArray();
+  const theirs = runPython(`
+ex = tf.train.Example().SerializeToString()
+spec = {"z": tf.io.FixedLenFeature([], tf.int64, default_value=0), "t": tf.io.VarLenFeature(tf.string), "r": tf.io.RaggedFeature(tf.int64), "b": tf.io.VarLenFeature(tf.int64), "a": tf.io.FixedLenFeature([], tf.int64, default_value=0), "q": tf.io.RaggedFeature(tf.int64)}
+print(json.dumps(list(tf.io.parse_single_example(ex, spec))))`);
+  expect(Object.keys(parsed)).toEqual(theirs);
 });
 
 test('a SparseTensor iterated from a source is a copy: editing the host value later changes nothing', async () => {
