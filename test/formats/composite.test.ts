@@ -86,7 +86,9 @@ test("parsed records have Python's key order (sparse, dense, ragged; each sorted
     .toArray();
   const theirs = runPython(`
 ex = tf.train.Example().SerializeToString()
-spec = {"z": tf.io.FixedLenFeature([], tf.int64, default_value=0), "t": tf.io.VarLenFeature(tf.string), "r": tf.io.RaggedFeature(tf.int64), "b": tf.io.VarLenFeature(tf.int64), "a": tf.io.FixedLenFeature([], tf.int64, default_value=0), "q": tf.io.RaggedFeature(tf.int64)}
+fixed = tf.io.FixedLenFeature([], tf.int64, default_value=0)
+spec = {"z": fixed, "t": tf.io.VarLenFeature(tf.string), "r": tf.io.RaggedFeature(tf.int64),
+        "b": tf.io.VarLenFeature(tf.int64), "a": fixed, "q": tf.io.RaggedFeature(tf.int64)}
 print(json.dumps(list(tf.io.parse_single_example(ex, spec))))`);
   expect(Object.keys(parsed)).toEqual(theirs);
 });
