@@ -25,6 +25,12 @@ export interface DatasetOptions {
     /** Most threads one op may use (0 = no limit). */
     maxIntraOpParallelism?: number;
   };
+  /**
+   * Automatic vectorisation of `map(f)` followed by `batch(n)` into `batch(n)` then a batched
+   * `f` (on by default; exact: the same bits and errors). A JavaScript-side option: it is not part
+   * of TensorFlow's serialized Options. See README "Automatic vectorisation".
+   */
+  vectorize?: boolean;
 }
 
 function checkCount(value: number | undefined, name: string): void {
@@ -35,10 +41,12 @@ function checkCount(value: number | undefined, name: string): void {
 
 export function serializeOptions(options: DatasetOptions): Uint8Array {
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
-  const known = new Set(['deterministic', 'autotune', 'parallelism']);
+  const known = new Set(['deterministic', 'autotune', 'parallelism', 'vectorize']);
   for (const key of Object.keys(options)) {
     if (!known.has(key)) throw new TypeError(`unknown option '${key}' (known: ${[...known].join(', ')})`);
   }
+  if (options.vectorize !== undefined && typeof options.vectorize !== 'boolean')
+    throw new TypeError('options.vectorize must be a boolean');
   const fields: ProtoField[] = [];
   if (options.deterministic !== undefined) {
     if (typeof options.deterministic !== 'boolean') throw new TypeError('options.deterministic must be a boolean');

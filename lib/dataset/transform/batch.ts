@@ -59,7 +59,7 @@ export function batch(input: DatasetInput, batchSize: number, options: BatchOpti
       : { dtype: s.dtype, shape };
   });
   const op = calls === undefined ? 'BatchDatasetV2' : 'ParallelBatchDataset';
-  return derived(input, op, detailOf(n, drop), specs, input.skeleton, (ctx, variant) => {
+  const definition = derived(input, op, detailOf(n, drop), specs, input.skeleton, (ctx, variant) => {
     const dropSym = ctx.constant(tensor(drop, 'bool'));
     if (calls === undefined)
       return emitDatasetOp(ctx, op, [variant, int64(ctx, n), dropSym], specs, { parallel_copy: false });
@@ -68,6 +68,8 @@ export function batch(input: DatasetInput, batchSize: number, options: BatchOpti
       deterministic: deterministicAttr(options.deterministic),
     });
   });
+  definition.node.facts = { kind: 'batch', batchSize: n, options }; // see vectorize-pass.ts
+  return definition;
 }
 
 /**
@@ -151,29 +153,38 @@ export function paddedBatch(input: DatasetInput, batchSize: number, options: Pad
     dtype: s.dtype,
     shape: [drop ? n : null, ...padded[i].map((d) => (d === null || d < 0 ? null : d))],
   }));
-  return derived(input, 'PaddedBatchDatasetV2', detailOf(n, drop), specs, input.skeleton, (ctx, variant) => {
-    const shapes = padded.map((p) =>
-      ctx.constant(
-        tensor(
-          p.map((d) => BigInt(d === null ? -1 : d)),
-          'int64',
-          [p.length],
+  const definition = derived(
+    input,
+    'PaddedBatchDatasetV2',
+    detailOf(n, drop),
+    specs,
+    input.skeleton,
+    (ctx, variant) => {
+      const shapes = padded.map((p) =>
+        ctx.constant(
+          tensor(
+            p.map((d) => BigInt(d === null ? -1 : d)),
+            'int64',
+            [p.length],
+          ),
         ),
-      ),
-    );
-    const pads = padTensors.map((t) => ctx.constant(t));
-    // PaddedBatchDatasetV2 takes output_shapes but no output_types (it infers them from the pads).
-    return emitDatasetOp(
-      ctx,
-      'PaddedBatchDatasetV2',
-      [variant, int64(ctx, n), shapes, pads, ctx.constant(tensor(drop, 'bool'))],
-      null,
-      {
-        parallel_copy: false,
-        output_shapes: specs.map((s) => s.shape),
-      },
-    );
-  });
+      );
+      const pads = padTensors.map((t) => ctx.constant(t));
+      // PaddedBatchDatasetV2 takes output_shapes but no output_types (it infers them from the pads).
+      return emitDatasetOp(
+        ctx,
+        'PaddedBatchDatasetV2',
+        [variant, int64(ctx, n), shapes, pads, ctx.constant(tensor(drop, 'bool'))],
+        null,
+        {
+          parallel_copy: false,
+          output_shapes: specs.map((s) => s.shape),
+        },
+      );
+    },
+  );
+  definition.node.facts = { kind: 'paddedBatch', batchSize: n, dropRemainder: drop, paddedShapes: padded };
+  return definition;
 }
 
 /** UnbatchDataset: splits each element along its first dimension. */

@@ -40,9 +40,18 @@ export interface InterleaveOptions {
 }
 
 /** Traces `fn` over the elements of `input` (called once, with Syms). */
-function trace(input: DatasetInput, label: string, fn: (element: never) => unknown): TracedFunction {
-  return traceFunction(label, input.specs, (inputs) =>
-    fn(unflatten(input.skeleton, unboxInputs(inputs, input.specs)) as never),
+function trace(
+  input: DatasetInput,
+  label: string,
+  fn: (element: never) => unknown,
+  options: { record?: boolean } = {},
+): TracedFunction {
+  return traceFunction(
+    label,
+    input.specs,
+    (inputs) => fn(unflatten(input.skeleton, unboxInputs(inputs, input.specs)) as never),
+    undefined,
+    options,
   );
 }
 
@@ -69,13 +78,20 @@ function traceDatasetFn(
 /** MapDataset, or ParallelMapDatasetV2 with numParallelCalls. */
 export function map(input: DatasetInput, fn: (element: never) => unknown, options: MapOptions): DatasetDefinition {
   if (typeof fn !== 'function') throw new TypeError('map: fn must be a function');
-  const calls = parallelism(options.numParallelCalls, 'map: numParallelCalls');
-  const f = trace(input, 'map', fn);
+  parallelism(options.numParallelCalls, 'map: numParallelCalls');
+  // Recorded node by node: the vectorisation pass may rewrite it for batches (vectorize-pass.ts).
+  const f = trace(input, 'map', fn, { record: true });
   if (f.outputSpecs.some((s) => s.dtype === 'variant' && !s.composite))
     throw new TypeError('map: the callback returned a dataset; use flatMap or interleave');
+  return mapTraced(input, f, options);
+}
+
+/** MapDataset (or ParallelMapDatasetV2) of an already traced function. */
+export function mapTraced(input: DatasetInput, f: TracedFunction, options: MapOptions): DatasetDefinition {
+  const calls = parallelism(options.numParallelCalls, 'map: numParallelCalls');
   const parallel = calls !== undefined;
   const op = parallel ? 'ParallelMapDatasetV2' : 'MapDataset';
-  return derived(
+  const definition = derived(
     input,
     op,
     `f=${f.name}${parallel ? `, parallel=${options.numParallelCalls}` : ''}`,
@@ -98,6 +114,8 @@ export function map(input: DatasetInput, fn: (element: never) => unknown, option
       );
     },
   );
+  definition.node.facts = { kind: 'map', f, options };
+  return definition;
 }
 
 /** FilterDataset: keeps the elements for which the predicate returns a true bool scalar. */

@@ -125,7 +125,14 @@ export function concatenate(input: DatasetInput, other: DatasetInput): DatasetDe
 /** OptionsDataset: pipeline-wide options (tf.data.Options). */
 export function withOptions(input: DatasetInput, options: DatasetOptions): DatasetDefinition {
   const serialized = serializeOptions(options);
-  return derived(input, 'OptionsDataset', JSON.stringify(options), input.specs, input.skeleton, (ctx, variant) =>
-    emitDatasetOp(ctx, 'OptionsDataset', [variant], input.specs, { serialized_options: serialized }),
+  const definition = derived(
+    input,
+    'OptionsDataset',
+    JSON.stringify(options),
+    input.specs,
+    input.skeleton,
+    (ctx, variant) => emitDatasetOp(ctx, 'OptionsDataset', [variant], input.specs, { serialized_options: serialized }),
   );
+  definition.node.facts = { kind: 'options', vectorize: options.vectorize }; // JS-side: see vectorize-pass.ts
+  return definition;
 }
