@@ -273,6 +273,10 @@ const declined =
 const TRANSCENDENTAL =
   'transcendental: Eigen computes full SIMD packets and the scalar tail differently, so batching can change bits';
 const FAILS = 'it fails on bad data: one failing element would fail the whole batch';
+// Found by the property tests (test/vectorize/rules.test.ts): the SIMD and scalar paths differ.
+const SIGNED_ZERO = 'SIMD max/min order signed zeros and NaN differently from the scalar tail';
+const APPROXIMATE = 'its SIMD form is an approximation refined by a Newton step, not the correctly rounded value';
+const SUBNORMAL = 'its SIMD and scalar forms disagree on subnormal inputs';
 
 /** The rule table: op type → rule. Ops absent from it decline. */
 export const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
@@ -282,14 +286,12 @@ export const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
     'StopGradient',
     'Neg',
     'Abs',
-    'Sign',
     'Sqrt',
     'Floor',
     'Ceil',
     'Round',
     'Rint',
     'Square',
-    'Reciprocal',
     'LogicalNot',
     'Invert',
     'IsNan',
@@ -303,8 +305,6 @@ export const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
     'AddV2',
     'Sub',
     'Mul',
-    'Maximum',
-    'Minimum',
     'SquaredDifference',
     'Less',
     'LessEqual',
@@ -350,6 +350,11 @@ export const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ...['Exp', 'Expm1', 'Log', 'Log1p', 'Tanh', 'Sigmoid', 'Pow', 'Rsqrt', 'Sin', 'Cos', 'Tan', 'Erf', 'Softplus'].map(
     (t): [string, Rule] => [t, declined(TRANSCENDENTAL)],
   ),
+  ['Maximum', declined(SIGNED_ZERO)],
+  ['Minimum', declined(SIGNED_ZERO)],
+  ['Reciprocal', declined(APPROXIMATE)],
+  ['Inv', declined(APPROXIMATE)],
+  ['Sign', declined(SUBNORMAL)],
   ...['FloorDiv', 'FloorMod', 'TruncateDiv', 'TruncateMod', 'Mod', 'CheckNumerics', 'CheckNumericsV2', 'Assert'].map(
     (t): [string, Rule] => [t, declined(FAILS)],
   ),
