@@ -114,7 +114,9 @@ function replay(op: RecordedOp, values: Map<Sym, VValue>, knownValues: Map<Sym, 
   }
   if (op.controlled) decline(op.type, 'it has control dependencies');
   if (Object.values(op.attrs).some(isFunctionAttr)) decline(op.type, 'it calls a function');
-  if (rc.ctx.opDef(op.type).isStateful) decline(op.type, 'it is stateful (random, I/O or resource ops)');
+  // A stateful op (random, I/O, resources) runs once per element; once per batch is not the same.
+  const stateful = rc.ctx.opDef(op.type).isStateful;
+  const STATEFUL = 'it is stateful (random, I/O or resource ops)';
   const lookup = (s: Sym): VValue => {
     const v = values.get(s);
     if (!v) return decline(op.type, `its input ${s.opName} was not computed`);
@@ -127,13 +129,14 @@ function replay(op: RecordedOp, values: Map<Sym, VValue>, knownValues: Map<Sym, 
   let outputs: Sym[];
   let batched: boolean;
   if (!flat.some((v) => v.batched)) {
+    if (stateful) decline(op.type, STATEFUL);
     const syms = inputs.map((x) => (Array.isArray(x) ? x.map((v) => v.sym) : (x as VValue).sym));
     outputs = rc.ctx.addOp(op.type, syms, op.attrs as never);
     batched = false;
     if (op.type === 'Const') knownValues.set(outputs[0], op.attrs.value as Tensor);
   } else {
     const rule = RULES.get(op.type);
-    if (!rule) decline(op.type, 'no batched rule for it');
+    if (!rule) decline(op.type, stateful ? STATEFUL : 'no batched rule for it');
     outputs = rule(op, inputs, rc);
     batched = true;
   }
