@@ -3,7 +3,7 @@
 import { Dataset, Sym, ops as tf, tensor } from '../../lib';
 import { errorOf } from '../helpers';
 import { serializeOptions } from '../../lib/dataset/options';
-import { bothWays, isVectorized, run } from './compare';
+import { bothWays, isVectorized } from './compare';
 
 const xs = () => Dataset.fromTensorSlices(new Float32Array([1.5, -2, 0, 3.25, Number.NaN, 7, -0]));
 
