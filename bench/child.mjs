@@ -1,5 +1,6 @@
 // One contender × workload in its own process (clean peak RSS): prints one JSON line.
-// usage: node bench/child.mjs <tfdata|tfdata-novec|plain|tfjs> <workload> <n> [flips file] | graphdef <workload> <n> <out.pb>
+// usage: node bench/child.mjs <tfdata|tfdata-novec|plain|tfjs> <workload> <n> [flips file]
+//        | graphdef <workload> <n> <out.pb>
 //        | service <workload> <n> <dispatcher address> <off|dynamic>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
