@@ -253,6 +253,27 @@ const tile: Rule = (op, [x, multiples], rc) => {
   return add(rc, op, [v.sym, rc.ctx.constant(intsLike([1, ...m], multiples as VValue, false))]);
 };
 
+/** `sym` ([B, ...element]) with the batch folded into its first dimension: [B * d0, ...]. */
+function folded(op: RecordedOp, v: VValue, rc: RuleContext): Sym {
+  const [, ...rest] = staticShape(op, v);
+  return rc.ctx.addOp('Reshape', [v.sym, rc.ints([-1, ...rest])])[0];
+}
+
+/** The inverse of `folded` for the recorded output's element shape. */
+function unfolded(op: RecordedOp, sym: Sym, rc: RuleContext): Sym {
+  const out = op.outputs[0].shape;
+  if (out === null || out.some((d) => d === null)) return decline(op.type, 'an output shape not known statically');
+  return rc.ctx.addOp('Reshape', [sym, rc.ints([-1, ...(out as number[])])])[0];
+}
+
+/** Image resizes of [n, h, w, c] elements: the batch's images stacked into one [B·n, h, w, c]. */
+const resizeImages: Rule = (op, [images, size], rc) => {
+  const v = images as VValue;
+  if (!v.batched || (size as VValue).batched) decline(op.type, 'a size that depends on the element');
+  if (staticShape(op, v).some((d) => d === 0)) decline(op.type, 'an empty element');
+  return [unfolded(op, add(rc, op, [folded(op, v, rc), (size as VValue).sym])[0], rc)];
+};
+
 /** Shape, Size, Rank of an element of static shape: constants. */
 const shapeOf: Rule = (op, [x], rc) => {
   const v = x as VValue;
@@ -276,6 +297,8 @@ const FAILS = 'it fails on bad data: one failing element would fail the whole ba
 // Found by the property tests (test/vectorize/rules.test.ts): the SIMD and scalar paths differ.
 const SIGNED_ZERO = 'SIMD max/min order signed zeros and NaN differently from the scalar tail';
 const APPROXIMATE = 'its SIMD form is an approximation refined by a Newton step, not the correctly rounded value';
+const PRODUCT =
+  'more rows select another matrix kernel (GEMV for one row, blocked GEMM for many), which sums in another order';
 const SUBNORMAL = 'its SIMD and scalar forms disagree on subnormal inputs';
 
 /** The rule table: op type → rule. Ops absent from it decline. */
@@ -344,6 +367,9 @@ export const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['OneHot', oneHot],
   ['ReverseV2', reverse],
   ['Tile', tile],
+  ...['MatMul', 'BatchMatMulV2', 'BatchMatMulV3'].map((t): [string, Rule] => [t, declined(PRODUCT)]),
+  ['ResizeBilinear', resizeImages],
+  ['ResizeNearestNeighbor', resizeImages],
   ['Shape', shapeOf],
   ['Size', shapeOf],
   ['Rank', shapeOf],

@@ -50,6 +50,11 @@ describe('declines', () => {
     ],
     ['integer division', (x) => tf.floorDiv(tf.cast(x, 'int32'), 2), /uses FloorDiv \(it fails on bad data/],
     ['maximum (signed zeros)', (x) => tf.maximum(x, 0), /uses Maximum \(SIMD max\/min/],
+    [
+      'a matrix product',
+      (x) => tf.matMul(tf.stack([x, x]).reshape([1, 2]), tensor(new Float32Array([1, 2, 3, 4]), 'float32', [2, 2])),
+      /uses MatMul \(more rows select another matrix kernel/,
+    ],
     ['a dynamic shape', (x) => tf.stringSplit(tf.raw.AsString({ input: x })), /output 0 has no static shape/],
     [
       'an op without a rule',

@@ -158,6 +158,11 @@ describe('data movement (axes shifted)', () => {
   test('a map that returns a constant', () => check(floats([2]), (x: Elem) => [x, tf.cast(tf.shape(x), 'float32')]));
 });
 
+describe('images', () => {
+  test('resize bilinear and nearest', () =>
+    check(floats([4, 5, 3]), (x: Elem) => [tf.resizeBilinear(x, [7, 3]), tf.resizeNearest(x, [2, 9])]));
+});
+
 describe('a realistic preprocessing map', () => {
   test('normalise, clip, one-hot label (a chain of two maps)', () =>
     fc.assert(
