@@ -42,6 +42,8 @@ export type NodeFacts =
       kind: 'map';
       f: TracedFunction;
       options: { numParallelCalls?: Parallelism; deterministic?: boolean };
+      /** Set on the batched map the pass made (f is then the vectorised function). */
+      vectorized?: true;
     }
   | {
       kind: 'batch';

@@ -13,7 +13,7 @@ type MapFacts = Extract<NodeFacts, { kind: 'map' }>;
 type BatchFacts = Extract<NodeFacts, { kind: 'batch' | 'paddedBatch' }>;
 
 /** A definition as the input of another: what a Dataset is, without the façade. */
-function asInput(def: DatasetDefinition): DatasetInput {
+export function asInput(def: DatasetDefinition): DatasetInput {
   const input: DatasetInput = {
     [DATASET]: true,
     specs: def.specs,
@@ -34,7 +34,7 @@ function asInput(def: DatasetDefinition): DatasetInput {
 }
 
 /** The `vectorize` option in force: the outermost withOptions that sets it (default on). */
-function enabled(root: DatasetInput): boolean {
+export function enabled(root: DatasetInput): boolean {
   const seen = new Set<DatasetInput>();
   const stack = [root];
   while (stack.length) {
@@ -132,6 +132,7 @@ function rewriteBatch(
     const { f, options } = map.node.facts as MapFacts;
     const def = mapTraced(top, fn, options);
     def.node.detail += `; vectorized ${f.name}`;
+    def.node.facts = { kind: 'map', f: fn, options, vectorized: true };
     top = asInput(def);
   }
   // The rewritten pipeline yields what the batch did: its element structure stays the batch's.

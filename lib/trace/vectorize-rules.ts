@@ -286,10 +286,12 @@ const shapeOf: Rule = (op, [x], rc) => {
   return [invariant(rc.ctx.constant(t))];
 };
 
-const declined =
-  (reason: string): Rule =>
-  (op) =>
-    decline(op.type, reason);
+const DECLINING = new Set<Rule>();
+const declined = (reason: string): Rule => {
+  const rule: Rule = (op) => decline(op.type, reason);
+  DECLINING.add(rule);
+  return rule;
+};
 
 const TRANSCENDENTAL =
   'transcendental: Eigen computes full SIMD packets and the scalar tail differently, so batching can change bits';
@@ -385,3 +387,17 @@ export const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
     (t): [string, Rule] => [t, declined(FAILS)],
   ),
 ]);
+
+/** Ops with a rule that computes them (not one that declines). */
+const ADMITTED = new Set([...RULES].filter(([, rule]) => !DECLINING.has(rule)).map(([type]) => type));
+
+/**
+ * Whether `op`, computed once per batch on values that do not depend on the element, cannot
+ * fail: one that could would fail once per batch where it failed once per element.
+ */
+export function invariantSafe(op: RecordedOp): boolean {
+  if (op.type === 'Const') return true;
+  if (op.type === 'GatherV2') return false; // an out-of-range constant index fails at run time
+  if (op.type === 'RealDiv' || op.type === 'Div') return FLOATS.has(String(op.attrs.T));
+  return ADMITTED.has(op.type);
+}

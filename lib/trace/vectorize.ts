@@ -9,7 +9,7 @@ import { GraphContext, OpInput, RecordedOp } from '../graph/context';
 import { StaticShape, Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
 import { TensorSpec, TracedFunction, finishTrace, traceGraph } from './function';
-import { RULES } from './vectorize-rules';
+import { RULES, invariantSafe } from './vectorize-rules';
 import { INVARIANT, RuleContext, VValue, VectorizeDecline, decline } from './vectorize-rule';
 
 const fullyKnown = (s: StaticShape): s is number[] => s !== null && s.every((d) => d !== null);
@@ -130,6 +130,8 @@ function replay(op: RecordedOp, values: Map<Sym, VValue>, knownValues: Map<Sym, 
   let batched: boolean;
   if (!flat.some((v) => v.batched)) {
     if (stateful) decline(op.type, STATEFUL);
+    if (!invariantSafe(op))
+      decline(op.type, 'it may fail: computed once per batch, it would fail once per batch, not once per element');
     const syms = inputs.map((x) => (Array.isArray(x) ? x.map((v) => v.sym) : (x as VValue).sym));
     outputs = rc.ctx.addOp(op.type, syms, op.attrs as never);
     batched = false;
