@@ -55,6 +55,11 @@ describe('declines', () => {
       (x) => tf.matMul(tf.stack([x, x]).reshape([1, 2]), tensor(new Float32Array([1, 2, 3, 4]), 'float32', [2, 2])),
       /uses MatMul \(more rows select another matrix kernel/,
     ],
+    [
+      'an op on captured values that may fail',
+      (x) => x.add(tf.cast(tf.floorDiv(new Int32Array([7]), new Int32Array([0])), 'float32')),
+      /uses FloorDiv \(it may fail: computed once per batch/,
+    ],
     ['a dynamic shape', (x) => tf.stringSplit(tf.raw.AsString({ input: x })), /output 0 has no static shape/],
     [
       'an op without a rule',
