@@ -41,7 +41,7 @@ if (contender.startsWith('tfdata') || contender === 'service') init();
 const prepare = {
   tfdata: tfdataPrepare,
   // The same pipeline with automatic vectorisation off: what map → batch costs per element.
-  'tfdata-novec': (w, count) => tfdataPrepare(w, count, { vectorize: false }),
+  'tfdata-novec': (w, count) => tfdataPrepare(w, count, undefined, { vectorize: false }),
   plain: plainPrepare,
   tfjs: tfjsPrepare,
   service: servicePrepare,

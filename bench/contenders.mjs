@@ -94,7 +94,7 @@ export async function servicePrepare(workload, n, service, processingMode) {
  * Builds the pipeline (host data copied into TensorFlow), then returns the timed iteration.
  * `options` (withOptions) lets a map → batch workload run with `vectorize: false`.
  */
-export function tfdataPrepare(workload, n, options) {
+export function tfdataPrepare(workload, n, _flips, options) {
   const ds = options ? tfdataDataset(workload, n).withOptions(options) : tfdataDataset(workload, n);
   return async function* () {
     for await (const t of ds) yield t.data;
