@@ -8,8 +8,8 @@ import { DatasetInput } from './definition';
 import { batch } from './transform/batch';
 import { asInput, enabled, vectorizePass } from './vectorize-pass';
 
-/** Rows per fetched batch. */
-export const ROWS = 64;
+/** Rows per fetched batch: 64 served W2 faster, with a 3–5 ms event-loop delay p99 instead of ~2. */
+export const ROWS = 32;
 /** Elements larger than this (counting 8 bytes a value, 32 a string) are fetched one by one. */
 const MAX_ROW_BYTES = 4096;
 
