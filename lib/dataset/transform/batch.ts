@@ -91,6 +91,14 @@ function checkPaddedShape(padded: readonly (number | null)[], element: StaticSha
 
 /** PaddedBatchDatasetV2: batches elements of varying shape, padding each component. */
 export function paddedBatch(input: DatasetInput, batchSize: number, options: PaddedBatchOptions): DatasetDefinition {
+  const definition = paddedBatchOp(input, batchSize, options);
+  // For vectorize-pass.ts: the padded shapes are the output's (null: to the longest in the batch).
+  const paddedShapes = definition.specs.map((s) => (s.shape ?? []).slice(1));
+  definition.node.facts = { kind: 'paddedBatch', batchSize, dropRemainder: !!options.dropRemainder, paddedShapes };
+  return definition;
+}
+
+function paddedBatchOp(input: DatasetInput, batchSize: number, options: PaddedBatchOptions): DatasetDefinition {
   const n = checkCount(batchSize, 'paddedBatch: batchSize', 1);
   const drop = !!options.dropRemainder;
   const composite = input.specs.findIndex((s) => s.composite);
@@ -153,38 +161,29 @@ export function paddedBatch(input: DatasetInput, batchSize: number, options: Pad
     dtype: s.dtype,
     shape: [drop ? n : null, ...padded[i].map((d) => (d === null || d < 0 ? null : d))],
   }));
-  const definition = derived(
-    input,
-    'PaddedBatchDatasetV2',
-    detailOf(n, drop),
-    specs,
-    input.skeleton,
-    (ctx, variant) => {
-      const shapes = padded.map((p) =>
-        ctx.constant(
-          tensor(
-            p.map((d) => BigInt(d === null ? -1 : d)),
-            'int64',
-            [p.length],
-          ),
+  return derived(input, 'PaddedBatchDatasetV2', detailOf(n, drop), specs, input.skeleton, (ctx, variant) => {
+    const shapes = padded.map((p) =>
+      ctx.constant(
+        tensor(
+          p.map((d) => BigInt(d === null ? -1 : d)),
+          'int64',
+          [p.length],
         ),
-      );
-      const pads = padTensors.map((t) => ctx.constant(t));
-      // PaddedBatchDatasetV2 takes output_shapes but no output_types (it infers them from the pads).
-      return emitDatasetOp(
-        ctx,
-        'PaddedBatchDatasetV2',
-        [variant, int64(ctx, n), shapes, pads, ctx.constant(tensor(drop, 'bool'))],
-        null,
-        {
-          parallel_copy: false,
-          output_shapes: specs.map((s) => s.shape),
-        },
-      );
-    },
-  );
-  definition.node.facts = { kind: 'paddedBatch', batchSize: n, dropRemainder: drop, paddedShapes: padded };
-  return definition;
+      ),
+    );
+    const pads = padTensors.map((t) => ctx.constant(t));
+    // PaddedBatchDatasetV2 takes output_shapes but no output_types (it infers them from the pads).
+    return emitDatasetOp(
+      ctx,
+      'PaddedBatchDatasetV2',
+      [variant, int64(ctx, n), shapes, pads, ctx.constant(tensor(drop, 'bool'))],
+      null,
+      {
+        parallel_copy: false,
+        output_shapes: specs.map((s) => s.shape),
+      },
+    );
+  });
 }
 
 /** UnbatchDataset: splits each element along its first dimension. */
