@@ -1,5 +1,6 @@
 // One contender × workload in its own process (clean peak RSS): prints one JSON line.
-// usage: node bench/child.mjs <tfdata|plain|tfjs> <workload> <n> [flips file] | graphdef <workload> <n> <out.pb>
+// usage: node bench/child.mjs <tfdata|tfdata-novec|plain|tfjs> <workload> <n> [flips file]
+//        | graphdef <workload> <n> <out.pb>
 //        | service <workload> <n> <dispatcher address> <off|dynamic>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -36,12 +37,19 @@ if (contender === 'flips') {
 
 const flips = extra && contender !== 'service' ? readFileSync(extra) : undefined;
 // Loading libtensorflow (~1 s for the 800 MB library) is not part of any contender's timing.
-if (contender === 'tfdata' || contender === 'service') init();
-const prepare = { tfdata: tfdataPrepare, plain: plainPrepare, tfjs: tfjsPrepare, service: servicePrepare }[contender];
+if (contender.startsWith('tfdata') || contender === 'service') init();
+const prepare = {
+  tfdata: tfdataPrepare,
+  // The same pipeline with automatic vectorisation off: what map → batch costs per element.
+  'tfdata-novec': (w, count) => tfdataPrepare(w, count, undefined, { vectorize: false }),
+  plain: plainPrepare,
+  tfjs: tfjsPrepare,
+  service: servicePrepare,
+}[contender];
 const loop = monitorEventLoopDelay({ resolution: 1 });
 let ticks = 0;
 const timer = setInterval(() => ticks++, 1); // a timer ticking alongside the pipeline
-const statsBefore = contender === 'tfdata' ? nativeStats() : undefined;
+const statsBefore = contender.startsWith('tfdata') ? nativeStats() : undefined;
 // Inputs are built (and, for tfdata-node, copied into TensorFlow) before timing, as Python's are.
 const run = await prepare(workload, n, contender === 'service' ? extra : flips, mode);
 loop.enable();

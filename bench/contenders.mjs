@@ -2,7 +2,7 @@
 // tfjs-data. Each returns an
 // async iterable of batches/elements (TypedArrays or tensors) and a way to read them.
 import { Dataset, tensor, ops as tf } from 'tfdata-node';
-import { w1Data, w3Images } from './data.mjs';
+import { w10Data, w11Strings, w1Data, w3Images } from './data.mjs';
 import { tfdataJsDataset, tfjsJsDataset } from './js-sources.mjs';
 import { tfdataFormatsDataset } from './formats.mjs';
 
@@ -40,6 +40,18 @@ export function tfdataDataset(workload, n) {
     return Dataset.range(n)
       .batch(256)
       .map((v) => v.add(1));
+  if (workload === 'w10') {
+    // Realistic record preprocessing: normalise, clip, one-hot label, one row of 26 floats.
+    const { x, y, mean, std } = w10Data(n);
+    return Dataset.fromTensorSlices([tensor(x, 'float32', [n, 16]), y])
+      .map(([f, label]) => tf.concat([tf.clipByValue(f.sub(mean).div(std), -3, 3), tf.oneHot(label, 10)], 0))
+      .batch(1024);
+  }
+  if (workload === 'w11')
+    // String ops have no batched rule: the map stays per element (the declined path).
+    return Dataset.fromTensorSlices(w11Strings(n))
+      .map((s) => tf.stringToNumber(s).mul(2))
+      .batch(1024);
   if (workload === 's1') return Dataset.range(n).map((v) => slowly(v, SLEEP_MICROS));
   if (workload === 's2') return tfdataDataset('w1', n);
   throw new Error(`unknown workload ${workload}`);
@@ -78,9 +90,12 @@ export async function servicePrepare(workload, n, service, processingMode) {
   };
 }
 
-/** Builds the pipeline (host data copied into TensorFlow), then returns the timed iteration. */
-export function tfdataPrepare(workload, n) {
-  const ds = tfdataDataset(workload, n);
+/**
+ * Builds the pipeline (host data copied into TensorFlow), then returns the timed iteration.
+ * `options` (withOptions) lets a map → batch workload run with `vectorize: false`.
+ */
+export function tfdataPrepare(workload, n, _flips, options) {
+  const ds = options ? tfdataDataset(workload, n).withOptions(options) : tfdataDataset(workload, n);
   return async function* () {
     for await (const t of ds) yield t.data;
   };

@@ -11,9 +11,9 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 SIZES = {"full": {"w1": 1_000_000, "w2": 200_000, "w3": 20_000, "w4": 1_000_000, "w5": 200_000, "w6": 100_000,
-                  "w8": 20_000, "w9": 500_000},
+                  "w8": 20_000, "w9": 500_000, "w10": 500_000, "w11": 200_000},
          "quick": {"w1": 100_000, "w2": 20_000, "w3": 2_000, "w4": 100_000, "w5": 20_000, "w6": 10_000,
-                   "w8": 2_000, "w9": 50_000}}
+                   "w8": 2_000, "w9": 50_000, "w10": 50_000, "w11": 20_000}}
 BUILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "build")
 
 
@@ -24,6 +24,20 @@ def w1_data(rows):
     w = ((np.arange(32) + 1) / 32).astype(np.float32)
     b = (np.arange(32) * 0.01 - 0.1).astype(np.float32)
     return x, w, b
+
+
+def w10_data(rows):
+    i = np.arange(rows, dtype=np.int64)[:, None]
+    j = np.arange(16, dtype=np.int64)[None, :]
+    x = (((i * 13 + j * 7) % 200) / 8 - 12).astype(np.float32)
+    y = ((np.arange(rows) * 7) % 10).astype(np.int32)
+    mean = (np.arange(16) / 4 - 2).astype(np.float32)
+    std = (4 + np.arange(16) / 8).astype(np.float32)
+    return x, y, mean, std
+
+
+def w11_strings(rows):
+    return np.array([str((i * 37) % 1000).encode() for i in range(rows)], dtype=object)
 
 
 def w3_images(count):
@@ -83,12 +97,21 @@ def build(workload, n):
                 .batch(1024)
                 .map(nc(lambda a, b, c, d, e, f, count, _name: tf.stack([a, b, c, d, e, f, tf.cast(count, tf.float32)], 1)))
                 .prefetch(tf.data.AUTOTUNE))
+    if workload == "w10":
+        x, y, mean, std = w10_data(n)
+
+        def prep(f, label):
+            return tf.concat([tf.clip_by_value((f - mean) / std, -3.0, 3.0), tf.one_hot(label, 10)], 0)
+        return tf.data.Dataset.from_tensor_slices((x, y)).map(nc(prep)).batch(1024)
+    if workload == "w11":
+        return (tf.data.Dataset.from_tensor_slices(w11_strings(n))
+                .map(nc(lambda s: tf.strings.to_number(s) * 2)).batch(1024))
     raise SystemExit(f"unknown workload {workload}")
 
 
 def main():
     workload, scale = sys.argv[1], sys.argv[2]
-    n = SIZES[scale][workload[:2] if workload[:2] in ("w4", "w5", "w6", "w8", "w9") else workload]
+    n = SIZES[scale][workload.split("_")[0]]
     ds = build(workload, n)
     start = time.perf_counter()
     elements = 0

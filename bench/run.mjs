@@ -70,7 +70,7 @@ const workloads = [
     name: 'w1',
     label: 'W1 seed at scale: slices → map(x*w+b) → batch(1024) → prefetch',
     n: sizes.w1,
-    contenders: ['tfdata', 'python', 'floor', 'plain', 'tfjs'],
+    contenders: ['tfdata', 'tfdata-novec', 'python', 'floor', 'plain', 'tfjs'],
   },
   {
     name: 'w2',
@@ -88,7 +88,7 @@ const workloads = [
     name: 'w4_scalar',
     label: 'W4a range → map(x+1) → batch(256) (scalar map)',
     n: sizes.w4,
-    contenders: ['tfdata', 'python', 'floor'],
+    contenders: ['tfdata', 'tfdata-novec', 'python', 'floor'],
   },
   {
     name: 'w4_vector',
@@ -131,6 +131,19 @@ const workloads = [
     label: 'W9 CSV (header, 8 columns) → batch(1024) → stack numeric columns',
     n: sizes.w9,
     contenders: ['tfdata', 'python', 'floor'],
+  },
+  {
+    name: 'w10',
+    label: 'W10 records: slices → map(normalise, clip, one-hot label) → batch(1024)',
+    n: sizes.w10,
+    contenders: ['tfdata', 'tfdata-novec', 'python', 'floor'],
+  },
+  {
+    name: 'w11',
+    label: 'W11 strings: slices → map(stringToNumber(s)*2) → batch(1024) (not vectorisable)',
+    n: sizes.w11,
+    // No floor: bench/floor.cc feeds raw numeric files, and W11's source is strings.
+    contenders: ['tfdata', 'tfdata-novec', 'python'],
   },
 ];
 // tfjs-data runs a JS function per element: it gets a tenth of the rows (throughput is per element).
@@ -206,6 +219,13 @@ const ratios = {
   'W3 throughput vs Python': speedup('w3', 'tfdata', 'python'),
   'W3 throughput vs tfjs-data (target ≥ 20×)': speedup('w3', 'tfdata', 'tfjs'),
   'W3 throughput vs plain JS': speedup('w3', 'tfdata', 'plain'),
+  'W1 vectorize on vs off (tfdata-node)': speedup('w1', 'tfdata', 'tfdata-novec'),
+  'W4a vectorize on vs off (tfdata-node)': speedup('w4_scalar', 'tfdata', 'tfdata-novec'),
+  'W10 records vs Python': speedup('w10', 'tfdata', 'python'),
+  'W10 vectorize on vs off (tfdata-node)': speedup('w10', 'tfdata', 'tfdata-novec'),
+  'W10 time vs C++ floor': t('w10', 'tfdata').seconds / t('w10', 'floor').seconds,
+  'W11 declined map vs Python': speedup('w11', 'tfdata', 'python'),
+  'W11 declined: on vs off (≈ 1: declining costs nothing)': speedup('w11', 'tfdata', 'tfdata-novec'),
   'W4 vectorised vs scalar map (tfdata-node)': t('w4_scalar', 'tfdata').seconds / t('w4_vector', 'tfdata').seconds,
   'W4 scalar map vs Python': speedup('w4_scalar', 'tfdata', 'python'),
   'W4 vectorised map vs Python': speedup('w4_vector', 'tfdata', 'python'),

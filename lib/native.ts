@@ -15,6 +15,9 @@ export interface RawTensor {
   dtype: number;
   shape: number[];
   buffer?: ArrayBuffer;
+  /** Set on a row of a batch (iterate/rows.ts): where in `buffer` the row lies, zero-copy. */
+  byteOffset?: number;
+  byteLength?: number;
   strings?: Uint8Array[];
 }
 export interface NativeOutputInfo {

@@ -342,10 +342,11 @@ describe('introspection', () => {
       .batch(4)
       .prefetch('auto');
     const text = ds.explain();
+    // As it runs: the map is vectorised, after the batch (README "Automatic vectorisation").
     expect(text.split('\n').map((l) => l.trim().split('(')[0])).toEqual([
       'PrefetchDataset',
-      'BatchDatasetV2',
       'MapDataset',
+      'BatchDatasetV2',
       'RangeDataset',
     ]);
     const def = Buffer.from(ds.toGraphDef());

@@ -9,6 +9,8 @@ import type { Skeleton } from '../tensor/structure';
 import { DatasetInput, int64, typeAttrs } from './definition';
 import { hasPreflight, pipelineOf } from './preflight';
 import { unboxOutputs } from './fetch';
+import { vectorizePass } from './vectorize-pass';
+import { rowBatches } from './row-batches';
 
 /** Adds the iterator ops over `variant`: `make_iterator` (run once) and `next` (fetched per element). */
 function addIteratorOps(ctx: GraphContext, dataset: DatasetInput, variant: Sym): { make: number; next: Sym[] } {
@@ -90,12 +92,17 @@ export function compile(dataset: DatasetInput): { pipeline: CompiledPipeline; va
   // Its digest is the pipeline cache's key (iterate/shared-session.ts).
   const ctx = new GraphContext('pipeline', undefined, { digest: true });
   try {
-    const variant = dataset.emit(ctx);
+    // map → batch runs as batch → vectorised map where that is exact (vectorize-pass.ts).
+    const variant = vectorizePass(dataset).emit(ctx);
     // Pipelines that read from JavaScript (a fresh iteration token per iterator) or wait on a
     // preflight keep a session per iterator; the others share one (iterate/shared-session.ts).
     if (ctx.iterationTokenRef === undefined && !hasPreflight(dataset)) {
-      const { ops, skeleton } = addSharedIteratorOps(ctx, dataset, variant);
-      return { pipeline: pipelineOf(dataset, ctx, ops.start, ops.next, skeleton, ops), variant };
+      // Elements that cannot fail, of one static shape: iterators fetch them by the batch
+      // (row-batches.ts). `variant` stays the per-element dataset (cardinality, the service).
+      const rows = rowBatches(dataset);
+      const iterated = rows ?? dataset;
+      const { ops, skeleton } = addSharedIteratorOps(ctx, iterated, rows ? rows.emit(ctx) : variant);
+      return { pipeline: pipelineOf(dataset, ctx, ops.start, ops.next, skeleton, ops, rows !== undefined), variant };
     }
     const { make, next } = addIteratorOps(ctx, dataset, variant);
     // Sparse and ragged components are unboxed after IteratorGetNext: iterators fetch plain tensors.
@@ -115,7 +122,7 @@ export function compile(dataset: DatasetInput): { pipeline: CompiledPipeline; va
 export function standaloneGraphDef(dataset: DatasetInput, inlineHostData: boolean): Uint8Array {
   const ctx = new GraphContext('pipeline', undefined, { inlineHostData });
   try {
-    addIteratorOps(ctx, dataset, dataset.emit(ctx));
+    addIteratorOps(ctx, dataset, vectorizePass(dataset).emit(ctx));
     return new Uint8Array(ctx.native.toGraphDef());
   } finally {
     ctx.dispose();

@@ -25,6 +25,7 @@ import { Skeleton, describeSkeleton } from '../tensor/structure';
 import { Sym } from '../graph/sym';
 import { Tensor, tensor } from '../tensor/tensor';
 import { compile, standaloneGraphDef } from './compile';
+import { vectorizePass } from './vectorize-pass';
 import { TfjsDatasetOf, TfjsModule, ToTfjsOptions, toTfjsDataset } from '../interop/tfjs';
 import {
   CountArg,
@@ -493,7 +494,11 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
     return `Dataset ${spec}\n${outline}`;
   }
 
-  /** A readable outline of the pipeline, one transformation per line, outermost first. */
+  /**
+   * A readable outline of the pipeline as it runs, one transformation per line, outermost first:
+   * a map → batch that runs vectorised shows as the batch then the vectorised map, and a batch
+   * whose maps stay per element says which op stopped it (README "Automatic vectorisation").
+   */
   explain(): string {
     const lines: string[] = [];
     const walk = (d: DatasetInput, depth: number) => {
@@ -501,7 +506,7 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
       lines.push(`${'  '.repeat(depth)}${d.node.op}(${d.node.detail}) -> ${spec}`);
       for (const input of d.node.inputs) walk(input, depth + 1);
     };
-    walk(this, 0);
+    walk(vectorizePass(this), 0);
     return lines.join('\n');
   }
 

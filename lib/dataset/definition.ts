@@ -1,7 +1,7 @@
 // What every dataset op definition is made of, and the helpers they share. A definition is data
 // plus one `emit` function; the Dataset façade (dataset.ts) turns definitions into Datasets, so
 // the files that define ops never import the façade (no import circle).
-import type { TensorSpec } from '../trace/function';
+import type { TensorSpec, TracedFunction } from '../trace/function';
 import { AttrValue, GraphContext } from '../graph/context';
 import { MAX_PARALLELISM, checkAtMost } from '../limits';
 import { Skeleton, describeSkeleton } from '../tensor/structure';
@@ -32,7 +32,26 @@ export interface DatasetNode {
   inputs: DatasetInput[];
   /** Adds this op to `ctx`; `inputs` are the variants of the node's inputs, in order. */
   emit: (ctx: GraphContext, inputs: Sym[]) => Sym;
+  /** What the vectorisation pass (vectorize-pass.ts) needs to know of a map, batch or options node. */
+  facts?: NodeFacts;
 }
+
+/** A node as the vectorisation pass sees it (vectorize-pass.ts). */
+export type NodeFacts =
+  | {
+      kind: 'map';
+      f: TracedFunction;
+      options: { numParallelCalls?: Parallelism; deterministic?: boolean };
+      /** Set on the batched map the pass made (f is then the vectorised function). */
+      vectorized?: true;
+    }
+  | {
+      kind: 'batch';
+      batchSize: number;
+      options: { dropRemainder?: boolean; numParallelCalls?: Parallelism; deterministic?: boolean };
+    }
+  | { kind: 'paddedBatch'; batchSize: number; dropRemainder: boolean; paddedShapes: (number | null)[][] }
+  | { kind: 'options'; vectorize: boolean | undefined };
 
 /** A node and the element structure it produces: everything a new Dataset is made of. */
 export interface DatasetDefinition {

@@ -103,6 +103,12 @@ export interface DatasetOptions {
   datasetName?: string;
   /** The frameworks the pipeline is used with (for TensorFlow's usage metrics). */
   frameworkType?: readonly string[];
+  /**
+   * Automatic vectorisation of `map(f)` followed by `batch(n)` into `batch(n)` then a batched
+   * `f` (on by default; exact: the same bits and errors). A JavaScript-side option: it is not part
+   * of TensorFlow's serialized Options. See README "Automatic vectorisation".
+   */
+  vectorize?: boolean;
 }
 
 const AUTOTUNE_ALGORITHMS: Record<AutotuneAlgorithm, number> = {
@@ -133,6 +139,7 @@ const OPTIMIZATIONS: Record<keyof OptimizationOptions, number> = {
 
 /** The option names `withOptions` knows (other modules may add JS-side switches to the list). */
 export const OPTION_KEYS: string[] = [
+  'vectorize',
   'deterministic',
   'autotune',
   'parallelism',
@@ -184,6 +191,7 @@ const INT32_MAX = 2 ** 31 - 1;
 export function checkOptions(options: unknown): DatasetOptions {
   const o = checkObject(options, '', OPTION_KEYS) as DatasetOptions;
   checkBool(o.deterministic, 'deterministic');
+  checkBool(o.vectorize, 'vectorize');
   if (o.autotune !== undefined && typeof o.autotune !== 'boolean') {
     const a = checkObject(o.autotune, 'autotune', [
       'enabled',

@@ -144,8 +144,9 @@ export function pipelineOf(
   next: OutputRef[],
   skeleton: Skeleton,
   shared?: SharedIteratorOps,
+  batchedRows = false,
 ): CompiledPipeline {
   const steps = preflightsOf(root);
-  if (steps.length === 0) return new CompiledPipeline(ctx, makeIterator, next, skeleton, shared);
+  if (steps.length === 0) return new CompiledPipeline(ctx, makeIterator, next, skeleton, shared, batchedRows);
   return new GatedPipeline(ctx, makeIterator, next, skeleton, steps);
 }

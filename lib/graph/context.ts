@@ -37,6 +37,23 @@ export interface GraphFunction {
   readonly dependencies: GraphFunction[];
 }
 
+/**
+ * One node as a traced callback added it (graph contexts made with `record`): what the
+ * vectoriser (trace/vectorize.ts) replays, rule by rule, on batched inputs.
+ */
+export interface RecordedOp {
+  /** The op type. */
+  readonly type: string;
+  /** Its inputs, as Syms of the recording graph. */
+  readonly inputs: readonly OpInput[];
+  /** Every attr it was given, type attrs inferred from the inputs included. */
+  readonly attrs: Readonly<Record<string, AttrValue>>;
+  /** Its outputs. */
+  readonly outputs: readonly Sym[];
+  /** It had control inputs (an ordering the vectoriser does not reproduce). */
+  readonly controlled: boolean;
+}
+
 export interface AddOpOptions {
   /** Node name prefix (default: the op type). */
   name?: string;
@@ -80,6 +97,9 @@ export class GraphContext {
   // ask for it hash their nodes (the compiled pipeline, the pipeline cache's key).
   private readonly structure: Hash | undefined;
 
+  /** Every node added, in order, for graphs made with `record` (see RecordedOp). */
+  readonly recorded: RecordedOp[] | undefined;
+
   /** Bake host tensors into the graph as Const: a standalone GraphDef (< 2 GB), or a function no caller feeds. */
   readonly inlineHostData: boolean;
   private inlinedBytes = 0;
@@ -87,9 +107,10 @@ export class GraphContext {
   constructor(
     kind: 'pipeline' | 'function',
     parent?: GraphContext,
-    options: { inlineHostData?: boolean; digest?: boolean } = {},
+    options: { inlineHostData?: boolean; digest?: boolean; record?: boolean } = {},
   ) {
     this.kind = kind;
+    this.recorded = options.record ? [] : undefined;
     this.parent = parent;
     this.inlineHostData = !!options.inlineHostData;
     this.structure = options.digest ? createHash('sha256') : undefined;
@@ -320,6 +341,13 @@ export class GraphContext {
       (o, i) =>
         new Sym(this, op.id, i, fromTFEnum(o.dtype), o.shape ? o.shape.map((d) => (d < 0 ? null : d)) : null, op.name),
     );
+    this.recorded?.push({
+      type,
+      inputs: owned,
+      attrs: Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Record<string, AttrValue>,
+      outputs,
+      controlled: !!controls?.length,
+    });
     return { id: op.id, outputs };
   }
 

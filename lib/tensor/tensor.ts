@@ -188,7 +188,8 @@ export class Tensor<D extends DType = DType> {
     if (dtype === 'string') return new Tensor('string', raw.shape, raw.strings ?? []);
     const Ctor = arrayCtor(dtype);
     const buffer = raw.buffer ?? new ArrayBuffer(0);
-    return new Tensor(dtype, raw.shape, new Ctor(buffer, 0, buffer.byteLength / Ctor.BYTES_PER_ELEMENT) as never);
+    const bytes = raw.byteLength ?? buffer.byteLength;
+    return new Tensor(dtype, raw.shape, new Ctor(buffer, raw.byteOffset ?? 0, bytes / Ctor.BYTES_PER_ELEMENT) as never);
   }
 }
 

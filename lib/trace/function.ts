@@ -2,7 +2,7 @@
 // TF_Function. Host values and outer Syms it touches become extra inputs (captures) that the
 // caller passes in (as other_arguments for dataset ops, as inputs for If).
 import { GraphDType } from '../tensor/dtypes';
-import { CaptureSource, GraphContext, GraphFunction } from '../graph/context';
+import { CaptureSource, GraphContext, GraphFunction, RecordedOp } from '../graph/context';
 import { Skeleton, flattenStructure } from '../tensor/structure';
 import { StaticShape, Sym } from '../graph/sym';
 import {
@@ -50,6 +50,20 @@ export interface TracedFunction extends GraphFunction {
   readonly captures: CaptureSource[];
   /** The raw value the callback returned, for callers that need more than tensors (flatMap). */
   readonly returned: unknown;
+  /** @internal The body as recorded, for functions traced with `record` (see FunctionRecord). */
+  readonly record?: FunctionRecord;
+}
+
+/** A traced body, node by node: what the vectoriser rewrites (trace/vectorize.ts). */
+export interface FunctionRecord {
+  /** The declared inputs' placeholders. */
+  readonly inputs: readonly Sym[];
+  /** The captured inputs' placeholders and what each stands for. */
+  readonly captures: readonly { inner: Sym; source: CaptureSource }[];
+  /** Every node, in the order it was added. */
+  readonly ops: readonly RecordedOp[];
+  /** The outputs. */
+  readonly leaves: readonly Sym[];
 }
 
 /** A leaf the callback may return: a Sym, or a host value that becomes a captured input. */
@@ -94,7 +108,7 @@ export function traceGraph(
   inputSpecs: readonly TensorSpec[],
   body: (inputs: Sym[]) => unknown,
   outputs?: (returned: unknown, ctx: GraphContext) => { leaves: Sym[]; skeleton: Skeleton },
-  options: { inlineHostData?: boolean } = {},
+  options: { inlineHostData?: boolean; record?: boolean } = {},
 ): TracedGraph {
   const ctx = new GraphContext('function', GraphContext.current(), options);
   try {
@@ -159,6 +173,12 @@ export function finishTrace(t: TracedGraph, pad: { before?: TensorSpec[]; after?
       t.leaves.map((s) => s.ref),
       true,
     );
+    const record: FunctionRecord | undefined = ctx.recorded && {
+      inputs: t.inputs,
+      captures: [...ctx.captures],
+      ops: ctx.recorded,
+      leaves: t.leaves,
+    };
     return {
       name: native.name,
       native,
@@ -168,6 +188,7 @@ export function finishTrace(t: TracedGraph, pad: { before?: TensorSpec[]; after?
       captures: ctx.captures.map((c) => c.source),
       dependencies: [...ctx.functions.values()],
       returned: t.returned,
+      ...(record && { record }),
     };
   } finally {
     // The FunctionDef is copied out; the body graph is no longer needed.
@@ -181,7 +202,7 @@ export function traceFunction(
   inputSpecs: readonly TensorSpec[],
   body: (inputs: Sym[]) => unknown,
   outputs?: (returned: unknown, ctx: GraphContext) => { leaves: Sym[]; skeleton: Skeleton },
-  options: { inlineHostData?: boolean } = {},
+  options: { inlineHostData?: boolean; record?: boolean } = {},
 ): TracedFunction {
   return finishTrace(traceGraph(label, inputSpecs, body, outputs, options));
 }

@@ -73,7 +73,7 @@ export function batch(input: DatasetInput, batchSize: CountArg, options: BatchOp
       : { dtype: s.dtype, shape };
   });
   const op = calls === undefined ? 'BatchDatasetV2' : 'ParallelBatchDataset';
-  return derived(input, op, detailOf(n, drop), specs, input.skeleton, (ctx, variant) => {
+  const definition = derived(input, op, detailOf(n, drop), specs, input.skeleton, (ctx, variant) => {
     const dropSym = ctx.constant(tensor(drop, 'bool'));
     if (calls === undefined)
       return emitDatasetOp(ctx, op, [variant, countSym(ctx, n), dropSym], specs, { parallel_copy: false });
@@ -82,6 +82,10 @@ export function batch(input: DatasetInput, batchSize: CountArg, options: BatchOp
       deterministic: deterministicAttr(options.deterministic),
     });
   });
+  // For vectorize-pass.ts: batches of a size known before running.
+  const known = knownCount(n);
+  if (known !== undefined) definition.node.facts = { kind: 'batch', batchSize: known, options };
+  return definition;
 }
 
 /**
@@ -130,6 +134,22 @@ export function paddingTensors(specs: readonly TensorSpec[], paddingValues: unkn
 
 /** PaddedBatchDatasetV2: batches elements of varying shape, padding each component. */
 export function paddedBatch(input: DatasetInput, batchSize: CountArg, options: PaddedBatchOptions): DatasetDefinition {
+  const definition = paddedBatchOp(input, batchSize, options);
+  // For vectorize-pass.ts (batches of a size known before running): the padded shapes are the
+  // output's (null: to the longest in the batch).
+  const known = knownCount(checkCountArg(batchSize, 'paddedBatch: batchSize', 1));
+  const paddedShapes = definition.specs.map((s) => (s.shape ?? []).slice(1));
+  if (known !== undefined)
+    definition.node.facts = {
+      kind: 'paddedBatch',
+      batchSize: known,
+      dropRemainder: !!options.dropRemainder,
+      paddedShapes,
+    };
+  return definition;
+}
+
+function paddedBatchOp(input: DatasetInput, batchSize: CountArg, options: PaddedBatchOptions): DatasetDefinition {
   const n = checkCountArg(batchSize, 'paddedBatch: batchSize', 1);
   const drop = !!options.dropRemainder;
   const composite = input.specs.findIndex((s) => s.composite);

@@ -49,13 +49,20 @@ function trace(
   input: DatasetInput,
   label: string,
   fn: (element: never) => unknown,
+  options: { record?: boolean } = {},
 ): { f: TracedFunction; specs: TensorSpec[] } {
   let nested: (NestedStructure | undefined)[] = [];
-  const f = traceFunction(label, input.specs, (inputs) => {
-    const boxed = boxDatasets(fn(callbackElement(input, inputs) as never));
-    nested = boxed.nested;
-    return boxed.value;
-  });
+  const f = traceFunction(
+    label,
+    input.specs,
+    (inputs) => {
+      const boxed = boxDatasets(fn(callbackElement(input, inputs) as never));
+      nested = boxed.nested;
+      return boxed.value;
+    },
+    undefined,
+    options,
+  );
   return { f, specs: withNested(f.outputSpecs, nested) };
 }
 
@@ -82,12 +89,24 @@ function traceDatasetFn(
 /** MapDataset, or ParallelMapDatasetV2 with numParallelCalls. */
 export function map(input: DatasetInput, fn: (element: never) => unknown, options: MapOptions): DatasetDefinition {
   if (typeof fn !== 'function') throw new TypeError('map: fn must be a function');
-  const calls = parallelism(options.numParallelCalls, 'map: numParallelCalls');
+  parallelism(options.numParallelCalls, 'map: numParallelCalls');
   // A dataset in the result is a dataset component (as in Python); flatMap/interleave flatten.
-  const { f, specs } = trace(input, 'map', fn);
+  // Recorded node by node: the vectorisation pass may rewrite it for batches (vectorize-pass.ts).
+  const { f, specs } = trace(input, 'map', fn, { record: true });
+  return mapTraced(input, f, options, specs);
+}
+
+/** MapDataset (or ParallelMapDatasetV2) of an already traced function producing `specs`. */
+export function mapTraced(
+  input: DatasetInput,
+  f: TracedFunction,
+  options: MapOptions,
+  specs: readonly TensorSpec[] = f.outputSpecs,
+): DatasetDefinition {
+  const calls = parallelism(options.numParallelCalls, 'map: numParallelCalls');
   const parallel = calls !== undefined;
   const op = parallel ? 'ParallelMapDatasetV2' : 'MapDataset';
-  return derived(
+  const definition = derived(
     input,
     op,
     `f=${f.name}${parallel ? `, parallel=${options.numParallelCalls}` : ''}`,
@@ -104,6 +123,8 @@ export function map(input: DatasetInput, fn: (element: never) => unknown, option
       return emitDatasetOp(ctx, op, [variant, ctx.resolveCaptures(f), int64(ctx, calls as number)], specs, attrs);
     },
   );
+  definition.node.facts = { kind: 'map', f, options };
+  return definition;
 }
 
 /** FilterDataset: keeps the elements for which the predicate returns a true bool scalar. */

@@ -160,5 +160,6 @@ export function withOptions(input: DatasetInput, options: DatasetOptions): Datas
   );
   // Kept for ds.options(), which merges them as tf.data does.
   recordOptions(definition.node, options);
+  definition.node.facts = { kind: 'options', vectorize: options.vectorize }; // JS-side: see vectorize-pass.ts
   return definition;
 }
