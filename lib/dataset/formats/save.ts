@@ -9,13 +9,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GraphContext } from '../../graph/context';
 import { TFError } from '../../errors';
-import { beginIteration, closeIteration, newIterationToken, takeJsError } from '../../iterate/js-host';
 import { Sym } from '../../graph/sym';
 import { TensorSpec, TracedFunction, traceFunction, unboxInputs } from '../../trace/function';
 import { Skeleton, unflatten } from '../../tensor/structure';
 import { tensor } from '../../tensor/tensor';
 import { AUTOTUNE, DatasetDefinition, DatasetInput, derived, emitDatasetOp, int64, shapeText } from '../definition';
-import { pipelineOf } from '../preflight';
+import { runTerminal } from '../terminal';
 import { parseSignature } from '../signature';
 import { decodeStructure, encodeStructure } from '../structured-value';
 
@@ -129,9 +128,8 @@ export async function save(dataset: DatasetInput, target: string, options: SaveO
     );
   await fs.promises.mkdir(target, { recursive: true });
   await fs.promises.writeFile(path.join(target, SPEC_FILENAME), spec);
-  const ctx = new GraphContext('pipeline');
-  try {
-    const variant = dataset.emit(ctx);
+  // Nothing is fetched: the op's work is the files it writes.
+  await runTerminal(dataset, (ctx, variant) => {
     const write = ctx.addNode(
       'SaveDataset',
       [variant, ctx.constant(tensor(target, 'string')), ctx.resolveCaptures(shardFunc)],
@@ -142,22 +140,8 @@ export async function save(dataset: DatasetInput, target: string, options: SaveO
       },
       { lenient: true },
     );
-    const pipeline = pipelineOf(dataset, ctx, write.id, [], { kind: 'leaf' });
-    const token = newIterationToken();
-    if (pipeline.hasJsSource) beginIteration(token);
-    const session = pipeline.newSession();
-    try {
-      await session.run(pipeline.feeds(token), [], [write.id]);
-    } catch (e) {
-      const thrown = e instanceof TFError ? takeJsError(e.message) : undefined;
-      throw thrown ? thrown.error : e;
-    } finally {
-      session.close();
-      if (pipeline.hasJsSource) closeIteration(token);
-    }
-  } finally {
-    ctx.dispose();
-  }
+    return { target: write.id, refs: [], skeleton: { kind: 'tuple', items: [] } };
+  });
 }
 
 /** LoadDataset over the snapshot at `path`, its elements described by `elementSpec` or the spec file. */

@@ -2,11 +2,9 @@
 // tf.data.experimental.TFRecordWriter): the whole dataset runs inside TensorFlow in one session
 // step, off the event loop; the returned promise settles when the file is complete.
 import { GraphContext } from '../../graph/context';
-import { TFError } from '../../errors';
-import { beginIteration, closeIteration, newIterationToken, takeJsError } from '../../iterate/js-host';
 import { tensor } from '../../tensor/tensor';
 import { DatasetInput, specText } from '../definition';
-import { pipelineOf } from '../preflight';
+import { runTerminal } from '../terminal';
 import { FileCompression, checkCompression } from './files';
 
 /** Options of `ds.writeTFRecords`. */
@@ -36,28 +34,13 @@ export async function writeTFRecords(
         `got ${dataset.specs.map(specText).join(', ')}`,
     );
   if (GraphContext.current()) throw new TypeError(`${what}: cannot be called inside a callback`);
-  const ctx = new GraphContext('pipeline');
-  try {
-    const variant = dataset.emit(ctx);
+  // Nothing is fetched: the op's work is the files it writes.
+  await runTerminal(dataset, (ctx, variant) => {
     const write = ctx.addNode('DatasetToTFRecord', [
       variant,
       ctx.constant(tensor(path, 'string')),
       ctx.constant(tensor(compression, 'string')),
     ]);
-    const pipeline = pipelineOf(dataset, ctx, write.id, [], { kind: 'leaf' });
-    const token = newIterationToken();
-    if (pipeline.hasJsSource) beginIteration(token);
-    const session = pipeline.newSession();
-    try {
-      await session.run(pipeline.feeds(token), [], [write.id]);
-    } catch (e) {
-      const thrown = e instanceof TFError ? takeJsError(e.message) : undefined;
-      throw thrown ? thrown.error : e;
-    } finally {
-      session.close();
-      if (pipeline.hasJsSource) closeIteration(token);
-    }
-  } finally {
-    ctx.dispose();
-  }
+    return { target: write.id, refs: [], skeleton: { kind: 'tuple', items: [] } };
+  });
 }

@@ -4,12 +4,9 @@
 // pipeline in a session step of their own (as writeTFRecords does) and resolve to host tensors;
 // inside a callback they add their op to the callback's graph and give its Syms (as Python's
 // `window.reduce(...)` inside a map).
-import { TFError } from '../../errors';
 import { GraphContext } from '../../graph/context';
 import { Sym, mergeStaticShapes } from '../../graph/sym';
 import { SparseSym, RaggedSym } from '../../graph/composite';
-import { beginIteration, closeIteration, newIterationToken, takeJsError } from '../../iterate/js-host';
-import type { OutputRef } from '../../native';
 import { isTypedArray } from '../../tensor/dtypes';
 import { Skeleton, describeSkeleton, flattenStructure, sameSkeleton, unflatten } from '../../tensor/structure';
 import { Tensor, tensor } from '../../tensor/tensor';
@@ -26,7 +23,7 @@ import {
 } from '../definition';
 import { unboxOutputs } from '../fetch';
 import { boxDatasets, callbackElement, nestedComponents, withNested } from '../nested';
-import { pipelineOf } from '../preflight';
+import { runTerminal } from '../terminal';
 
 /** A state's components: host tensors, or Syms of the callback the state was made in. */
 interface State {
@@ -155,40 +152,6 @@ export function scan(
       preserve_cardinality: true,
     }),
   );
-}
-
-/**
- * Runs `dataset` and the op `build` adds over its variant in a session step of its own (the
- * pipeline runs inside TensorFlow, off the event loop), and rebuilds the fetched tensors.
- */
-async function runTerminal(
-  dataset: DatasetInput,
-  build: (ctx: GraphContext, variant: Sym) => { target: number; refs: OutputRef[]; skeleton: Skeleton },
-): Promise<unknown> {
-  const ctx = new GraphContext('pipeline');
-  try {
-    const { target, refs, skeleton } = build(ctx, dataset.emit(ctx));
-    const pipeline = pipelineOf(dataset, ctx, target, refs, skeleton);
-    const token = newIterationToken();
-    if (pipeline.hasJsSource) beginIteration(token);
-    const session = pipeline.newSession();
-    try {
-      const raws = await session.run(pipeline.feeds(token), refs, [target]);
-      return unflatten(
-        skeleton,
-        raws.map((r) => Tensor.fromRaw(r)),
-      );
-    } catch (e) {
-      // An error thrown by JavaScript code (a generator, mapJs) is rethrown as itself.
-      const thrown = e instanceof TFError ? takeJsError(e.message) : undefined;
-      throw thrown ? thrown.error : e;
-    } finally {
-      session.close();
-      if (pipeline.hasJsSource) closeIteration(token);
-    }
-  } finally {
-    ctx.dispose();
-  }
 }
 
 /**
