@@ -60,6 +60,31 @@ export interface DatasetDefinition {
   skeleton: Skeleton;
 }
 
+/**
+ * A definition as the input of another (emitted once per graph, as Datasets are): what a Dataset
+ * is, without the façade. A DatasetInput is returned as it is.
+ */
+export function asInput(def: DatasetDefinition | DatasetInput): DatasetInput {
+  if (isDataset(def)) return def;
+  const input: DatasetInput = {
+    [DATASET]: true,
+    specs: def.specs,
+    skeleton: def.skeleton,
+    node: def.node,
+    emit(ctx) {
+      const known = ctx.emitted.get(input);
+      if (known) return known;
+      const variant = def.node.emit(
+        ctx,
+        def.node.inputs.map((d) => d.emit(ctx)),
+      );
+      ctx.emitted.set(input, variant);
+      return variant;
+    },
+  };
+  return input;
+}
+
 export function isDataset(value: unknown): value is DatasetInput {
   return typeof value === 'object' && value !== null && (value as { [DATASET]?: boolean })[DATASET] === true;
 }

@@ -4,9 +4,9 @@
 // per batch, not per element. Same elements in the same order; an element cannot fail, so no
 // error can move.
 import { vectorizeFunction } from '../trace/vectorize';
-import { DatasetInput } from './definition';
+import { DatasetInput, asInput } from './definition';
 import { batch } from './transform/batch';
-import { asInput, enabled, vectorizePass } from './vectorize-pass';
+import { enabled, vectorizePass } from './vectorize-pass';
 
 /** Rows per fetched batch: 64 served W2 faster, with a 3–5 ms event-loop delay p99 instead of ~2. */
 export const ROWS = 32;

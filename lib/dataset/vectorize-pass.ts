@@ -5,33 +5,12 @@
 // the rewrite or the op that stopped it. Off with `withOptions({ vectorize: false })`.
 import { vectorizeFunction } from '../trace/vectorize';
 import type { TracedFunction } from '../trace/function';
-import { DATASET, DatasetDefinition, DatasetInput, NodeFacts } from './definition';
+import { DatasetInput, NodeFacts, asInput } from './definition';
 import { batch } from './transform/batch';
 import { mapTraced } from './transform/functional';
 
 type MapFacts = Extract<NodeFacts, { kind: 'map' }>;
 type BatchFacts = Extract<NodeFacts, { kind: 'batch' | 'paddedBatch' }>;
-
-/** A definition as the input of another: what a Dataset is, without the façade. */
-export function asInput(def: DatasetDefinition): DatasetInput {
-  const input: DatasetInput = {
-    [DATASET]: true,
-    specs: def.specs,
-    skeleton: def.skeleton,
-    node: def.node,
-    emit(ctx) {
-      const known = ctx.emitted.get(input);
-      if (known) return known;
-      const variant = def.node.emit(
-        ctx,
-        def.node.inputs.map((d) => d.emit(ctx)),
-      );
-      ctx.emitted.set(input, variant);
-      return variant;
-    },
-  };
-  return input;
-}
 
 /** The `vectorize` option in force: the outermost withOptions that sets it (default on). */
 export function enabled(root: DatasetInput): boolean {

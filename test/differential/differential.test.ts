@@ -7,17 +7,8 @@ import * as zlib from 'node:zlib';
 import { Dataset, Sym, Tensor, tensor, ops as tf } from '../../lib';
 import { flattenStructure } from '../../lib/tensor/structure';
 import { EncodedTensor, Reference, encodeTensor, expectSameElements, runReference, venvPython } from './python';
+import { M, I } from './fixtures';
 
-const M = tensor(
-  Float32Array.from({ length: 24 }, (_, i) => i / 4 - 2),
-  'float32',
-  [6, 4],
-);
-const I = tensor(
-  Int32Array.from({ length: 12 }, (_, i) => i - 5),
-  'int32',
-  [6, 2],
-);
 const W = new Float32Array([0.5, -1.0, 2.0, 0.25]);
 const IMG = tensor(
   Uint8Array.from({ length: 4 * 6 * 5 * 3 }, (_, i) => (i * 37) % 256),

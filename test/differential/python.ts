@@ -15,17 +15,25 @@ export interface EncodedTensor {
 }
 export type Reference = Record<string, EncodedTensor[][] | { error: string }>;
 
-export function runReference(names: string[], env: Record<string, string> = {}): Reference {
+/**
+ * Runs a reference script (default: this folder's reference.py) on case names and parses the JSON
+ * it prints: `R` is its result type.
+ */
+export function runReference<R = Reference>(
+  names: string[],
+  env: Record<string, string> = {},
+  script = path.join(__dirname, 'reference.py'),
+): R {
   const python = venvPython();
   if (!python) throw new Error('the Python venv is missing: run `node scripts/setup-python.js` (npm test does it)');
-  const r = spawnSync(python, [path.join(__dirname, 'reference.py')], {
+  const r = spawnSync(python, [script], {
     input: JSON.stringify(names),
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, ...env, TF_CPP_MIN_LOG_LEVEL: '3' },
   });
-  if (r.status !== 0) throw new Error(`reference.py failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Reference;
+  if (r.status !== 0) throw new Error(`${path.basename(script)} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as R;
 }
 
 /** Runs `code` in the venv's Python with `json` and TensorFlow (as tf) imported; its last line parsed as JSON. */

@@ -1,9 +1,8 @@
 // Realistic map → batch pipelines, vectorised here, against Python tf.data running them as
 // written (one map call per element): the same elements, dtypes, shapes and values, exactly.
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Dataset, Sym, Tensor, ops as tf, tensor } from '../../lib';
-import { EncodedTensor, venvPython } from '../differential/python';
+import { EncodedTensor, runReference } from '../differential/python';
 import { isVectorized } from './compare';
 
 // The data reference.py builds, by the same formulas.
@@ -53,18 +52,8 @@ const CASES: Record<string, () => Dataset<unknown>> = {
       .batch(6) as Dataset<unknown>,
 };
 
-function reference(names: string[]): Record<string, EncodedTensor[][]> {
-  const python = venvPython();
-  if (!python) throw new Error('the Python venv is missing: run `node scripts/setup-python.js` (npm test does it)');
-  const r = spawnSync(python, [path.join(__dirname, 'reference.py')], {
-    input: JSON.stringify(names),
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
-  });
-  if (r.status !== 0) throw new Error(`reference.py failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, EncodedTensor[][]>;
-}
+const reference = (names: string[]) =>
+  runReference<Record<string, EncodedTensor[][]>>(names, {}, path.join(__dirname, 'reference.py'));
 
 function flatten(v: unknown): Tensor[] {
   if (v instanceof Tensor) return [v];

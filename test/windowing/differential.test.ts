@@ -3,38 +3,14 @@
 // (shift, stride, dropRemainder; tuples and records; flatMap, interleave, map, filter of
 // windows; Sym sizes), scan, reduce and getSingleElement (values, and errors by their Python
 // class), groupByWindow and bucketBySequenceLength (generator and ragged sources).
-import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Dataset, RaggedTensor, Sym, TFError, Tensor, ops as tf, tensor } from '../../lib';
-import { venvPython } from '../../lib/install/paths';
-import { EncodedTensor, encodeTensor, expectSameElements } from '../differential/python';
+import { EncodedTensor, encodeTensor, expectSameElements, runReference, venvPython } from '../differential/python';
 import { PYTHON_ERROR_CLASS, flattenHost } from '../formats/python';
+import { I, M } from '../differential/fixtures';
 
 type Reference = Record<string, EncodedTensor[][] | { error: string; class: string; before: number }>;
 
-function runReference(names: string[]): Reference {
-  const python = venvPython();
-  if (!python) throw new Error('the Python venv is missing: run `node scripts/setup-python.js` (npm test does it)');
-  const r = spawnSync(python, [path.join(__dirname, 'reference.py')], {
-    input: JSON.stringify(names),
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
-  });
-  if (r.status !== 0) throw new Error(`reference.py failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as Reference;
-}
-
-const M = tensor(
-  Float32Array.from({ length: 24 }, (_, i) => i / 4 - 2),
-  'float32',
-  [6, 4],
-);
-const I = tensor(
-  Int32Array.from({ length: 12 }, (_, i) => i - 5),
-  'int32',
-  [6, 2],
-);
 const LENGTHS = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 0, 6];
 
 function* genSeqs(): Generator<Int32Array> {
@@ -260,7 +236,7 @@ const skip = process.env.TFDATA_SKIP_PYTHON === '1' && !venvPython();
 (skip ? describe.skip : describe)('windows, scans and grouping: tfdata-node vs Python tf.data', () => {
   let reference: Reference;
   beforeAll(() => {
-    reference = runReference(Object.keys(CASES));
+    reference = runReference<Reference>(Object.keys(CASES), {}, path.join(__dirname, 'reference.py'));
   }, 180_000);
 
   test.each(Object.keys(CASES).map((n) => [n]))('%s', async (name) => {

@@ -6,14 +6,13 @@ import { unflatten } from '../../tensor/structure';
 import { Sym } from '../../graph/sym';
 import { Tensor, tensor } from '../../tensor/tensor';
 import {
-  DATASET,
   DatasetDefinition,
   DatasetInput,
+  asInput,
   checkCount,
   derived,
   emitDatasetOp,
   int64,
-  isDataset,
   shapeText,
   specText,
 } from '../definition';
@@ -70,28 +69,6 @@ const DEFAULT_GRAPH_SEED = 87654321;
 // The estimate's batch and its prior count per class (Python's _estimate_initial_dist_ds).
 const ESTIMATION_BATCH = 32;
 const SMOOTHING = 10n;
-
-/** A definition as an input of further definitions (emitted once per graph, as Datasets are). */
-function asInput(definition: DatasetDefinition | DatasetInput): DatasetInput {
-  if (isDataset(definition)) return definition;
-  const input: DatasetInput = {
-    [DATASET]: true,
-    specs: definition.specs,
-    skeleton: definition.skeleton,
-    node: definition.node,
-    emit(ctx: GraphContext): Sym {
-      const known = ctx.emitted.get(input);
-      if (known) return known;
-      const variant = definition.node.emit(
-        ctx,
-        definition.node.inputs.map((d) => d.emit(ctx)),
-      );
-      ctx.emitted.set(input, variant);
-      return variant;
-    },
-  };
-  return input;
-}
 
 function distribution(value: unknown, name: string, n?: number): number[] {
   const what = `rejectionResample: ${name}`;
