@@ -28,6 +28,15 @@ export type {
 export type { FileCompression, FilenamesOptions } from './dataset/formats/files';
 export type { CountArg } from './dataset/definition';
 export { encodeExample } from './tensor/example';
+export type {
+  LiteralDType,
+  NumberDType,
+  NumbersDType,
+  Digits,
+  UnsignedDType,
+  Leaves,
+  HasFraction,
+} from './tensor/literal-dtype';
 export type { ExampleRecord, ExampleFeatureValue } from './tensor/example';
 export type {
   FeatureDType,

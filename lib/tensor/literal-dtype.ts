@@ -4,14 +4,14 @@
 // may become: wider, never wrong.
 
 /** Counts the characters of a string literal, up to 12 (enough to tell int32 from int64). */
-type Digits<S extends string, N extends unknown[] = []> = N['length'] extends 12
+export type Digits<S extends string, N extends unknown[] = []> = N['length'] extends 12
   ? 12
   : S extends `${string}${infer Rest}`
     ? Digits<Rest, [...N, 0]>
     : N['length'];
 
 /** The dtype of a non-negative number literal's text. */
-type UnsignedDType<S extends string> = S extends `${bigint}`
+export type UnsignedDType<S extends string> = S extends `${bigint}`
   ? Digits<S> extends 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9
     ? 'int32' // below 10^9: int32 for sure
     : Digits<S> extends 10
@@ -35,14 +35,18 @@ export type NumberDType<N extends number> = number extends N
  * The leaf types of a nested array type (never for an empty one). The depth is bounded: a
  * recursive type such as NestedArray<number> has its leaves at every level anyway.
  */
-type Leaves<V, Depth extends unknown[] = []> = Depth['length'] extends 8
+export type Leaves<V, Depth extends unknown[] = []> = Depth['length'] extends 8
   ? never
   : V extends readonly (infer E)[]
     ? Leaves<E, [...Depth, 0]>
     : V;
 
-/** True when some member of the union `D` is float32 for sure (a fraction among the numbers). */
-type HasFraction<N extends number> = N extends unknown ? (NumberDType<N> extends 'float32' ? true : never) : never;
+/** True when some member of the union `N` is float32 for sure (a fraction among the numbers). */
+export type HasFraction<N extends number> = N extends unknown
+  ? NumberDType<N> extends 'float32'
+    ? true
+    : never
+  : never;
 
 /**
  * The dtype tensor() infers for numbers `N` (a union of literals): float32 when one is a fraction
