@@ -3,14 +3,14 @@
 // callback. They enter the dataset boxed as tf.data boxes them: one variant per component
 // (SerializeSparse / RaggedTensorToVariant), or for slices one per row (SerializeManySparse /
 // RaggedTensorToVariant with batched_input), which TensorSliceDataset then slices.
-import { RaggedSym, SparseSym, boxComposite, boxRows, boxedShape, compositeSpecOf } from '../graph/composite';
+import { RaggedSym, SparseSym, boxComposite, boxRows, compositeSpecOf } from '../graph/composite';
 import { GraphContext } from '../graph/context';
 import { StaticShape, Sym } from '../graph/sym';
 import { RaggedTensor, SparseTensor } from '../tensor/composite';
 import type { DType } from '../tensor/dtypes';
 import { Tensor } from '../tensor/tensor';
 import { TensorSpec } from '../trace/function';
-import { shapeText } from './definition';
+import { compositeComponent, shapeText } from './definition';
 
 /** A sparse or ragged source component. */
 export type CompositeComponent = SparseTensor | RaggedTensor | SparseSym | RaggedSym;
@@ -41,7 +41,7 @@ export function compositeComponentSpec(c: CompositeComponent, sliced: boolean, w
         rowSplitsDtype: (c instanceof RaggedTensor ? c.rowSplits.dtype : (c as RaggedSym).rowSplits.dtype) as
           'int32' | 'int64',
       };
-  return { dtype: 'variant', shape: boxedShape(composite, []), composite };
+  return compositeComponent(composite);
 }
 
 /** Host parts are copied into TensorFlow now, as host tensors of a source are. */

@@ -7,6 +7,7 @@ import { MAX_PARALLELISM, checkAtMost } from '../limits';
 import { Skeleton, describeSkeleton } from '../tensor/structure';
 import { StaticShape, Sym } from '../graph/sym';
 import { tensor } from '../tensor/tensor';
+import { CompositeSpec, boxedShape } from '../graph/composite';
 
 /** `numParallelCalls: 'auto'` (tf.data.AUTOTUNE). */
 export type Parallelism = number | 'auto';
@@ -103,6 +104,11 @@ export interface NestedStructure {
 /** The element structure a component's spec carries when its value is a dataset. */
 export function nestedOf(spec: TensorSpec): NestedStructure | undefined {
   return (spec as { dataset?: NestedStructure }).dataset;
+}
+
+/** The spec of a sparse or ragged component: the variant it is boxed in, and its type. */
+export function compositeComponent(composite: CompositeSpec): TensorSpec {
+  return { dtype: 'variant', shape: boxedShape(composite, []), composite };
 }
 
 /** The spec of a component whose value is a dataset of elements `inner`. */

@@ -4,7 +4,8 @@
 import { DTYPES, isDType } from '../tensor/dtypes';
 import { Skeleton, flattenStructure, isPlainRecord } from '../tensor/structure';
 import type { TensorSpec } from '../trace/function';
-import { CompositeSpec, boxedShape } from '../graph/composite';
+import { CompositeSpec } from '../graph/composite';
+import { compositeComponent } from './definition';
 import type { SignatureLeaf } from './element';
 
 const isSignatureLeaf = (v: unknown): v is SignatureLeaf =>
@@ -59,7 +60,7 @@ export function parseSignature(
       );
     const shape = dims === null ? null : [...(dims as (number | null)[])];
     const composite = compositeOf(s, shape, `${what}: component ${i}`);
-    if (composite) return { dtype: 'variant', shape: boxedShape(composite, []), composite };
+    if (composite) return compositeComponent(composite);
     return { dtype: s.dtype, shape };
   });
   return { specs, skeleton };

@@ -6,10 +6,10 @@
 import { DType, fromTFEnum, toTFEnum } from '../tensor/dtypes';
 import { Skeleton } from '../tensor/structure';
 import { ProtoEntry, ProtoField, decodeProto, encodeProto, protoText } from '../proto';
-import { CompositeSpec, boxedShape } from '../graph/composite';
+import { CompositeSpec } from '../graph/composite';
 import type { RowSplitsDType } from '../tensor/composite';
 import type { TensorSpec } from '../trace/function';
-import { specText } from './definition';
+import { compositeComponent, specText } from './definition';
 
 // StructuredValue fields.
 const INT64 = 12; // sint64: zigzag-encoded
@@ -172,7 +172,7 @@ function decodeTypeSpec(what: string, bytes: Uint8Array): TensorSpec {
           raggedRank: state[2] ? unzigzag(state[2].int) : shape === null ? 1 : shape.length - 1,
           rowSplitsDtype: fromTFEnum(Number(state[3]?.int ?? BigInt(toTFEnum('int64')))) as RowSplitsDType,
         };
-  return { dtype: 'variant', shape: boxedShape(composite, []), composite };
+  return compositeComponent(composite);
 }
 
 /** The structure and components a StructuredValue describes; a TypeError for what it cannot hold. */

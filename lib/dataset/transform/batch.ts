@@ -6,6 +6,7 @@ import { flattenStructure } from '../../tensor/structure';
 import { Tensor, tensor } from '../../tensor/tensor';
 import {
   Count,
+  compositeComponent,
   DatasetDefinition,
   CountArg,
   DatasetInput,
@@ -21,7 +22,7 @@ import {
   parallelism,
 } from '../definition';
 import { fromTensorSlices } from '../sources';
-import { ComponentSym, batchedComposite, boxRows, boxedShape, unbatchedComposite } from '../../graph/composite';
+import { ComponentSym, batchedComposite, boxRows, unbatchedComposite } from '../../graph/composite';
 import type { GraphContext } from '../../graph/context';
 import type { StaticShape, Sym } from '../../graph/sym';
 
@@ -134,22 +135,6 @@ export function paddingTensors(specs: readonly TensorSpec[], paddingValues: unkn
 
 /** PaddedBatchDatasetV2: batches elements of varying shape, padding each component. */
 export function paddedBatch(input: DatasetInput, batchSize: CountArg, options: PaddedBatchOptions): DatasetDefinition {
-  const definition = paddedBatchOp(input, batchSize, options);
-  // For vectorize-pass.ts (batches of a size known before running): the padded shapes are the
-  // output's (null: to the longest in the batch).
-  const known = knownCount(checkCountArg(batchSize, 'paddedBatch: batchSize', 1));
-  const paddedShapes = definition.specs.map((s) => (s.shape ?? []).slice(1));
-  if (known !== undefined)
-    definition.node.facts = {
-      kind: 'paddedBatch',
-      batchSize: known,
-      dropRemainder: !!options.dropRemainder,
-      paddedShapes,
-    };
-  return definition;
-}
-
-function paddedBatchOp(input: DatasetInput, batchSize: CountArg, options: PaddedBatchOptions): DatasetDefinition {
   const n = checkCountArg(batchSize, 'paddedBatch: batchSize', 1);
   const drop = !!options.dropRemainder;
   const composite = input.specs.findIndex((s) => s.composite);
@@ -193,29 +178,47 @@ function paddedBatchOp(input: DatasetInput, batchSize: CountArg, options: Padded
     dtype: s.dtype,
     shape: [batchDim(n, drop), ...padded[i].map((d) => (d === null || d < 0 ? null : d))],
   }));
-  return derived(input, 'PaddedBatchDatasetV2', detailOf(n, drop), specs, input.skeleton, (ctx, variant) => {
-    const shapes = padded.map((p) =>
-      ctx.constant(
-        tensor(
-          p.map((d) => BigInt(d === null ? -1 : d)),
-          'int64',
-          [p.length],
+  const definition = derived(
+    input,
+    'PaddedBatchDatasetV2',
+    detailOf(n, drop),
+    specs,
+    input.skeleton,
+    (ctx, variant) => {
+      const shapes = padded.map((p) =>
+        ctx.constant(
+          tensor(
+            p.map((d) => BigInt(d === null ? -1 : d)),
+            'int64',
+            [p.length],
+          ),
         ),
-      ),
-    );
-    const pads = padTensors.map((t) => ctx.constant(t));
-    // PaddedBatchDatasetV2 takes output_shapes but no output_types (it infers them from the pads).
-    return emitDatasetOp(
-      ctx,
-      'PaddedBatchDatasetV2',
-      [variant, countSym(ctx, n), shapes, pads, ctx.constant(tensor(drop, 'bool'))],
-      null,
-      {
-        parallel_copy: false,
-        output_shapes: specs.map((s) => s.shape),
-      },
-    );
-  });
+      );
+      const pads = padTensors.map((t) => ctx.constant(t));
+      // PaddedBatchDatasetV2 takes output_shapes but no output_types (it infers them from the pads).
+      return emitDatasetOp(
+        ctx,
+        'PaddedBatchDatasetV2',
+        [variant, countSym(ctx, n), shapes, pads, ctx.constant(tensor(drop, 'bool'))],
+        null,
+        {
+          parallel_copy: false,
+          output_shapes: specs.map((s) => s.shape),
+        },
+      );
+    },
+  );
+  // For vectorize-pass.ts: batches of a size known before running; the padded shapes are the
+  // output's (null: to the longest in the batch).
+  const known = knownCount(n);
+  if (known !== undefined)
+    definition.node.facts = {
+      kind: 'paddedBatch',
+      batchSize: known,
+      dropRemainder: drop,
+      paddedShapes: specs.map((s) => (s.shape ?? []).slice(1)),
+    };
+  return definition;
 }
 
 /** UnbatchDataset: splits each element along its first dimension. */
@@ -229,8 +232,7 @@ export function unbatch(input: DatasetInput): DatasetDefinition {
     }
     const shape = s.shape === null ? null : s.shape.slice(1);
     if (!s.composite) return { dtype: s.dtype, shape };
-    const row = unbatchedComposite(s.composite);
-    return { dtype: s.dtype, shape: boxedShape(row, []), composite: row };
+    return compositeComponent(unbatchedComposite(s.composite));
   });
   const composites = input.specs.some((s) => s.composite);
   // Composites are first re-boxed row by row (a [n, 3] or [n] variant), as Python's unbatch does.
