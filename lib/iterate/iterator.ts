@@ -1,10 +1,11 @@
 // Pulling elements out of a compiled pipeline: each iterator on a lane of the pipeline's shared
 // session (shared-session.ts), or, for pipelines that read from JavaScript or wait on a
 // preflight, on a session of its own; elements fetched in growing chunks on that native thread
-// (never on the event loop), the next chunk requested as soon as one arrives.
+// (never on the event loop), two chunks always queued so that the lane never waits for JavaScript.
 import { splitRows } from './rows';
 import { GraphContext } from '../graph/context';
-import { NativeSession, OutputRef, RawTensor, RepeatedRun, addon } from '../native';
+import { openSession } from './open-session';
+import { NativeSession, OutputRef, RawTensor, RepeatedRun } from '../native';
 import { IteratorLane, PipelineSlot, SharedIteratorOps } from './shared-session';
 import { Skeleton, unflatten } from '../tensor/structure';
 import { Sym } from '../graph/sym';
@@ -16,6 +17,9 @@ import { beginIteration, closeIteration, newIterationToken, setIterationTimeout,
 
 const MAX_CHUNK = 256;
 const MAX_BATCH_CHUNK = 1;
+// Two chunks queued on the lane: while JavaScript receives one, TensorFlow already runs the next.
+// With one, the lane sat idle for each crossing: ~0.2 ms per chunk, 8 % of W4b's run.
+const CHUNKS_IN_FLIGHT = 2;
 const CANCELLED = 1;
 const CHUNK_BUDGET_MICROS = 2000; // a chunk returns at most ~2 ms after its first element
 // RunOptions.timeout_in_ms is an int64; we take what a JS timer could also express.
@@ -116,7 +120,7 @@ export class CompiledPipeline {
   }
 
   newSession(): NativeSession {
-    return new (addon().Session)(this.ctx.native);
+    return openSession(this.ctx);
   }
 
   /** DatasetCardinality, run in a session of its own. */
@@ -174,7 +178,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
   private nextRefs: OutputRef[] = [];
   private started: Promise<void> | undefined;
   private buffer: (RawTensor[] | FailedElement)[] = [];
-  private pending: Promise<RepeatedRun> | undefined;
+  private pending: Promise<RepeatedRun>[] = [];
   private ended = false;
   private failure: Error | undefined;
   private closed = false;
@@ -343,27 +347,25 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
 
   private request(): void {
     const runner = (this.lane ?? this.session) as IteratorLane | NativeSession;
-    this.pending = runner.runRepeated(this.nextRefs, this.chunk, CHUNK_BUDGET_MICROS, this.runOptions);
-    this.pending.catch(() => undefined);
+    const run = runner.runRepeated(this.nextRefs, this.chunk, CHUNK_BUDGET_MICROS, this.runOptions);
+    run.catch(() => undefined);
+    this.pending.push(run);
     // Batches of rows: one per crossing, so JavaScript hands out at most a batch's rows between
     // two turns of the event loop (more per crossing raised W2's event-loop delay p99 from 2 to 7 ms).
     this.chunk = Math.min(this.chunk * 2, this.pipeline.batchedRows ? MAX_BATCH_CHUNK : MAX_CHUNK);
   }
 
   private async pull(): Promise<void> {
-    if (!this.pending) this.request();
-    let run: RepeatedRun;
-    try {
-      run = await (this.pending as Promise<RepeatedRun>);
-    } finally {
-      this.pending = undefined;
-    }
+    if (this.pending.length === 0) this.request();
+    const run = await (this.pending.shift() as Promise<RepeatedRun>);
     if (this.closed) return;
     this.buffer.push(...(this.pipeline.batchedRows ? run.elements.flatMap(splitRows) : run.elements));
     if (run.end) this.ended = true;
     if (run.error && endsIteration(run.error)) this.failure = run.error;
     else if (run.error) this.buffer.push(new FailedElement(run.error));
-    // Read ahead: TensorFlow fills the next chunk while JavaScript consumes this one.
-    if (!this.ended && !this.failure) this.request();
+    // Read ahead: TensorFlow fills the next chunks while JavaScript consumes this one. A chunk
+    // requested after the end (or an error that ends the iteration) finds the same end: ignored.
+    if (this.ended || this.failure) return;
+    while (this.pending.length < CHUNKS_IN_FLIGHT) this.request();
   }
 }

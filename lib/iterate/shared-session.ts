@@ -7,6 +7,7 @@
 // iterator is an anonymous iterator resource over that dataset, driven by a lane (a native
 // thread of its own) and destroyed when it closes.
 import { GraphContext } from '../graph/context';
+import { openSession } from './open-session';
 import { NativeLane, NativeSession, NativeTensorHandle, OutputRef, addon } from '../native';
 import { Tensor } from '../tensor/tensor';
 
@@ -51,7 +52,7 @@ class SharedSession {
     readonly ops: SharedIteratorOps,
     readonly key: string | undefined,
   ) {
-    this.session = new (addon().Session)(ctx.native);
+    this.session = openSession(ctx);
   }
 
   retire(): void {

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 
 import { traceFunction } from '../../trace/function';
 import { GraphContext } from '../../graph/context';
-import { NativeTensorHandle, OutputRef, addon } from '../../native';
+import { NativeTensorHandle, OutputRef } from '../../native';
+import { openSession } from '../../iterate/open-session';
 import { Sym } from '../../graph/sym';
 import { Tensor } from '../../tensor/tensor';
 import { ProtoEntry, decodeProto } from '../../proto';
@@ -119,7 +120,7 @@ export class Registration {
   }
 
   private async register(runOptions: Uint8Array | undefined): Promise<string> {
-    const session = new (addon().Session)(this.ctx.native);
+    const session = openSession(this.ctx);
     try {
       const feeds = this.ctx.feeds.map(([ref, t]) => [ref, t.handle()] as [OutputRef, NativeTensorHandle]);
       const [raw] = await session.run(feeds, [this.output.ref], [], runOptions);
