@@ -244,6 +244,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   TF_SessionOptions* session_options = tf.TF_NewSessionOptions();
+  // The addon's session configuration (lib/iterate/open-session.ts): ConfigProto { graph_options
+  // { rewrite_options { disable_meta_optimizer: true } } }, no Grappler pass over the steps.
+  static const unsigned char kNoGrappler[] = {0x52, 0x05, 0x52, 0x03, 0x98, 0x01, 0x01};
+  tf.TF_SetConfig(session_options, kNoGrappler, sizeof(kNoGrappler), status);
+  if (tf.TF_GetCode(status) != kCodeOk) {
+    std::fprintf(stderr, "session config: %s\n", tf.TF_Message(status));
+    return 1;
+  }
   TF_Session* session = tf.TF_NewSession(graph, session_options, status);
   tf.TF_DeleteSessionOptions(session_options);
   TF_Operation* make = tf.TF_GraphOperationByName(graph, "make_iterator");

@@ -1,6 +1,7 @@
 #include "session.h"
 
 #ifdef __linux__
+#include <pthread.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -239,9 +240,11 @@ namespace {
 // about three times a lane's share of a contended core.
 constexpr int kLaneNiceIncrement = 5;
 
-// Linux only: there a thread's nice value is its own (elsewhere it is the whole process's).
-void LowerThisThreadsPriority() {
+// Linux only: there a thread's nice value is its own (elsewhere it is the whole process's). The
+// name shows lanes in tools (top -H, /proc/<pid>/task/*/comm, test/scheduling.test.ts).
+void NameAndLowerThisThread() {
 #ifdef __linux__
+  pthread_setname_np(pthread_self(), "tfdata-lane");
   const id_t tid = static_cast<id_t>(syscall(SYS_gettid));
   errno = 0;
   int current = getpriority(PRIO_PROCESS, tid);
@@ -305,7 +308,7 @@ void LaneCore::Close() {
 }
 
 void LaneCore::Loop() {
-  LowerThisThreadsPriority();
+  NameAndLowerThisThread();
   for (;;) {
     std::unique_ptr<RunRequest> request;
     {

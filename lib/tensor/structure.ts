@@ -72,6 +72,8 @@ export function flattenStructure<L>(
 }
 
 export function unflatten<R>(skeleton: Skeleton, leaves: readonly R[]): unknown {
+  // One plain tensor (a batch, most often): no closures per element.
+  if (skeleton.kind === 'leaf' && !skeleton.host && leaves.length === 1) return leaves[0];
   let i = 0;
   // Host leaves exist only in an iterator's skeleton, whose leaves are Tensors.
   const composite = (host: HostLeaf): unknown => {
