@@ -245,34 +245,6 @@ describe('iterators of one Dataset are independent', () => {
       ).toBe(expected);
   });
 
-  test('iterator slots: a freed slot starts the next iterator afresh; over 8 iterators share handles', async () => {
-    // A prefetch keeps work in flight when an iterator closes.
-    const ds = Dataset.range(40)
-      .map((x) => x.mul(2n))
-      .prefetch(2);
-    const open = Array.from({ length: 10 }, () => ds.iterator()); // 8 take slots, 2 fed handles
-    const first = await Promise.all(open.map(async (it) => nums([(await it.next()).value])[0]));
-    expect(first).toEqual(Array(10).fill(0));
-    for (const it of open.slice(0, 5)) it.close(); // slot holders: their slots free up
-    await new Promise((r) => setTimeout(r, 100)); // their lanes go idle, their slots are emptied
-    const again = Array.from({ length: 5 }, () => ds.iterator()); // reuse the freed slots
-    const seen = await Promise.all(
-      again.map(async (it) => {
-        const out: number[] = [];
-        for (let r = await it.next(); !r.done; r = await it.next()) out.push(...nums([r.value]));
-        return out;
-      }),
-    );
-    const all = Array.from({ length: 40 }, (_, i) => 2 * i);
-    for (const s of seen) expect(s).toEqual(all);
-    // The iterators still open went on undisturbed from their second element.
-    for (const it of open.slice(5)) {
-      const out: number[] = [];
-      for (let r = await it.next(); !r.done; r = await it.next()) out.push(...nums([r.value]));
-      expect(out).toEqual(all.slice(1));
-    }
-  });
-
   test('a stuck step of a closed iterator is cancelled; the Dataset goes on with a new session', async () => {
     const ds = Dataset.range(2 ** 53)
       .filter((x) => x.less(0n))
