@@ -28,14 +28,6 @@ const STORE_OPTIONS = encodeProto([
   [7, [[1, false]]], // autotune_options.enabled
 ]);
 
-// Iterators on a shared session take one of these slots while they are open (a fixed
-// `IteratorV2` with its own `IteratorGetNext`: steps feed nothing); when all are taken, an
-// iterator is named by a fed string handle instead. Measured (bench/floor.cc's loop, W2's
-// 200 000 one-row steps): feeding a step anything costs ~8-10 µs and looking the handle up ~3 µs
-// more, on steps of ~50 µs. 8 covers the concurrent iterators of most programs; each slot adds
-// five nodes to the graph and builds its executors on first use.
-const LANE_SLOTS = 8;
-
 /**
  * The ops for iterators on a long-lived shared session (iterate/shared-session.ts). A Dataset's
  * dataset is stored once, as the repeated element of an anonymous "slot" iterator named by a
@@ -72,25 +64,6 @@ function addSharedIteratorOps(
   const [named] = ctx.addOp('IteratorFromStringHandleV2', [handleIn], types, { name: 'named_iterator' });
   // Named `next` as in a standalone graph: a TFError of a source names this node.
   const next = unboxOutputs(ctx, dataset, ctx.addOp('IteratorGetNext', [named], types, { name: 'next' }));
-  // The lanes' iterator slots: an iterator op each, whose steps feed nothing (see LANE_SLOTS).
-  const slots = Array.from({ length: LANE_SLOTS }, (_, k) => {
-    const [slotIterator] = ctx.addOp(
-      'IteratorV2',
-      [],
-      { shared_name: '', container: '', ...types },
-      { name: `next/slot_${k}/iterator` },
-    );
-    const startSlot = ctx.addNode('MakeIterator', [stored, slotIterator], {}, { name: `next/slot_${k}/start` });
-    // Emptied when its iterator closes: the closed iterator's state (buffers, threads) goes at once.
-    const [none] = ctx.addOp('TakeDataset', [stored, int64(ctx, 0)], types, { name: `next/slot_${k}/empty` });
-    const reset = ctx.addNode('MakeIterator', [none, slotIterator], {}, { name: `next/slot_${k}/reset` });
-    const slotNext = unboxOutputs(
-      ctx,
-      dataset,
-      ctx.addOp('IteratorGetNext', [slotIterator], types, { name: `next/slot_${k}` }),
-    );
-    return { start: startSlot.id, reset: reset.id, next: slotNext.refs };
-  });
   const destroy = ctx.addNode(
     'DestroyResourceOp',
     [named],
@@ -107,7 +80,6 @@ function addSharedIteratorOps(
     handleIn: handleIn.ref,
     next: next.refs,
     destroy: destroy.id,
-    slots,
   };
   return { ops, skeleton: next.skeleton };
 }

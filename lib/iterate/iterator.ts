@@ -25,7 +25,6 @@ const CHUNK_BUDGET_MICROS = 2000; // a chunk returns at most ~2 ms after its fir
 // RunOptions.timeout_in_ms is an int64; we take what a JS timer could also express.
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const DEADLINE_EXCEEDED = 4;
-const SLOT_NEXT = /^next\/slot_\d+$/;
 
 // RunOptions { inter_op_thread_pool: -1 }: each IteratorGetNext step runs in the calling (the
 // session's) thread instead of hopping to TensorFlow's inter-op pool; the pipeline's own threads
@@ -349,10 +348,6 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
 
   /** A timed-out step says which limit it hit; an error thrown by JS code is rethrown as itself. */
   private explain(error: unknown): unknown {
-    // Which iterator slot a lane took is ours (compile.ts): its elements' errors name `next`,
-    // the node of a standalone graph, whichever slot ran them.
-    if (error instanceof TFError && error.op !== undefined && SLOT_NEXT.test(error.op))
-      error = new TFError(error.message, error.tfCode, 'next');
     if (error instanceof TFError) {
       const thrown = takeJsError(error.message);
       if (thrown) return thrown.error;

@@ -31,12 +31,6 @@ export interface SharedIteratorOps {
   next: OutputRef[];
   /** Destroys the iterator named by `handleIn` (the lane's cleanup). */
   destroy: number;
-  /**
-   * Iterator slots, taken by one open iterator each: `start` makes the slot's iterator over the
-   * dataset of the slot named by `slotIn`, `next` pulls from it with nothing fed, `reset` empties
-   * it once its iterator has closed.
-   */
-  slots: { start: number; reset: number; next: OutputRef[] }[];
 }
 
 // A closed iterator's step still running after this long is taken as stuck (a filter that
@@ -51,8 +45,6 @@ class SharedSession {
   readonly session: NativeSession;
   /** Lanes not yet closed, or closed with a step still running (weakly: a dropped iterator's goes). */
   readonly lanes = new Set<WeakRef<TrackedLane>>();
-  /** Iterator slots no open iterator holds (SharedIteratorOps.slots). */
-  readonly freeSlots: number[];
   retired = false;
 
   constructor(
@@ -61,7 +53,6 @@ class SharedSession {
     readonly key: string | undefined,
   ) {
     this.session = openSession(ctx);
-    this.freeSlots = ops.slots.map((_, k) => ops.slots.length - 1 - k);
   }
 
   retire(): void {
@@ -92,8 +83,6 @@ class TrackedLane {
   constructor(
     private readonly shared: SharedSession,
     readonly native: NativeLane,
-    /** Runs once the lane is closed and no step of it runs any more (never for a stuck one). */
-    private readonly whenIdle?: () => void,
   ) {
     shared.lanes.add(this.ref);
   }
@@ -121,7 +110,6 @@ class TrackedLane {
   private leave(): void {
     this.shared.lanes.delete(this.ref);
     this.shared.closeIfOnlyStuck();
-    this.whenIdle?.();
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -265,34 +253,14 @@ export class PipelineSlot {
     return this.stored;
   }
 
-  /** Starts an iterator on a lane of its own; its steps then fetch what this returns. */
+  /** Starts an iterator on a lane of its own; its steps then fetch `next`. */
   async startIterator(runOptions: Uint8Array, onLane: (lane: IteratorLane) => void): Promise<OutputRef[]> {
     const slot = await this.store(runOptions);
     const shared = this.shared as SharedSession;
     const { ops } = shared;
-    const k = shared.freeSlots.pop();
-    if (k === undefined) {
-      // Every iterator slot is taken: this iterator is named by a string handle fed to each step.
-      const lane = new TrackedLane(shared, new (addon().Lane)(shared.session, ops.handleIn, [ops.destroy]));
-      onLane(lane);
-      await lane.run([[ops.slotIn, slot]], [], [ops.start], runOptions, ops.handle);
-      return ops.next;
-    }
-    const { start, reset, next } = ops.slots[k];
-    // The slot is free again only once no step of this lane can run (a step of a closed iterator
-    // must not pull from the next one), and after its iterator is emptied. A stuck step keeps it
-    // (its session is retired); so does an iterator dropped without being closed.
-    const { owner } = this; // kept until the reset ran: releasing its dataset first would fail it
-    const release = (): void => {
-      if (shared.session.closed || !owner) return;
-      shared.session.run([[ops.slotIn, slot]], [], [reset], runOptions).then(
-        () => shared.freeSlots.push(k),
-        () => undefined, // the session is closing: its slots go with it
-      );
-    };
-    const lane = new TrackedLane(shared, new (addon().Lane)(shared.session), release);
+    const lane = new TrackedLane(shared, new (addon().Lane)(shared.session, ops.handleIn, [ops.destroy]));
     onLane(lane);
-    await lane.run([[ops.slotIn, slot]], [], [start], runOptions);
-    return next;
+    await lane.run([[ops.slotIn, slot]], [], [ops.start], runOptions, ops.handle);
+    return ops.next;
   }
 }
