@@ -6,25 +6,27 @@ import { Dataset, TFError, ops as tf } from '../lib';
 
 const linux = process.platform === 'linux';
 
-/** Name and nice value of each thread of this process (from /proc; Linux only). */
-function threads(): { name: string; nice: number }[] {
-  return readdirSync('/proc/self/task').flatMap((tid) => {
+/** Each thread of this process by id, with its name and nice value (from /proc; Linux only). */
+function threads(): Map<number, { name: string; nice: number }> {
+  const out = new Map<number, { name: string; nice: number }>();
+  for (const tid of readdirSync('/proc/self/task')) {
     try {
       const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
       // Fields after the parenthesised name: state is field 3, nice field 19.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return [{ name, nice: Number(fields[16]) }];
+      out.set(Number(tid), { name, nice: Number(fields[16]) });
     } catch {
-      return []; // a thread that ended meanwhile
+      // a thread that ended meanwhile
     }
-  });
+  }
+  return out;
 }
 
 (linux ? describe : describe.skip)('lanes run below the event loop (Linux)', () => {
   test('an open iterator’s lane and the pipeline threads it started have nice +5', async () => {
-    const base = threads()[0].nice; // the main thread comes first
-    const before = threads().filter((t) => t.name === 'tfdata-lane').length;
+    const before = threads();
+    const base = (before.get(process.pid) as { nice: number }).nice; // this (the event loop's) thread
     const it = Dataset.range(1_000_000)
       .map((x) => x.add(1), { numParallelCalls: 2 })
       .prefetch(2)
@@ -33,10 +35,11 @@ function threads(): { name: string; nice: number }[] {
       await it.next();
       // A thread takes its creator's name and priority: the lane, and the threads TensorFlow
       // started from it for this pipeline (prefetch, parallel map, autotuning).
-      const lanes = threads().filter((t) => t.name === 'tfdata-lane');
-      expect(lanes.length).toBeGreaterThanOrEqual(before + 3);
-      for (const t of lanes) expect(t.nice).toBe(Math.min(base + 5, 19));
-      expect(threads()[0].nice).toBe(base); // the event loop's own thread keeps its priority
+      const now = threads();
+      const started = [...now].filter(([tid, t]) => !before.has(tid) && t.name === 'tfdata-lane');
+      expect(started.length).toBeGreaterThanOrEqual(3);
+      for (const [, t] of started) expect(t.nice).toBe(Math.min(base + 5, 19));
+      expect(now.get(process.pid)?.nice).toBe(base); // the event loop's own thread keeps its priority
     } finally {
       it.close();
     }
