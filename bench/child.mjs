@@ -13,8 +13,9 @@ const [contender, workload, nText, extra, mode] = process.argv.slice(2);
 const n = Number(nText);
 
 if (contender === 'graphdef') {
-  // The same graph as the iterator runs, and its feeds as raw files listed in <out>.feeds:
-  // one line per Placeholder: name, TF dtype number, rank, dims…, data file.
+  // The same graph as the iterator runs, its feeds as raw files listed in <out>.feeds (one line
+  // per Placeholder: name, TF dtype number, rank, dims…, data file), and the addon's serialized
+  // session ConfigProto in <out>.session-config.
   const ds = tfdataDataset(workload, n);
   writeFileSync(extra, ds.toGraphDef());
   // TF enum numbers from the shared table (lib/shared/tables.ts), which floor.cc's header is generated from.
@@ -26,6 +27,9 @@ if (contender === 'graphdef') {
     return [name, enums[tensor.dtype], tensor.shape.length, ...tensor.shape, file].join(' ');
   });
   writeFileSync(`${extra}.feeds`, lines.map((l) => `${l}\n`).join(''));
+  // The addon's session configuration, for the floor's session mode (one source: open-session.ts).
+  const { SESSION_CONFIG } = createRequire(import.meta.url)('../dist/cjs/iterate/open-session.js');
+  writeFileSync(`${extra}.session-config`, SESSION_CONFIG);
   console.log(JSON.stringify({ outputs: 1, feeds: lines.length }));
   process.exit(0);
 }

@@ -2,7 +2,7 @@
 // with no JavaScript at all, with the same feeds, session and run options as the addon, to bound
 // the bridge's overhead.
 // usage: floor <libtensorflow.so> <graph.pb> <number of outputs> [session|eager]
-//   (feeds read from <graph.pb>.feeds)
+//   (feeds read from <graph.pb>.feeds, the session configuration from <graph.pb>.session-config)
 // prints {"seconds", "elements", "first", "last"}: first/last are sums of the first output.
 // `session` (the default) runs IteratorGetNext as a session step, as the addon does; `eager`
 // runs the dataset as Python does: the pipeline graph as a function executed eagerly for the
@@ -244,10 +244,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   TF_SessionOptions* session_options = tf.TF_NewSessionOptions();
-  // The addon's session configuration (lib/iterate/open-session.ts): ConfigProto { graph_options
-  // { rewrite_options { disable_meta_optimizer: true } } }, no Grappler pass over the steps.
-  static const unsigned char kNoGrappler[] = {0x52, 0x05, 0x52, 0x03, 0x98, 0x01, 0x01};
-  tf.TF_SetConfig(session_options, kNoGrappler, sizeof(kNoGrappler), status);
+  // The addon's session configuration (lib/iterate/open-session.ts), as bench/child.mjs wrote it.
+  std::ifstream config_file(std::string(argv[2]) + ".session-config", std::ios::binary);
+  if (!config_file) {
+    std::fprintf(stderr, "missing %s.session-config\n", argv[2]);
+    return 1;
+  }
+  std::string config((std::istreambuf_iterator<char>(config_file)), std::istreambuf_iterator<char>());
+  tf.TF_SetConfig(session_options, config.data(), config.size(), status);
   if (tf.TF_GetCode(status) != kCodeOk) {
     std::fprintf(stderr, "session config: %s\n", tf.TF_Message(status));
     return 1;
