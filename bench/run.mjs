@@ -151,39 +151,24 @@ const tfjsShare = 10;
 
 const graphsWritten = new Set();
 
-// One run of contender `c` on workload `w`: its result, and for the floor both of its modes.
+// One run of contender `c` on workload `w`: `{ [c]: result }`, or for the floor one per mode.
 function runContender(w, c, flipsFile) {
   process.stderr.write(`bench: ${w.name} ${c}…\n`);
-  const out = {};
-  let r;
-  if (c === 'python') r = runJson(python, [path.join(here, 'python_bench.py'), w.name, scale]);
-  else if (c === 'floor') {
+  if (c === 'python') return { python: runJson(python, [path.join(here, 'python_bench.py'), w.name, scale]) };
+  if (c === 'floor') {
     const pb = path.join(build, `${w.name}-${w.n}.pb`);
     // Written once per run: the graph follows the library's code (vectorisation included).
     if (!graphsWritten.has(pb)) runJson(process.execPath, [child, 'graphdef', w.name, String(w.n), pb]);
     graphsWritten.add(pb);
-    // The floor is the cheaper of the two native crossings: a session step per element (as the
-    // addon runs) or eager ops (as Python runs); both are shown.
-    const modes = Object.fromEntries(
-      ['session', 'eager'].map((mode) => [mode, runJson(floor, [library.path, pb, '1', mode])]),
+    // Two native crossings: a session step per element (as the addon runs) or eager ops (as
+    // Python runs); the `floor` row is the faster of their medians (below).
+    return Object.fromEntries(
+      ['session', 'eager'].map((mode) => [`floor: ${mode}`, runJson(floor, [library.path, pb, '1', mode])]),
     );
-    for (const [mode, m] of Object.entries(modes)) out[`floor: ${mode}`] = { ...m, rows: w.n };
-    r = modes.session.seconds <= modes.eager.seconds ? modes.session : modes.eager;
-  } else {
-    const n = c === 'tfjs' ? Math.floor(w.n / tfjsShare) : w.n;
-    r = runJson(process.execPath, [
-      '--max-old-space-size=8192',
-      child,
-      c,
-      w.name,
-      String(n),
-      ...(w.name === 'w3' ? [flipsFile] : []),
-    ]);
-    r.rows = n;
   }
-  r.rows ??= w.n;
-  out[c] = r;
-  return out;
+  const n = c === 'tfjs' ? Math.floor(w.n / tfjsShare) : w.n;
+  const args = ['--max-old-space-size=8192', child, c, w.name, String(n), ...(w.name === 'w3' ? [flipsFile] : [])];
+  return { [c]: { ...runJson(process.execPath, args), rows: n } };
 }
 
 // Ratios to the floor are within this machine's run-to-run noise (±15 % here): where a workload
@@ -205,16 +190,19 @@ for (const w of workloads) {
     for (const c of repeated) for (const [k, r] of Object.entries(runContender(w, c, flipsFile))) runs[k].push(r);
   for (const [k, rs] of Object.entries(runs)) {
     const seconds = rs.map((r) => r.seconds);
+    const rows = rs[0].rows ?? w.n;
     // The first run's other fields (checksums, peak RSS, event loop), the median time.
-    const r = { ...rs[0], seconds: median(seconds), rowsPerSecond: rs[0].rows / median(seconds) };
+    const r = { ...rs[0], rows, seconds: median(seconds), rowsPerSecond: rows / median(seconds) };
     if (rs.length > 1) {
       r.samples = seconds;
       if (r.eventLoopP99ms !== undefined) r.eventLoopP99ms = median(rs.map((x) => x.eventLoopP99ms));
     }
     results[w.name][k] = r;
+    if (k === 'floor: eager') {
+      const session = results[w.name]['floor: session'];
+      results[w.name].floor = session.seconds <= r.seconds ? session : r;
+    }
   }
-  const floorModes = ['floor: session', 'floor: eager'].map((k) => results[w.name][k]).filter(Boolean);
-  if (floorModes.length) results[w.name].floor = floorModes.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
 }
 
 // The tf.data service workloads (S1, S2): skipped, with the reason, when its servers cannot start.
