@@ -13,7 +13,7 @@ import { DatasetInput } from './definition';
 /** The refs to fetch for one element and the skeleton that rebuilds it on the host. */
 export function unboxOutputs(
   ctx: GraphContext,
-  dataset: DatasetInput,
+  dataset: Pick<DatasetInput, 'specs' | 'skeleton'>,
   next: Sym[],
 ): { refs: OutputRef[]; skeleton: Skeleton } {
   if (!dataset.specs.some((s) => s.composite)) return { refs: next.map((s) => s.ref), skeleton: dataset.skeleton };

@@ -4,8 +4,9 @@
 // session, shared by every Dataset that compiles to the same graph (the cache below); each such
 // Dataset stores its dataset once in that session (its "slot", see compile.ts: its host data fed
 // once, its seed generators and memory cache shared by its iterators, as in Python); each
-// iterator is an anonymous iterator resource over that dataset, driven by a lane (a native
-// thread of its own) and destroyed when it closes.
+// iterator runs over that dataset on a lane (a native thread of its own), in one of the graph's
+// iterator seats (fed nothing per step; emptied when it closes), or, past the last seat, in an
+// anonymous iterator named by a handle fed to each step (destroyed when it closes).
 import { GraphContext } from '../graph/context';
 import { openSession } from './open-session';
 import { NativeLane, NativeSession, NativeTensorHandle, OutputRef, addon } from '../native';
@@ -31,6 +32,21 @@ export interface SharedIteratorOps {
   next: OutputRef[];
   /** Destroys the iterator named by `handleIn` (the lane's cleanup). */
   destroy: number;
+  /** Seat `k`, its ops added to the graph on first use; undefined past the last seat. */
+  seat(k: number): IteratorSeat | undefined;
+  /** Empties the seat whose handle is fed to `handleIn`, over the slot named by `slotIn`. */
+  emptySeat: number;
+}
+
+/**
+ * A fixed iterator of the graph, taken by one open iterator at a time: `start` makes it over the
+ * dataset of the slot named by `slotIn`, `next` pulls from it with nothing fed (compile.ts);
+ * `handle` names it for `emptySeat` once its iterator has closed.
+ */
+export interface IteratorSeat {
+  start: number;
+  handle: OutputRef;
+  next: OutputRef[];
 }
 
 // A closed iterator's step still running after this long is taken as stuck (a filter that
@@ -45,6 +61,15 @@ class SharedSession {
   readonly session: NativeSession;
   /** Lanes not yet closed, or closed with a step still running (weakly: a dropped iterator's goes). */
   readonly lanes = new Set<WeakRef<TrackedLane>>();
+  /** Seats this session has used that no open iterator holds now, emptied and ready. */
+  readonly freeSeats: number[] = [];
+  /** Seats being emptied after their iterator closed. */
+  seatsEmptying = 0;
+  /** Seats this session has used (0 … seatsUsed - 1): their string handles, once a start fetched them. */
+  readonly seatHandles: (NativeTensorHandle | undefined)[] = [];
+  get seatsUsed(): number {
+    return this.seatHandles.length;
+  }
   retired = false;
 
   constructor(
@@ -83,6 +108,8 @@ class TrackedLane {
   constructor(
     private readonly shared: SharedSession,
     readonly native: NativeLane,
+    /** Runs once the lane is closed and none of its steps runs any more (never for a stuck one). */
+    private readonly whenIdle?: () => void,
   ) {
     shared.lanes.add(this.ref);
   }
@@ -110,6 +137,7 @@ class TrackedLane {
   private leave(): void {
     this.shared.lanes.delete(this.ref);
     this.shared.closeIfOnlyStuck();
+    this.whenIdle?.();
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -145,6 +173,17 @@ export interface PipelineCacheStats {
   hits: number;
   /** Datasets that opened a session. */
   misses: number;
+}
+
+/** @internal Seats of the cached sessions: taken by an open iterator, or free. */
+export function seatStats(): { taken: number; free: number } {
+  let taken = 0;
+  let free = 0;
+  for (const shared of cache.values()) {
+    taken += shared.seatsUsed - shared.freeSeats.length;
+    free += shared.freeSeats.length;
+  }
+  return { taken, free };
 }
 
 /** The pipeline cache's counters. */
@@ -214,6 +253,9 @@ const released = new FinalizationRegistry<{ shared: SharedSession; slot: NativeT
   shared.session.run([[shared.ops.slotIn, slot]], [], [shared.ops.release]).catch(() => undefined);
 });
 
+// A seated lane collected without being closed frees its seat (see startIterator).
+const dropped = new FinalizationRegistry<() => void>((free) => free());
+
 /**
  * One Dataset's place in a shared session: its slot, stored on first use. `owner` is the
  * compiled pipeline; when it is collected, the slot is released.
@@ -253,14 +295,82 @@ export class PipelineSlot {
     return this.stored;
   }
 
-  /** Starts an iterator on a lane of its own; its steps then fetch `next`. */
+  /** Opens the shared session and stores the dataset now (what the first iterator would do). */
+  async prepare(runOptions: Uint8Array): Promise<void> {
+    await this.store(runOptions);
+  }
+
+  /** Starts an iterator on a lane of its own; its steps then fetch what this returns. */
   async startIterator(runOptions: Uint8Array, onLane: (lane: IteratorLane) => void): Promise<OutputRef[]> {
     const slot = await this.store(runOptions);
     const shared = this.shared as SharedSession;
     const { ops } = shared;
-    const lane = new TrackedLane(shared, new (addon().Lane)(shared.session, ops.handleIn, [ops.destroy]));
+    // A seat emptied and ready, else a new one; while seats are being emptied (~1 ms, longer when
+    // a closed iterator's threads take time to stop), an iterator does not wait for them.
+    const reused = shared.freeSeats.pop();
+    const k = reused ?? (shared.seatsEmptying === 0 ? shared.seatsUsed : Infinity);
+    const seat = ops.seat(k);
+    if (!seat) {
+      // No seat for it: this iterator is named by a string handle fed to each step.
+      const lane = new TrackedLane(shared, new (addon().Lane)(shared.session, ops.handleIn, [ops.destroy]));
+      onLane(lane);
+      await lane.run([[ops.slotIn, slot]], [], [ops.start], runOptions, ops.handle);
+      return ops.next;
+    }
+    // The seat is free again once no step of this lane can run (a step of a closed iterator must
+    // not pull from the next one's): when the lane is closed and idle, or collected (an iterator
+    // dropped without closing; a queued or running step keeps it). A stuck step keeps the seat
+    // (its session is retired). Freeing empties the seat's iterator, so the closed iterator's
+    // state (buffers, threads) goes at once.
+    if (reused === undefined) shared.seatHandles.push(undefined);
+    // The seat's handle, known once a start on it fetched it (free() runs after that start).
+    let handle: Promise<NativeTensorHandle | undefined> = Promise.resolve(shared.seatHandles[k]);
+    const { owner } = this; // its stored dataset must outlive the reset
+    let freed = false;
+    const free = (): void => {
+      if (freed) return;
+      freed = true;
+      dropped.unregister(free);
+      shared.seatsEmptying++;
+      // Without a handle no start ran on the seat: nothing to empty. A failed reset means a
+      // closing session: the seat goes with it.
+      handle
+        .then((h) =>
+          h
+            ? shared.session.run(
+                [
+                  [ops.slotIn, slot],
+                  [ops.handleIn, h],
+                ],
+                [],
+                [ops.emptySeat],
+                runOptions,
+              )
+            : undefined,
+        )
+        .then(
+          () => shared.freeSeats.push(k),
+          () => undefined,
+        )
+        .finally(() => {
+          shared.seatsEmptying--;
+          void owner;
+        });
+    };
+    const native = new (addon().Lane)(shared.session);
+    dropped.register(native, free, free);
+    const lane = new TrackedLane(shared, native, free);
     onLane(lane);
-    await lane.run([[ops.slotIn, slot]], [], [ops.start], runOptions, ops.handle);
-    return ops.next;
+    if (shared.seatHandles[k]) {
+      await lane.run([[ops.slotIn, slot]], [], [seat.start], runOptions);
+    } else {
+      const run = lane.run([[ops.slotIn, slot]], [seat.handle], [seat.start], runOptions);
+      handle = run.then(
+        ([raw]) => (shared.seatHandles[k] = Tensor.fromRaw(raw).handle()),
+        () => undefined,
+      );
+      await run;
+    }
+    return seat.next;
   }
 }
