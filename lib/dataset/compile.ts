@@ -3,7 +3,7 @@
 import { GraphContext } from '../graph/context';
 import { encodeProto } from '../proto';
 import type { CompiledPipeline } from '../iterate/iterator';
-import type { IteratorSeat, SharedIteratorOps } from '../iterate/shared-session';
+import type { SharedIteratorOps } from '../iterate/shared-session';
 import { Sym } from '../graph/sym';
 import type { Skeleton } from '../tensor/structure';
 import { DatasetInput, int64, typeAttrs } from './definition';
@@ -28,14 +28,13 @@ const STORE_OPTIONS = encodeProto([
   [7, [[1, false]]], // autotune_options.enabled
 ]);
 
-// Iterators on a shared session each take a seat while they are open: a fixed `IteratorV2` with
-// its own `IteratorGetNext`, so their steps feed nothing. When every seat is taken, an iterator is
-// named by a string handle fed to each step instead. Measured (bench/floor.cc's loop, W2's
-// 200 000 one-row steps of ~50 µs): feeding a step anything costs ~8-10 µs, looking the handle up
-// ~3 µs more. Seats are added to the graph on first use (four nodes each), so a graph pays only
-// for the iterators it runs at once: 8 in the graph from the start made every new pipeline
-// (W7) ~3 ms slower.
-export const MAX_SEATS = 8;
+// One iterator at a time per session runs in the graph's seat: a fixed `IteratorV2` with its own
+// `IteratorGetNext`, so its steps feed nothing; the others are named by a string handle fed to
+// each step. Measured (bench/floor.cc's loop, W2's 200 000 one-row steps of ~50 µs): feeding a
+// step anything costs ~8-10 µs and looking the handle up ~3 µs more. One seat, not several: 8 in
+// every graph made each new pipeline (W7) ~3 ms slower, and seats added on demand (the graph
+// extended, new executors, each closed iterator emptied before its seat is reused) raised W7's
+// 20-in-flight p99 from ~40 to 55-58 ms.
 
 /**
  * The ops for iterators on a long-lived shared session (iterate/shared-session.ts). A Dataset's
@@ -79,32 +78,16 @@ function addSharedIteratorOps(
     { ignore_lookup_error: true },
     { name: 'destroy_iterator' },
   );
-  // Seat k's ops, added once per graph (each session has its own iterator resources for them).
-  const { specs, skeleton } = dataset; // not the dataset: a seat added later must not keep it alive
-  const seats: IteratorSeat[] = [];
-  const seat = (k: number): IteratorSeat | undefined => {
-    if (k >= MAX_SEATS) return undefined;
-    for (let i = seats.length; i <= k; i++) {
-      const [iterator] = ctx.addOp(
-        'IteratorV2',
-        [],
-        { shared_name: '', container: '', ...types },
-        { name: `seat_${i}` },
-      );
-      const seatStart = ctx.addNode('MakeIterator', [stored, iterator], {}, { name: `seat_${i}/start` });
-      const [seatHandle] = ctx.addOp('IteratorToStringHandle', [iterator], {}, { name: `seat_${i}/handle` });
-      const seatNext = ctx.addOp('IteratorGetNext', [iterator], types, { name: `next/seat_${i}` });
-      seats.push({
-        start: seatStart.id,
-        handle: seatHandle.ref,
-        next: unboxOutputs(ctx, { specs, skeleton }, seatNext).refs,
-      });
-    }
-    return seats[k];
-  };
-  // Empties the seat named by `handleIn` once its iterator has closed: the closed iterator's
-  // state (buffers, threads) goes at once. One op for every seat: one executor per session.
-  // Finalised without rewrites (a new dataset each time: rewriting it took ~15 ms).
+  // The seat, and the op that empties it once its iterator has closed: the closed iterator's
+  // state (buffers, threads) goes at once. The empty dataset is finalised without rewrites (a new
+  // dataset each time: rewriting it took ~15 ms).
+  const [seatIterator] = ctx.addOp('IteratorV2', [], { shared_name: '', container: '', ...types }, { name: 'seat' });
+  const seatStart = ctx.addNode('MakeIterator', [stored, seatIterator], {}, { name: 'seat/start' });
+  const seatNext = unboxOutputs(
+    ctx,
+    dataset,
+    ctx.addOp('IteratorGetNext', [seatIterator], types, { name: 'next/seat' }),
+  );
   const [none] = ctx.addOp('TakeDataset', [stored, int64(ctx, 0)], types, { name: 'empty_dataset' });
   const [plainNone] = ctx.addOp(
     'OptionsDataset',
@@ -112,7 +95,7 @@ function addSharedIteratorOps(
     { ...types, serialized_options: STORE_OPTIONS },
     { name: 'empty_dataset' },
   );
-  const emptySeat = ctx.addNode('MakeIterator', [plainNone, named], {}, { name: 'empty_seat' });
+  const emptySeat = ctx.addNode('MakeIterator', [plainNone, seatIterator], {}, { name: 'seat/empty' });
   const ops = {
     store: storeOp.id,
     slotHandle: slotHandle.ref,
@@ -123,8 +106,7 @@ function addSharedIteratorOps(
     handleIn: handleIn.ref,
     next: next.refs,
     destroy: destroy.id,
-    seat,
-    emptySeat: emptySeat.id,
+    seat: { start: seatStart.id, next: seatNext.refs, empty: emptySeat.id },
   };
   return { ops, skeleton: next.skeleton };
 }

@@ -4,8 +4,8 @@
 // session, shared by every Dataset that compiles to the same graph (the cache below); each such
 // Dataset stores its dataset once in that session (its "slot", see compile.ts: its host data fed
 // once, its seed generators and memory cache shared by its iterators, as in Python); each
-// iterator runs over that dataset on a lane (a native thread of its own), in one of the graph's
-// iterator seats (fed nothing per step; emptied when it closes), or, past the last seat, in an
+// iterator runs over that dataset on a lane (a native thread of its own), in the graph's iterator
+// seat (fed nothing per step; emptied when it closes) when no other iterator holds it, else in an
 // anonymous iterator named by a handle fed to each step (destroyed when it closes).
 import { GraphContext } from '../graph/context';
 import { openSession } from './open-session';
@@ -32,21 +32,12 @@ export interface SharedIteratorOps {
   next: OutputRef[];
   /** Destroys the iterator named by `handleIn` (the lane's cleanup). */
   destroy: number;
-  /** Seat `k`, its ops added to the graph on first use; undefined past the last seat. */
-  seat(k: number): IteratorSeat | undefined;
-  /** Empties the seat whose handle is fed to `handleIn`, over the slot named by `slotIn`. */
-  emptySeat: number;
-}
-
-/**
- * A fixed iterator of the graph, taken by one open iterator at a time: `start` makes it over the
- * dataset of the slot named by `slotIn`, `next` pulls from it with nothing fed (compile.ts);
- * `handle` names it for `emptySeat` once its iterator has closed.
- */
-export interface IteratorSeat {
-  start: number;
-  handle: OutputRef;
-  next: OutputRef[];
+  /**
+   * The graph's seat, taken by one open iterator at a time: `start` makes it over the dataset of
+   * the slot named by `slotIn`, `next` pulls from it with nothing fed, `empty` empties it (over
+   * the same slot) once its iterator has closed.
+   */
+  seat: { start: number; next: OutputRef[]; empty: number };
 }
 
 // A closed iterator's step still running after this long is taken as stuck (a filter that
@@ -61,15 +52,8 @@ class SharedSession {
   readonly session: NativeSession;
   /** Lanes not yet closed, or closed with a step still running (weakly: a dropped iterator's goes). */
   readonly lanes = new Set<WeakRef<TrackedLane>>();
-  /** Seats this session has used that no open iterator holds now, emptied and ready. */
-  readonly freeSeats: number[] = [];
-  /** Seats being emptied after their iterator closed. */
-  seatsEmptying = 0;
-  /** Seats this session has used (0 … seatsUsed - 1): their string handles, once a start fetched them. */
-  readonly seatHandles: (NativeTensorHandle | undefined)[] = [];
-  get seatsUsed(): number {
-    return this.seatHandles.length;
-  }
+  /** Whether the seat is free (no open iterator holds it, and it has been emptied). */
+  seatFree = true;
   retired = false;
 
   constructor(
@@ -175,15 +159,11 @@ export interface PipelineCacheStats {
   misses: number;
 }
 
-/** @internal Seats of the cached sessions: taken by an open iterator, or free. */
+/** @internal The seats of the cached sessions: taken by an open iterator (or being emptied), or free. */
 export function seatStats(): { taken: number; free: number } {
-  let taken = 0;
   let free = 0;
-  for (const shared of cache.values()) {
-    taken += shared.seatsUsed - shared.freeSeats.length;
-    free += shared.freeSeats.length;
-  }
-  return { taken, free };
+  for (const shared of cache.values()) if (shared.seatFree) free++;
+  return { taken: cache.size - free, free };
 }
 
 /** The pipeline cache's counters. */
@@ -305,72 +285,41 @@ export class PipelineSlot {
     const slot = await this.store(runOptions);
     const shared = this.shared as SharedSession;
     const { ops } = shared;
-    // A seat emptied and ready, else a new one; while seats are being emptied (~1 ms, longer when
-    // a closed iterator's threads take time to stop), an iterator does not wait for them.
-    const reused = shared.freeSeats.pop();
-    const k = reused ?? (shared.seatsEmptying === 0 ? shared.seatsUsed : Infinity);
-    const seat = ops.seat(k);
-    if (!seat) {
-      // No seat for it: this iterator is named by a string handle fed to each step.
+    if (!shared.seatFree) {
+      // Another iterator holds the seat: this one is named by a string handle fed to each step.
       const lane = new TrackedLane(shared, new (addon().Lane)(shared.session, ops.handleIn, [ops.destroy]));
       onLane(lane);
       await lane.run([[ops.slotIn, slot]], [], [ops.start], runOptions, ops.handle);
       return ops.next;
     }
+    shared.seatFree = false;
+    const { seat } = ops;
     // The seat is free again once no step of this lane can run (a step of a closed iterator must
-    // not pull from the next one's): when the lane is closed and idle, or collected (an iterator
-    // dropped without closing; a queued or running step keeps it). A stuck step keeps the seat
-    // (its session is retired). Freeing empties the seat's iterator, so the closed iterator's
-    // state (buffers, threads) goes at once.
-    if (reused === undefined) shared.seatHandles.push(undefined);
-    // The seat's handle, known once a start on it fetched it (free() runs after that start).
-    let handle: Promise<NativeTensorHandle | undefined> = Promise.resolve(shared.seatHandles[k]);
-    const { owner } = this; // its stored dataset must outlive the reset
+    // not pull from the next one's) and it has been emptied: after the lane is closed and idle,
+    // or collected (an iterator dropped without closing; a queued or running step keeps it). A
+    // stuck step keeps it (its session is retired). An iterator never waits for the seat being
+    // emptied (that stops the closed iterator's threads, up to ~20 ms): the next one is fed, so
+    // the epochs of a loop alternate between the seat and a fed handle.
+    const { owner } = this; // its stored dataset must outlive the emptying
     let freed = false;
     const free = (): void => {
       if (freed) return;
       freed = true;
       dropped.unregister(free);
-      shared.seatsEmptying++;
-      // Without a handle no start ran on the seat: nothing to empty. A failed reset means a
-      // closing session: the seat goes with it.
-      handle
-        .then((h) =>
-          h
-            ? shared.session.run(
-                [
-                  [ops.slotIn, slot],
-                  [ops.handleIn, h],
-                ],
-                [],
-                [ops.emptySeat],
-                runOptions,
-              )
-            : undefined,
-        )
+      if (shared.session.closed) return; // the seat goes with it
+      shared.session
+        .run([[ops.slotIn, slot]], [], [seat.empty], runOptions)
         .then(
-          () => shared.freeSeats.push(k),
-          () => undefined,
+          () => (shared.seatFree = true),
+          () => undefined, // the session is closing
         )
-        .finally(() => {
-          shared.seatsEmptying--;
-          void owner;
-        });
+        .finally(() => owner); // held until now
     };
     const native = new (addon().Lane)(shared.session);
     dropped.register(native, free, free);
     const lane = new TrackedLane(shared, native, free);
     onLane(lane);
-    if (shared.seatHandles[k]) {
-      await lane.run([[ops.slotIn, slot]], [], [seat.start], runOptions);
-    } else {
-      const run = lane.run([[ops.slotIn, slot]], [seat.handle], [seat.start], runOptions);
-      handle = run.then(
-        ([raw]) => (shared.seatHandles[k] = Tensor.fromRaw(raw).handle()),
-        () => undefined,
-      );
-      await run;
-    }
+    await lane.run([[ops.slotIn, slot]], [], [seat.start], runOptions);
     return seat.next;
   }
 }
