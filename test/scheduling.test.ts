@@ -1,21 +1,23 @@
 // How iterators share the machine with the event loop (lib/iterate/iterator.ts, native/session.cc):
-// lanes below the event loop's scheduling priority, two chunks queued per iterator, and next()
+// lanes below the event loop's scheduling priority (and SCHED_BATCH), two chunks queued per iterator, and next()
 // handing out buffered elements in order however it is called.
 import { readFileSync, readdirSync } from 'node:fs';
 import { Dataset, TFError, ops as tf } from '../lib';
 
 const linux = process.platform === 'linux';
 
-/** Each thread of this process by id, with its name and nice value (from /proc; Linux only). */
-function threads(): Map<number, { name: string; nice: number }> {
-  const out = new Map<number, { name: string; nice: number }>();
+const SCHED_BATCH = 3; // Linux's scheduling policy number
+
+/** Each thread of this process by id, with its name, nice value and policy (from /proc; Linux only). */
+function threads(): Map<number, { name: string; nice: number; policy: number }> {
+  const out = new Map<number, { name: string; nice: number; policy: number }>();
   for (const tid of readdirSync('/proc/self/task')) {
     try {
       const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      // Fields after the parenthesised name: state is field 3, nice field 19.
+      // Fields after the parenthesised name: state is field 3, nice field 19, policy field 41.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(tid), { name, nice: Number(fields[16]) });
+      out.set(Number(tid), { name, nice: Number(fields[16]), policy: Number(fields[38]) });
     } catch {
       // a thread that ended meanwhile
     }
@@ -24,7 +26,7 @@ function threads(): Map<number, { name: string; nice: number }> {
 }
 
 (linux ? describe : describe.skip)('lanes run below the event loop (Linux)', () => {
-  test('an open iterator’s lane and the pipeline threads it started have nice +5', async () => {
+  test('an open iterator’s lane and the pipeline threads it started have nice +5 and SCHED_BATCH', async () => {
     const before = threads();
     const base = (before.get(process.pid) as { nice: number }).nice; // this (the event loop's) thread
     const it = Dataset.range(1_000_000)
@@ -39,7 +41,9 @@ function threads(): Map<number, { name: string; nice: number }> {
       const started = [...now].filter(([tid, t]) => !before.has(tid) && t.name === 'tfdata-lane');
       expect(started.length).toBeGreaterThanOrEqual(3);
       for (const [, t] of started) expect(t.nice).toBe(Math.min(base + 5, 19));
+      for (const [, t] of started) expect(t.policy).toBe(SCHED_BATCH);
       expect(now.get(process.pid)?.nice).toBe(base); // the event loop's own thread keeps its priority
+      expect(now.get(process.pid)?.policy).toBe(0); // and its policy (SCHED_OTHER)
     } finally {
       it.close();
     }
