@@ -306,12 +306,13 @@ export class PipelineSlot {
       if (freed) return;
       freed = true;
       dropped.unregister(free);
-      if (shared.session.closed) return; // the seat goes with it
-      shared.session
-        .run([[ops.slotIn, slot]], [], [seat.empty], runOptions)
+      // A closed or closing session (an environment going away too) takes the seat with it.
+      if (shared.session.closed) return;
+      Promise.resolve()
+        .then(() => shared.session.run([[ops.slotIn, slot]], [], [seat.empty], runOptions))
         .then(
           () => (shared.seatFree = true),
-          () => undefined, // the session is closing
+          () => undefined,
         )
         .finally(() => owner); // held until now
     };
