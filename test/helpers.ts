@@ -1,5 +1,26 @@
 // Shared test helpers.
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { Dataset, Tensor } from '../lib';
+
+let gcFn: (() => void) | undefined;
+/** A full garbage collection (V8's `gc`, exposed on first use). */
+export function gc(): void {
+  if (!gcFn) {
+    v8.setFlagsFromString('--expose-gc');
+    gcFn = vm.runInNewContext('gc') as () => void;
+  }
+  gcFn();
+}
+
+/** Collects garbage and waits, 25 ms at a time, until `until()` holds or `ms` have passed. */
+export async function settle(until: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!until() && Date.now() < end) {
+    gc();
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 /** Every element as plain JS values (Tensors → nested arrays), structure kept. */
 export async function values(ds: Dataset<unknown>): Promise<unknown[]> {

@@ -1,20 +1,9 @@
 // Iterator lifecycle: timeouts, aborts at every stage, cancellation of a step in flight, and
 // iterators that are abandoned (to GC, or to a long-lived AbortSignal).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { Dataset, TFError, liveHandles } from '../lib';
-import { rejectionOf } from './helpers';
+import { rejectionOf, settle } from './helpers';
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-const settle = async (until: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!until() && Date.now() < end) {
-    gc();
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 // A step that never finishes on its own: the filter rejects every element of a 2^53 range.
 const endless = () => Dataset.range(2 ** 53).filter((x) => x.less(0n));
 

@@ -5,21 +5,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { Dataset, TFError } from '../lib';
 import { seatStats } from '../lib/iterate/shared-session';
-import { rejectionOf } from './helpers';
+import { rejectionOf, settle } from './helpers';
 
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
-const settle = async (until: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!until() && Date.now() < end) {
-    gc();
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 // Each test starts with every seat free (an ended iterator's seat is emptied once its lane is idle).
 beforeEach(() => settle(() => seatStats().taken === 0));
 
