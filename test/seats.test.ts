@@ -5,12 +5,15 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Dataset, TFError } from '../lib';
+import { Dataset, TFError, tensor, ops as tf } from '../lib';
 import { seatStats } from '../lib/iterate/shared-session';
 import { rejectionOf, settle } from './helpers';
 
 // Each test starts with every seat free (an ended iterator's seat is emptied once its lane is idle).
-beforeEach(() => settle(() => seatStats().taken === 0));
+beforeEach(async () => {
+  await settle(() => seatStats().taken === 0);
+  expect(seatStats().taken).toBe(0);
+});
 
 const first = (e: unknown) => Number((e as { data: ArrayLike<number | bigint> }).data[0]);
 
@@ -38,6 +41,7 @@ test('a closed iterator’s seat goes to a later iterator, which starts from the
   expect(seatStats().taken).toBe(1);
   await a.return();
   await settle(() => seatStats().taken === 0);
+  expect(seatStats().taken).toBe(0); // a's seat is free again
   const b = ds.iterator();
   const all: number[] = [];
   const take = (batch: unknown) => all.push(...Array.from((batch as { data: BigInt64Array }).data, Number));
@@ -80,4 +84,35 @@ test('a failure in the seated iterator names `next`, the node of a standalone gr
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('an iterator started while the seated one closes, chunks still queued, is fed and whole', async () => {
+  const ds = Dataset.range(5000).map((x) => x.mul(2n));
+  const a = ds.iterator();
+  await a.next(); // a holds the seat, with read-ahead chunks queued on its lane
+  void a.return(); // not awaited: its lane may still run a step
+  const b = ds.iterator();
+  const got: number[] = [];
+  for await (const e of b) got.push(first(e));
+  expect(got).toEqual(Array.from({ length: 5000 }, (_, i) => 2 * i));
+  await settle(() => seatStats().taken === 0);
+  expect(seatStats().taken).toBe(0);
+});
+
+test('a seated iterator that timed out frees the seat (emptying has no timeout)', async () => {
+  // Slow elements (a 256×256 matrix product each): emptying the seat waits for the calls in
+  // flight, longer than the iterator's 2 ms timeout.
+  const m = tensor(new Float32Array(256 * 256).fill(0.5), 'float32', [256, 256]);
+  const ds = Dataset.range(10 ** 7)
+    .map((x) => tf.sum(tf.matMul(m, m)).add(tf.cast(x, 'float32')), { numParallelCalls: 4 })
+    .prefetch(64);
+  const it = ds.iterator({ timeoutMs: 2 });
+  await it.next().catch(() => undefined); // the first step may itself time out
+  await it.return();
+  await settle(() => seatStats().taken === 0);
+  expect(seatStats().taken).toBe(0);
+  const again = ds.iterator();
+  await again.next();
+  expect(seatStats().taken).toBe(1);
+  await again.return();
 });

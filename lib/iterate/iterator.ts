@@ -25,7 +25,11 @@ const CHUNK_BUDGET_MICROS = 2000; // a chunk returns at most ~2 ms after its fir
 // RunOptions.timeout_in_ms is an int64; we take what a JS timer could also express.
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const DEADLINE_EXCEEDED = 4;
-const SEAT_NEXT = 'next/seat';
+// The seat's ops (compile.ts), named in errors as their counterparts of a fed iterator are.
+const SEAT_OPS = new Map([
+  ['next/seat', 'next'],
+  ['seat/start', 'start_iterator'],
+]);
 
 // RunOptions { inter_op_thread_pool: -1 }: each IteratorGetNext step runs in the calling (the
 // session's) thread instead of hopping to TensorFlow's inter-op pool; the pipeline's own threads
@@ -354,9 +358,10 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
 
   /** A timed-out step says which limit it hit; an error thrown by JS code is rethrown as itself. */
   private explain(error: unknown): unknown {
-    // Whether an iterator ran in the seat is ours (compile.ts): an element's error names `next`,
-    // the node of a standalone graph, either way.
-    if (error instanceof TFError && error.op === SEAT_NEXT) error = new TFError(error.message, error.tfCode, 'next');
+    // Whether an iterator ran in the seat is ours: an element's error names `next`, the node of a
+    // standalone graph, either way.
+    const renamed = error instanceof TFError && error.op !== undefined ? SEAT_OPS.get(error.op) : undefined;
+    if (renamed) error = new TFError((error as TFError).message, (error as TFError).tfCode, renamed);
     if (error instanceof TFError) {
       const thrown = takeJsError(error.message);
       if (thrown) return thrown.error;

@@ -242,7 +242,7 @@ const dropped = new FinalizationRegistry<() => void>((free) => free());
  */
 export class PipelineSlot {
   private shared: SharedSession | undefined;
-  private stored: Promise<NativeTensorHandle> | undefined;
+  private stored: Promise<{ shared: SharedSession; slot: NativeTensorHandle }> | undefined;
 
   constructor(
     private readonly ctx: GraphContext,
@@ -250,8 +250,11 @@ export class PipelineSlot {
     private readonly owner: object,
   ) {}
 
-  /** Stores the dataset (once; a failure is retried by the next iterator). */
-  private store(runOptions: Uint8Array): Promise<NativeTensorHandle> {
+  /**
+   * Stores the dataset (once; a failure is retried by the next iterator), in the session it
+   * resolves with (`this.shared` may have moved on to a new one meanwhile).
+   */
+  private store(runOptions: Uint8Array): Promise<{ shared: SharedSession; slot: NativeTensorHandle }> {
     if (this.shared?.retired) {
       // Its session was retired (a stuck step): store the dataset again in a live one.
       this.shared = undefined;
@@ -268,7 +271,7 @@ export class PipelineSlot {
         const [raw] = await shared.session.run(feeds, [shared.ops.slotHandle], [shared.ops.store], runOptions);
         const slot = Tensor.fromRaw(raw).handle();
         released.register(this.owner, { shared, slot });
-        return slot;
+        return { shared, slot };
       })();
       this.stored.catch(() => (this.stored = undefined));
     }
@@ -282,8 +285,7 @@ export class PipelineSlot {
 
   /** Starts an iterator on a lane of its own; its steps then fetch what this returns. */
   async startIterator(runOptions: Uint8Array, onLane: (lane: IteratorLane) => void): Promise<OutputRef[]> {
-    const slot = await this.store(runOptions);
-    const shared = this.shared as SharedSession;
+    const { shared, slot } = await this.store(runOptions);
     const { ops } = shared;
     if (!shared.seatFree) {
       // Another iterator holds the seat: this one is named by a string handle fed to each step.
@@ -292,6 +294,7 @@ export class PipelineSlot {
       await lane.run([[ops.slotIn, slot]], [], [ops.start], runOptions, ops.handle);
       return ops.next;
     }
+    const native = new (addon().Lane)(shared.session); // first: if it throws, the seat stays free
     shared.seatFree = false;
     const { seat } = ops;
     // The seat is free again once no step of this lane can run (a step of a closed iterator must
@@ -299,7 +302,9 @@ export class PipelineSlot {
     // or collected (an iterator dropped without closing; a queued or running step keeps it). A
     // stuck step keeps it (its session is retired). An iterator never waits for the seat being
     // emptied (that stops the closed iterator's threads, up to ~20 ms): the next one is fed, so
-    // the epochs of a loop alternate between the seat and a fed handle.
+    // the epochs of a loop alternate between the seat and a fed handle. Emptying runs on a lane
+    // of its own (a slow teardown delays no other Dataset's store or release), without the
+    // iterator's timeout; if it fails, the next start on the seat replaces its state anyway.
     const { owner } = this; // its stored dataset must outlive the emptying
     let freed = false;
     const free = (): void => {
@@ -308,15 +313,19 @@ export class PipelineSlot {
       dropped.unregister(free);
       // A closed or closing session (an environment going away too) takes the seat with it.
       if (shared.session.closed) return;
+      let emptier: NativeLane | undefined;
       Promise.resolve()
-        .then(() => shared.session.run([[ops.slotIn, slot]], [], [seat.empty], runOptions))
-        .then(
-          () => (shared.seatFree = true),
-          () => undefined,
-        )
-        .finally(() => owner); // held until now
+        .then(() => {
+          emptier = new (addon().Lane)(shared.session);
+          return emptier.run([[ops.slotIn, slot]], [], [seat.empty]);
+        })
+        .catch(() => undefined)
+        .then(() => {
+          emptier?.close();
+          if (!shared.session.closed) shared.seatFree = true;
+          return owner; // held until now
+        });
     };
-    const native = new (addon().Lane)(shared.session);
     dropped.register(native, free, free);
     const lane = new TrackedLane(shared, native, free);
     onLane(lane);
