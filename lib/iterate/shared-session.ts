@@ -302,9 +302,10 @@ export class PipelineSlot {
     // or collected (an iterator dropped without closing; a queued or running step keeps it). A
     // stuck step keeps it (its session is retired). An iterator never waits for the seat being
     // emptied (that stops the closed iterator's threads, up to ~20 ms): the next one is fed, so
-    // the epochs of a loop alternate between the seat and a fed handle. Emptying runs on a lane
-    // of its own (a slow teardown delays no other Dataset's store or release), without the
-    // iterator's timeout; if it fails, the next start on the seat replaces its state anyway.
+    // the epochs of a loop alternate between the seat and a fed handle. Emptying runs without the
+    // iterator's timeout; if it fails, the next start on the seat replaces its state anyway. It
+    // runs on the session's own thread (a lane of its own per emptying cost W7's requests
+    // ~0.4 ms each), so a slow teardown delays that session's next store or release.
     const { owner } = this; // its stored dataset must outlive the emptying
     let freed = false;
     const free = (): void => {
@@ -313,15 +314,10 @@ export class PipelineSlot {
       dropped.unregister(free);
       // A closed or closing session (an environment going away too) takes the seat with it.
       if (shared.session.closed) return;
-      let emptier: NativeLane | undefined;
       Promise.resolve()
-        .then(() => {
-          emptier = new (addon().Lane)(shared.session);
-          return emptier.run([[ops.slotIn, slot]], [], [seat.empty]);
-        })
+        .then(() => shared.session.run([[ops.slotIn, slot]], [], [seat.empty]))
         .catch(() => undefined)
         .then(() => {
-          emptier?.close();
           if (!shared.session.closed) shared.seatFree = true;
           return owner; // held until now
         });
