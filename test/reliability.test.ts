@@ -2,15 +2,10 @@
 // fuzzing against reference models, bad arguments, concurrency, workers, cancellation, leaks.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import fc from 'fast-check';
 import { DType, Dataset, Sym, TFError, Tensor, liveHandles, tensor, ops as tf } from '../lib';
 import { applyStep, fuzzChain, referenceChain, tensorArbitrary } from './fuzz-models';
-import { onlyTypedErrors } from './helpers';
-
-v8.setFlagsFromString('--expose-gc');
-const gc = vm.runInNewContext('gc') as () => void;
+import { gc, onlyTypedErrors } from './helpers';
 
 describe('property-based fuzzing', () => {
   test('any tensor survives a pipeline unchanged (dtypes, shapes, NaN, ±Inf, -0, integer extremes)', async () => {
