@@ -1,5 +1,6 @@
 """Python tf.data contender: the same workloads as bench/contenders.mjs, iterated as a Python
 user would (`for b in ds: b.numpy()`). usage: python_bench.py <workload> <full|quick>"""
+import gc
 import json
 import os
 import resource
@@ -113,6 +114,7 @@ def main():
     workload, scale = sys.argv[1], sys.argv[2]
     n = SIZES[scale][workload.split("_")[0]]
     ds = build(workload, n)
+    gc.collect()  # a settled heap before timing, as bench/child.mjs does for the JS contenders
     start = time.perf_counter()
     elements = 0
     first = last = 0.0

@@ -167,7 +167,15 @@ function runContender(w, c, flipsFile) {
     );
   }
   const n = c === 'tfjs' ? Math.floor(w.n / tfjsShare) : w.n;
-  const args = ['--max-old-space-size=8192', child, c, w.name, String(n), ...(w.name === 'w3' ? [flipsFile] : [])];
+  const args = [
+    '--max-old-space-size=8192',
+    '--expose-gc',
+    child,
+    c,
+    w.name,
+    String(n),
+    ...(w.name === 'w3' ? [flipsFile] : []),
+  ];
   return { [c]: { ...runJson(process.execPath, args), rows: n } };
 }
 
