@@ -15,7 +15,7 @@ const n = Number(nText);
 if (contender === 'graphdef') {
   // The same graph as the iterator runs, its feeds as raw files listed in <out>.feeds (one line
   // per Placeholder: name, TF dtype number, rank, dims…, data file), and the addon's serialized
-  // session ConfigProto in <out>.session-config.
+  // session ConfigProto in <out>.session-config, its iterators' RunOptions in <out>.run-options.
   const ds = tfdataDataset(workload, n);
   writeFileSync(extra, ds.toGraphDef());
   // TF enum numbers from the shared table (lib/shared/tables.ts), which floor.cc's header is generated from.
@@ -27,9 +27,11 @@ if (contender === 'graphdef') {
     return [name, enums[tensor.dtype], tensor.shape.length, ...tensor.shape, file].join(' ');
   });
   writeFileSync(`${extra}.feeds`, lines.map((l) => `${l}\n`).join(''));
-  // The addon's session configuration, for the floor's session mode (one source: open-session.ts).
-  const { SESSION_CONFIG } = createRequire(import.meta.url)('../dist/cjs/iterate/open-session.js');
+  // The addon's session configuration and its iterators' step options, for the floor's session
+  // mode (one source: open-session.ts).
+  const { SESSION_CONFIG, IN_CALLER_THREAD } = createRequire(import.meta.url)('../dist/cjs/iterate/open-session.js');
   writeFileSync(`${extra}.session-config`, SESSION_CONFIG);
+  writeFileSync(`${extra}.run-options`, IN_CALLER_THREAD);
   console.log(JSON.stringify({ outputs: 1, feeds: lines.length }));
   process.exit(0);
 }

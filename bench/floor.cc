@@ -33,6 +33,14 @@ using tfdata::kDTypeUint8;
 using tfdata::LoadTensorFlow;
 using tfdata::TensorFlowApi;
 
+// A file bench/child.mjs wrote next to the graph (`<graph.pb><suffix>`); empty (reported) when missing.
+static std::string ReadSidecar(const char* graph_path, const char* suffix) {
+  std::ifstream in(std::string(graph_path) + suffix, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.empty()) std::fprintf(stderr, "missing or empty %s%s\n", graph_path, suffix);
+  return bytes;
+}
+
 static double Sum(const TfApi& tf, TF_Tensor* t) {
   double s = 0;
   int64_t n = tf.TF_TensorElementCount(t);
@@ -245,12 +253,8 @@ int main(int argc, char** argv) {
   }
   TF_SessionOptions* session_options = tf.TF_NewSessionOptions();
   // The addon's session configuration (lib/iterate/open-session.ts), as bench/child.mjs wrote it.
-  std::ifstream config_file(std::string(argv[2]) + ".session-config", std::ios::binary);
-  if (!config_file) {
-    std::fprintf(stderr, "missing %s.session-config\n", argv[2]);
-    return 1;
-  }
-  std::string config((std::istreambuf_iterator<char>(config_file)), std::istreambuf_iterator<char>());
+  std::string config = ReadSidecar(argv[2], ".session-config");
+  if (config.empty()) return 1;
   tf.TF_SetConfig(session_options, config.data(), config.size(), status);
   if (tf.TF_GetCode(status) != kCodeOk) {
     std::fprintf(stderr, "session config: %s\n", tf.TF_Message(status));
@@ -306,9 +310,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "make_iterator: %s\n", tf.TF_Message(status));
     return 1;
   }
-  // The same RunOptions as the addon's iterator: inter_op_thread_pool = -1 (the calling thread).
-  static const unsigned char kCallerThread[] = {0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01};
-  TF_Buffer caller_thread{kCallerThread, sizeof(kCallerThread), nullptr};
+  // The addon's RunOptions for an iterator's steps (lib/iterate/open-session.ts), as child.mjs wrote them.
+  std::string step_options = ReadSidecar(argv[2], ".run-options");
+  if (step_options.empty()) return 1;
+  TF_Buffer caller_thread{step_options.data(), step_options.size(), nullptr};
   const TF_Buffer* run_options = &caller_thread;
   int64_t elements = 0;
   double first = 0, last = 0;

@@ -121,7 +121,12 @@ export interface Addon {
   TensorHandle: new (dtype: number, shape: number[], data: unknown) => NativeTensorHandle;
   Graph: new () => NativeGraph;
   Session: new (graph: NativeGraph, config?: Uint8Array) => NativeSession;
-  Lane: new (session: NativeSession, keepFeed?: OutputRef, cleanupTargets?: number[]) => NativeLane;
+  Lane: new (
+    session: NativeSession,
+    keepFeed?: OutputRef,
+    cleanupTargets?: number[],
+    cleanupRunOptions?: Uint8Array,
+  ) => NativeLane;
 }
 
 let module_: Addon | undefined;

@@ -352,13 +352,11 @@ void LaneCore::Cleanup() {
   if (!keep_.cleanup.empty() && !core_->closing()) {
     TF_Status* status = tf.TF_NewStatus();
     TF_Output feed = keep_.feed;
-    // RunOptions { inter_op_thread_pool: -1 }: run in this thread, not on TensorFlow's inter-op
-    // pool, which the pipelines' own work may keep busy.
-    static const char kInCallerThread[] = {0x18,   '\xff', '\xff', '\xff', '\xff', '\xff',
-                                           '\xff', '\xff', '\xff', '\xff', 0x01};
-    TF_Buffer options{kInCallerThread, sizeof(kInCallerThread), nullptr};
-    tf.TF_SessionRun(core_->session(), &options, &feed, &kept_, 1, nullptr, nullptr, 0, keep_.cleanup.data(),
-                     static_cast<int>(keep_.cleanup.size()), nullptr, status);
+    // Options from JS (open-session.ts): in this thread, not on TensorFlow's inter-op pool, which
+    // the pipelines' own work may keep busy.
+    TF_Buffer options{keep_.cleanup_options.data(), keep_.cleanup_options.size(), nullptr};
+    tf.TF_SessionRun(core_->session(), keep_.cleanup_options.empty() ? nullptr : &options, &feed, &kept_, 1, nullptr,
+                     nullptr, 0, keep_.cleanup.data(), static_cast<int>(keep_.cleanup.size()), nullptr, status);
     tf.TF_DeleteStatus(status);  // a failed cleanup leaves what the session's end frees
   }
   tf.TF_DeleteTensor(kept_);
@@ -546,6 +544,7 @@ Lane::Lane(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Lane>(info) {
         for (uint32_t i = 0; i < targets.Length(); i++)
           keep.cleanup.push_back(graph_->OperationFromJS(env, targets.Get(i), "cleanup target"));
       }
+      keep.cleanup_options = RunOptionsFromJS(info[3]);
     }
     if (!session->core() || session->core()->closing()) throw Napi::Error::New(env, "session used after close()");
     lane_ = LaneCore::Start(session->core(), Data(env).Deliveries(env), std::move(keep));

@@ -13,6 +13,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "delivery.h"
@@ -61,6 +62,7 @@ class LaneCore : public std::enable_shared_from_this<LaneCore> {
     bool enabled = false;
     TF_Output feed{};                    // where the kept tensor is fed
     std::vector<TF_Operation*> cleanup;  // run once at close, with the kept feed
+    std::string cleanup_options;         // the RunOptions of that run (serialized; empty = none)
   };
   // Null when the session is closing.
   static std::shared_ptr<LaneCore> Start(std::shared_ptr<SessionCore> core, std::shared_ptr<Mailbox> mailbox,

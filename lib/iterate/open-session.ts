@@ -13,6 +13,25 @@ import { encodeProto } from '../proto';
 /** The serialized ConfigProto of every session (bench/floor.cc reads it too). */
 export const SESSION_CONFIG = encodeProto([[10, [[10, [[19, 1]]]]]]);
 
+// RunOptions { inter_op_thread_pool: -1 }: each step runs in the calling (the lane's) thread
+// instead of hopping to TensorFlow's inter-op pool; the pipeline's own threads (prefetch, parallel
+// map) are unaffected. Measured: per-element fetches ~45 % cheaper.
+// timeout_in_ms: TensorFlow cancels a step that runs longer, with DEADLINE_EXCEEDED.
+/** The serialized RunOptions of every step of an iterator (`timeoutMs`: its step limit). */
+export function stepRunOptions(timeoutMs: number | undefined): Uint8Array {
+  return encodeProto(
+    timeoutMs === undefined
+      ? [[3, -1]]
+      : [
+          [2, timeoutMs],
+          [3, -1],
+        ],
+  );
+}
+
+/** Steps without a time limit (a lane's cleanup; bench/floor.cc reads it too). */
+export const IN_CALLER_THREAD = stepRunOptions(undefined);
+
 /** A new session over `ctx`'s graph. */
 export function openSession(ctx: GraphContext): NativeSession {
   return new (addon().Session)(ctx.native, SESSION_CONFIG);

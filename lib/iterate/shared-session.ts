@@ -8,7 +8,7 @@
 // seat (fed nothing per step; emptied when it closes) when no other iterator holds it, else in an
 // anonymous iterator named by a handle fed to each step (destroyed when it closes).
 import { GraphContext } from '../graph/context';
-import { openSession } from './open-session';
+import { IN_CALLER_THREAD, openSession } from './open-session';
 import { NativeLane, NativeSession, NativeTensorHandle, OutputRef, addon } from '../native';
 import { Tensor } from '../tensor/tensor';
 
@@ -289,7 +289,10 @@ export class PipelineSlot {
     const { ops } = shared;
     if (!shared.seatFree) {
       // Another iterator holds the seat: this one is named by a string handle fed to each step.
-      const lane = new TrackedLane(shared, new (addon().Lane)(shared.session, ops.handleIn, [ops.destroy]));
+      const lane = new TrackedLane(
+        shared,
+        new (addon().Lane)(shared.session, ops.handleIn, [ops.destroy], IN_CALLER_THREAD),
+      );
       onLane(lane);
       await lane.run([[ops.slotIn, slot]], [], [ops.start], runOptions, ops.handle);
       return ops.next;
