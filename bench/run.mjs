@@ -213,6 +213,25 @@ for (const w of workloads) {
   }
 }
 
+// The event-loop metric's own floor here: Node alone (no TensorFlow), woken as often as an
+// iterator whose consumer waits receives chunks (one per chunk budget), doing nothing else.
+// `loop p99` cannot go below it for such a pipeline on this machine.
+const { CHUNK_BUDGET_MICROS } = createRequire(import.meta.url)('../dist/cjs/iterate/iterator.js');
+const eventLoopFloor = (() => {
+  const wakeupsPerSecond = Math.round(1e6 / CHUNK_BUDGET_MICROS);
+  process.stderr.write(`bench: event-loop floor (Node alone, ${wakeupsPerSecond} wakeups/s)…\n`);
+  const gaps = path.join(here, 'event-loop-gaps.mjs');
+  const r = spawnSync(process.execPath, ['--expose-gc', gaps, 'node-only', String(wakeupsPerSecond), '0', '3'], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`event-loop-gaps.mjs failed:\n${r.stderr}`);
+  const runs = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  return { wakeupsPerSecond, p99ms: median(runs.map((x) => x.p99ms)), runs };
+})();
+
 // The tf.data service workloads (S1, S2): skipped, with the reason, when its servers cannot start.
 const service = await runServiceWorkloads({ scale, runJson, python });
 // W7, request-time pipelines (new iterators, new pipelines, 20 in flight) vs Python's eager tf.data.
@@ -259,6 +278,7 @@ const ratios = {
   'W1 event-loop delay p99 ms (target ≤ 2)': t('w1', 'tfdata').eventLoopP99ms,
   'W2 event-loop delay p99 ms (target ≤ 2)': t('w2', 'tfdata').eventLoopP99ms,
   'W4b event-loop delay p99 ms (target ≤ 2)': t('w4_vector', 'tfdata').eventLoopP99ms,
+  [`Event-loop p99 ms of Node alone, ${eventLoopFloor.wakeupsPerSecond} wakeups/s`]: eventLoopFloor.p99ms,
   'W5a fromGenerator scalars vs Python (target ≥ 5×)': speedup('w5_scalars', 'tfdata', 'python'),
   'W5a fromGenerator scalars vs tfjs-data': speedup('w5_scalars', 'tfdata', 'tfjs'),
   'W5b fromGenerator rows vs Python (target ≥ 5×)': speedup('w5_rows', 'tfdata', 'python'),
@@ -324,6 +344,7 @@ const record = {
   date: new Date().toISOString(),
   machine,
   results: { ...results, ...service.results, ...requests.results },
+  eventLoopFloor,
   agreement: { ...agreement, ...service.agreement, ...requests.agreement },
   ratios: { ...ratios, ...service.ratios, ...requests.ratios },
   ...(service.skipped ? { serviceSkipped: service.skipped } : {}),
