@@ -152,8 +152,8 @@ const tfjsShare = 10;
 const graphsWritten = new Set();
 
 // One run of contender `c` on workload `w`: `{ [c]: result }`, or for the floor one per mode.
-function runContender(w, c, flipsFile) {
-  process.stderr.write(`bench: ${w.name} ${c}…\n`);
+function runContender(w, c, flipsFile, probe = false) {
+  process.stderr.write(`bench: ${w.name} ${c}${probe ? ' (event loop)' : ''}…\n`);
   if (c === 'python') return { python: runJson(python, [path.join(here, 'python_bench.py'), w.name, scale]) };
   if (c === 'floor') {
     const pb = path.join(build, `${w.name}-${w.n}.pb`);
@@ -171,6 +171,7 @@ function runContender(w, c, flipsFile) {
     '--max-old-space-size=8192',
     '--expose-gc',
     child,
+    ...(probe ? ['--probe'] : []),
     c,
     w.name,
     String(n),
@@ -184,6 +185,11 @@ function runContender(w, c, flipsFile) {
 // median (the table shows the spread).
 const FLOOR_REPEATS = quick ? 1 : 3;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+// The event loop is measured in runs of their own (bench/child.mjs --probe: its 1 ms timer would
+// slow the timed runs): tfdata-node as many times as it is timed against a floor, plain JS and
+// tfjs-data once (they compute synchronously: the loop does not turn), tfdata-novec not at all
+// (minutes per run, and no target).
+const PROBED = new Set(['tfdata', 'plain', 'tfjs']);
 
 const results = {};
 for (const w of workloads) {
@@ -196,14 +202,22 @@ for (const w of workloads) {
   for (const c of w.contenders) for (const [k, r] of Object.entries(runContender(w, c, flipsFile))) runs[k] = [r];
   for (let i = 1; i < FLOOR_REPEATS; i++)
     for (const c of repeated) for (const [k, r] of Object.entries(runContender(w, c, flipsFile))) runs[k].push(r);
+  const probes = {};
+  for (const c of w.contenders.filter((x) => PROBED.has(x)))
+    for (let i = 0; i < (repeated.includes(c) ? FLOOR_REPEATS : 1); i++)
+      (probes[c] ??= []).push(runContender(w, c, flipsFile, true)[c]);
   for (const [k, rs] of Object.entries(runs)) {
     const seconds = rs.map((r) => r.seconds);
     const rows = rs[0].rows ?? w.n;
-    // The first run's other fields (checksums, peak RSS, event loop), the median time.
+    // The first run's other fields (checksums, peak RSS), the median time.
     const r = { ...rs[0], rows, seconds: median(seconds), rowsPerSecond: rows / median(seconds) };
-    if (rs.length > 1) {
-      r.samples = seconds;
-      if (r.eventLoopP99ms !== undefined) r.eventLoopP99ms = median(rs.map((x) => x.eventLoopP99ms));
+    if (rs.length > 1) r.samples = seconds;
+    const ps = probes[k];
+    if (ps) {
+      r.eventLoopP50ms = median(ps.map((x) => x.eventLoopP50ms));
+      r.eventLoopP99ms = median(ps.map((x) => x.eventLoopP99ms));
+      r.timerTicks = ps[0].timerTicks;
+      r.probeSeconds = ps.map((x) => x.seconds);
     }
     results[w.name][k] = r;
     if (k === 'floor: eager') {

@@ -81,7 +81,7 @@ export async function runServiceWorkloads({ scale, runJson, python }) {
     const results = { s1: {}, s2: {} };
     const run = (contender, workload, n, mode) => {
       process.stderr.write(`bench: ${workload} ${contender}…\n`);
-      const args = ['--expose-gc', child, mode ? 'service' : 'tfdata', workload, String(n)];
+      const args = ['--expose-gc', child, '--probe', mode ? 'service' : 'tfdata', workload, String(n)];
       const r = runJson(process.execPath, mode ? [...args, address, mode] : args);
       r.rows = n;
       r.rowsPerSecond = n / r.seconds;
