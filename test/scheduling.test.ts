@@ -1,12 +1,12 @@
 // How iterators share the machine with the event loop (lib/iterate/iterator.ts, native/session.cc):
-// lanes below the event loop's scheduling priority (and SCHED_BATCH), two chunks queued per iterator, and next()
+// lanes below the event loop's scheduling priority, two chunks queued per iterator, and next()
 // handing out buffered elements in order however it is called.
 import { readFileSync, readdirSync } from 'node:fs';
 import { Dataset, TFError, ops as tf } from '../lib';
 
 const linux = process.platform === 'linux';
 
-const SCHED_BATCH = 3; // Linux's scheduling policy number
+const SCHED_OTHER = 0; // Linux's default scheduling policy number
 
 /** Each thread of this process by id, with its name, nice value and policy (from /proc; Linux only). */
 function threads(): Map<number, { name: string; nice: number; policy: number }> {
@@ -26,7 +26,7 @@ function threads(): Map<number, { name: string; nice: number; policy: number }> 
 }
 
 (linux ? describe : describe.skip)('lanes run below the event loop (Linux)', () => {
-  test('an open iterator’s lane and the pipeline threads it started have nice +5 and SCHED_BATCH', async () => {
+  test('an open iterator’s lane and the pipeline threads it started have nice +5, the policy unchanged', async () => {
     const before = threads();
     const base = (before.get(process.pid) as { nice: number }).nice; // this (the event loop's) thread
     const it = Dataset.range(1_000_000)
@@ -41,9 +41,10 @@ function threads(): Map<number, { name: string; nice: number; policy: number }> 
       const started = [...now].filter(([tid, t]) => !before.has(tid) && t.name === 'tfdata-lane');
       expect(started.length).toBeGreaterThanOrEqual(3);
       for (const [, t] of started) expect(t.nice).toBe(Math.min(base + 5, 19));
-      for (const [, t] of started) expect(t.policy).toBe(SCHED_BATCH);
+      // SCHED_BATCH held back the pipeline's own handoffs (W3 ~40 % slower): not used.
+      for (const [, t] of started) expect(t.policy).toBe(SCHED_OTHER);
       expect(now.get(process.pid)?.nice).toBe(base); // the event loop's own thread keeps its priority
-      expect(now.get(process.pid)?.policy).toBe(0); // and its policy (SCHED_OTHER)
+      expect(now.get(process.pid)?.policy).toBe(SCHED_OTHER); // and its policy
     } finally {
       it.close();
     }
