@@ -305,10 +305,11 @@ export class PipelineSlot {
     // or collected (an iterator dropped without closing; a queued or running step keeps it). A
     // stuck step keeps it (its session is retired). An iterator never waits for the seat being
     // emptied (that stops the closed iterator's threads, up to ~20 ms): the next one is fed, so
-    // the epochs of a loop alternate between the seat and a fed handle. Emptying runs without the
-    // iterator's timeout; if it fails, the next start on the seat replaces its state anyway. It
-    // runs on the session's own thread (a lane of its own per emptying cost W7's requests
-    // ~0.4 ms each), so a slow teardown delays that session's next store or release.
+    // the epochs of a loop alternate between the seat and a fed handle. Emptying is a step of the
+    // session's own thread, in that thread as every step is, without the iterator's timeout; if it
+    // fails, the next start on the seat replaces its state anyway. (A lane of its own per emptying
+    // cost W7's requests ~0.4 ms each.) So a slow teardown delays that session's next store or
+    // release.
     const { owner } = this; // its stored dataset must outlive the emptying
     let freed = false;
     const free = (): void => {
@@ -318,7 +319,7 @@ export class PipelineSlot {
       // A closed or closing session (an environment going away too) takes the seat with it.
       if (shared.session.closed) return;
       Promise.resolve()
-        .then(() => shared.session.run([[ops.slotIn, slot]], [], [seat.empty]))
+        .then(() => shared.session.run([[ops.slotIn, slot]], [], [seat.empty], IN_CALLER_THREAD))
         .catch(() => undefined)
         .then(() => {
           if (!shared.session.closed) shared.seatFree = true;
