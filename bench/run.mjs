@@ -234,15 +234,8 @@ const { CHUNK_BUDGET_MICROS } = createRequire(import.meta.url)('../dist/cjs/iter
 const eventLoopFloor = (() => {
   const wakeupsPerSecond = Math.round(1e6 / CHUNK_BUDGET_MICROS);
   process.stderr.write(`bench: event-loop floor (Node alone, ${wakeupsPerSecond} wakeups/s)…\n`);
-  const gaps = path.join(here, 'event-loop-gaps.mjs');
-  const r = spawnSync(process.execPath, ['--expose-gc', gaps, 'node-only', String(wakeupsPerSecond), '0', '3'], {
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`event-loop-gaps.mjs failed:\n${r.stderr}`);
-  const runs = r.stdout
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l));
+  const args = ['--expose-gc', path.join(here, 'event-loop-gaps.mjs'), 'node-only', String(wakeupsPerSecond), '0'];
+  const runs = [1, 2, 3].map(() => runJson(process.execPath, args));
   return { wakeupsPerSecond, p99ms: median(runs.map((x) => x.p99ms)), runs };
 })();
 

@@ -251,8 +251,8 @@ void NameAndLowerThisThread() {
   if (errno == 0) setpriority(PRIO_PROCESS, tid, current + kLaneNiceIncrement);  // best effort
   // Not SCHED_BATCH: its wakeups do not preempt, which also holds back the pipeline's own
   // threads handing work to each other. W3 (parallel map, autotuned) ran ~40 % slower with it
-  // (1.49-2.16 s against 1.13-1.38 s, 5 runs each alternating), where W4b and W1 gained ~10 %
-  // and the event-loop p99 a gain within noise.
+  // (1.49-2.16 s against 1.13-1.38 s, 5 runs each alternating); W4b and W1 gained ~10 % from it
+  // and the event-loop p99 gained within noise.
 #endif
 }
 
