@@ -4,7 +4,8 @@
 // usage: floor <libtensorflow.so> <graph.pb> <number of outputs> [session|eager]
 //   (feeds read from <graph.pb>.feeds, the session configuration from <graph.pb>.session-config)
 // prints {"seconds", "elements", "first", "last"}: first/last are sums of the first output.
-// `session` (the default) runs IteratorGetNext as a session step, as the addon does; `eager`
+// `session` (the default) runs IteratorGetNextSync (`next/sync`) as a session step, as the addon
+// does for an iterator without a timeout; `eager`
 // runs the dataset as Python does: the pipeline graph as a function executed eagerly for the
 // dataset variant, then AnonymousIteratorV3, MakeIterator and one eager IteratorGetNext per element.
 #include <dlfcn.h>
@@ -148,7 +149,8 @@ static bool RunEager(const TfApi& tf, const char* library, TF_Graph* graph, cons
     std::string name = tf.TF_OperationName(op);
     bool feed = false;
     for (const TF_Output& f : feed_ports) feed = feed || f.oper == op;
-    if (name != "iterator" && name != "make_iterator" && name != "next" && !feed) body.push_back(op);
+    if (name != "iterator" && name != "make_iterator" && name != "next" && name != "next/sync" && !feed)
+      body.push_back(op);
   }
   TF_Function* fn = tf.TF_GraphToFunction(graph, "floor_pipeline", 0, static_cast<int>(body.size()), body.data(),
                                           static_cast<int>(feed_ports.size()), feed_ports.data(), 1, &variant, nullptr,
@@ -263,9 +265,11 @@ int main(int argc, char** argv) {
   TF_Session* session = tf.TF_NewSession(graph, session_options, status);
   tf.TF_DeleteSessionOptions(session_options);
   TF_Operation* make = tf.TF_GraphOperationByName(graph, "make_iterator");
-  TF_Operation* next = tf.TF_GraphOperationByName(graph, "next");
+  // The cheapest pull in a session: `next/sync` (IteratorGetNextSync, in this thread), as the
+  // addon's iterators without a timeout pull (lib/dataset/compile.ts).
+  TF_Operation* next = tf.TF_GraphOperationByName(graph, "next/sync");
   if (make == nullptr || next == nullptr) {
-    std::fprintf(stderr, "graph lacks make_iterator/next\n");
+    std::fprintf(stderr, "graph lacks make_iterator/next/sync\n");
     return 1;
   }
   std::vector<TF_Output> fetches;

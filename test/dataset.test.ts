@@ -356,6 +356,7 @@ describe('introspection', () => {
       'BatchDatasetV2',
       'PrefetchDataset',
       'IteratorGetNext',
+      'IteratorGetNextSync', // `next/sync`: the same pull in the caller's thread
       'MakeIterator',
     ])
       expect(def.includes(op)).toBe(true);

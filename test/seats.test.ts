@@ -86,6 +86,28 @@ test('a failure in the seated iterator names `next`, the node of a standalone gr
   }
 });
 
+test('untimed iterators pull synchronously, timed ones asynchronously; a failure names `next` either way', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfdata-seats-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'bad.tfrecord'), Buffer.from('not a TFRecord file at all'));
+    const ds = Dataset.tfRecords(path.join(dir, 'bad.tfrecord'));
+    // Started together: one takes the seat, the others are fed a handle.
+    const [a, b, timed] = await Promise.all([
+      rejectionOf(ds.toArray()),
+      rejectionOf(ds.toArray()),
+      rejectionOf(ds.toArray({ timeoutMs: 60_000 })),
+    ]);
+    for (const e of [a, b, timed]) {
+      expect(e).toBeInstanceOf(TFError);
+      expect((e as TFError).op).toBe('next');
+    }
+    for (const e of [a, b]) expect(e.message).toMatch(/next\/(seat\/)?sync/); // IteratorGetNextSync
+    expect(timed.message).not.toMatch(/next\/(seat\/)?sync/); // IteratorGetNext, which a deadline can cut
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('an iterator started while the seated one closes, chunks still queued, is fed and whole', async () => {
   const ds = Dataset.range(5000).map((x) => x.mul(2n));
   const a = ds.iterator();

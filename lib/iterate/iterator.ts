@@ -25,9 +25,12 @@ export const CHUNK_BUDGET_MICROS = 2000;
 // RunOptions.timeout_in_ms is an int64; we take what a JS timer could also express.
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const DEADLINE_EXCEEDED = 4;
-// The seat's ops (compile.ts), named in errors as their counterparts of a fed iterator are.
+// The seat's ops and the synchronous pulls (compile.ts), named in errors as their counterparts of
+// a fed, timed iterator are.
 const SEAT_OPS = new Map([
   ['next/seat', 'next'],
+  ['next/seat/sync', 'next'],
+  ['next/sync', 'next'],
   ['seat/start', 'start_iterator'],
 ]);
 
@@ -325,7 +328,7 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
 
   /** An iterator on a lane of the pipeline's shared session. */
   private async startOnLane(slot: PipelineSlot): Promise<void> {
-    this.nextRefs = await slot.startIterator(this.runOptions, (lane) => {
+    this.nextRefs = await slot.startIterator(this.runOptions, this.timeoutMs !== undefined, (lane) => {
       this.lane = lane;
       if (this.closed) lane.close(); // closed while the dataset was being stored
     });

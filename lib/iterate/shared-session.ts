@@ -28,16 +28,18 @@ export interface SharedIteratorOps {
   handle: OutputRef;
   /** Placeholder(string) the lane feeds that handle to. */
   handleIn: OutputRef;
-  /** IteratorGetNext of the iterator named by `handleIn`. */
+  /** IteratorGetNext of the iterator named by `handleIn` (a timed iterator's pull)... */
   next: OutputRef[];
+  /** ...and IteratorGetNextSync (in the lane's thread: the pull without a timeout; compile.ts). */
+  nextSync: OutputRef[];
   /** Destroys the iterator named by `handleIn` (the lane's cleanup). */
   destroy: number;
   /**
    * The graph's seat, taken by one open iterator at a time: `start` makes it over the dataset of
-   * the slot named by `slotIn`, `next` pulls from it with nothing fed, `empty` empties it (over
-   * the same slot) once its iterator has closed.
+   * the slot named by `slotIn`, `next` and `nextSync` pull from it with nothing fed, `empty`
+   * empties it (over the same slot) once its iterator has closed.
    */
-  seat: { start: number; next: OutputRef[]; empty: number };
+  seat: { start: number; next: OutputRef[]; nextSync: OutputRef[]; empty: number };
 }
 
 // A closed iterator's step still running after this long is taken as stuck (a filter that
@@ -283,8 +285,15 @@ export class PipelineSlot {
     await this.store(runOptions);
   }
 
-  /** Starts an iterator on a lane of its own; its steps then fetch what this returns. */
-  async startIterator(runOptions: Uint8Array, onLane: (lane: IteratorLane) => void): Promise<OutputRef[]> {
+  /**
+   * Starts an iterator on a lane of its own; its steps then fetch what this returns (the
+   * synchronous pull unless the iterator is `timed`: see compile.ts).
+   */
+  async startIterator(
+    runOptions: Uint8Array,
+    timed: boolean,
+    onLane: (lane: IteratorLane) => void,
+  ): Promise<OutputRef[]> {
     const { shared, slot } = await this.store(runOptions);
     const { ops } = shared;
     if (!shared.seatFree) {
@@ -295,7 +304,7 @@ export class PipelineSlot {
       );
       onLane(lane);
       await lane.run([[ops.slotIn, slot]], [], [ops.start], runOptions, ops.handle);
-      return ops.next;
+      return timed ? ops.next : ops.nextSync;
     }
     const native = new (addon().Lane)(shared.session); // first: if it throws, the seat stays free
     shared.seatFree = false;
@@ -330,6 +339,6 @@ export class PipelineSlot {
     const lane = new TrackedLane(shared, native, free);
     onLane(lane);
     await lane.run([[ops.slotIn, slot]], [], [seat.start], runOptions);
-    return seat.next;
+    return timed ? seat.next : seat.nextSync;
   }
 }
