@@ -16,8 +16,9 @@ import { rowBatches } from './row-batches';
 // pull to a worker thread of its own and waits, so RunOptions.timeout_in_ms can cancel it.
 // `IteratorGetNextSync` pulls in the thread that runs the step (a lane's, never one of
 // TensorFlow's pools, which is what the op asks for). Measured with bench/floor.cc's session loop
-// (3 passes each): W2's 200 000 one-row steps 9.0 → 6.7 s (45 → 34 µs a step, eager
-// IteratorGetNext 35 µs), W4a/W4b's 3 907 batches 0.52-0.59 → 0.52-0.55 s. Iterators without
+// (one sitting): W2's 200 000 one-row steps 7.4-9.0 → 6.7 s (~34 µs a step; eager
+// IteratorGetNext ~35 µs), W4a/W4b's 3 907 batches 0.52-0.59 → 0.52-0.55 s; in the library, a
+// pipeline iterated element by element ~57 → ~37 µs an element (BENCHMARKS.md). Iterators without
 // `timeoutMs` pull with the synchronous op; with it, the asynchronous one (a synchronous pull
 // would hold the step past its deadline). Errors name either as `next` (iterator.ts).
 const GET_NEXT_SYNC = 'IteratorGetNextSync';

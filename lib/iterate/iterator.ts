@@ -27,7 +27,7 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const DEADLINE_EXCEEDED = 4;
 // The seat's ops and the synchronous pulls (compile.ts), named in errors as their counterparts of
 // a fed, timed iterator are.
-const SEAT_OPS = new Map([
+const RENAMED_OPS = new Map([
   ['next/seat', 'next'],
   ['next/seat/sync', 'next'],
   ['next/sync', 'next'],
@@ -346,9 +346,9 @@ export class DatasetIterator<E> implements AsyncIterableIterator<E> {
 
   /** A timed-out step says which limit it hit; an error thrown by JS code is rethrown as itself. */
   private explain(error: unknown): unknown {
-    // Whether an iterator ran in the seat is ours: an element's error names `next`, the node of a
-    // standalone graph, either way.
-    const renamed = error instanceof TFError && error.op !== undefined ? SEAT_OPS.get(error.op) : undefined;
+    // Whether an iterator ran in the seat, and which pull it used, is ours: an element's error
+    // names `next`, the node of a standalone graph, either way.
+    const renamed = error instanceof TFError && error.op !== undefined ? RENAMED_OPS.get(error.op) : undefined;
     if (renamed) error = new TFError((error as TFError).message, (error as TFError).tfCode, renamed);
     if (error instanceof TFError) {
       const thrown = takeJsError(error.message);
