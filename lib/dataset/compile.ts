@@ -41,6 +41,18 @@ function addIteratorOps(
   return { make: make.id, next };
 }
 
+/**
+ * Both pulls of `iterator` for a shared session, `name` (IteratorGetNext) and `name/sync`
+ * (IteratorGetNextSync), their sparse and ragged components unboxed.
+ */
+function addPulls(ctx: GraphContext, dataset: DatasetInput, iterator: Sym, name: string) {
+  const types = typeAttrs(dataset.specs);
+  return {
+    next: unboxOutputs(ctx, dataset, ctx.addOp('IteratorGetNext', [iterator], types, { name })),
+    nextSync: unboxOutputs(ctx, dataset, ctx.addOp(GET_NEXT_SYNC, [iterator], types, { name: `${name}/sync` })),
+  };
+}
+
 // Options of the one-element store dataset: no rewrites and no autotuning, so finalising it
 // leaves the stored dataset object as it is (a rewrite would rebuild it from its graph).
 const STORE_OPTIONS = encodeProto([
@@ -91,8 +103,7 @@ function addSharedIteratorOps(
   const handleIn = ctx.placeholder('string', [], 'iterator_handle_in');
   const [named] = ctx.addOp('IteratorFromStringHandleV2', [handleIn], types, { name: 'named_iterator' });
   // Named `next` as in a standalone graph: a TFError of a source names this node.
-  const next = unboxOutputs(ctx, dataset, ctx.addOp('IteratorGetNext', [named], types, { name: 'next' }));
-  const nextSync = unboxOutputs(ctx, dataset, ctx.addOp(GET_NEXT_SYNC, [named], types, { name: 'next/sync' }));
+  const pulls = addPulls(ctx, dataset, named, 'next');
   const destroy = ctx.addNode(
     'DestroyResourceOp',
     [named],
@@ -104,16 +115,7 @@ function addSharedIteratorOps(
   // dataset each time: rewriting it took ~15 ms).
   const [seatIterator] = ctx.addOp('IteratorV2', [], { shared_name: '', container: '', ...types }, { name: 'seat' });
   const seatStart = ctx.addNode('MakeIterator', [stored, seatIterator], {}, { name: 'seat/start' });
-  const seatNext = unboxOutputs(
-    ctx,
-    dataset,
-    ctx.addOp('IteratorGetNext', [seatIterator], types, { name: 'next/seat' }),
-  );
-  const seatNextSync = unboxOutputs(
-    ctx,
-    dataset,
-    ctx.addOp(GET_NEXT_SYNC, [seatIterator], types, { name: 'next/seat/sync' }),
-  );
+  const seatPulls = addPulls(ctx, dataset, seatIterator, 'next/seat');
   const [none] = ctx.addOp('TakeDataset', [stored, int64(ctx, 0)], types, { name: 'empty_dataset' });
   const [plainNone] = ctx.addOp(
     'OptionsDataset',
@@ -130,12 +132,12 @@ function addSharedIteratorOps(
     start: start.id,
     handle: handle.ref,
     handleIn: handleIn.ref,
-    next: next.refs,
-    nextSync: nextSync.refs,
+    next: pulls.next.refs,
+    nextSync: pulls.nextSync.refs,
     destroy: destroy.id,
-    seat: { start: seatStart.id, next: seatNext.refs, nextSync: seatNextSync.refs, empty: emptySeat.id },
+    seat: { start: seatStart.id, next: seatPulls.next.refs, nextSync: seatPulls.nextSync.refs, empty: emptySeat.id },
   };
-  return { ops, skeleton: next.skeleton };
+  return { ops, skeleton: pulls.next.skeleton };
 }
 
 /** The pipeline graph of `dataset`, ready for iterators. */
