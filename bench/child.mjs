@@ -4,12 +4,12 @@
 //        | service <workload> <n> <dispatcher address> <off|dynamic>
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { init, nativeStats } from 'tfdata-node';
 import { checksum } from './data.mjs';
+import { TIMER_MS, loopFigures, loopHistogram } from './loop-delay.mjs';
 import { plainPrepare, servicePrepare, tfdataDataset, tfdataPrepare, tfjsPrepare, w3Flips } from './contenders.mjs';
 
-// --probe: measure the event loop (a 1 ms timer and monitorEventLoopDelay) instead of timing
+// --probe: measure the event loop (a 1 ms timer and its delay, loop-delay.mjs) instead of timing
 // the pipeline alone. The probe wakes the event loop ~2000 times a second, which costs the
 // pipeline beside it: W4b ran ~14 % slower with it (medians of 5, alternating), a cost the floor
 // and Python never pay. So timed runs go without it and the event-loop figures come from
@@ -58,9 +58,9 @@ const prepare = {
   tfjs: tfjsPrepare,
   service: servicePrepare,
 }[contender];
-const loop = monitorEventLoopDelay({ resolution: 1 });
+const loop = loopHistogram();
 let ticks = 0;
-const timer = probe ? setInterval(() => ticks++, 1) : undefined; // a timer ticking alongside the pipeline
+const timer = probe ? setInterval(() => ticks++, TIMER_MS) : undefined; // a timer ticking alongside the pipeline
 const statsBefore = contender.startsWith('tfdata') ? nativeStats() : undefined;
 // Inputs are built (and, for tfdata-node, copied into TensorFlow) before timing, as Python's are.
 const run = await prepare(workload, n, contender === 'service' ? extra : flips, mode);
@@ -90,9 +90,7 @@ const result = {
   last,
   total,
   peakRssMB: process.resourceUsage().maxRSS / 1024,
-  ...(probe
-    ? { eventLoopP50ms: loop.percentile(50) / 1e6, eventLoopP99ms: loop.percentile(99) / 1e6, timerTicks: ticks }
-    : {}),
+  ...(probe ? { ...loopFigures(loop), timerTicks: ticks } : {}),
 };
 if (statsBefore) {
   const after = nativeStats();

@@ -3,8 +3,8 @@
 //   iterator: a new iterator per request on one Dataset (`ds.toArray()`);
 //   pipeline: a new Dataset per request (new input data, same callback), then `toArray()`;
 //   concurrent: `in flight` clients, each issuing new-iterator requests back to back.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Dataset, init, tensor } from 'tfdata-node';
+import { loopFigures, loopHistogram } from './loop-delay.mjs';
 import { W7, percentile, w7Input } from './requests-data.mjs';
 
 const [requests, concurrentRequests, inFlight] = process.argv.slice(2).map(Number);
@@ -54,7 +54,7 @@ const client = async () => {
     latencies.push(performance.now() - start);
   }
 };
-const loop = monitorEventLoopDelay({ resolution: 1 });
+const loop = loopHistogram();
 loop.enable();
 const start = performance.now();
 await Promise.all(Array.from({ length: inFlight }, client));
@@ -68,7 +68,7 @@ console.log(
       requestsPerSecond: concurrentRequests / seconds,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
-      eventLoopP99ms: loop.percentile(99) / 1e6,
+      eventLoopP99ms: loopFigures(loop).eventLoopP99ms,
     },
   }),
 );
