@@ -1,5 +1,6 @@
 // Why the event loop's 1 ms timer fired late: every tick more than a period late (an interval
-// over 2 ms), told apart by what the event loop's thread did meanwhile. Linux only (per-thread scheduler statistics).
+// over 2 ms), told apart by what the event loop's thread did meanwhile. Linux only (per-thread
+// scheduler statistics).
 // usage: node --expose-gc bench/event-loop-gaps.mjs <workload> <n> [runs]
 //          a tfdata-node contender's timed loop, as bench/child.mjs runs it
 //        node bench/event-loop-gaps.mjs node-only <wakeups per second> <µs of work each> [runs]
@@ -76,17 +77,17 @@ for (let r = 0; r < runs; r++) {
   await loop();
   const seconds = (performance.now() - start) / 1000;
   clearInterval(timer);
+  const delays = ticks.slice(1).map(([t], i) => delayMs(t - ticks[i][0]));
   const causes = { asleep: 0, core: 0, gc: 0, running: 0 };
   for (let i = 1; i < ticks.length; i++) {
+    if (delays[i - 1] <= LATE_MS) continue;
     const [t0, run0, wait0] = ticks[i - 1];
     const [t1, run1, wait1] = ticks[i];
-    if (delayMs(t1 - t0) <= LATE_MS) continue;
     if (gcs.some(([g0, g1]) => g1 >= t0 && g0 <= t1)) causes.gc++;
     else if ((wait1 - wait0) / 1e6 >= BUSY_MS) causes.core++;
     else if ((run1 - run0) / 1e6 >= BUSY_MS) causes.running++;
     else causes.asleep++;
   }
-  const delays = ticks.map(([t], i) => (i ? delayMs(t - ticks[i - 1][0]) : 0)).slice(1);
   const p99 = delays.sort((x, y) => x - y)[Math.floor(delays.length * 0.99)] ?? 0;
   const late = Object.values(causes).reduce((x, y) => x + y, 0);
   console.log(JSON.stringify({ workload, seconds, ticks: delays.length, p99ms: +p99.toFixed(2), late, ...causes }));
