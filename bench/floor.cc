@@ -5,9 +5,9 @@
 //   (feeds read from <graph.pb>.feeds, the session configuration from <graph.pb>.session-config)
 // prints {"seconds", "elements", "first", "last"}: first/last are sums of the first output.
 // `session` (the default) runs IteratorGetNextSync (`next/sync`) as a session step, as the addon
-// does for an iterator without a timeout; `eager`
-// runs the dataset as Python does: the pipeline graph as a function executed eagerly for the
-// dataset variant, then AnonymousIteratorV3, MakeIterator and one eager IteratorGetNext per element.
+// does for an iterator without a timeout; `eager` runs the dataset as Python does: the pipeline
+// graph as a function executed eagerly for the dataset variant, then AnonymousIteratorV3,
+// MakeIterator and one eager IteratorGetNext per element.
 #include <dlfcn.h>
 
 #include <chrono>

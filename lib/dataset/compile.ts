@@ -171,9 +171,9 @@ export function compile(dataset: DatasetInput): { pipeline: CompiledPipeline; va
 }
 
 /**
- * A standalone GraphDef of `dataset` with `make_iterator`, `next` and `next/sync`: host data fed through
- * `captured*` Placeholders (named as in the compiled graph), or inlined as Const (protobuf limits
- * it to 2 GB).
+ * A standalone GraphDef of `dataset` with `make_iterator`, `next` and `next/sync`: host data fed
+ * through `captured*` Placeholders (named as in the compiled graph), or inlined as Const
+ * (protobuf limits it to 2 GB).
  */
 export function standaloneGraphDef(dataset: DatasetInput, inlineHostData: boolean): Uint8Array {
   const ctx = new GraphContext('pipeline', undefined, { inlineHostData });

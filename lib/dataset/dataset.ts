@@ -462,9 +462,9 @@ export class Dataset<T = Element> implements AsyncIterable<HostElement<T>> {
   /**
    * A standalone GraphDef of the pipeline, with its function library and the ops
    * `make_iterator` (run once) and `next` (fetch its outputs until OUT_OF_RANGE; `next/sync` is
-   * the same pull as a synchronous kernel, for a caller thread outside TensorFlow's pools). Host data is fed
-   * through Placeholders named `captured*`; with `inlineData` it is baked in as Const instead,
-   * giving a standalone graph (protobuf limits it to 2 GB: more is a RangeError).
+   * the same pull as a synchronous kernel, for a caller thread outside TensorFlow's pools). Host
+   * data is fed through Placeholders named `captured*`; with `inlineData` it is baked in as Const
+   * instead, giving a standalone graph (protobuf limits it to 2 GB: more is a RangeError).
    */
   toGraphDef(options: { inlineData?: boolean } = {}): Uint8Array {
     if (this.compile().pipeline.hasJsSource) {
